@@ -1,0 +1,46 @@
+# OVER het ravijn. `make run` and `make test` are all a fresh machine needs (Python 3.11+).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-sqlite test-fast lint format bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Make the virtualenv and install the project with its dev tools
+
+run: $(STAMP) ## Start web, worker, embedded Redis and SMTP sink on http://127.0.0.1:5000
+	$(BIN)/python -m newsletter.dev.runner
+
+test: $(STAMP) ## All tests against PostgreSQL and Redis on this machine (TEST_DATABASE_URL, TEST_REDIS_URL)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-sqlite: $(STAMP) ## All tests with SQLite instead of PostgreSQL
+	TEST_DATABASE_URL=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## Everything but the browser tests
+	$(BIN)/python -m pytest -m 'not browser' $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP) ## Run the benchmarks under bench/ (they print figures)
+	$(BIN)/python bench/signup.py
+
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis

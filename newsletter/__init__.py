@@ -1,0 +1,68 @@
+"""OVER het ravijn: sign-up and mailing service. `create_app()` wires named steps, no I/O."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from newsletter.settings import PROJECT_ROOT, Settings, from_env
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or from_env()
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=str(settings.instance_path),
+    )
+    app.config.update(settings.flask_config())
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from newsletter import jobs, models  # noqa: F401  (models: the full schema for Alembic)
+    from newsletter.database import configure_engines
+    from newsletter.extensions import csrf, db, limiter, migrate
+    from newsletter.subscriptions.tokens import Signer
+
+    configure_engines()
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    jobs.init_app(app)
+    app.extensions["signer"] = Signer(app.config["SETTINGS"].secret_keys)
+
+
+def register_blueprints(app: Flask) -> None:
+    from newsletter.subscriptions.blueprint import bp as subscriptions
+
+    app.register_blueprint(subscriptions)
+    if app.config["SETTINGS"].env != "production":
+        from newsletter.dev.blueprint import bp as dev
+
+        app.register_blueprint(dev)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from newsletter.errors import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from newsletter.security import add_security_headers
+
+    app.after_request(add_security_headers)
+
+
+def register_commands(app: Flask) -> None:
+    from newsletter.cli import register
+
+    register(app)

@@ -1,0 +1,41 @@
+"""Command-line tools (`flask …`). Each feature adds its own group here."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import text
+
+from newsletter.delivery.transport import SmtpConnection, TemporaryFailure
+from newsletter.extensions import db
+
+
+@click.command("doctor")
+def doctor() -> None:
+    """Check that the database, Redis and the SMTP relay answer."""
+    settings = current_app.config["SETTINGS"]
+    problems = 0
+    try:
+        db.session.execute(text("SELECT 1"))
+        click.echo("database: ok")
+    except Exception as exc:  # report every failure, not just the first
+        problems += 1
+        click.echo(f"database: FAILED ({exc.__class__.__name__}: {exc})")
+    try:
+        current_app.extensions["broker"].client.ping()
+        click.echo("redis: ok")
+    except Exception as exc:
+        problems += 1
+        click.echo(f"redis: FAILED ({exc})")
+    try:
+        with SmtpConnection(settings.smtp_url, timeout=10):
+            click.echo("smtp: ok")
+    except TemporaryFailure as exc:
+        problems += 1
+        click.echo(f"smtp: FAILED ({exc})")
+    if problems:
+        raise SystemExit(1)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(doctor)

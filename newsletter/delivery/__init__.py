@@ -1,0 +1,1 @@
+"""Getting mail out: MIME building and SMTP transport (bulk sending builds on these)."""

@@ -1,0 +1,93 @@
+"""A local SMTP server (aiosmtpd) that accepts every mail and keeps it.
+
+`make run` saves each mail into instance/outbox/; the tests also read them from memory.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope, Session
+
+from newsletter.dev import outbox
+
+
+@dataclass
+class Received:
+    sender: str
+    recipients: list[str]
+    data: bytes
+    at: float
+
+    def message(self) -> EmailMessage:
+        parsed = message_from_bytes(self.data, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+
+@dataclass
+class SinkHandler:
+    outbox_dir: Path | None = None
+    received: list[Received] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: object, session: Session, envelope: Envelope) -> str:  # noqa: N802
+        data = envelope.original_content or b""
+        item = Received(
+            sender=str(envelope.mail_from),
+            recipients=[str(r) for r in envelope.rcpt_tos],
+            data=data,
+            at=time.monotonic(),
+        )
+        if self.outbox_dir is not None:
+            outbox.save(self.outbox_dir, data)
+        with self.lock:
+            self.received.append(item)
+        return "250 Message accepted"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+class SmtpSink:
+    """Start/stop wrapper: `sink = SmtpSink(port=0).start()`, then `sink.port`."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 8025, outbox_dir: Path | None = None):
+        self.handler = SinkHandler(outbox_dir=outbox_dir)
+        self.port = port or free_port(host)
+        self.controller = Controller(self.handler, hostname=host, port=self.port)
+
+    def start(self) -> SmtpSink:
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    @property
+    def received(self) -> list[Received]:
+        with self.handler.lock:
+            return list(self.handler.received)
+
+    def clear(self) -> None:
+        with self.handler.lock:
+            self.handler.received.clear()
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            items = self.received
+            if len(items) >= count:
+                return items
+            time.sleep(0.02)
+        return self.received

@@ -1,0 +1,68 @@
+"""Every error is a Dutch page with a way forward; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Dat ging niet goed", "We konden je verzoek niet verwerken. Probeer het opnieuw."),
+    404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres."),
+    405: ("Dat kan hier niet", "Deze pagina werkt niet op die manier. Ga terug en probeer het opnieuw."),
+    410: ("Deze link is verlopen", "Vraag een nieuwe link aan."),
+    413: ("Te groot", "Wat je verstuurde is te groot. Probeer het met minder tekst of een kleiner bestand."),
+    429: (
+        "Even geduld",
+        "Er kwamen te veel verzoeken tegelijk binnen. Wacht een paar minuten en probeer het opnieuw.",
+    ),
+    500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Probeer het later opnieuw."),
+}
+
+
+def _page(code: int, title: str | None = None, text: str | None = None) -> tuple[str, int]:
+    default_title, default_text = MESSAGES.get(code, MESSAGES[400])
+    return render_template(
+        "site/error.html", code=code, title=title or default_title, text=text or default_text
+    ), code
+
+
+def handle_http(exc: HTTPException) -> tuple[str, int]:
+    code = exc.code or 500
+    if code == 404 and exc.description == "link":
+        return _page(
+            404,
+            "Deze link werkt niet",
+            "De link is niet compleet of niet (meer) geldig. Kopieer de hele link uit de e-mail, "
+            "of meld je opnieuw aan.",
+        )
+    if code not in MESSAGES:
+        code = 400 if code < 500 else 500
+    return _page(code)
+
+
+def handle_csrf(exc: CSRFError) -> tuple[str, int]:
+    return _page(
+        400,
+        "Het formulier is verlopen",
+        "Uit veiligheid werkt een formulier maar een tijd. Ga terug, laad de pagina opnieuw en "
+        "probeer het nog een keer.",
+    )
+
+
+def handle_unexpected(exc: Exception) -> tuple[str, int]:
+    if isinstance(exc, HTTPException):
+        return handle_http(exc)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return _page(500)
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(InternalServerError, handle_unexpected)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,89 @@
+"""Transactional mails: decide whether the mail is still due, render it, hand it to SMTP.
+
+Called by the worker's thin actors with a subscriber id. Each function re-reads the subscriber:
+a pending sign-up gets nothing but its confirmation, a confirmed one no confirmation at all.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+
+from newsletter import links
+from newsletter.delivery.message import build_message, sender_address
+from newsletter.delivery.transport import SmtpConnection
+from newsletter.extensions import db
+from newsletter.rendering.mjml import render_email
+from newsletter.subscriptions.models import Status, Subscriber
+
+log = logging.getLogger(__name__)
+
+
+def _deliver(subscriber: Subscriber, template: str, subject: str, context: dict[str, str]) -> None:
+    settings = current_app.config["SETTINGS"]
+    rendered = render_email(template, subject, {"name": subscriber.name, **context})
+    message = build_message(
+        rendered, mail_from=settings.mail_from, to_address=subscriber.email, to_name=subscriber.name
+    )
+    with SmtpConnection(settings.smtp_url) as smtp:
+        smtp.send(message, sender_address(settings.mail_from), subscriber.email)
+    log.info("sent %s mail to subscriber %s", template, subscriber.id)
+
+
+def _load(subscriber_id: int, *statuses: Status) -> Subscriber | None:
+    subscriber = db.session.get(Subscriber, subscriber_id)
+    if subscriber is None or subscriber.status not in statuses:
+        return None
+    return subscriber
+
+
+def send_confirmation(subscriber_id: int) -> bool:
+    subscriber = _load(subscriber_id, Status.pending, Status.unsubscribed, Status.bounced)
+    if subscriber is None:
+        return False
+    url = links.confirm_url(subscriber.public_id, subscriber.confirm_nonce)
+    _deliver(subscriber, "confirm", "Bevestig je aanmelding voor OVER het ravijn", {"confirm_url": url})
+    return True
+
+
+def send_welcome(subscriber_id: int) -> bool:
+    subscriber = _load(subscriber_id, Status.active)
+    if subscriber is None:
+        return False
+    _deliver(
+        subscriber,
+        "welcome",
+        "Welkom bij OVER het ravijn",
+        {
+            "preferences_url": links.preferences_url(subscriber.public_id),
+            "unsubscribe_url": links.unsubscribe_url(subscriber.public_id),
+        },
+    )
+    return True
+
+
+def send_already_subscribed(subscriber_id: int) -> bool:
+    subscriber = _load(subscriber_id, Status.active)
+    if subscriber is None:
+        return False
+    _deliver(
+        subscriber,
+        "already_subscribed",
+        "Je bent al aangemeld voor OVER het ravijn",
+        {"preferences_url": links.preferences_url(subscriber.public_id)},
+    )
+    return True
+
+
+def send_goodbye(subscriber_id: int) -> bool:
+    subscriber = _load(subscriber_id, Status.unsubscribed)
+    if subscriber is None:
+        return False
+    _deliver(
+        subscriber,
+        "goodbye",
+        "Je bent afgemeld voor OVER het ravijn",
+        {"signup_url": links.external_url("subscriptions.signup")},
+    )
+    return True

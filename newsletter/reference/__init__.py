@@ -1,0 +1,1 @@
+"""Reference data: the 342 municipalities."""

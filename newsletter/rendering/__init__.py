@@ -1,0 +1,1 @@
+"""Markdown/MJML → HTML + text. Pure functions: no Flask, no database."""

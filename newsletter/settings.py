@@ -1,0 +1,186 @@
+"""Typed settings read from the environment.
+
+Production refuses to start on a missing or malformed setting (one clear line naming it);
+the embedded defaults exist only for `make run` (development) and the tests.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENVIRONMENTS = ("production", "development", "test")
+DEV_SECRET = "dev-only-not-secret-" + "0" * 32
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class SmtpUrl:
+    scheme: str  # smtp, smtps, smtp+starttls
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+
+    @property
+    def ssl(self) -> bool:
+        return self.scheme == "smtps"
+
+    @property
+    def starttls(self) -> bool:
+        return self.scheme == "smtp+starttls"
+
+
+def parse_smtp_url(value: str) -> SmtpUrl:
+    """Parse `smtp://user:pass@host:port`, `smtps://…` or `smtp+starttls://…`."""
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"SMTP_URL is malformed: {exc}") from None
+    if parts.scheme not in ("smtp", "smtps", "smtp+starttls"):
+        raise ConfigError("SMTP_URL must start with smtp://, smtps:// or smtp+starttls://")
+    if not parts.hostname:
+        raise ConfigError("SMTP_URL has no host")
+    default_port = {"smtp": 25, "smtps": 465, "smtp+starttls": 587}[parts.scheme]
+    return SmtpUrl(
+        scheme=parts.scheme,
+        host=parts.hostname,
+        port=port or default_port,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+    )
+
+
+def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _url(env: dict[str, str], name: str, schemes: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise ConfigError(f"{name} is not set")
+    scheme = value.split(":", 1)[0] if ":" in value else ""
+    if scheme.split("+", 1)[0] not in schemes:
+        raise ConfigError(f"{name} must start with one of {', '.join(s + ':' for s in schemes)}")
+    return value
+
+
+def _database_url(value: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator used."""
+    for prefix in ("postgres://", "postgresql://"):
+        if value.startswith(prefix):
+            return "postgresql+psycopg://" + value[len(prefix) :]
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    database_url: str
+    redis_url: str
+    smtp_url: SmtpUrl
+    mail_from: str
+    base_url: str
+    secret_keys: tuple[str, ...]
+    instance_path: Path
+    outbox_dir: Path | None = None
+    signup_min_seconds: int = 2
+    signup_rate_limit: str = "10 per minute;60 per hour"
+    signup_address_limit: str = "5 per hour"
+    confirmation_interval_seconds: int = 3600
+    confirm_max_age_seconds: int = 72 * 3600
+    batch_size: int = 500
+    list_id: str = "OVER het ravijn <ravijn.nieuwsbrief.vng.nl>"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def limiter_storage_uri(self) -> str:
+        if self.redis_url.startswith("unix://"):
+            return "redis+unix://" + self.redis_url[len("unix://") :]
+        return self.redis_url
+
+    def flask_config(self) -> dict[str, object]:
+        """The Flask config keys that extensions read."""
+        return {
+            "SETTINGS": self,
+            "ENV_NAME": self.env,
+            "SECRET_KEY": self.secret_keys[0],
+            "SECRET_KEY_FALLBACKS": list(self.secret_keys[1:]),
+            "SQLALCHEMY_DATABASE_URI": self.database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "RATELIMIT_STORAGE_URI": self.limiter_storage_uri,
+            "RATELIMIT_STRATEGY": "moving-window",
+            "RATELIMIT_HEADERS_ENABLED": False,
+            "RATELIMIT_KEY_PREFIX": "ravijn",
+            "WTF_CSRF_TIME_LIMIT": None,  # the session ends it; a slow reader must not lose the form
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.base_url.startswith("https://"),
+            "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+            "PREFERRED_URL_SCHEME": "https" if self.base_url.startswith("https") else "http",
+        }
+
+
+def from_env(environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from environment variables (NEWSLETTER_ENV picks the mode)."""
+    env = dict(os.environ if environ is None else environ)
+    mode = env.get("NEWSLETTER_ENV", "production").strip() or "production"
+    if mode not in ENVIRONMENTS:
+        raise ConfigError(f"NEWSLETTER_ENV must be one of {', '.join(ENVIRONMENTS)}, got {mode!r}")
+    instance = Path(env.get("INSTANCE_PATH") or PROJECT_ROOT / "instance")
+    if mode != "production":
+        env.setdefault("DATABASE_URL", f"sqlite:///{instance / 'ravijn.sqlite3'}")
+        env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+        env.setdefault("SMTP_URL", "smtp://127.0.0.1:8025")
+        env.setdefault("MAIL_FROM", "OVER het ravijn <nieuwsbrief@localhost>")
+        env.setdefault("BASE_URL", f"http://127.0.0.1:{env.get('PORT', '5000')}")
+        env.setdefault("SECRET_KEYS", DEV_SECRET)
+
+    keys = tuple(k.strip() for k in env.get("SECRET_KEYS", "").split(",") if k.strip())
+    if not keys:
+        raise ConfigError("SECRET_KEYS is not set (comma-separated; the first one signs)")
+    if mode == "production" and any(len(k) < 32 or k == DEV_SECRET for k in keys):
+        raise ConfigError("SECRET_KEYS: every key must be at least 32 random characters")
+    base_url = _url(env, "BASE_URL", ("http", "https")).rstrip("/")
+    if mode == "production" and not base_url.startswith("https://"):
+        raise ConfigError("BASE_URL must be an https:// address in production")
+    mail_from = env.get("MAIL_FROM", "").strip()
+    if "@" not in mail_from or "\n" in mail_from or "\r" in mail_from:
+        raise ConfigError("MAIL_FROM must be an address such as 'OVER het ravijn <nb@vng.nl>'")
+    outbox = env.get("OUTBOX_DIR") or (str(instance / "outbox") if mode != "production" else "")
+    return Settings(
+        env=mode,
+        database_url=_database_url(_url(env, "DATABASE_URL", ("sqlite", "postgresql", "postgres"))),
+        redis_url=_url(env, "REDIS_URL", ("redis", "rediss", "unix")),
+        smtp_url=parse_smtp_url(_url(env, "SMTP_URL", ("smtp", "smtps"))),
+        mail_from=mail_from,
+        base_url=base_url,
+        secret_keys=keys,
+        instance_path=instance,
+        outbox_dir=Path(outbox) if outbox else None,
+        signup_min_seconds=_int(env, "SIGNUP_MIN_SECONDS", 2),
+        signup_rate_limit=env.get("SIGNUP_RATE_LIMIT", "10 per minute;60 per hour"),
+        signup_address_limit=env.get("SIGNUP_ADDRESS_LIMIT", "5 per hour"),
+        confirmation_interval_seconds=_int(env, "CONFIRMATION_INTERVAL_SECONDS", 3600),
+        batch_size=_int(env, "BATCH_SIZE", 500, minimum=1),
+    )

@@ -1,0 +1,1 @@
+"""The reader's journey: sign up, confirm, manage preferences, leave."""

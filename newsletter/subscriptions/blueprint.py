@@ -1,0 +1,50 @@
+"""URL rules of the reader's journey (Dutch paths: readers see them)."""
+
+from flask import Blueprint, current_app
+
+from newsletter.extensions import limiter
+from newsletter.subscriptions import views
+
+bp = Blueprint("subscriptions", __name__)
+
+
+def _signup_limit() -> str:
+    return current_app.config["SETTINGS"].signup_rate_limit
+
+
+_post_only = {"methods": ["POST"]}
+_token_limit = "60 per minute"
+
+bp.add_url_rule("/", "home", views.home)
+bp.add_url_rule("/privacy", "privacy", views.privacy)
+bp.add_url_rule(
+    "/aanmelden",
+    "signup",
+    limiter.limit(_signup_limit, **_post_only)(views.signup),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule("/aanmelden/controleer-je-inbox", "check_inbox", views.check_inbox)
+bp.add_url_rule(
+    "/bevestigen/opnieuw",
+    "resend",
+    limiter.limit(_signup_limit)(views.resend),
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/bevestigen/<token>",
+    "confirm",
+    limiter.limit(_token_limit)(views.confirm),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/voorkeuren/<token>",
+    "preferences",
+    limiter.limit(_token_limit)(views.preferences),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/afmelden/<token>",
+    "unsubscribe",
+    limiter.limit(_token_limit)(views.unsubscribe),
+    methods=["GET", "POST"],
+)

@@ -1,0 +1,225 @@
+"""Business rules of the reader's journey. Views parse input; these decide and commit.
+
+Every public entry point answers the same way whether or not the address is known (the view
+shows one page), and changes rows only when a mail is really sent: at most one confirmation (or
+"already subscribed") mail per address per hour, whatever is submitted.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from newsletter.database import utcnow
+from newsletter.extensions import db
+from newsletter.jobs import enqueue_after_commit
+from newsletter.subscriptions.consent import CONSENT_VERSION, consent_sha256
+from newsletter.subscriptions.emails import NormalisedEmail
+from newsletter.subscriptions.models import (
+    ConsentEvent,
+    ConsentKind,
+    ConsentSource,
+    Role,
+    Status,
+    Subscriber,
+    new_public_id,
+)
+
+
+@dataclass(frozen=True)
+class SignupRequest:
+    email: NormalisedEmail
+    name: str
+    gemeente_code: str
+    role: Role
+    ip_prefix: str | None
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    name: str
+    gemeente_code: str
+    role: Role
+
+
+class ConfirmOutcome(enum.Enum):
+    confirmed = "confirmed"
+    already_confirmed = "already_confirmed"
+    stale = "stale"
+
+
+class UnknownSubscriber(LookupError):
+    """No reader behind this (validly signed) token any more, e.g. after erasure."""
+
+
+def _record(subscriber_id: int, kind: ConsentKind, source: ConsentSource, **extra: str | None) -> None:
+    db.session.add(
+        ConsentEvent(
+            subscriber_id=subscriber_id,
+            kind=kind,
+            source=source,
+            consent_version=CONSENT_VERSION,
+            consent_sha256=consent_sha256(),
+            **extra,
+        )
+    )
+
+
+def _claim_mail_slot(subscriber_id: int, now: datetime, interval: int) -> bool:
+    """Atomically take this hour's one mail for the address; False if it was already taken."""
+    cutoff = now - timedelta(seconds=interval)
+    result = db.session.execute(
+        update(Subscriber)
+        .where(Subscriber.id == subscriber_id)
+        .where(
+            or_(Subscriber.confirmation_sent_at.is_(None), Subscriber.confirmation_sent_at < cutoff)
+        )
+        .values(confirmation_sent_at=now)
+    )
+    return result.rowcount == 1
+
+
+def request_signup(
+    req: SignupRequest, interval: int, now: datetime | None = None, *, retried: bool = False
+) -> None:
+    """Start (or restart) double opt-in. Returns nothing: the caller must not learn the state."""
+    now = now or utcnow()
+    existing = db.session.scalar(select(Subscriber).where(Subscriber.email_key == req.email.key))
+    if existing is None:
+        subscriber = Subscriber(
+            email=req.email.address,
+            email_key=req.email.key,
+            name=req.name,
+            gemeente_code=req.gemeente_code,
+            role=req.role,
+            status=Status.pending,
+            confirmation_sent_at=now,
+        )
+        db.session.add(subscriber)
+        try:
+            db.session.flush()
+        except IntegrityError:  # a concurrent request created it first: treat it as known
+            db.session.rollback()
+            if retried:
+                raise
+            return request_signup(req, interval, now, retried=True)
+        _record(subscriber.id, ConsentKind.requested, ConsentSource.form, ip_prefix=req.ip_prefix)
+        enqueue_after_commit("send_confirmation", subscriber.id)
+        db.session.commit()
+        return None
+
+    if not _claim_mail_slot(existing.id, now, interval):
+        db.session.rollback()
+        return None
+    if existing.status == Status.active:
+        enqueue_after_commit("send_already_subscribed", existing.id)
+    else:
+        if existing.status == Status.pending:  # nobody confirmed these details yet: latest wins
+            existing.name, existing.gemeente_code, existing.role = (
+                req.name,
+                req.gemeente_code,
+                req.role,
+            )
+        else:  # unsubscribed or bounced: a fresh opt-in, old confirmation links go stale
+            existing.confirm_nonce = new_public_id()
+        _record(existing.id, ConsentKind.requested, ConsentSource.form, ip_prefix=req.ip_prefix)
+        enqueue_after_commit("send_confirmation", existing.id)
+    db.session.commit()
+    return None
+
+
+def resend_confirmation(email: NormalisedEmail, interval: int, now: datetime | None = None) -> None:
+    """From the expired-link page: only a pending sign-up gets its link again (rate-limited)."""
+    now = now or utcnow()
+    existing = db.session.scalar(select(Subscriber).where(Subscriber.email_key == email.key))
+    if existing is None or existing.status != Status.pending:
+        return
+    if _claim_mail_slot(existing.id, now, interval):
+        enqueue_after_commit("send_confirmation", existing.id)
+        db.session.commit()
+    else:
+        db.session.rollback()
+
+
+def confirm(public_id: str, nonce: str, now: datetime | None = None) -> ConfirmOutcome:
+    """pending/unsubscribed → active, once; the conditional UPDATE makes a double click harmless."""
+    now = now or utcnow()
+    subscriber = db.session.scalar(select(Subscriber).where(Subscriber.public_id == public_id))
+    if subscriber is None or subscriber.confirm_nonce != nonce:
+        return ConfirmOutcome.stale
+    was_confirmed_before = subscriber.confirmed_at is not None
+    result = db.session.execute(
+        update(Subscriber)
+        .where(Subscriber.id == subscriber.id, Subscriber.confirm_nonce == nonce)
+        .where(Subscriber.status.in_([Status.pending, Status.unsubscribed, Status.bounced]))
+        .values(status=Status.active, confirmed_at=now, unsubscribed_at=None, updated_at=now)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        current = db.session.get(Subscriber, subscriber.id)
+        if current is not None and current.status == Status.active:
+            return ConfirmOutcome.already_confirmed
+        return ConfirmOutcome.stale
+    kind = ConsentKind.resubscribed if was_confirmed_before else ConsentKind.confirmed
+    _record(subscriber.id, kind, ConsentSource.form)
+    enqueue_after_commit("send_welcome", subscriber.id)
+    db.session.commit()
+    return ConfirmOutcome.confirmed
+
+
+def get_by_public_id(public_id: str) -> Subscriber:
+    subscriber = db.session.scalar(select(Subscriber).where(Subscriber.public_id == public_id))
+    if subscriber is None:
+        raise UnknownSubscriber(public_id)
+    return subscriber
+
+
+def change_preferences(public_id: str, change: ProfileChange) -> bool:
+    """Store new details; True if anything changed (and a consent event says which fields)."""
+    subscriber = get_by_public_id(public_id)
+    changed = [
+        field
+        for field in ("name", "gemeente_code", "role")
+        if getattr(subscriber, field) != getattr(change, field)
+    ]
+    if not changed:
+        return False
+    for field in changed:
+        setattr(subscriber, field, getattr(change, field))
+    _record(
+        subscriber.id,
+        ConsentKind.preferences_changed,
+        ConsentSource.preferences_page,
+        detail="gewijzigd: " + ", ".join(changed),
+    )
+    db.session.commit()
+    return True
+
+
+def unsubscribe(public_id: str, source: ConsentSource, now: datetime | None = None) -> bool:
+    """Idempotent: the first call unsubscribes and sends one goodbye; later calls change nothing."""
+    now = now or utcnow()
+    subscriber = get_by_public_id(public_id)
+    was_active = subscriber.status == Status.active
+    result = db.session.execute(
+        update(Subscriber)
+        .where(Subscriber.id == subscriber.id, Subscriber.status != Status.unsubscribed)
+        .values(
+            status=Status.unsubscribed,
+            unsubscribed_at=now,
+            updated_at=now,
+            confirm_nonce=new_public_id(),
+        )
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    _record(subscriber.id, ConsentKind.unsubscribed, source)
+    if was_active:
+        enqueue_after_commit("send_goodbye", subscriber.id)
+    db.session.commit()
+    return True

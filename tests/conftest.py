@@ -1,0 +1,178 @@
+"""Fixtures on real parts: PostgreSQL (or SQLite), Redis, an aiosmtpd sink, a Dramatiq worker.
+
+The environment is set before the app is built, because `workers` builds it from the
+environment exactly as `dramatiq workers` does in production.
+TEST_DATABASE_URL / TEST_REDIS_URL choose the servers (defaults: this machine's PostgreSQL
+and Redis database 15); TEST_DATABASE_URL=sqlite runs the same suite on a SQLite file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import smtplib
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsletter.dev.sink import SmtpSink
+
+TMP = Path(tempfile.mkdtemp(prefix="ravijn-tests-"))
+_db = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+if _db == "sqlite":
+    _db = f"sqlite:///{TMP / 'test.sqlite3'}"
+SINK = SmtpSink(port=0, outbox_dir=TMP / "outbox")
+
+os.environ.update(
+    {
+        "NEWSLETTER_ENV": "test",
+        "INSTANCE_PATH": str(TMP),
+        "DATABASE_URL": _db,
+        "REDIS_URL": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        "SMTP_URL": f"smtp://127.0.0.1:{SINK.port}",
+        "MAIL_FROM": "OVER het ravijn <nieuwsbrief@ravijn.example>",
+        "BASE_URL": "https://ravijn.example",
+        "SECRET_KEYS": "test-key-one-0123456789abcdefghijklmnop,test-key-old-0123456789abcdefghij",
+        "SIGNUP_MIN_SECONDS": "0",
+        "SIGNUP_RATE_LIMIT": "100000 per minute",
+        "SIGNUP_ADDRESS_LIMIT": "100000 per hour",
+    }
+)
+
+
+def _reset_schema(app) -> None:  # noqa: ANN001
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from newsletter.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def app():
+    SINK.start()
+    import workers
+
+    _reset_schema(workers.app)
+    yield workers.app
+    SINK.stop()
+
+
+@pytest.fixture(scope="session")
+def broker(app):
+    import workers
+
+    return workers.broker
+
+
+@pytest.fixture
+def db(app) -> Iterator[object]:
+    """A clean database (the gemeenten stay) and an empty Redis database for every test."""
+    from sqlalchemy import delete
+
+    from newsletter.extensions import db as _db
+    from newsletter.models import ConsentEvent, Subscriber
+
+    with app.app_context():
+        _db.session.execute(delete(ConsentEvent))
+        _db.session.execute(delete(Subscriber))
+        _db.session.commit()
+        app.extensions["broker"].client.flushdb()
+        yield _db
+        _db.session.remove()
+
+
+@pytest.fixture
+def sink(app) -> Iterator[SmtpSink]:
+    SINK.clear()
+    yield SINK
+    SINK.clear()
+
+
+@pytest.fixture
+def client(app, db):
+    """Speaks https, like production behind its proxy (the session cookie is Secure)."""
+    test_client = app.test_client()
+    test_client.environ_base["wsgi.url_scheme"] = "https"
+    test_client.environ_base["HTTP_REFERER"] = "https://localhost/aanmelden"
+    return test_client
+
+
+@pytest.fixture
+def settings(app):
+    """Change settings for one test: `settings(signup_min_seconds=2)`."""
+    original = app.config["SETTINGS"]
+
+    def change(**values: object) -> None:
+        app.config["SETTINGS"] = dataclasses.replace(original, **values)
+
+    yield change
+    app.config["SETTINGS"] = original
+
+
+@pytest.fixture
+def worker(app, broker, sink):
+    """A real Dramatiq worker (threads in this process) on the real Redis broker."""
+    import dramatiq
+
+    w = dramatiq.Worker(broker, worker_threads=2, worker_timeout=100)
+    w.start()
+    yield w
+    w.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_stray_smtp(monkeypatch):
+    """Fail any SMTP connection that does not go to the test sink."""
+    real_connect = smtplib.SMTP.connect
+
+    def guarded(self, host="localhost", port=0, source_address=None):  # noqa: ANN001, ANN202
+        if (host, int(port)) != ("127.0.0.1", SINK.port):
+            raise AssertionError(f"unexpected SMTP connection to {host}:{port}")
+        return real_connect(self, host, port, source_address)
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", guarded)
+
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+STARTED = re.compile(r'name="started" type="hidden" value="([^"]*)"')
+
+
+def form_tokens(client, path: str) -> dict[str, str]:  # noqa: ANN001
+    """GET a page and return its hidden form fields (CSRF token, time-trap)."""
+    html = client.get(path).get_data(as_text=True)
+    tokens = {"csrf_token": CSRF.search(html).group(1)}
+    started = STARTED.search(html)
+    if started:
+        tokens["started"] = started.group(1)
+    return tokens
+
+
+@pytest.fixture
+def signup_form(client):
+    """A valid sign-up payload with fresh hidden fields; override fields with kwargs."""
+
+    def make(**fields: str) -> dict[str, str]:
+        data = {
+            "name": "Anna de Vries",
+            "email": "anna@utrecht.example",
+            "gemeente": "Utrecht",
+            "role": "wethouder",
+            "consent": "y",
+            "website": "",
+        }
+        data.update(form_tokens(client, "/aanmelden"))
+        data.update(fields)
+        return data
+
+    return make

@@ -1,0 +1,30 @@
+"""Dramatiq entry point: `dramatiq workers` imports this module.
+
+Importing it builds the app once from the environment, makes the app's broker the global one,
+adds the middleware that runs every message inside an app context, and declares the actors.
+(This is the one place where work happens at import: Dramatiq's CLI finds its broker that way.)
+"""
+
+from __future__ import annotations
+
+import sys
+
+import dramatiq
+
+from newsletter import create_app
+from newsletter.settings import ConfigError
+from workers.middleware import AppContextMiddleware
+
+try:
+    app = create_app()
+except ConfigError as exc:
+    print(f"Configuration error: {exc}", file=sys.stderr)
+    raise SystemExit(1) from None
+
+broker: dramatiq.Broker = app.extensions["broker"]
+broker.add_middleware(AppContextMiddleware(app))
+dramatiq.set_broker(broker)
+
+from workers import actors  # noqa: E402  (actors bind to the broker set just above)
+
+__all__ = ["actors", "app", "broker"]
