@@ -45,6 +45,7 @@ def _sqlite_pragmas(dbapi_connection: object, connection_record: object) -> None
 
 
 def configure_engines() -> None:
-    """Web and worker share one SQLite file in `make run`: WAL and a busy timeout keep them apart."""
+    """Web and worker share one SQLite file in `make run`: WAL and a busy timeout keep
+    them apart."""
     if not event.contains(Engine, "connect", _sqlite_pragmas):
         event.listen(Engine, "connect", _sqlite_pragmas)

@@ -13,12 +13,19 @@ log = logging.getLogger(__name__)
 MESSAGES = {
     400: ("Dat ging niet goed", "We konden je verzoek niet verwerken. Probeer het opnieuw."),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres."),
-    405: ("Dat kan hier niet", "Deze pagina werkt niet op die manier. Ga terug en probeer het opnieuw."),
+    405: (
+        "Dat kan hier niet",
+        "Deze pagina werkt niet op die manier. Ga terug en probeer het opnieuw.",
+    ),
     410: ("Deze link is verlopen", "Vraag een nieuwe link aan."),
-    413: ("Te groot", "Wat je verstuurde is te groot. Probeer het met minder tekst of een kleiner bestand."),
+    413: (
+        "Te groot",
+        "Wat je verstuurde is te groot. Probeer het met minder tekst of een kleiner bestand.",
+    ),
     429: (
         "Even geduld",
-        "Er kwamen te veel verzoeken tegelijk binnen. Wacht een paar minuten en probeer het opnieuw.",
+        "Er kwamen te veel verzoeken tegelijk binnen. "
+        "Wacht een paar minuten en probeer het opnieuw.",
     ),
     500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Probeer het later opnieuw."),
 }

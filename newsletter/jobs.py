@@ -54,7 +54,9 @@ def enqueue_after_commit(actor_name: str, *ids: int) -> None:
     if not all(isinstance(i, int) for i in ids):
         raise TypeError("messages carry ids only")
     session = db.session()
-    session.info.setdefault(_PENDING, []).append((current_app._get_current_object(), actor_name, ids))
+    session.info.setdefault(_PENDING, []).append(
+        (current_app._get_current_object(), actor_name, ids)
+    )
 
 
 def send_now(app: Flask, actor_name: str, *ids: int) -> None:

@@ -43,7 +43,9 @@ def send_confirmation(subscriber_id: int) -> bool:
     if subscriber is None:
         return False
     url = links.confirm_url(subscriber.public_id, subscriber.confirm_nonce)
-    _deliver(subscriber, "confirm", "Bevestig je aanmelding voor OVER het ravijn", {"confirm_url": url})
+    _deliver(
+        subscriber, "confirm", "Bevestig je aanmelding voor OVER het ravijn", {"confirm_url": url}
+    )
     return True
 
 

@@ -1,4 +1,7 @@
-"""Security headers on every response. Links carry tokens, so no Referer leaves the site (same-origin keeps CSRF's https check)."""
+"""Security headers on every response.
+
+Links carry tokens, so no Referer leaves the site; same-origin still lets CSRF check https posts.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +21,9 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+    headers.setdefault(
+        "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+    )
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if current_app.config["SETTINGS"].base_url.startswith("https://"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

@@ -132,7 +132,8 @@ class Settings:
             "RATELIMIT_STRATEGY": "moving-window",
             "RATELIMIT_HEADERS_ENABLED": False,
             "RATELIMIT_KEY_PREFIX": "ravijn",
-            "WTF_CSRF_TIME_LIMIT": None,  # the session ends it; a slow reader must not lose the form
+            # the session ends the token; a slow reader must not lose the form
+            "WTF_CSRF_TIME_LIMIT": None,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.base_url.startswith("https://"),

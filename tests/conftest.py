@@ -43,7 +43,7 @@ os.environ.update(
 )
 
 
-def _reset_schema(app) -> None:  # noqa: ANN001
+def _reset_schema(app) -> None:
     from flask_migrate import upgrade
     from sqlalchemy import text
 
@@ -136,7 +136,7 @@ def no_stray_smtp(monkeypatch):
     """Fail any SMTP connection that does not go to the test sink."""
     real_connect = smtplib.SMTP.connect
 
-    def guarded(self, host="localhost", port=0, source_address=None):  # noqa: ANN001, ANN202
+    def guarded(self, host="localhost", port=0, source_address=None):
         if (host, int(port)) != ("127.0.0.1", SINK.port):
             raise AssertionError(f"unexpected SMTP connection to {host}:{port}")
         return real_connect(self, host, port, source_address)
@@ -148,7 +148,7 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 STARTED = re.compile(r'name="started" type="hidden" value="([^"]*)"')
 
 
-def form_tokens(client, path: str) -> dict[str, str]:  # noqa: ANN001
+def form_tokens(client, path: str) -> dict[str, str]:
     """GET a page and return its hidden form fields (CSRF token, time-trap)."""
     html = client.get(path).get_data(as_text=True)
     tokens = {"csrf_token": CSRF.search(html).group(1)}

@@ -14,7 +14,7 @@ def _retry_when(retries: int, exception: BaseException) -> bool:
     return retries < 8 and not isinstance(exception, PermanentFailure)
 
 
-def _transactional(fn):  # noqa: ANN001, ANN202
+def _transactional(fn):
     queue = ACTOR_QUEUES[fn.__name__]
     return dramatiq.actor(
         fn,

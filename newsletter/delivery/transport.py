@@ -44,7 +44,9 @@ class SmtpConnection:
             if self.url.username:
                 smtp.login(self.url.username, self.url.password or "")
         except (OSError, smtplib.SMTPException) as exc:
-            raise TemporaryFailure(f"cannot connect to {self.url.host}:{self.url.port}: {exc}") from exc
+            raise TemporaryFailure(
+                f"cannot connect to {self.url.host}:{self.url.port}: {exc}"
+            ) from exc
         self._smtp = smtp
 
     def close(self) -> None:
@@ -60,7 +62,10 @@ class SmtpConnection:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 

@@ -38,7 +38,7 @@ class SinkHandler:
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, server: object, session: Session, envelope: Envelope) -> str:  # noqa: N802
+    async def handle_DATA(self, server: object, session: Session, envelope: Envelope) -> str:
         data = envelope.original_content or b""
         item = Received(
             sender=str(envelope.mail_from),

@@ -13,7 +13,7 @@ def _signup_limit() -> str:
 
 
 _post_only = {"methods": ["POST"]}
-_token_limit = "60 per minute"
+LINK_PAGE_LIMIT = "60 per minute"
 
 bp.add_url_rule("/", "home", views.home)
 bp.add_url_rule("/privacy", "privacy", views.privacy)
@@ -33,18 +33,18 @@ bp.add_url_rule(
 bp.add_url_rule(
     "/bevestigen/<token>",
     "confirm",
-    limiter.limit(_token_limit)(views.confirm),
+    limiter.limit(LINK_PAGE_LIMIT)(views.confirm),
     methods=["GET", "POST"],
 )
 bp.add_url_rule(
     "/voorkeuren/<token>",
     "preferences",
-    limiter.limit(_token_limit)(views.preferences),
+    limiter.limit(LINK_PAGE_LIMIT)(views.preferences),
     methods=["GET", "POST"],
 )
 bp.add_url_rule(
     "/afmelden/<token>",
     "unsubscribe",
-    limiter.limit(_token_limit)(views.unsubscribe),
+    limiter.limit(LINK_PAGE_LIMIT)(views.unsubscribe),
     methods=["GET", "POST"],
 )

@@ -32,4 +32,6 @@ def normalise_email(raw: str) -> NormalisedEmail:
         ) from None
     address = result.ascii_email or result.normalized
     local, _, domain = address.rpartition("@")
-    return NormalisedEmail(address=f"{local}@{domain.lower()}", key=f"{local.lower()}@{domain.lower()}")
+    return NormalisedEmail(
+        address=f"{local}@{domain.lower()}", key=f"{local.lower()}@{domain.lower()}"
+    )

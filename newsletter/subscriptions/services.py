@@ -56,7 +56,9 @@ class UnknownSubscriber(LookupError):
     """No reader behind this (validly signed) token any more, e.g. after erasure."""
 
 
-def _record(subscriber_id: int, kind: ConsentKind, source: ConsentSource, **extra: str | None) -> None:
+def _record(
+    subscriber_id: int, kind: ConsentKind, source: ConsentSource, **extra: str | None
+) -> None:
     db.session.add(
         ConsentEvent(
             subscriber_id=subscriber_id,

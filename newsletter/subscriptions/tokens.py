@@ -61,8 +61,12 @@ class Signer:
             raise TokenInvalid("unexpected payload")
         return value
 
-    def load_pair(self, purpose: Purpose, token: str, max_age: int | None = None) -> tuple[str, str]:
+    def load_pair(
+        self, purpose: Purpose, token: str, max_age: int | None = None
+    ) -> tuple[str, str]:
         value = self.loads(purpose, token, max_age)
-        if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
+        if not (
+            isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
+        ):
             raise TokenInvalid("unexpected payload")
         return value[0], value[1]

@@ -21,7 +21,7 @@ from newsletter.subscriptions.models import ConsentSource, Role, Status
 from newsletter.subscriptions.tokens import Purpose, TokenExpired, TokenInvalid
 
 
-def _settings():  # noqa: ANN202 - typed in settings.py
+def _settings():
     return current_app.config["SETTINGS"]
 
 
@@ -120,7 +120,7 @@ def resend() -> str | Response:
     return render_template("site/link_problem.html", expired=True, form=form), 422
 
 
-def _subscriber_or_404(purpose: Purpose, token: str):  # noqa: ANN202
+def _subscriber_or_404(purpose: Purpose, token: str):
     try:
         public_id = signer().load_str(purpose, token)
         return services.get_by_public_id(public_id)
@@ -131,7 +131,9 @@ def _subscriber_or_404(purpose: Purpose, token: str):  # noqa: ANN202
 def preferences(token: str) -> str | tuple[str, int]:
     subscriber = _subscriber_or_404(Purpose.preferences, token)
     form = PreferencesForm(
-        data={} if request.method == "POST" else {
+        data={}
+        if request.method == "POST"
+        else {
             "name": subscriber.name,
             "gemeente": option_label(subscriber.gemeente) if subscriber.gemeente else "",
             "role": subscriber.role.value,
