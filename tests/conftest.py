@@ -120,15 +120,27 @@ def settings(app):
     app.config["SETTINGS"] = original
 
 
-@pytest.fixture
-def worker(app, broker, sink):
-    """A real Dramatiq worker (threads in this process) on the real Redis broker."""
+@pytest.fixture(scope="session")
+def _worker(app, broker):
     import dramatiq
 
     w = dramatiq.Worker(broker, worker_threads=2, worker_timeout=100)
     w.start()
     yield w
     w.stop()
+
+
+@pytest.fixture
+def worker(_worker, broker, sink, db):
+    """A real Dramatiq worker (threads in this process) on the real Redis broker.
+
+    At the end of the test it drains the queues, so no mail of this test reaches the next.
+    """
+    from newsletter.jobs import TRANSACTIONAL
+
+    yield _worker
+    broker.join(TRANSACTIONAL, timeout=15_000)
+    _worker.join()
 
 
 @pytest.fixture(autouse=True)
@@ -151,7 +163,8 @@ STARTED = re.compile(r'name="started" type="hidden" value="([^"]*)"')
 def form_tokens(client, path: str) -> dict[str, str]:
     """GET a page and return its hidden form fields (CSRF token, time-trap)."""
     html = client.get(path).get_data(as_text=True)
-    tokens = {"csrf_token": CSRF.search(html).group(1)}
+    found = CSRF.search(html) or CSRF.search(client.get("/aanmelden").get_data(as_text=True))
+    tokens = {"csrf_token": found.group(1)}
     started = STARTED.search(html)
     if started:
         tokens["started"] = started.group(1)

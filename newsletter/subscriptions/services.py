@@ -215,6 +215,7 @@ def unsubscribe(public_id: str, source: ConsentSource, now: datetime | None = No
             unsubscribed_at=now,
             updated_at=now,
             confirm_nonce=new_public_id(),
+            confirmation_sent_at=None,  # coming back at once is allowed: needs a fresh opt-in
         )
     )
     if result.rowcount != 1:

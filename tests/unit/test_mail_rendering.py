@@ -1,0 +1,54 @@
+from bs4 import BeautifulSoup
+
+from newsletter.delivery.message import build_message
+from newsletter.rendering.mjml import render_email
+
+CONTEXTS = {
+    "confirm": {"confirm_url": "https://ravijn.example/bevestigen/abc"},
+    "welcome": {
+        "preferences_url": "https://ravijn.example/voorkeuren/p",
+        "unsubscribe_url": "https://ravijn.example/afmelden/u",
+    },
+    "goodbye": {"signup_url": "https://ravijn.example/aanmelden"},
+    "already_subscribed": {"preferences_url": "https://ravijn.example/voorkeuren/p"},
+}
+
+
+def test_every_transactional_template_compiles_in_dutch():
+    for name, context in CONTEXTS.items():
+        rendered = render_email(name, "Onderwerp", {"name": "Anna", **context})
+        soup = BeautifulSoup(rendered.html, "html.parser")
+        assert soup.html["lang"] == "nl"
+        assert "<mj-" not in rendered.html
+        assert "VNG, Nassaulaan 12, 2514 JS Den Haag" in rendered.text
+        hrefs = {a["href"] for a in soup.find_all("a")}
+        for url in context.values():
+            assert url in hrefs
+            assert url in rendered.text
+
+
+def test_names_are_escaped_in_html_and_plain_in_text():
+    rendered = render_email(
+        "confirm", "Bevestig", {"name": "<script>x</script> & Co", **CONTEXTS["confirm"]}
+    )
+    assert "<script>x</script>" not in rendered.html
+    assert "&lt;script&gt;" in rendered.html
+    assert "Beste <script>x</script> & Co," in rendered.text
+
+
+def test_transactional_message_is_multipart_alternative_without_list_headers():
+    rendered = render_email("confirm", "Bevestig", {"name": "Anna", **CONTEXTS["confirm"]})
+    message = build_message(
+        rendered,
+        mail_from="OVER het ravijn <nieuwsbrief@vng.nl>",
+        to_address="anna@utrecht.nl",
+        to_name="Anna de Vries",
+    )
+    assert message.get_content_type() == "multipart/alternative"
+    parts = [p.get_content_type() for p in message.iter_parts()]
+    assert parts == ["text/plain", "text/html"]
+    for header in ("From", "To", "Subject", "Date", "Message-ID"):
+        assert message[header]
+    assert message["Message-ID"].endswith("@vng.nl>")
+    assert "List-Unsubscribe" not in message
+    assert "Anna de Vries <anna@utrecht.nl>" == str(message["To"])

@@ -1,0 +1,84 @@
+import pytest
+
+from newsletter.settings import ConfigError, from_env, parse_smtp_url
+
+GOOD = {
+    "NEWSLETTER_ENV": "production",
+    "DATABASE_URL": "postgresql://app@db/ravijn",
+    "REDIS_URL": "redis://cache:6379/0",
+    "SMTP_URL": "smtp+starttls://user:p%40ss@relay.vng.nl:587",
+    "MAIL_FROM": "OVER het ravijn <nieuwsbrief@vng.nl>",
+    "BASE_URL": "https://ravijn.vng.nl/",
+    "SECRET_KEYS": "a" * 40 + "," + "b" * 40,
+}
+
+
+def test_production_settings_parse():
+    settings = from_env(GOOD)
+    assert settings.is_production
+    assert settings.database_url == "postgresql+psycopg://app@db/ravijn"
+    assert settings.base_url == "https://ravijn.vng.nl"
+    assert settings.smtp_url.starttls and settings.smtp_url.password == "p@ss"
+    assert settings.secret_keys == ("a" * 40, "b" * 40)
+    assert settings.flask_config()["SECRET_KEY"] == "a" * 40
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DATABASE_URL", None, "DATABASE_URL is not set"),
+        ("DATABASE_URL", "mysql://x", "DATABASE_URL must start with"),
+        ("REDIS_URL", None, "REDIS_URL is not set"),
+        ("SMTP_URL", "http://relay", "SMTP_URL must start with"),
+        ("SMTP_URL", "smtp://relay:notaport", "SMTP_URL is malformed"),
+        ("SECRET_KEYS", "short", "SECRET_KEYS"),
+        ("SECRET_KEYS", None, "SECRET_KEYS is not set"),
+        ("BASE_URL", "http://ravijn.vng.nl", "BASE_URL must be an https"),
+        ("MAIL_FROM", "nieuwsbrief", "MAIL_FROM"),
+        ("MAIL_FROM", "a@b.nl\r\nBcc: x@y.nl", "MAIL_FROM"),
+        ("NEWSLETTER_ENV", "staging", "NEWSLETTER_ENV"),
+        ("BATCH_SIZE", "many", "BATCH_SIZE must be a whole number"),
+    ],
+)
+def test_production_refuses_missing_or_malformed_settings(name, value, message):
+    env = dict(GOOD)
+    if value is None:
+        env.pop(name)
+    else:
+        env[name] = value
+    with pytest.raises(ConfigError, match=message):
+        from_env(env)
+
+
+def test_development_has_embedded_defaults(tmp_path):
+    settings = from_env({"NEWSLETTER_ENV": "development", "INSTANCE_PATH": str(tmp_path)})
+    assert settings.database_url == f"sqlite:///{tmp_path / 'ravijn.sqlite3'}"
+    assert settings.outbox_dir == tmp_path / "outbox"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("smtp://relay", ("smtp", "relay", 25, None)),
+        ("smtps://u:p@relay", ("smtps", "relay", 465, "u")),
+        ("smtp+starttls://relay", ("smtp+starttls", "relay", 587, None)),
+        ("smtp://127.0.0.1:2525", ("smtp", "127.0.0.1", 2525, None)),
+    ],
+)
+def test_smtp_urls(url, expected):
+    parsed = parse_smtp_url(url)
+    assert (parsed.scheme, parsed.host, parsed.port, parsed.username) == expected
+
+
+def test_wsgi_stops_with_one_clear_line():
+    import subprocess
+    import sys
+
+    env = {"NEWSLETTER_ENV": "production", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: SECRET_KEYS is not set (comma-separated; the first one signs)"
+    ]
