@@ -143,6 +143,15 @@ def worker(_worker, broker, sink, db):
     _worker.join()
 
 
+@pytest.fixture
+def paused_worker(_worker, broker, db):
+    """The session's worker exists but takes nothing, so a test can look at the queue."""
+    _worker.pause()
+    yield
+    broker.flush_all()
+    _worker.resume()
+
+
 @pytest.fixture(autouse=True)
 def no_stray_smtp(monkeypatch):
     """Fail any SMTP connection that does not go to the test sink."""

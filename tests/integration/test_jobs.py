@@ -1,0 +1,44 @@
+"""Mail leaves only after the commit that caused it."""
+
+from newsletter.jobs import ACTOR_QUEUES, enqueue_after_commit
+from newsletter.subscriptions.models import Role, Subscriber
+
+
+def _queued(broker) -> int:
+    return broker.client.llen(f"dramatiq:{ACTOR_QUEUES['send_confirmation']}")
+
+
+def _subscriber(db) -> Subscriber:
+    sub = Subscriber(email="x@x.example", email_key="x@x.example", name="X", role=Role.anders)
+    db.session.add(sub)
+    db.session.flush()
+    return sub
+
+
+def test_rollback_sends_nothing(app, broker, db, paused_worker):
+    sub = _subscriber(db)
+    enqueue_after_commit("send_confirmation", sub.id)
+    assert _queued(broker) == 0
+    db.session.rollback()
+    assert _queued(broker) == 0
+    db.session.commit()  # a later commit must not resurrect the dropped message
+    assert _queued(broker) == 0
+
+
+def test_commit_sends_once(app, broker, db, paused_worker):
+    sub = _subscriber(db)
+    enqueue_after_commit("send_confirmation", sub.id)
+    assert _queued(broker) == 0
+    db.session.commit()
+    assert _queued(broker) == 1
+    db.session.commit()
+    assert _queued(broker) == 1
+
+
+def test_messages_carry_ids_only(app, db):
+    import pytest
+
+    with pytest.raises(TypeError):
+        enqueue_after_commit("send_confirmation", "anna@x.example")
+    with pytest.raises(KeyError):
+        enqueue_after_commit("no_such_actor", 1)
