@@ -42,6 +42,8 @@ hostile_text = st.one_of(
 )
 hostile_email = st.one_of(hostile_text, st.emails().map(lambda e: e + "\r\n"), st.emails())
 SUPPRESS = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+# paused_worker: Dramatiq's consumer threads call `random` in the background, which Hypothesis
+# refuses while it draws; the session's worker takes a break during these tests.
 
 
 def snapshot(db) -> tuple:
@@ -74,7 +76,7 @@ def clean(value: str) -> str:
     role=hostile_text,
     consent=st.sampled_from(["y", "", "n", "\x00"]),
 )
-def test_hostile_signup_form(client, db, name, email, gemeente, role, consent):
+def test_hostile_signup_form(client, db, paused_worker, name, email, gemeente, role, consent):
     data = form_tokens(client, "/aanmelden") | {
         "name": clean(name),
         "email": clean(email),
@@ -96,7 +98,7 @@ def test_hostile_signup_form(client, db, name, email, gemeente, role, consent):
     door=st.sampled_from(["bevestigen", "voorkeuren", "afmelden"]),
     method=st.sampled_from(["GET", "POST", "ONECLICK"]),
 )
-def test_hostile_token_urls(app, client, db, token, door, method):
+def test_hostile_token_urls(app, client, db, paused_worker, token, door, method):
     signer = Signer(app.config["SETTINGS"].secret_keys)
     if token == "forged":
         token = Signer(("someone-elses-key-" + "z" * 20,)).dumps(Purpose.preferences, "x")
@@ -118,7 +120,7 @@ def test_hostile_token_urls(app, client, db, token, door, method):
 
 @settings(max_examples=250, deadline=None, suppress_health_check=SUPPRESS)
 @given(name=hostile_text, gemeente=hostile_text, role=hostile_text)
-def test_hostile_preferences(app, client, db, name, gemeente, role):
+def test_hostile_preferences(app, client, db, paused_worker, name, gemeente, role):
     from newsletter.subscriptions.models import Role, Status
 
     sub = db.session.scalar(select(Subscriber).where(Subscriber.email_key == "p@x.example"))

@@ -51,4 +51,4 @@ def test_transactional_message_is_multipart_alternative_without_list_headers():
         assert message[header]
     assert message["Message-ID"].endswith("@vng.nl>")
     assert "List-Unsubscribe" not in message
-    assert "Anna de Vries <anna@utrecht.nl>" == str(message["To"])
+    assert str(message["To"]) == "Anna de Vries <anna@utrecht.nl>"
