@@ -7,17 +7,40 @@ a pending sign-up gets nothing but its confirmation, a confirmed one no confirma
 from __future__ import annotations
 
 import logging
+import threading
 
 from flask import current_app
 
 from newsletter import links
 from newsletter.delivery.message import build_message, sender_address
-from newsletter.delivery.transport import SmtpConnection
+from newsletter.delivery.transport import SmtpConnection, TemporaryFailure
 from newsletter.extensions import db
 from newsletter.rendering.mjml import render_email
+from newsletter.settings import SmtpUrl
 from newsletter.subscriptions.models import Status, Subscriber
 
 log = logging.getLogger(__name__)
+
+
+_connections = threading.local()
+
+
+def _connection(url: SmtpUrl) -> SmtpConnection:
+    """One SMTP session per worker thread, reused across mails (connect + EHLO cost more)."""
+    connection = getattr(_connections, "smtp", None)
+    if connection is None or connection.url != url:
+        if connection is not None:
+            connection.close()
+        connection = _connections.smtp = SmtpConnection(url)
+    return connection
+
+
+def close_connection() -> None:
+    """Called when a worker thread stops, so its SMTP session ends with QUIT."""
+    connection = getattr(_connections, "smtp", None)
+    if connection is not None:
+        connection.close()
+        _connections.smtp = None
 
 
 def _deliver(subscriber: Subscriber, template: str, subject: str, context: dict[str, str]) -> None:
@@ -26,7 +49,12 @@ def _deliver(subscriber: Subscriber, template: str, subject: str, context: dict[
     message = build_message(
         rendered, mail_from=settings.mail_from, to_address=subscriber.email, to_name=subscriber.name
     )
-    with SmtpConnection(settings.smtp_url) as smtp:
+    smtp = _connection(settings.smtp_url)
+    try:
+        smtp.send(message, sender_address(settings.mail_from), subscriber.email)
+    except TemporaryFailure:
+        # the reused session may have timed out on the server's side: one fresh try, then retry
+        smtp.close()
         smtp.send(message, sender_address(settings.mail_from), subscriber.email)
     log.info("sent %s mail to subscriber %s", template, subscriber.id)
 

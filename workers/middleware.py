@@ -43,3 +43,8 @@ class AppContextMiddleware(Middleware):
 
     def after_skip_message(self, broker: dramatiq.Broker, message: dramatiq.Message) -> None:
         self._pop()
+
+    def before_worker_thread_shutdown(self, broker: dramatiq.Broker, thread: object) -> None:
+        from newsletter import mail
+
+        mail.close_connection()
