@@ -53,7 +53,7 @@ def ensure_database(url: str) -> None:
             "-U",
             parts.username or "postgres",
             "-tAc",
-            f"SELECT 1 FROM pg_database WHERE datname='{name}'",
+            f"SELECT 1 FROM pg_database WHERE datname='{name}'",  # noqa: S608 - our own name
             "postgres",
         ],
         capture_output=True,

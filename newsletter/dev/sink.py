@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -37,8 +38,16 @@ class SinkHandler:
     outbox_dir: Path | None = None
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    delay: float = 0.0  # tests: a slow relay, so a worker can be killed mid-send
+    started: int = 0
+    generation: int = 0  # clear() starts a new one; a slow mail from before it is not kept
 
     async def handle_DATA(self, server: object, session: Session, envelope: Envelope) -> str:
+        with self.lock:
+            self.started += 1
+            generation = self.generation
+        if self.delay:
+            await asyncio.sleep(self.delay)
         data = envelope.original_content or b""
         item = Received(
             sender=str(envelope.mail_from),
@@ -49,7 +58,8 @@ class SinkHandler:
         if self.outbox_dir is not None:
             outbox.save(self.outbox_dir, data)
         with self.lock:
-            self.received.append(item)
+            if generation == self.generation:
+                self.received.append(item)
         return "250 Message accepted"
 
 
@@ -82,6 +92,9 @@ class SmtpSink:
     def clear(self) -> None:
         with self.handler.lock:
             self.handler.received.clear()
+            self.handler.started = 0
+            self.handler.generation += 1
+        self.handler.delay = 0.0
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
         deadline = time.monotonic() + timeout
