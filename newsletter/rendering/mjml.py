@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 from markupsafe import escape
-from mjml import mjml_to_html
+from mjml import mjml2html
 
 EMAIL_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "emails"
 
@@ -43,11 +43,11 @@ def environment(template_dir: Path = EMAIL_TEMPLATES) -> jinja2.Environment:
 
 
 def compile_mjml(source: str) -> str:
-    """MJML → HTML; a template error is a bug, so it raises instead of sending a broken mail."""
-    result = mjml_to_html(source)
-    if result.errors:
-        raise RenderError("; ".join(str(e) for e in result.errors))
-    return result.html
+    """MJML → HTML with mjml-python (MRML, the Rust port): a broken template raises."""
+    try:
+        return mjml2html(source, disable_comments=True)
+    except ValueError as exc:
+        raise RenderError(str(exc)) from None
 
 
 MARKER = re.compile(r"QQMARK(\d+)QQ")

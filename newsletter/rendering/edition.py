@@ -1,0 +1,186 @@
+"""An edition: front matter + Markdown → MJML → HTML, plus its text part, rendered once.
+
+Per-recipient values (name, personal links) are markers with a random nonce per render, so
+nothing an editor types can become one; `personalise()` fills them in microseconds.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from markupsafe import Markup, escape
+
+from newsletter.rendering import frontmatter
+from newsletter.rendering.markdown import attr, build
+from newsletter.rendering.mjml import compile_mjml, environment
+from newsletter.rendering.problems import Problem
+
+PERSONAL_KEYS = ("name", "preferences_url", "unsubscribe_url")
+MAX_HTML_BYTES = 100_000
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+
+@dataclass(frozen=True)
+class RenderedEdition:
+    subject: str
+    preheader: str
+    html: str
+    text: str
+    problems: tuple[Problem, ...]
+    front: frontmatter.FrontMatter
+    nonce: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.level == "error" for p in self.problems)
+
+
+class _Audit(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.images_without_alt = 0
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "img" and values.get("alt") is None:
+            self.images_without_alt += 1
+        if tag == "a" and values.get("href"):
+            self.hrefs.append(values["href"] or "")
+
+
+def _marker(nonce: str, key: str) -> str:
+    return f"RVJ{nonce}K{key}K"
+
+
+def _check(html: str, nonce: str) -> list[Problem]:
+    problems = []
+    if "<mj-" in html:
+        problems.append(Problem.error("De HTML bevat nog MJML-onderdelen."))
+    audit = _Audit()
+    audit.feed(html)
+    if audit.images_without_alt:
+        problems.append(Problem.error("Een afbeelding in de HTML heeft geen alt-tekst."))
+    for href in audit.hrefs:
+        if f"RVJ{nonce}K" in href:
+            continue
+        if not (href.startswith("https://") or href.startswith("mailto:")):
+            problems.append(Problem.error(f"Link '{href}' is niet https of mailto."))
+    size = len(html.encode("utf-8"))
+    if size >= MAX_HTML_BYTES:
+        problems.append(
+            Problem.error(
+                f"De mail is {size // 1000} kB; Gmail knipt mails vanaf ongeveer 102 kB af. "
+                "Maak de editie korter."
+            )
+        )
+    elif size >= MAX_HTML_BYTES * 0.8:
+        problems.append(Problem.warning(f"De mail is {size // 1000} kB; boven 100 kB knipt Gmail."))
+    return problems
+
+
+def date_label(front: frontmatter.FrontMatter) -> str:
+    if front.date is None:
+        return ""
+    return f"{front.date.day} {MONTHS[front.date.month - 1]} {front.date.year}"
+
+
+def render_edition(
+    source: str, *, personal: bool = True, web_url: str = "", signup_url: str = ""
+) -> RenderedEdition:
+    """Render once; with personal=False (archive) the footer has no personal links."""
+    raw, body, first_line = frontmatter.split(source)
+    front, problems = frontmatter.parse(raw)
+    document = build(body, first_line)
+    problems += document.problems
+    if not document.sections:
+        problems.append(Problem.error("De editie heeft nog geen tekst."))
+    nonce = secrets.token_hex(8) if personal else ""
+    links = {key: _marker(nonce, key) for key in PERSONAL_KEYS} if personal else {}
+    for section in document.sections:
+        for block in section:
+            block.label = attr(block.label)
+            block.html = Markup(block.html)  # markdown-it output, raw HTML off  # noqa: S704
+    context = {
+        "subject": front.title or "OVER het ravijn",
+        "preheader": front.preheader,
+        "date_label": date_label(front),
+        "theme": front.theme,
+        "sections": document.sections,
+        "personal": personal,
+        "web_url": web_url,
+        "signup_url": signup_url,
+        **links,
+    }
+    html = compile_mjml(environment().get_template("edition.mjml").render(context))
+    problems += _check(html, nonce)
+    text = _text(front, document.text, personal, links, web_url, signup_url)
+    return RenderedEdition(
+        subject=front.title,
+        preheader=front.preheader,
+        html=html,
+        text=text,
+        problems=tuple(problems),
+        front=front,
+        nonce=nonce,
+    )
+
+
+def _text(front, body, personal, links, web_url, signup_url) -> str:
+    head = [front.title, "=" * min(len(front.title), 70)]
+    if date_label(front):
+        head.insert(0, date_label(front) + (f" · {front.theme}" if front.theme else ""))
+    if personal:
+        foot = (
+            "Je krijgt OVER het ravijn omdat je je hebt aangemeld voor deze nieuwsbrief "
+            "van de VNG.\n"
+            f"Je gegevens wijzigen: {links['preferences_url']}\n"
+            f"Afmelden: {links['unsubscribe_url']}\n"
+            + (f"Bekijk online: {web_url}\n" if web_url else "")
+        )
+    else:
+        foot = "OVER het ravijn, de nieuwsbrief van de VNG.\n" + (
+            f"Aanmelden: {signup_url}\n" if signup_url else ""
+        )
+    return (
+        "\n".join(head)
+        + "\n\n"
+        + body
+        + "\n-- \n"
+        + foot
+        + "VNG, Nassaulaan 12, 2514 JS Den Haag\n"
+    )
+
+
+MARKER = re.compile(r"RVJ([0-9a-f]{16})K([a-z_]+)K")
+
+
+def personalise(rendered: RenderedEdition, values: dict[str, str]) -> tuple[str, str]:
+    """(html, text) for one recipient: only this render's markers are replaced."""
+
+    def fill(escape_html: bool):
+        def replace(match: re.Match[str]) -> str:
+            if match.group(1) != rendered.nonce:
+                return match.group(0)
+            value = values.get(match.group(2), "")
+            return str(escape(value)) if escape_html else value
+
+        return replace
+
+    return MARKER.sub(fill(True), rendered.html), MARKER.sub(fill(False), rendered.text)

@@ -1,0 +1,131 @@
+"""Front matter of an edition: YAML between `---` lines, checked key by key with line numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import yaml
+
+from newsletter.rendering.problems import Problem
+
+KNOWN = {
+    "title": "de titel (wordt het onderwerp van de mail)",
+    "preheader": "de voorregel die mailprogramma's na het onderwerp tonen",
+    "date": "de datum van de editie (JJJJ-MM-DD)",
+    "theme": "het campagnethema",
+    "segment": "de doelgroep",
+}
+TITLE_MAX = 150
+PREHEADER_MAX = 200
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    title: str = ""
+    preheader: str = ""
+    date: dt.date | None = None
+    theme: str | None = None
+    segment: dict[str, list[str]] = field(default_factory=dict)
+
+
+def split(source: str) -> tuple[str | None, str, int]:
+    """(front matter text or None, body, line number where the body starts)."""
+    text = source.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    return None, text, 1
+
+
+def _single_line(name: str, value: object, line: int, limit: int) -> tuple[str, list[Problem]]:
+    if not isinstance(value, str):
+        return "", [Problem.error(f"'{name}' moet tekst zijn.", line)]
+    value = value.strip()
+    problems = []
+    if any(ord(c) < 32 for c in value):
+        problems.append(Problem.error(f"'{name}' moet op één regel staan, zonder tabs.", line))
+        value = " ".join(value.split())
+    if len(value) > limit:
+        problems.append(Problem.error(f"'{name}' is te lang (hoogstens {limit} tekens).", line))
+    return value, problems
+
+
+def _segment(value: object, line: int) -> tuple[dict[str, list[str]], list[Problem]]:
+    if value in (None, "", "iedereen", "alle"):
+        return {}, []
+    if not isinstance(value, dict):
+        return {}, [
+            Problem.error("'segment' moet provincies, functies en/of gemeenten noemen.", line)
+        ]
+    result: dict[str, list[str]] = {}
+    problems: list[Problem] = []
+    for key, items in value.items():
+        if key not in ("provincies", "functies", "gemeenten"):
+            problems.append(Problem.error(f"'segment' kent '{key}' niet.", line))
+            continue
+        items = [items] if isinstance(items, str) else items
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            problems.append(Problem.error(f"'segment.{key}' moet een lijst met namen zijn.", line))
+            continue
+        result[key] = [i.strip() for i in items if i.strip()]
+    return result, problems
+
+
+def parse(raw: str | None) -> tuple[FrontMatter, list[Problem]]:
+    """Check the front matter; every problem names the key and its line (1 = the first `---`)."""
+    if raw is None:
+        return FrontMatter(), [
+            Problem.error("De editie begint niet met front matter tussen twee regels '---'.", 1)
+        ]
+    try:
+        node = yaml.compose(raw, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        return FrontMatter(), [Problem.error(f"De front matter is geen geldige YAML: {exc}", line)]
+    if data is None:
+        data, node = {}, None
+    if not isinstance(data, dict):
+        return FrontMatter(), [Problem.error("De front matter moet sleutels met waarden zijn.", 2)]
+    lines = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            lines[key_node.value] = key_node.start_mark.line + 2
+    problems: list[Problem] = []
+    values: dict[str, object] = {}
+    for key, value in data.items():
+        line = lines.get(str(key), 2)
+        if key not in KNOWN:
+            known = ", ".join(KNOWN)
+            problems.append(Problem.error(f"Onbekende sleutel '{key}' (bekend: {known}).", line))
+        elif key == "title":
+            values["title"], found = _single_line("title", value, line, TITLE_MAX)
+            problems += found
+        elif key == "preheader":
+            values["preheader"], found = _single_line("preheader", value, line, PREHEADER_MAX)
+            problems += found
+        elif key == "theme":
+            values["theme"], found = _single_line("theme", value, line, 80)
+            problems += found
+        elif key == "date":
+            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                values["date"] = value
+            else:
+                problems.append(
+                    Problem.error("'date' moet een datum zijn, zoals 2026-12-01.", line)
+                )
+        elif key == "segment":
+            values["segment"], found = _segment(value, line)
+            problems += found
+    if not values.get("title"):
+        problems.append(Problem.error("'title' ontbreekt: die wordt het onderwerp van de mail.", 1))
+    if not values.get("preheader"):
+        problems.append(
+            Problem.warning("'preheader' ontbreekt: mailprogramma's tonen dan de eerste zin.", 1)
+        )
+    return FrontMatter(**values), problems  # type: ignore[arg-type]

@@ -1,0 +1,261 @@
+"""Markdown → MJML blocks and → plain text, from one token stream.
+
+Raw HTML is off and markdown-it's link validation is on (no javascript:, vbscript:, data:).
+Attributes an editor could add with `{…}` are cut back to `class="button"` on a link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from urllib.parse import quote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import escape
+from mdit_py_plugins.attrs import attrs_plugin
+
+from newsletter.rendering.problems import Problem
+
+ALLOWED_ATTRS = {"href", "src", "alt", "title"}
+STYLES = {
+    "h2": "font-size:22px;line-height:1.3;margin:0 0 12px 0;color:#1a1a1a;",
+    "h3": "font-size:19px;line-height:1.3;margin:16px 0 8px 0;color:#1a1a1a;",
+    "h4": "font-size:17px;margin:16px 0 8px 0;",
+    "blockquote": (
+        "margin:12px 0;padding:4px 0 4px 16px;border-left:4px solid #00597a;color:#333333;"
+    ),
+    "table": "border-collapse:collapse;width:100%;margin:12px 0;",
+    "th": "border:1px solid #999999;padding:6px;text-align:left;background:#f2f2f2;",
+    "td": "border:1px solid #999999;padding:6px;text-align:left;",
+    "pre": "white-space:pre-wrap;background:#f2f2f2;padding:12px;font-size:14px;",
+    "code": "font-family:Consolas,Menlo,monospace;font-size:15px;",
+    "img": "max-width:100%;height:auto;",
+    "ul": "margin:8px 0;padding-left:24px;",
+    "ol": "margin:8px 0;padding-left:24px;",
+}
+
+
+@cache
+def parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False}).enable("table").use(attrs_plugin)
+
+
+def safe_url(url: str) -> str:
+    """Percent-encode what could end an HTML attribute (mjml writes attributes back raw)."""
+    return quote(url, safe=":/?#[]@!$&()*+,;=%~-._")
+
+
+def attr(value: str) -> str:
+    """A value for an MJML attribute: no quote or angle bracket survives in any form."""
+    cleaned = value.replace('"', "”").replace("<", "‹").replace(">", "›").replace("'", "’")
+    return str(escape(" ".join(cleaned.split())))
+
+
+@dataclass
+class Block:
+    kind: str  # text, image, button
+    html: str = ""
+    url: str = ""
+    label: str = ""
+
+
+@dataclass
+class Document:
+    sections: list[list[Block]] = field(default_factory=lambda: [[]])
+    text: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+
+
+def _clean(tokens: list[Token]) -> None:
+    for token in tokens:
+        classes = token.attrs.get("class")
+        token.attrs = {k: v for k, v in token.attrs.items() if k in ALLOWED_ATTRS}
+        if token.type == "link_open" and classes == "button":
+            token.meta["button"] = True
+        if token.tag in STYLES and token.nesting in (0, 1) and token.type != "inline":
+            token.attrs["style"] = STYLES[token.tag]
+        if token.children:
+            _clean(token.children)
+
+
+def _check_links(tokens: list[Token], line: int, doc: Document) -> None:
+    for token in tokens:
+        url = token.attrs.get("href") or token.attrs.get("src")
+        if token.type in ("link_open", "image") and isinstance(url, str):
+            doc.links.append(url)
+            scheme = urlsplit(url).scheme.lower()
+            allowed = ("https",) if token.type == "image" else ("https", "mailto")
+            if scheme not in allowed:
+                doc.problems.append(
+                    Problem.error(
+                        f"Link '{url}' moet met https:// beginnen"
+                        + (" (of mailto:)." if token.type == "link_open" else "."),
+                        line,
+                    )
+                )
+            token.attrSet("href" if token.type == "link_open" else "src", safe_url(url))
+        if token.type == "image" and not token.content.strip():
+            doc.problems.append(
+                Problem.error(
+                    "Een afbeelding heeft geen alt-tekst: schrijf wat erop staat tussen de [ ].",
+                    line,
+                )
+            )
+        if token.children:
+            _check_links(token.children, line, doc)
+
+
+def _only(children: list[Token]) -> list[Token]:
+    return [
+        c
+        for c in children
+        if not (c.type == "text" and not c.content.strip())
+        and c.type not in ("softbreak", "hardbreak")
+    ]
+
+
+def inline_text(children: list[Token]) -> str:
+    out: list[str] = []
+    hrefs: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append("\n")
+        elif child.type == "image":
+            out.append(f"[Afbeelding: {child.content}]")
+        elif child.type == "link_open":
+            hrefs.append(str(child.attrs.get("href", "")))
+            out.append("\x00")
+        elif child.type == "link_close" and hrefs:
+            href = hrefs.pop()
+            start = len(out) - out[::-1].index("\x00") - 1
+            label = "".join(out[start + 1 :])
+            shown = href[len("mailto:") :] if href.startswith("mailto:") else href
+            out[start:] = [label if label.strip() == shown else f"{label} ({shown})"]
+    return "".join(out)
+
+
+def build(body: str, first_line: int = 1) -> Document:
+    """Parse Markdown into sections of blocks (for MJML) and the text part."""
+    md = parser()
+    tokens = md.parse(body)
+    _clean(tokens)
+    doc = Document()
+    pending: list[Token] = []
+    text: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            doc.sections[-1].append(Block("text", md.renderer.render(pending, md.options, {})))
+            pending.clear()
+
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        line = first_line + (token.map[0] if token.map else 0)
+        if token.children is not None:
+            _check_links([token], line, doc)
+        if token.level == 0 and token.type == "hr":
+            flush()
+            doc.sections.append([])
+            text.append("* * *")
+            i += 1
+            continue
+        if token.level == 0 and token.type == "heading_open" and token.tag in ("h1", "h2"):
+            flush()
+            if any(doc.sections[-1]):
+                doc.sections.append([])
+            token.tag = "h2"
+            token.attrs["style"] = STYLES["h2"]
+            tokens[i + 2].tag = "h2"
+        if token.level == 0 and token.type == "paragraph_open":
+            inline = tokens[i + 1]
+            parts = _only(inline.children or [])
+            if len(parts) == 1 and parts[0].type == "image":
+                flush()
+                image = parts[0]
+                doc.sections[-1].append(
+                    Block("image", url=str(image.attrs["src"]), label=image.content)
+                )
+                text.append(f"[Afbeelding: {image.content}]")
+                i += 3
+                continue
+            if (
+                len(parts) >= 3
+                and parts[0].type == "link_open"
+                and parts[0].meta.get("button")
+                and parts[-1].type == "link_close"
+            ):
+                flush()
+                label = inline_text(parts[1:-1])
+                url = str(parts[0].attrs["href"])
+                doc.sections[-1].append(Block("button", url=url, label=label))
+                text.append(f"{label}: {url}")
+                i += 3
+                continue
+        pending.append(token)
+        i += 1
+    flush()
+    doc.sections = [s for s in doc.sections if s]
+    doc.text = to_text(tokens, text)
+    return doc
+
+
+def to_text(tokens: list[Token], blocks: list[str]) -> str:
+    """The text part, written from the tokens (not scraped from HTML): links written out."""
+    del blocks  # images, buttons and rules are rendered in order below
+    out: list[str] = []
+    prefix: list[str] = []
+    counters: list[int | None] = []
+    row: list[str] = []
+    for i, token in enumerate(tokens):
+        kind = token.type
+        if kind == "heading_open":
+            title = inline_text(tokens[i + 1].children or [])
+            under = "=" if token.tag == "h2" else "-"
+            out.append(f"{title}\n{under * min(len(title), 70)}")
+        elif kind == "blockquote_open":
+            prefix.append("> ")
+        elif kind == "blockquote_close":
+            prefix.pop()
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            counters.append(
+                int(token.attrs.get("start", 1)) if kind == "ordered_list_open" else None
+            )
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            counters.pop()
+        elif kind == "list_item_open":
+            number = counters[-1]
+            mark = "- " if number is None else f"{number}. "
+            if number is not None:
+                counters[-1] = number + 1
+            out.append("  " * (len(counters) - 1) + "".join(prefix) + mark + "\x01")
+        elif kind == "inline" and tokens[i - 1].type == "paragraph_open":
+            content = inline_text(token.children or [])
+            if out and out[-1].endswith("\x01"):
+                out[-1] = out[-1][:-1] + content + "\x02"
+            else:
+                lead = "".join(prefix)
+                out.append("\n".join(lead + line for line in content.split("\n")))
+        elif kind in ("th_open", "td_open"):
+            row.append(inline_text(tokens[i + 1].children or []))
+        elif kind == "tr_close":
+            out.append(" | ".join(row) + "\x02")
+            row = []
+        elif kind in ("fence", "code_block"):
+            out.append("\n".join("    " + line for line in token.content.rstrip("\n").split("\n")))
+        elif kind == "hr":
+            out.append("* * *")
+    # list items and table rows stay together; other blocks get a blank line between them
+    text = ""
+    for part in out:
+        tight = part.endswith("\x02") or "\x01" in part
+        part = part.replace("\x01", "").replace("\x02", "")
+        text += (
+            ("\n" if tight and text.endswith("\x03") else "\n\n") + part + ("\x03" if tight else "")
+        )
+        text = text.replace("\x03\n", "\n")
+    return text.replace("\x03", "").strip() + "\n"
