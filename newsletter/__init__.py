@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from newsletter import jobs, models  # noqa: F401  (models: the full schema for Alembic)
     from newsletter.database import configure_engines
-    from newsletter.extensions import csrf, db, limiter, migrate
+    from newsletter.extensions import csrf, db, limiter, login_manager, migrate
     from newsletter.subscriptions.tokens import Signer
 
     configure_engines()
@@ -36,14 +36,30 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "editions.login"
+    login_manager.login_message = "Log in om deze pagina te zien."
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(_load_editor)
     jobs.init_app(app)
     app.extensions["signer"] = Signer(app.config["SETTINGS"].secret_keys)
 
 
+def _load_editor(editor_id: str) -> object | None:
+    from newsletter.editions.models import Editor
+    from newsletter.extensions import db
+
+    return db.session.get(Editor, int(editor_id)) if editor_id.isdigit() else None
+
+
 def register_blueprints(app: Flask) -> None:
+    from newsletter.archive.blueprint import bp as archive
+    from newsletter.editions.blueprint import bp as editions
     from newsletter.subscriptions.blueprint import bp as subscriptions
 
     app.register_blueprint(subscriptions)
+    app.register_blueprint(editions)
+    app.register_blueprint(archive)
     if app.config["SETTINGS"].env != "production":
         from newsletter.dev.blueprint import bp as dev
 

@@ -38,4 +38,8 @@ def doctor() -> None:
 
 
 def register(app: Flask) -> None:
+    from newsletter.editions.cli import editions, editors
+
     app.cli.add_command(doctor)
+    app.cli.add_command(editors)
+    app.cli.add_command(editions)

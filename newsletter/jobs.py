@@ -29,6 +29,7 @@ ACTOR_QUEUES: dict[str, str] = {
     "send_welcome": TRANSACTIONAL,
     "send_goodbye": TRANSACTIONAL,
     "send_already_subscribed": TRANSACTIONAL,
+    "send_test_edition": TRANSACTIONAL,
 }
 
 #: Lower runs first inside a worker: confirmation mail jumps ahead of prefetched bulk batches.

@@ -12,7 +12,7 @@ import threading
 from flask import current_app
 
 from newsletter import links
-from newsletter.delivery.message import build_message, sender_address
+from newsletter.delivery.message import build_list_message, build_message, sender_address
 from newsletter.delivery.transport import SmtpConnection, TemporaryFailure
 from newsletter.extensions import db
 from newsletter.rendering.mjml import render_email
@@ -103,6 +103,36 @@ def send_already_subscribed(subscriber_id: int) -> bool:
         "Je bent al aangemeld voor OVER het ravijn",
         {"preferences_url": links.preferences_url(subscriber.public_id)},
     )
+    return True
+
+
+def send_test_edition(edition_id: int, editor_id: int) -> bool:
+    """The real edition to the editor's own address, "[TEST]" in the subject."""
+    from newsletter.editions import services as editions
+    from newsletter.editions.models import Edition, Editor
+    from newsletter.rendering.edition import personalise
+
+    edition, editor = db.session.get(Edition, edition_id), db.session.get(Editor, editor_id)
+    if edition is None or editor is None:
+        return False
+    settings = current_app.config["SETTINGS"]
+    rendered = editions.render(edition)
+    web = editions.web_url(edition.id)
+    html, text = personalise(
+        rendered,
+        {"name": editor.name or editor.email, "preferences_url": web, "unsubscribe_url": web},
+    )
+    message = build_list_message(
+        subject=f"[TEST] {rendered.subject}",
+        html=html,
+        text=text,
+        mail_from=settings.mail_from,
+        to_address=editor.email,
+        to_name=editor.name,
+        list_id=settings.list_id,
+        unsubscribe_url=web,
+    )
+    _connection(settings.smtp_url).send(message, sender_address(settings.mail_from), editor.email)
     return True
 
 

@@ -1,6 +1,7 @@
 """Every model, imported in one place so that Alembic and the drift test see the whole schema."""
 
+from newsletter.editions.models import Edition, Editor
 from newsletter.reference.models import Gemeente
 from newsletter.subscriptions.models import ConsentEvent, Subscriber
 
-__all__ = ["ConsentEvent", "Gemeente", "Subscriber"]
+__all__ = ["ConsentEvent", "Edition", "Editor", "Gemeente", "Subscriber"]

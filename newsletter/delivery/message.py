@@ -41,3 +41,30 @@ def build_message(
     message.set_content(rendered.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(rendered.html, subtype="html", charset="utf-8", cte="quoted-printable")
     return message
+
+
+def build_list_message(
+    *,
+    subject: str,
+    html: str,
+    text: str,
+    mail_from: str,
+    to_address: str,
+    to_name: str | None,
+    list_id: str,
+    unsubscribe_url: str,
+) -> EmailMessage:
+    """A list mail (edition): RFC 2369 List-* headers and RFC 8058 one-click unsubscribe."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = mail_from
+    message["To"] = Address(display_name=to_name or "", addr_spec=to_address)
+    message["Subject"] = subject
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = make_msgid(domain=sender_domain(mail_from))
+    message["List-Id"] = list_id
+    mailto = f"mailto:{sender_address(mail_from)}?subject=afmelden"
+    message["List-Unsubscribe"] = f"<{unsubscribe_url}>, <{mailto}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    return message

@@ -1,0 +1,1 @@
+"""Public archive of sent editions: web versions without personal links, and an Atom feed."""

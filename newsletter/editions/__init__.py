@@ -1,0 +1,1 @@
+"""The editor's workspace: editions in Markdown, preview, test-send, schedule, publish."""

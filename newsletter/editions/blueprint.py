@@ -1,0 +1,40 @@
+"""/beheer: the editor's workspace. Every view needs a logged-in editor except the login."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_login import login_required
+
+from newsletter.editions import views
+from newsletter.extensions import limiter
+
+bp = Blueprint("editions", __name__, url_prefix="/beheer")
+
+bp.add_url_rule(
+    "/inloggen",
+    "login",
+    limiter.limit("10 per minute;50 per hour", methods=["POST"])(views.login),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule("/uitloggen", "logout", login_required(views.logout), methods=["POST"])
+bp.add_url_rule("/", "index", login_required(views.index))
+bp.add_url_rule("/edities/nieuw", "new", login_required(views.new), methods=["GET", "POST"])
+bp.add_url_rule(
+    "/edities/<int:edition_id>", "edit", login_required(views.edit), methods=["GET", "POST"]
+)
+bp.add_url_rule("/edities/<int:edition_id>/voorbeeld", "preview", login_required(views.preview))
+bp.add_url_rule(
+    "/edities/<int:edition_id>/test", "test_send", login_required(views.test_send), methods=["POST"]
+)
+bp.add_url_rule(
+    "/edities/<int:edition_id>/inplannen",
+    "schedule",
+    login_required(views.schedule),
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/edities/<int:edition_id>/concept",
+    "unschedule",
+    login_required(views.unschedule),
+    methods=["POST"],
+)

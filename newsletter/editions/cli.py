@@ -1,0 +1,83 @@
+"""`flask editors …` and `flask editions …`: for editors who work in files, and for scripts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from newsletter.editions import services
+from newsletter.rendering.edition import personalise
+
+editors = click.Group("editors", help="Redacteuren beheren.")
+editions = click.Group("editions", help="Edities importeren, bekijken en tonen.")
+
+
+@editors.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="Naam van de redacteur.")
+@click.option("--password-stdin", is_flag=True, help="Lees het wachtwoord van stdin.")
+def create_editor(email: str, name: str, password_stdin: bool) -> None:
+    """Maak een redacteur aan; het wachtwoord wordt gevraagd (of van stdin gelezen)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+    try:
+        editor = services.create_editor(email, password, name)
+    except services.EditionError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Redacteur {editor.email} aangemaakt.")
+
+
+@editions.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def import_edition(path: Path) -> None:
+    """Importeer FILE.md als concept en toon het nieuwe nummer."""
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(
+            f"{path}: kan het bestand niet lezen als UTF-8 ({exc})."
+        ) from None
+    preview = services.preview(source)
+    if preview.errors:
+        for problem in preview.errors:
+            click.echo(f"{path}: {problem}", err=True)
+        raise SystemExit(1)
+    for problem in preview.warnings:
+        click.echo(f"{path}: {problem}", err=True)
+    edition, _ = services.create(source)
+    click.echo(edition.id)
+
+
+@editions.command("preview")
+@click.argument("edition_id", type=int)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def preview_edition(edition_id: int, out: Path) -> None:
+    """Schrijf de HTML van editie ID naar een bestand (met voorbeeldlinks)."""
+    try:
+        edition = services.get(edition_id)
+    except services.EditionError as exc:
+        raise click.ClickException(str(exc)) from None
+    rendered = services.render(edition)
+    url = services.web_url(edition.id)
+    html, _ = personalise(
+        rendered, {"name": "Voorbeeld", "preferences_url": url, "unsubscribe_url": url}
+    )
+    try:
+        out.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"{out}: kan niet schrijven ({exc}).") from None
+    for problem in rendered.problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{out} ({len(html.encode()) // 1000} kB)")
+
+
+@editions.command("list")
+def list_editions() -> None:
+    """Alle edities, nieuwste eerst."""
+    for edition in services.all_editions():
+        day = edition.edition_date.isoformat() if edition.edition_date else "----------"
+        click.echo(f"{edition.id:>5}  {day}  {edition.state.value:<10}  {edition.title}")

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from newsletter.database import UTCDateTime, utcnow
+from newsletter.extensions import db
+
+
+class EditionState(enum.StrEnum):
+    draft = "draft"
+    scheduled = "scheduled"
+    sending = "sending"
+    paused = "paused"
+    sent = "sent"
+    cancelled = "cancelled"
+
+
+STATE_LABELS = {
+    EditionState.draft: "Concept",
+    EditionState.scheduled: "Ingepland",
+    EditionState.sending: "Wordt verzonden",
+    EditionState.paused: "Gepauzeerd",
+    EditionState.sent: "Verzonden",
+    EditionState.cancelled: "Geannuleerd",
+}
+EDITABLE = {EditionState.draft, EditionState.scheduled}
+
+
+class Editor(UserMixin, db.Model):
+    """Someone at VNG who writes and sends editions. Only a scrypt hash of the password."""
+
+    __tablename__ = "editor"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Edition(db.Model):
+    """One issue of the newsletter; `source` (front matter + Markdown) is the truth."""
+
+    __tablename__ = "edition"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(150), default="")
+    preheader: Mapped[str] = mapped_column(String(200), default="")
+    edition_date: Mapped[date | None] = mapped_column(Date())
+    theme: Mapped[str | None] = mapped_column(String(80))
+    segment: Mapped[str] = mapped_column(Text(), default="{}")  # JSON filter, used by delivery
+    source: Mapped[str] = mapped_column(Text(), default="")
+    state: Mapped[EditionState] = mapped_column(
+        Enum(
+            EditionState,
+            name="edition_state",
+            native_enum=False,
+            create_constraint=True,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=EditionState.draft,
+        index=True,
+    )
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("editor.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def editable(self) -> bool:
+        return self.state in EDITABLE

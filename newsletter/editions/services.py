@@ -1,0 +1,175 @@
+"""Editions: save drafts, render, test-send, schedule, publish. Business rules live here."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from newsletter.database import utcnow
+from newsletter.editions.models import EDITABLE, Edition, EditionState, Editor
+from newsletter.extensions import db
+from newsletter.jobs import enqueue_after_commit
+from newsletter.links import external_url
+from newsletter.rendering.edition import RenderedEdition, render_edition
+from newsletter.rendering.problems import Problem
+
+PASSWORD_MIN = 12
+
+
+class EditionError(Exception):
+    """A rule said no; the message is Dutch and shown to the editor."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    rendered: RenderedEdition
+    errors: list[Problem]
+    warnings: list[Problem]
+
+
+def create_editor(email: str, password: str, name: str = "") -> Editor:
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 320:
+        raise EditionError("Dat is geen e-mailadres.")
+    if len(password) < PASSWORD_MIN:
+        raise EditionError(f"Het wachtwoord moet minstens {PASSWORD_MIN} tekens lang zijn.")
+    if db.session.scalar(select(Editor).where(Editor.email == email)):
+        raise EditionError(f"Er is al een redacteur met {email}.")
+    editor = Editor(email=email, name=name, password_hash=generate_password_hash(password))
+    db.session.add(editor)
+    db.session.commit()
+    return editor
+
+
+def authenticate(email: str, password: str) -> Editor | None:
+    editor = db.session.scalar(select(Editor).where(Editor.email == email.strip().lower()))
+    if editor is None:
+        check_password_hash(_DUMMY_HASH(), password)  # same time whether or not the address exists
+        return None
+    if not check_password_hash(editor.password_hash, password):
+        return None
+    editor.last_login_at = utcnow()
+    db.session.commit()
+    return editor
+
+
+def _DUMMY_HASH() -> str:
+    cached = current_app.extensions.get("dummy_password_hash")
+    if cached is None:
+        cached = current_app.extensions["dummy_password_hash"] = generate_password_hash("x" * 16)
+    return cached
+
+
+def web_url(edition_id: int) -> str:
+    return external_url("archive.show", edition_id=str(edition_id))
+
+
+def render(edition: Edition | str, *, personal: bool = True) -> RenderedEdition:
+    source = edition if isinstance(edition, str) else edition.source
+    edition_id = None if isinstance(edition, str) else edition.id
+    return render_edition(
+        source,
+        personal=personal,
+        web_url=web_url(edition_id) if edition_id else "",
+        signup_url=external_url("subscriptions.signup"),
+    )
+
+
+def preview(source: str) -> Preview:
+    rendered = render(source)
+    return Preview(
+        rendered,
+        [p for p in rendered.problems if p.level == "error"],
+        [p for p in rendered.problems if p.level == "warning"],
+    )
+
+
+def _apply(edition: Edition, source: str) -> RenderedEdition:
+    rendered = render(source)
+    front = rendered.front
+    edition.source = source
+    edition.title = front.title[:150]
+    edition.preheader = front.preheader[:200]
+    edition.edition_date = front.date
+    edition.theme = front.theme
+    edition.segment = json.dumps(front.segment, sort_keys=True)
+    return rendered
+
+
+def create(source: str, editor_id: int | None = None) -> tuple[Edition, RenderedEdition]:
+    """A new draft; drafts may have problems, publishing may not."""
+    edition = Edition(created_by_id=editor_id)
+    rendered = _apply(edition, source)
+    db.session.add(edition)
+    db.session.commit()
+    return edition, rendered
+
+
+def update(edition_id: int, source: str) -> tuple[Edition, RenderedEdition]:
+    edition = get(edition_id)
+    if edition.state not in EDITABLE:
+        raise EditionError(
+            "Deze editie is al verzonden of wordt verzonden en kan niet meer veranderen."
+        )
+    rendered = _apply(edition, source)
+    db.session.commit()
+    return edition, rendered
+
+
+def get(edition_id: int) -> Edition:
+    edition = db.session.get(Edition, edition_id)
+    if edition is None:
+        raise EditionError("Deze editie bestaat niet.")
+    return edition
+
+
+def all_editions() -> list[Edition]:
+    return list(db.session.scalars(select(Edition).order_by(Edition.id.desc())))
+
+
+def sent_editions() -> list[Edition]:
+    return list(
+        db.session.scalars(
+            select(Edition)
+            .where(Edition.state == EditionState.sent)
+            .order_by(Edition.sent_at.desc())
+        )
+    )
+
+
+def request_test_send(edition_id: int, editor_id: int) -> None:
+    """The editor gets the real mail (with "[TEST]") at their own address, after commit."""
+    edition = get(edition_id)
+    rendered = render(edition)
+    if not rendered.ok:
+        raise EditionError("Los eerst de fouten op; daarna kun je een test versturen.")
+    enqueue_after_commit("send_test_edition", edition.id, editor_id)
+    db.session.commit()
+
+
+def schedule(edition_id: int, when: datetime) -> Edition:
+    edition = get(edition_id)
+    if edition.state not in EDITABLE:
+        raise EditionError(
+            "Alleen een concept of ingeplande editie kan (opnieuw) worden ingepland."
+        )
+    if not render(edition).ok:
+        raise EditionError("Los eerst de fouten op; daarna kun je de editie inplannen.")
+    if when <= utcnow():
+        raise EditionError("Kies een moment in de toekomst.")
+    edition.state, edition.scheduled_at = EditionState.scheduled, when
+    db.session.commit()
+    return edition
+
+
+def unschedule(edition_id: int) -> Edition:
+    edition = get(edition_id)
+    if edition.state == EditionState.scheduled:
+        edition.state, edition.scheduled_at = EditionState.draft, None
+        db.session.commit()
+    return edition

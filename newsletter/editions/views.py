@@ -1,0 +1,153 @@
+"""Thin views of the editor's workspace."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from newsletter.editions import services
+from newsletter.editions.forms import STARTER, ActionForm, LoginForm, ScheduleForm, SourceForm
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def login() -> str | Response | tuple[str, int]:
+    form = LoginForm()
+    if form.validate_on_submit():
+        editor = services.authenticate(form.email.data, form.password.data)
+        if editor is not None:
+            login_user(editor)
+            target = request.args.get("next", "")
+            parts = urlsplit(target)
+            if not target.startswith("/beheer") or parts.netloc or parts.scheme:
+                target = url_for("editions.index")
+            return redirect(target, code=303)
+        form.password.errors = ["Dit e-mailadres en wachtwoord horen niet bij elkaar."]
+    return render_template("beheer/login.html", form=form), (422 if form.errors else 200)
+
+
+def logout() -> Response:
+    ActionForm().validate_on_submit()
+    logout_user()
+    return redirect(url_for("editions.login"), code=303)
+
+
+def index() -> str:
+    return render_template(
+        "beheer/index.html", editions=services.all_editions(), amsterdam=AMSTERDAM
+    )
+
+
+def _problems_json(preview: services.Preview) -> dict[str, object]:
+    return {
+        "errors": [str(p) for p in preview.errors],
+        "warnings": [str(p) for p in preview.warnings],
+        "text": preview.rendered.text,
+    }
+
+
+def new() -> str | Response | tuple[str, int]:
+    form = SourceForm()
+    if form.validate_on_submit():
+        edition, _ = services.create(form.source.data, current_user.id)
+        flash("De editie is opgeslagen als concept.")
+        return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
+    if not form.is_submitted():
+        form.source.data = STARTER.format(today=date.today().isoformat())
+    return render_template("beheer/new.html", form=form), (422 if form.errors else 200)
+
+
+def _edition_or_404(edition_id: int):
+    try:
+        return services.get(edition_id)
+    except services.EditionError:
+        abort(404)
+
+
+def edit(edition_id: int) -> str | Response | tuple[str, int]:
+    edition = _edition_or_404(edition_id)
+    form = SourceForm(data={"source": edition.source} if request.method == "GET" else None)
+    wants_json = request.headers.get("X-Requested-With") == "fetch"
+    if form.validate_on_submit():
+        try:
+            edition, _ = services.update(edition.id, form.source.data)
+        except services.EditionError as exc:
+            if wants_json:
+                return jsonify({"errors": [str(exc)], "warnings": [], "text": ""}), 409
+            form.source.errors = [str(exc)]
+        else:
+            if wants_json:
+                return jsonify(_problems_json(services.preview(edition.source)) | {"saved": True})
+            flash("Opgeslagen.")
+            return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
+    elif wants_json:
+        return jsonify(
+            {"errors": [e for f in form.errors.values() for e in f], "warnings": []}
+        ), 422
+    preview = services.preview(form.source.data or edition.source)
+    return render_template(
+        "beheer/edit.html",
+        edition=edition,
+        form=form,
+        preview=preview,
+        action=ActionForm(),
+        schedule_form=ScheduleForm(),
+        amsterdam=AMSTERDAM,
+    ), (422 if form.errors else 200)
+
+
+def preview(edition_id: int) -> Response:
+    edition = _edition_or_404(edition_id)
+    from newsletter.rendering.edition import personalise
+
+    rendered = services.render(edition)
+    url = services.web_url(edition.id)
+    html, _ = personalise(
+        rendered, {"name": "Voorbeeld", "preferences_url": url, "unsubscribe_url": url}
+    )
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; img-src https: data: 'self'; style-src 'unsafe-inline'; "
+        "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def test_send(edition_id: int) -> Response:
+    edition = _edition_or_404(edition_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.request_test_send(edition.id, current_user.id)
+            flash(f"Testmail verstuurd naar {current_user.email}.")
+        except services.EditionError as exc:
+            flash(str(exc), "error")
+    return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
+
+
+def schedule(edition_id: int) -> Response:
+    edition = _edition_or_404(edition_id)
+    form = ScheduleForm()
+    if form.validate_on_submit():
+        when = form.when.data.replace(tzinfo=AMSTERDAM)
+        try:
+            services.schedule(edition.id, when)
+            flash(f"Ingepland voor {when.strftime('%d-%m-%Y %H:%M')} (Nederlandse tijd).")
+        except services.EditionError as exc:
+            flash(str(exc), "error")
+    else:
+        flash("Kies een geldige datum en tijd.", "error")
+    return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
+
+
+def unschedule(edition_id: int) -> Response:
+    edition = _edition_or_404(edition_id)
+    if ActionForm().validate_on_submit():
+        services.unschedule(edition.id)
+        flash("De editie is weer een concept.")
+    return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
