@@ -81,11 +81,11 @@ def db(app) -> Iterator[object]:
     from sqlalchemy import delete
 
     from newsletter.extensions import db as _db
-    from newsletter.models import ConsentEvent, Subscriber
+    from newsletter.models import ConsentEvent, Edition, Editor, Subscriber
 
     with app.app_context():
-        _db.session.execute(delete(ConsentEvent))
-        _db.session.execute(delete(Subscriber))
+        for model in (ConsentEvent, Subscriber, Edition, Editor):
+            _db.session.execute(delete(model))
         _db.session.commit()
         app.extensions["broker"].client.flushdb()
         yield _db
@@ -141,6 +141,27 @@ def worker(_worker, broker, sink, db):
     yield _worker
     broker.join(TRANSACTIONAL, timeout=15_000)
     _worker.join()
+
+
+EDITOR_PASSWORD = "een lang en goed wachtwoord"
+
+
+@pytest.fixture
+def editor(db):
+    from newsletter.editions.services import create_editor
+
+    return create_editor("redactie@vng.example", EDITOR_PASSWORD, "Redactie")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """A client logged in as an editor."""
+    data = form_tokens(client, "/beheer/inloggen") | {
+        "email": editor.email,
+        "password": EDITOR_PASSWORD,
+    }
+    assert client.post("/beheer/inloggen", data=data).status_code == 303
+    return client
 
 
 @pytest.fixture

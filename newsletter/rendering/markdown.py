@@ -174,6 +174,15 @@ def build(body: str, first_line: int = 1) -> Document:
         if token.level == 0 and token.type == "paragraph_open":
             inline = tokens[i + 1]
             parts = _only(inline.children or [])
+            special = len(parts) == 1 and parts[0].type == "image"
+            special = special or (
+                len(parts) >= 3
+                and parts[0].type == "link_open"
+                and parts[0].meta.get("button")
+                and parts[-1].type == "link_close"
+            )
+            if special:
+                _check_links([inline], line, doc)  # the loop below skips this paragraph
             if len(parts) == 1 and parts[0].type == "image":
                 flush()
                 image = parts[0]
