@@ -15,7 +15,7 @@ from newsletter.editions.models import EDITABLE, Edition, EditionState, Editor
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
 from newsletter.links import external_url
-from newsletter.rendering.edition import RenderedEdition, render_edition
+from newsletter.rendering.edition import RenderedEdition, personalise, render_edition
 from newsletter.rendering.problems import Problem
 
 PASSWORD_MIN = 12
@@ -30,6 +30,7 @@ class Preview:
     rendered: RenderedEdition
     errors: list[Problem]
     warnings: list[Problem]
+    text: str  # the text part with sample values in the personal places
 
 
 def create_editor(email: str, password: str, name: str = "") -> Editor:
@@ -80,12 +81,20 @@ def render(edition: Edition | str, *, personal: bool = True) -> RenderedEdition:
     )
 
 
+SAMPLE = {
+    "name": "Voorbeeld",
+    "preferences_url": "(persoonlijke link naar de voorkeuren)",
+    "unsubscribe_url": "(persoonlijke afmeldlink)",
+}
+
+
 def preview(source: str) -> Preview:
     rendered = render(source)
     return Preview(
         rendered,
         [p for p in rendered.problems if p.level == "error"],
         [p for p in rendered.problems if p.level == "warning"],
+        personalise(rendered, SAMPLE)[1],
     )
 
 

@@ -47,7 +47,7 @@ def _problems_json(preview: services.Preview) -> dict[str, object]:
     return {
         "errors": [str(p) for p in preview.errors],
         "warnings": [str(p) for p in preview.warnings],
-        "text": preview.rendered.text,
+        "text": preview.text,
     }
 
 

@@ -64,6 +64,7 @@ def test_hostile_markdown_never_becomes_markup(hostile):
     html, text = personalise(rendered, VALUES)
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find("script") is None
+    assert "klik (javascript" not in text.lower()  # never written out as a link
     for tag in soup.find_all(True):
         for name in tag.attrs:
             assert not name.startswith("on"), (tag.name, name)
@@ -87,6 +88,7 @@ def test_a_forged_marker_in_the_text_stays_text():
     second = render_edition(edition(f"Kijk: {forged}"))
     html, text = personalise(second, VALUES)
     assert forged in text and VALUES["unsubscribe_url"] + "\n" in text
+    assert forged in BeautifulSoup(html, "html.parser").get_text()
 
 
 def test_crlf_and_wrong_types_in_front_matter_are_refused_by_name_and_line():

@@ -1,0 +1,72 @@
+"""An editor logs in, writes an edition, sees the preview follow, test-sends it; axe checks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from newsletter.database import utcnow
+from newsletter.editions import services
+from newsletter.editions.models import EditionState
+from tests.conftest import EDITOR_PASSWORD
+
+pytestmark = pytest.mark.browser
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "edition-jeugdzorg.md"
+
+
+def test_write_preview_and_test_send(page, axe, live_server, editor, worker, sink, db):
+    page.goto("/beheer/")
+    assert page.get_by_role("heading", name="Inloggen voor redacteuren").is_visible()
+    axe(page, "login")
+    page.get_by_label("E-mailadres").fill(editor.email)
+    page.get_by_label("Wachtwoord").fill("fout wachtwoord")
+    page.get_by_role("button", name="Inloggen").click()
+    assert page.get_by_text("horen niet bij elkaar").first.is_visible()
+    axe(page, "login with error")
+    page.get_by_label("Wachtwoord").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    assert page.get_by_role("heading", name="Edities").is_visible()
+    axe(page, "editions list (empty)")
+
+    page.get_by_role("link", name="Nieuwe editie").first.click()
+    axe(page, "new edition")
+    page.get_by_label("Editie (front matter en Markdown)").fill(FIXTURE.read_text())
+    page.get_by_role("button", name="Opslaan als concept").click()
+    assert page.get_by_text("Geen fouten of waarschuwingen.").is_visible()
+    axe(page, "edit edition")
+    frame = page.frame_locator("iframe.desktop")
+    assert frame.get_by_text("Jeugdzorg: gemeenten kunnen het gat niet dichten").is_visible()
+
+    # live preview: type, wait, and the preview, checks and text part follow
+    source = page.get_by_label("Editie (front matter en Markdown)")
+    changed = FIXTURE.read_text().replace("De week van de jeugdzorg", "Een nieuwe kop")
+    source.fill(re.sub(r"!\[[^\]]*\]", "![]", changed))  # an image without alt text
+    page.get_by_text("Opgeslagen; het voorbeeld is bijgewerkt.").wait_for()
+    assert frame.get_by_text("Een nieuwe kop").is_visible()
+    assert page.locator(".problem-error").count() >= 1
+    assert "Een nieuwe kop" in page.locator("#tekstversie").text_content()
+    axe(page, "edit edition with problems")
+    source.fill(FIXTURE.read_text())
+    page.get_by_text("Geen fouten of waarschuwingen.").wait_for()
+
+    page.get_by_role("button", name=f"Stuur een test naar {editor.email}").click()
+    assert page.get_by_text(f"Testmail verstuurd naar {editor.email}.").is_visible()
+    [mail] = sink.wait_for(1)
+    assert mail.message()["Subject"].startswith("[TEST] Jeugdzorg")
+    page.get_by_role("link", name="Edities").first.click()
+    axe(page, "editions list")
+
+
+def test_archive_pages_are_accessible(page, axe, live_server, db):
+    page.goto("/archief/")
+    axe(page, "empty archive")
+    edition, _ = services.create(FIXTURE.read_text())
+    edition.state, edition.sent_at = EditionState.sent, utcnow()
+    db.session.commit()
+    page.goto("/archief/")
+    page.get_by_role("link", name="Jeugdzorg: gemeenten kunnen het gat niet dichten").click()
+    assert page.get_by_role("heading", name="De cijfers").is_visible()
+    page.goto("/archief/")
+    axe(page, "archive")
