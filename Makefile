@@ -40,6 +40,7 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff format .
 
 bench: $(STAMP) ## Run the benchmarks under bench/ (they print figures)
+	$(BIN)/python bench/render.py
 	$(BIN)/python bench/signup.py
 
 clean: ## Remove the virtualenv and local data
