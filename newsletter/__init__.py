@@ -60,6 +60,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(subscriptions)
     app.register_blueprint(editions)
     app.register_blueprint(archive)
+    from newsletter.editions.views import serve_media
+
+    app.add_url_rule("/media/<name>", "media", serve_media)
     if app.config["SETTINGS"].env != "production":
         from newsletter.dev.blueprint import bp as dev
 

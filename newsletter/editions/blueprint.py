@@ -38,3 +38,9 @@ bp.add_url_rule(
     login_required(views.unschedule),
     methods=["POST"],
 )
+bp.add_url_rule(
+    "/afbeeldingen",
+    "upload",
+    login_required(limiter.limit("30 per minute")(views.upload)),
+    methods=["POST"],
+)

@@ -151,3 +151,48 @@ def unschedule(edition_id: int) -> Response:
         services.unschedule(edition.id)
         flash("De editie is weer een concept.")
     return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
+
+
+def _media_dir():
+    from flask import current_app
+
+    return current_app.config["SETTINGS"].instance_path / "media"
+
+
+def upload() -> Response:
+    """Store an image and show the Markdown to paste, with its absolute URL."""
+    from newsletter.editions import media
+    from newsletter.links import external_url
+
+    back = request.form.get("edition_id", "")
+    target = (
+        url_for("editions.edit", edition_id=int(back))
+        if back.isdigit()
+        else url_for("editions.index")
+    )
+    form = ActionForm()
+    file = request.files.get("image")
+    if not form.validate_on_submit() or file is None:
+        flash("Kies een afbeelding om te uploaden.", "error")
+        return redirect(target, code=303)
+    try:
+        name = media.save(_media_dir(), file.read(media.MAX_BYTES + 1))
+    except media.MediaError as exc:
+        flash(str(exc), "error")
+        return redirect(target, code=303)
+    url = external_url("media", name=name)
+    flash(f"Afbeelding opgeslagen. Zet dit in de editie: ![beschrijf de afbeelding]({url})")
+    return redirect(target, code=303)
+
+
+def serve_media(name: str) -> Response:
+    from flask import send_file
+
+    from newsletter.editions import media
+
+    path = media.path_for(_media_dir(), name)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype=media.MIMETYPES[name.rsplit(".", 1)[1]], max_age=31536000)
+    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    return response

@@ -163,3 +163,45 @@ def test_test_send_through_worker_is_a_clean_list_mail(editor_client, editor, wo
     score = spam_score(mail.data)
     print(f"\nSpamAssassin local score of a test-sent edition: {score}")
     assert score <= 1.0
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
+    b"\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00"
+    b"\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def test_image_upload_checks_content_and_serves_with_absolute_url(editor_client, db):
+    import io
+
+    client = editor_client
+    edition, _ = services.create(FIXTURE.read_text())
+    path = f"/beheer/edities/{edition.id}"
+
+    def upload(data: bytes, filename: str):
+        fields = form_tokens(client, path) | {
+            "edition_id": str(edition.id),
+            "image": (io.BytesIO(data), filename),
+        }
+        response = client.post(
+            "/beheer/afbeeldingen",
+            data=fields,
+            content_type="multipart/form-data",
+            follow_redirects=True,
+        )
+        return response.get_data(as_text=True)
+
+    page = upload(PNG, "grafiek.png")
+    match = re.search(
+        r"!\[beschrijf de afbeelding\]\((https://ravijn\.example/media/([0-9a-f]{32}\.png))\)", page
+    )
+    assert match, page[:2000]
+    with client.get(f"/media/{match.group(2)}") as served:
+        assert served.status_code == 200 and served.mimetype == "image/png"
+        assert served.data == PNG
+        assert served.headers["Content-Security-Policy"] == "default-src 'none'"
+    assert "Dit is geen PNG-" in upload(b"<svg onload=alert(1)>", "stiekem.png")
+    assert "groter dan 5 MB" in upload(b"\x89PNG\r\n\x1a\n" + b"0" * (5 * 1024 * 1024), "groot.png")
+    assert client.get("/media/../../etc/passwd").status_code == 404
+    assert client.get("/media/nietbestaand.png").status_code == 404
