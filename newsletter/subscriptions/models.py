@@ -4,7 +4,7 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Integer, String
+from sqlalchemy import Enum, ForeignKey, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from newsletter.database import UTCDateTime, utcnow
@@ -110,3 +110,9 @@ class ConsentEvent(db.Model):
     consent_sha256: Mapped[str | None] = mapped_column(String(64))
     ip_prefix: Mapped[str | None] = mapped_column(String(50))  # /24 or /48 only, never a full IP
     detail: Mapped[str | None] = mapped_column(String(200))
+
+
+@event.listens_for(ConsentEvent, "before_update")
+def _consent_is_append_only(mapper: object, connection: object, target: ConsentEvent) -> None:
+    """The consent log is evidence: rows are added, never edited."""
+    raise ValueError("consent events are append-only")

@@ -42,3 +42,20 @@ def test_messages_carry_ids_only(app, db):
         enqueue_after_commit("send_confirmation", "anna@x.example")
     with pytest.raises(KeyError):
         enqueue_after_commit("no_such_actor", 1)
+
+
+def test_consent_log_is_append_only(app, db):
+    import pytest
+
+    from newsletter.subscriptions.models import ConsentEvent, ConsentKind, ConsentSource
+
+    sub = _subscriber(db)
+    event = ConsentEvent(
+        subscriber_id=sub.id, kind=ConsentKind.requested, source=ConsentSource.form
+    )
+    db.session.add(event)
+    db.session.commit()
+    event.kind = ConsentKind.confirmed
+    with pytest.raises(ValueError, match="append-only"):
+        db.session.commit()
+    db.session.rollback()
