@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from email.message import EmailMessage
 
 from flask import current_app
 
@@ -43,19 +44,24 @@ def close_connection() -> None:
         _connections.smtp = None
 
 
+def _send(message: EmailMessage, recipient: str) -> None:
+    settings = current_app.config["SETTINGS"]
+    smtp = _connection(settings.smtp_url)
+    try:
+        smtp.send(message, sender_address(settings.mail_from), recipient)
+    except TemporaryFailure:
+        # the reused session may have timed out on the server's side: one fresh try, then retry
+        smtp.close()
+        smtp.send(message, sender_address(settings.mail_from), recipient)
+
+
 def _deliver(subscriber: Subscriber, template: str, subject: str, context: dict[str, str]) -> None:
     settings = current_app.config["SETTINGS"]
     rendered = render_email(template, subject, {"name": subscriber.name, **context})
     message = build_message(
         rendered, mail_from=settings.mail_from, to_address=subscriber.email, to_name=subscriber.name
     )
-    smtp = _connection(settings.smtp_url)
-    try:
-        smtp.send(message, sender_address(settings.mail_from), subscriber.email)
-    except TemporaryFailure:
-        # the reused session may have timed out on the server's side: one fresh try, then retry
-        smtp.close()
-        smtp.send(message, sender_address(settings.mail_from), subscriber.email)
+    _send(message, subscriber.email)
     log.info("sent %s mail to subscriber %s", template, subscriber.id)
 
 
@@ -110,29 +116,23 @@ def send_test_edition(edition_id: int, editor_id: int) -> bool:
     """The real edition to the editor's own address, "[TEST]" in the subject."""
     from newsletter.editions import services as editions
     from newsletter.editions.models import Edition, Editor
-    from newsletter.rendering.edition import personalise
 
     edition, editor = db.session.get(Edition, edition_id), db.session.get(Editor, editor_id)
     if edition is None or editor is None:
         return False
     settings = current_app.config["SETTINGS"]
-    rendered = editions.render(edition)
-    web = editions.web_url(edition.id)
-    html, text = personalise(
-        rendered,
-        {"name": editor.name or editor.email, "preferences_url": web, "unsubscribe_url": web},
-    )
+    sample = editions.sample(edition, editor.name or editor.email)
     message = build_list_message(
-        subject=f"[TEST] {rendered.subject}",
-        html=html,
-        text=text,
+        subject=f"[TEST] {sample.subject}",
+        html=sample.html,
+        text=sample.text,
         mail_from=settings.mail_from,
         to_address=editor.email,
         to_name=editor.name,
         list_id=settings.list_id,
-        unsubscribe_url=web,
+        unsubscribe_url=sample.web_url,
     )
-    _connection(settings.smtp_url).send(message, sender_address(settings.mail_from), editor.email)
+    _send(message, editor.email)
     return True
 
 

@@ -15,6 +15,13 @@ CSP = (
 )
 
 
+#: A mail shown as a page (archive, editor preview): its own inline styles, nothing runs.
+MAIL_PAGE_CSP = (
+    "default-src 'none'; img-src https: data: 'self'; style-src 'unsafe-inline'; "
+    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+)
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)

@@ -7,7 +7,7 @@ the embedded defaults exist only for `make run` (development) and the tests.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -107,7 +107,6 @@ class Settings:
     confirm_max_age_seconds: int = 72 * 3600
     batch_size: int = 500
     list_id: str = "OVER het ravijn <ravijn.nieuwsbrief.vng.nl>"
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_production(self) -> bool:

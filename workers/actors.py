@@ -47,11 +47,6 @@ def send_goodbye(subscriber_id: int) -> None:
     mail.send_goodbye(subscriber_id)
 
 
-@dramatiq.actor(
-    queue_name=ACTOR_QUEUES["send_test_edition"],
-    priority=QUEUE_PRIORITY[ACTOR_QUEUES["send_test_edition"]],
-    retry_when=_retry_when,
-    time_limit=60_000,
-)
+@_transactional
 def send_test_edition(edition_id: int, editor_id: int) -> None:
     mail.send_test_edition(edition_id, editor_id)

@@ -11,13 +11,9 @@ from werkzeug.wrappers import Response
 from newsletter.editions import services
 from newsletter.editions.models import EditionState
 from newsletter.links import external_url
+from newsletter.security import MAIL_PAGE_CSP
 
 bp = Blueprint("archive", __name__, url_prefix="/archief")
-
-WEB_VERSION_CSP = (
-    "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; "
-    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
-)
 
 
 @bp.get("/")
@@ -34,7 +30,7 @@ def show(edition_id: int) -> Response:
     if edition.state != EditionState.sent:
         abort(404)
     response = Response(services.render(edition, personal=False).html, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = WEB_VERSION_CSP
+    response.headers["Content-Security-Policy"] = MAIL_PAGE_CSP
     return response
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from newsletter.editions import services
-from newsletter.rendering.edition import personalise
 
 editors = click.Group("editors", help="Redacteuren beheren.")
 editions = click.Group("editions", help="Edities importeren, bekijken en tonen.")
@@ -61,16 +60,12 @@ def preview_edition(edition_id: int, out: Path) -> None:
         edition = services.get(edition_id)
     except services.EditionError as exc:
         raise click.ClickException(str(exc)) from None
-    rendered = services.render(edition)
-    url = services.web_url(edition.id)
-    html, _ = personalise(
-        rendered, {"name": "Voorbeeld", "preferences_url": url, "unsubscribe_url": url}
-    )
+    html = services.sample(edition).html
     try:
         out.write_text(html, encoding="utf-8")
     except OSError as exc:
         raise click.ClickException(f"{out}: kan niet schrijven ({exc}).") from None
-    for problem in rendered.problems:
+    for problem in services.preview(edition.source).rendered.problems:
         click.echo(str(problem), err=True)
     click.echo(f"{out} ({len(html.encode()) // 1000} kB)")
 

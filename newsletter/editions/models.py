@@ -4,10 +4,10 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from newsletter.database import UTCDateTime, utcnow
+from newsletter.database import UTCDateTime, enum_type, utcnow
 from newsletter.extensions import db
 
 
@@ -57,14 +57,7 @@ class Edition(db.Model):
     segment: Mapped[str] = mapped_column(Text(), default="{}")  # JSON filter, used by delivery
     source: Mapped[str] = mapped_column(Text(), default="")
     state: Mapped[EditionState] = mapped_column(
-        Enum(
-            EditionState,
-            name="edition_state",
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        enum_type(EditionState, "edition_state", length=16),
         default=EditionState.draft,
         index=True,
     )

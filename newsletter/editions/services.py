@@ -50,7 +50,7 @@ def create_editor(email: str, password: str, name: str = "") -> Editor:
 def authenticate(email: str, password: str) -> Editor | None:
     editor = db.session.scalar(select(Editor).where(Editor.email == email.strip().lower()))
     if editor is None:
-        check_password_hash(_DUMMY_HASH(), password)  # same time whether or not the address exists
+        check_password_hash(_dummy_hash(), password)  # same time whether or not the address exists
         return None
     if not check_password_hash(editor.password_hash, password):
         return None
@@ -59,7 +59,7 @@ def authenticate(email: str, password: str) -> Editor | None:
     return editor
 
 
-def _DUMMY_HASH() -> str:
+def _dummy_hash() -> str:
     cached = current_app.extensions.get("dummy_password_hash")
     if cached is None:
         cached = current_app.extensions["dummy_password_hash"] = generate_password_hash("x" * 16)
@@ -88,8 +88,29 @@ SAMPLE = {
 }
 
 
+@dataclass(frozen=True)
+class Sample:
+    subject: str
+    html: str
+    text: str
+    web_url: str
+
+
+def sample(edition: Edition, name: str = "Voorbeeld") -> Sample:
+    """The edition as one mail, its personal links pointing at the web version (tests, previews)."""
+    rendered = render(edition)
+    url = web_url(edition.id)
+    html, text = personalise(
+        rendered, {"name": name, "preferences_url": url, "unsubscribe_url": url}
+    )
+    return Sample(rendered.subject, html, text, url)
+
+
 def preview(source: str) -> Preview:
-    rendered = render(source)
+    return preview_of(render(source))
+
+
+def preview_of(rendered: RenderedEdition) -> Preview:
     return Preview(
         rendered,
         [p for p in rendered.problems if p.level == "error"],

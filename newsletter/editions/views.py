@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from newsletter.editions import services
+from newsletter.editions import media, services
 from newsletter.editions.forms import STARTER, ActionForm, LoginForm, ScheduleForm, SourceForm
+from newsletter.links import external_url
+from newsletter.security import MAIL_PAGE_CSP
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -75,14 +88,14 @@ def edit(edition_id: int) -> str | Response | tuple[str, int]:
     wants_json = request.headers.get("X-Requested-With") == "fetch"
     if form.validate_on_submit():
         try:
-            edition, _ = services.update(edition.id, form.source.data)
+            edition, rendered = services.update(edition.id, form.source.data)
         except services.EditionError as exc:
             if wants_json:
                 return jsonify({"errors": [str(exc)], "warnings": [], "text": ""}), 409
             form.source.errors = [str(exc)]
         else:
             if wants_json:
-                return jsonify(_problems_json(services.preview(edition.source)) | {"saved": True})
+                return jsonify(_problems_json(services.preview_of(rendered)) | {"saved": True})
             flash("Opgeslagen.")
             return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
     elif wants_json:
@@ -103,18 +116,8 @@ def edit(edition_id: int) -> str | Response | tuple[str, int]:
 
 def preview(edition_id: int) -> Response:
     edition = _edition_or_404(edition_id)
-    from newsletter.rendering.edition import personalise
-
-    rendered = services.render(edition)
-    url = services.web_url(edition.id)
-    html, _ = personalise(
-        rendered, {"name": "Voorbeeld", "preferences_url": url, "unsubscribe_url": url}
-    )
-    response = Response(html, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; img-src https: data: 'self'; style-src 'unsafe-inline'; "
-        "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
-    )
+    response = Response(services.sample(edition).html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = MAIL_PAGE_CSP
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -153,17 +156,12 @@ def unschedule(edition_id: int) -> Response:
     return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
 
 
-def _media_dir():
-    from flask import current_app
-
+def _media_dir() -> Path:
     return current_app.config["SETTINGS"].instance_path / "media"
 
 
 def upload() -> Response:
     """Store an image and show the Markdown to paste, with its absolute URL."""
-    from newsletter.editions import media
-    from newsletter.links import external_url
-
     back = request.form.get("edition_id", "")
     target = (
         url_for("editions.edit", edition_id=int(back))
@@ -186,10 +184,6 @@ def upload() -> Response:
 
 
 def serve_media(name: str) -> Response:
-    from flask import send_file
-
-    from newsletter.editions import media
-
     path = media.path_for(_media_dir(), name)
     if path is None:
         abort(404)

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
 
 from newsletter.extensions import db
 from newsletter.reference.models import Gemeente
-
-CSV_PATH = Path(__file__).parent / "data" / "gemeenten.csv"
 
 
 @dataclass(frozen=True)
@@ -23,13 +18,6 @@ class GemeenteRow:
     name: str
     common_name: str | None
     province: str
-
-
-def read_csv(path: Path = CSV_PATH) -> Iterator[GemeenteRow]:
-    """Rows of the shipped CSV (used by the seed migration and the tests)."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            yield GemeenteRow(row["code"], row["name"], row["common_name"] or None, row["province"])
 
 
 def fold(text: str) -> str:

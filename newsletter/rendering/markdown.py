@@ -145,7 +145,6 @@ def build(body: str, first_line: int = 1) -> Document:
     _clean(tokens)
     doc = Document()
     pending: list[Token] = []
-    text: list[str] = []
 
     def flush() -> None:
         if pending:
@@ -161,7 +160,6 @@ def build(body: str, first_line: int = 1) -> Document:
         if token.level == 0 and token.type == "hr":
             flush()
             doc.sections.append([])
-            text.append("* * *")
             i += 1
             continue
         if token.level == 0 and token.type == "heading_open" and token.tag in ("h1", "h2"):
@@ -189,7 +187,6 @@ def build(body: str, first_line: int = 1) -> Document:
                 doc.sections[-1].append(
                     Block("image", url=str(image.attrs["src"]), label=image.content)
                 )
-                text.append(f"[Afbeelding: {image.content}]")
                 i += 3
                 continue
             if (
@@ -202,69 +199,68 @@ def build(body: str, first_line: int = 1) -> Document:
                 label = inline_text(parts[1:-1])
                 url = str(parts[0].attrs["href"])
                 doc.sections[-1].append(Block("button", url=url, label=label))
-                text.append(f"{label}: {url}")
                 i += 3
                 continue
         pending.append(token)
         i += 1
     flush()
     doc.sections = [s for s in doc.sections if s]
-    doc.text = to_text(tokens, text)
+    doc.text = to_text(tokens)
     return doc
 
 
-def to_text(tokens: list[Token], blocks: list[str]) -> str:
+def to_text(tokens: list[Token]) -> str:
     """The text part, written from the tokens (not scraped from HTML): links written out."""
-    del blocks  # images, buttons and rules are rendered in order below
-    out: list[str] = []
+    parts: list[tuple[str, bool]] = []  # (block, tight): list items and table rows stay together
     prefix: list[str] = []
     counters: list[int | None] = []
     row: list[str] = []
+    item: str | None = None  # a list mark waiting for its first paragraph
     for i, token in enumerate(tokens):
         kind = token.type
         if kind == "heading_open":
             title = inline_text(tokens[i + 1].children or [])
             under = "=" if token.tag == "h2" else "-"
-            out.append(f"{title}\n{under * min(len(title), 70)}")
+            parts.append((f"{title}\n{under * min(len(title), 70)}", False))
         elif kind == "blockquote_open":
             prefix.append("> ")
         elif kind == "blockquote_close":
             prefix.pop()
         elif kind in ("bullet_list_open", "ordered_list_open"):
-            counters.append(
-                int(token.attrs.get("start", 1)) if kind == "ordered_list_open" else None
-            )
+            start = int(token.attrs.get("start", 1)) if kind == "ordered_list_open" else None
+            counters.append(start)
         elif kind in ("bullet_list_close", "ordered_list_close"):
             counters.pop()
         elif kind == "list_item_open":
+            if item is not None:
+                parts.append((item, True))
             number = counters[-1]
-            mark = "- " if number is None else f"{number}. "
             if number is not None:
                 counters[-1] = number + 1
-            out.append("  " * (len(counters) - 1) + "".join(prefix) + mark + "\x01")
+            mark = "- " if number is None else f"{number}. "
+            item = "  " * (len(counters) - 1) + "".join(prefix) + mark
         elif kind == "inline" and tokens[i - 1].type == "paragraph_open":
             content = inline_text(token.children or [])
-            if out and out[-1].endswith("\x01"):
-                out[-1] = out[-1][:-1] + content + "\x02"
+            if item is not None:
+                parts.append((item + content, True))
+                item = None
             else:
                 lead = "".join(prefix)
-                out.append("\n".join(lead + line for line in content.split("\n")))
+                parts.append(("\n".join(lead + line for line in content.split("\n")), False))
         elif kind in ("th_open", "td_open"):
             row.append(inline_text(tokens[i + 1].children or []))
         elif kind == "tr_close":
-            out.append(" | ".join(row) + "\x02")
+            parts.append((" | ".join(row), True))
             row = []
         elif kind in ("fence", "code_block"):
-            out.append("\n".join("    " + line for line in token.content.rstrip("\n").split("\n")))
+            lines = token.content.rstrip("\n").split("\n")
+            parts.append(("\n".join("    " + line for line in lines), False))
         elif kind == "hr":
-            out.append("* * *")
-    # list items and table rows stay together; other blocks get a blank line between them
-    text = ""
-    for part in out:
-        tight = part.endswith("\x02") or "\x01" in part
-        part = part.replace("\x01", "").replace("\x02", "")
-        text += (
-            ("\n" if tight and text.endswith("\x03") else "\n\n") + part + ("\x03" if tight else "")
-        )
-        text = text.replace("\x03\n", "\n")
-    return text.replace("\x03", "").strip() + "\n"
+            parts.append(("* * *", False))
+    if item is not None:
+        parts.append((item, True))
+    text, previous_tight = "", False
+    for block, tight in parts:
+        text += ("\n" if tight and previous_tight else "\n\n") + block
+        previous_tight = tight
+    return text.strip() + "\n"

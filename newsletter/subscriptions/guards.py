@@ -8,17 +8,13 @@ from __future__ import annotations
 import hashlib
 import time
 
-from flask import current_app
 from limits import parse_many
 
 from newsletter.extensions import limiter
-from newsletter.subscriptions.tokens import Purpose, Signer, TokenInvalid
+from newsletter.links import signer
+from newsletter.subscriptions.tokens import Purpose, TokenInvalid
 
 TIME_TRAP_MAX_AGE = 24 * 3600
-
-
-def signer() -> Signer:
-    return current_app.extensions["signer"]
 
 
 def new_time_trap() -> str:

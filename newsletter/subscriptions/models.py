@@ -4,10 +4,10 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, event
+from sqlalchemy import ForeignKey, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from newsletter.database import UTCDateTime, utcnow
+from newsletter.database import UTCDateTime, enum_type, utcnow
 from newsletter.extensions import db
 from newsletter.reference.models import Gemeente
 
@@ -55,18 +55,6 @@ class ConsentSource(enum.StrEnum):
     import_ = "import"
 
 
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=24,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
-
-
 def new_public_id() -> str:
     return secrets.token_urlsafe(16)
 
@@ -82,8 +70,8 @@ class Subscriber(db.Model):
     email_key: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     gemeente_code: Mapped[str | None] = mapped_column(ForeignKey("gemeente.code"), index=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
-    status: Mapped[Status] = mapped_column(_enum(Status, "status"), default=Status.pending)
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
+    status: Mapped[Status] = mapped_column(enum_type(Status, "status"), default=Status.pending)
     confirm_nonce: Mapped[str] = mapped_column(String(32), default=new_public_id)
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -103,8 +91,8 @@ class ConsentEvent(db.Model):
     subscriber_id: Mapped[int] = mapped_column(
         ForeignKey("subscriber.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[ConsentKind] = mapped_column(_enum(ConsentKind, "consent_kind"))
-    source: Mapped[ConsentSource] = mapped_column(_enum(ConsentSource, "consent_source"))
+    kind: Mapped[ConsentKind] = mapped_column(enum_type(ConsentKind, "consent_kind"))
+    source: Mapped[ConsentSource] = mapped_column(enum_type(ConsentSource, "consent_source"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     consent_version: Mapped[str | None] = mapped_column(String(40))
     consent_sha256: Mapped[str | None] = mapped_column(String(64))

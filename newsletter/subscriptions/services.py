@@ -47,6 +47,7 @@ class ProfileChange:
 
 
 class ConfirmOutcome(enum.Enum):
+    awaiting = "awaiting"  # valid link, the reader has not pressed the button yet
     confirmed = "confirmed"
     already_confirmed = "already_confirmed"
     stale = "stale"
@@ -145,6 +146,16 @@ def resend_confirmation(email: NormalisedEmail, interval: int, now: datetime | N
         db.session.commit()
     else:
         db.session.rollback()
+
+
+def confirmation_state(public_id: str, nonce: str) -> ConfirmOutcome:
+    """What a confirmation link would do now, without doing it (GET must not confirm)."""
+    subscriber = get_by_public_id(public_id)
+    if subscriber.confirm_nonce != nonce:
+        return ConfirmOutcome.stale
+    if subscriber.status == Status.active:
+        return ConfirmOutcome.already_confirmed
+    return ConfirmOutcome.awaiting
 
 
 def confirm(public_id: str, nonce: str, now: datetime | None = None) -> ConfirmOutcome:

@@ -6,17 +6,13 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from werkzeug.wrappers import Response
 
 from newsletter.extensions import csrf
+from newsletter.links import signer
 from newsletter.reference.services import all_gemeenten, find_gemeente, option_label
 from newsletter.subscriptions import services
 from newsletter.subscriptions.consent import CONSENT_TEXT, ip_prefix
 from newsletter.subscriptions.emails import InvalidEmail, normalise_email
 from newsletter.subscriptions.forms import ConfirmForm, PreferencesForm, ResendForm, SignupForm
-from newsletter.subscriptions.guards import (
-    address_allowed,
-    new_time_trap,
-    passes_time_trap,
-    signer,
-)
+from newsletter.subscriptions.guards import address_allowed, new_time_trap, passes_time_trap
 from newsletter.subscriptions.models import ConsentSource, Role, Status
 from newsletter.subscriptions.tokens import Purpose, TokenExpired, TokenInvalid
 
@@ -74,31 +70,32 @@ def check_inbox() -> str:
     return render_template("site/check_inbox.html")
 
 
+def _link_problem(expired: bool) -> tuple[str, int]:
+    page = render_template("site/link_problem.html", expired=expired, form=ResendForm())
+    return page, (410 if expired else 400)
+
+
 def confirm(token: str) -> str | Response | tuple[str, int]:
     try:
         public_id, nonce = signer().load_pair(
             Purpose.confirm, token, max_age=_settings().confirm_max_age_seconds
         )
     except TokenExpired:
-        return render_template("site/link_problem.html", expired=True, form=ResendForm()), 410
+        return _link_problem(expired=True)
     except TokenInvalid:
-        return render_template("site/link_problem.html", expired=False, form=ResendForm()), 400
+        return _link_problem(expired=False)
     form = ConfirmForm()
-    if request.method == "POST" and form.validate_on_submit():
-        outcome = services.confirm(public_id, nonce)
-    else:
-        try:
-            subscriber = services.get_by_public_id(public_id)
-        except services.UnknownSubscriber:
-            return render_template("site/link_problem.html", expired=False, form=ResendForm()), 400
-        if subscriber.confirm_nonce != nonce:
-            outcome = services.ConfirmOutcome.stale
-        elif subscriber.status == Status.active:
-            outcome = services.ConfirmOutcome.already_confirmed
+    try:
+        if request.method == "POST" and form.validate_on_submit():
+            outcome = services.confirm(public_id, nonce)
         else:
-            return render_template("site/confirm.html", form=form)
+            outcome = services.confirmation_state(public_id, nonce)
+    except services.UnknownSubscriber:
+        return _link_problem(expired=False)
+    if outcome is services.ConfirmOutcome.awaiting:
+        return render_template("site/confirm.html", form=form)
     if outcome is services.ConfirmOutcome.stale:
-        return render_template("site/link_problem.html", expired=True, form=ResendForm()), 410
+        return _link_problem(expired=True)
     return render_template(
         "site/confirmed.html",
         already=outcome is services.ConfirmOutcome.already_confirmed,
