@@ -143,6 +143,17 @@ def worker(_worker, broker, sink, db):
     _worker.join()
 
 
+def make_subscriber(db, email: str = "x@x.example", **fields):
+    """Factory: a subscriber row, flushed (not committed) so the test decides when to commit."""
+    from newsletter.subscriptions.models import Role, Subscriber
+
+    values = {"name": "X", "role": Role.anders} | fields
+    subscriber = Subscriber(email=email, email_key=email.lower(), **values)
+    db.session.add(subscriber)
+    db.session.flush()
+    return subscriber
+
+
 EDITOR_PASSWORD = "een lang en goed wachtwoord"
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from newsletter.models import ConsentEvent, Subscriber
 from newsletter.subscriptions.tokens import Purpose, Signer
-from tests.conftest import form_tokens
+from tests.conftest import form_tokens, make_subscriber
 
 HOSTILE = [
     "",
@@ -125,15 +125,14 @@ def test_hostile_preferences(app, client, db, paused_worker, name, gemeente, rol
 
     sub = db.session.scalar(select(Subscriber).where(Subscriber.email_key == "p@x.example"))
     if sub is None:
-        sub = Subscriber(
-            email="p@x.example",
-            email_key="p@x.example",
+        sub = make_subscriber(
+            db,
+            "p@x.example",
             name="P",
             gemeente_code="GM0363",
             role=Role.griffier,
             status=Status.active,
         )
-        db.session.add(sub)
         db.session.commit()
     path = "/voorkeuren/" + Signer(app.config["SETTINGS"].secret_keys).dumps(
         Purpose.preferences, sub.public_id

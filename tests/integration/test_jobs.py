@@ -1,22 +1,15 @@
 """Mail leaves only after the commit that caused it."""
 
 from newsletter.jobs import ACTOR_QUEUES, enqueue_after_commit
-from newsletter.subscriptions.models import Role, Subscriber
+from tests.conftest import make_subscriber
 
 
 def _queued(broker) -> int:
     return broker.client.llen(f"dramatiq:{ACTOR_QUEUES['send_confirmation']}")
 
 
-def _subscriber(db) -> Subscriber:
-    sub = Subscriber(email="x@x.example", email_key="x@x.example", name="X", role=Role.anders)
-    db.session.add(sub)
-    db.session.flush()
-    return sub
-
-
 def test_rollback_sends_nothing(app, broker, db, paused_worker):
-    sub = _subscriber(db)
+    sub = make_subscriber(db)
     enqueue_after_commit("send_confirmation", sub.id)
     assert _queued(broker) == 0
     db.session.rollback()
@@ -26,7 +19,7 @@ def test_rollback_sends_nothing(app, broker, db, paused_worker):
 
 
 def test_commit_sends_once(app, broker, db, paused_worker):
-    sub = _subscriber(db)
+    sub = make_subscriber(db)
     enqueue_after_commit("send_confirmation", sub.id)
     assert _queued(broker) == 0
     db.session.commit()
@@ -49,7 +42,7 @@ def test_consent_log_is_append_only(app, db):
 
     from newsletter.subscriptions.models import ConsentEvent, ConsentKind, ConsentSource
 
-    sub = _subscriber(db)
+    sub = make_subscriber(db)
     event = ConsentEvent(
         subscriber_id=sub.id, kind=ConsentKind.requested, source=ConsentSource.form
     )

@@ -16,7 +16,8 @@ import time
 import pytest
 
 from newsletter.settings import PROJECT_ROOT
-from newsletter.subscriptions.models import Role, Status, Subscriber
+from newsletter.subscriptions.models import Status
+from tests.conftest import make_subscriber
 
 pytestmark = pytest.mark.slow
 
@@ -35,15 +36,7 @@ def start_worker() -> subprocess.Popen[bytes]:
 def test_killed_worker_message_is_redelivered(app, db, sink, paused_worker):
     from newsletter.jobs import enqueue_after_commit
 
-    sub = Subscriber(
-        email="crash@x.example",
-        email_key="crash@x.example",
-        name="C",
-        role=Role.anders,
-        status=Status.pending,
-    )
-    db.session.add(sub)
-    db.session.flush()
+    sub = make_subscriber(db, "crash@x.example", name="C", status=Status.pending)
     enqueue_after_commit("send_confirmation", sub.id)
     db.session.commit()
 
