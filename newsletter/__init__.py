@@ -54,12 +54,14 @@ def _load_editor(editor_id: str) -> object | None:
 
 def register_blueprints(app: Flask) -> None:
     from newsletter.archive.blueprint import bp as archive
+    from newsletter.delivery.blueprint import bp as delivery
     from newsletter.editions.blueprint import bp as editions
     from newsletter.subscriptions.blueprint import bp as subscriptions
 
     app.register_blueprint(subscriptions)
     app.register_blueprint(editions)
     app.register_blueprint(archive)
+    app.register_blueprint(delivery)
     from newsletter.editions.views import serve_media
 
     app.add_url_rule("/media/<name>", "media", serve_media)

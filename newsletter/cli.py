@@ -38,8 +38,11 @@ def doctor() -> None:
 
 
 def register(app: Flask) -> None:
+    from newsletter.delivery.cli import register as delivery_commands
     from newsletter.editions.cli import editions, editors
 
     app.cli.add_command(doctor)
     app.cli.add_command(editors)
     app.cli.add_command(editions)
+    for group in delivery_commands(editions):
+        app.cli.add_command(group)

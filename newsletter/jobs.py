@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 import dramatiq
+import redis
 from dramatiq.brokers.redis import RedisBroker
 from flask import Flask, current_app
 from sqlalchemy import event
@@ -30,6 +31,9 @@ ACTOR_QUEUES: dict[str, str] = {
     "send_goodbye": TRANSACTIONAL,
     "send_already_subscribed": TRANSACTIONAL,
     "send_test_edition": TRANSACTIONAL,
+    "fan_out": BULK,
+    "send_batch": BULK,
+    "reconcile": MAINTENANCE,
 }
 
 #: Lower runs first inside a worker: confirmation mail jumps ahead of prefetched bulk batches.
@@ -60,8 +64,11 @@ def enqueue_after_commit(actor_name: str, *ids: int) -> None:
     )
 
 
-def send_now(app: Flask, actor_name: str, *ids: int) -> None:
-    """Put one message on the broker (used after commit, and by the reconciler)."""
+def send_now(app: Flask, actor_name: str, *ids: int, delay: float | None = None) -> None:
+    """Put one message on the broker (used after commit, and by the reconciler).
+
+    `delay` in seconds: the message becomes visible then (a batch waiting for a slot or a retry).
+    """
     broker: dramatiq.Broker = app.extensions["broker"]
     message = dramatiq.Message(
         queue_name=ACTOR_QUEUES[actor_name],
@@ -70,7 +77,7 @@ def send_now(app: Flask, actor_name: str, *ids: int) -> None:
         kwargs={},
         options={},
     )
-    broker.enqueue(message)
+    broker.enqueue(message, delay=int(delay * 1000) if delay else None)
 
 
 def _after_commit(session: Session) -> None:
@@ -89,6 +96,8 @@ def _after_rollback(session: Session) -> None:
 def init_app(app: Flask) -> None:
     """Bind the broker to the app and hook the session events (once per process)."""
     app.extensions["broker"] = build_broker(app.config["SETTINGS"].redis_url)
+    # shared limits and bookkeeping for delivery; connects on first use
+    app.extensions["redis"] = redis.Redis.from_url(app.config["SETTINGS"].redis_url)
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _after_rollback)

@@ -14,7 +14,7 @@ from flask import current_app
 
 from newsletter import links
 from newsletter.delivery.message import build_list_message, build_message, sender_address
-from newsletter.delivery.transport import SmtpConnection, TemporaryFailure
+from newsletter.delivery.transport import ConnectionFailure, SmtpConnection
 from newsletter.extensions import db
 from newsletter.rendering.mjml import render_email
 from newsletter.settings import SmtpUrl
@@ -49,7 +49,7 @@ def _send(message: EmailMessage, recipient: str) -> None:
     smtp = _connection(settings.smtp_url)
     try:
         smtp.send(message, sender_address(settings.mail_from), recipient)
-    except TemporaryFailure:
+    except ConnectionFailure:
         # the reused session may have timed out on the server's side: one fresh try, then retry
         smtp.close()
         smtp.send(message, sender_address(settings.mail_from), recipient)

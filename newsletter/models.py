@@ -1,7 +1,8 @@
 """Every model, imported in one place so that Alembic and the drift test see the whole schema."""
 
+from newsletter.delivery.models import Delivery
 from newsletter.editions.models import Edition, Editor
 from newsletter.reference.models import Gemeente
 from newsletter.subscriptions.models import ConsentEvent, Subscriber
 
-__all__ = ["ConsentEvent", "Edition", "Editor", "Gemeente", "Subscriber"]
+__all__ = ["ConsentEvent", "Delivery", "Edition", "Editor", "Gemeente", "Subscriber"]

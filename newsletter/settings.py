@@ -107,6 +107,17 @@ class Settings:
     confirm_max_age_seconds: int = 72 * 3600
     batch_size: int = 500
     list_id: str = "OVER het ravijn <ravijn.nieuwsbrief.vng.nl>"
+    send_rate: int = 50  # messages per second over all workers; 0 = as fast as the relay takes
+    smtp_max_connections: int = 4  # parallel SMTP sessions for editions, over all workers
+    lease_seconds: int = 120  # a claimed batch row is someone else's to retry after this
+    pause_after_failures: int = 8  # consecutive failed connection attempts before auto-pause
+    retry_base_seconds: int = 60  # first wait after a 4xx; doubles each attempt
+    retry_max_attempts: int = 6
+    reconcile_seconds: int = 30  # clock tick: reconciler and scheduled editions
+    schedule_max_delay_hours: int = 24
+    dkim_selector: str | None = None
+    dkim_domain: str | None = None
+    dkim_key_file: Path | None = None
 
     @property
     def is_production(self) -> bool:
@@ -183,4 +194,32 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         signup_address_limit=env.get("SIGNUP_ADDRESS_LIMIT", "5 per hour"),
         confirmation_interval_seconds=_int(env, "CONFIRMATION_INTERVAL_SECONDS", 3600),
         batch_size=_int(env, "BATCH_SIZE", 500, minimum=1),
+        send_rate=_int(env, "SEND_RATE", 50),
+        smtp_max_connections=_int(env, "SMTP_MAX_CONNECTIONS", 4, minimum=1),
+        lease_seconds=_int(env, "LEASE_SECONDS", 120, minimum=5),
+        pause_after_failures=_int(env, "PAUSE_AFTER_FAILURES", 8, minimum=1),
+        retry_base_seconds=_int(env, "RETRY_BASE_SECONDS", 60, minimum=1),
+        retry_max_attempts=_int(env, "RETRY_MAX_ATTEMPTS", 6, minimum=1),
+        reconcile_seconds=_int(env, "RECONCILE_SECONDS", 30, minimum=1),
+        schedule_max_delay_hours=_int(env, "SCHEDULE_MAX_DELAY_HOURS", 24, minimum=1),
+        **_dkim(env, mail_from),
     )
+
+
+def _dkim(env: dict[str, str], mail_from: str) -> dict[str, object]:
+    """DKIM is optional; half a configuration is an error, not a silent unsigned send."""
+    selector = env.get("DKIM_SELECTOR", "").strip()
+    key_file = env.get("DKIM_PRIVATE_KEY_FILE", "").strip()
+    if not selector and not key_file:
+        return {}
+    if not selector or not key_file:
+        raise ConfigError("DKIM needs both DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE")
+    path = Path(key_file)
+    try:
+        head = path.read_text(encoding="ascii", errors="replace")[:100]
+    except OSError as exc:
+        raise ConfigError(f"DKIM_PRIVATE_KEY_FILE cannot be read: {exc.strerror}") from None
+    if "PRIVATE KEY" not in head:
+        raise ConfigError("DKIM_PRIVATE_KEY_FILE is not a PEM private key")
+    domain = env.get("DKIM_DOMAIN", "").strip() or mail_from.rpartition("@")[2].strip(" >")
+    return {"dkim_selector": selector, "dkim_domain": domain, "dkim_key_file": path}

@@ -39,6 +39,10 @@ os.environ.update(
         "SIGNUP_MIN_SECONDS": "0",
         "SIGNUP_RATE_LIMIT": "100000 per minute",
         "SIGNUP_ADDRESS_LIMIT": "100000 per hour",
+        "SEND_RATE": "0",
+        "RETRY_BASE_SECONDS": "1",
+        "LEASE_SECONDS": "10",
+        "RECONCILE_SECONDS": "2",
     }
 )
 
@@ -81,10 +85,10 @@ def db(app) -> Iterator[object]:
     from sqlalchemy import delete
 
     from newsletter.extensions import db as _db
-    from newsletter.models import ConsentEvent, Edition, Editor, Subscriber
+    from newsletter.models import ConsentEvent, Delivery, Edition, Editor, Subscriber
 
     with app.app_context():
-        for model in (ConsentEvent, Subscriber, Edition, Editor):
+        for model in (Delivery, ConsentEvent, Subscriber, Edition, Editor):
             _db.session.execute(delete(model))
         _db.session.commit()
         app.extensions["broker"].client.flushdb()

@@ -1,7 +1,8 @@
 """Dramatiq entry point: `dramatiq workers` imports this module.
 
 Importing it builds the app once from the environment, makes the app's broker the global one,
-adds the middleware that runs every message inside an app context, and declares the actors.
+adds the middleware that runs every message inside an app context and the clock that
+queues the reconciler, and declares the actors.
 (This is the one place where work happens at import: Dramatiq's CLI finds its broker that way.)
 """
 
@@ -13,6 +14,7 @@ import dramatiq
 
 from newsletter import create_app
 from newsletter.settings import ConfigError
+from workers.clock import ClockMiddleware
 from workers.middleware import AppContextMiddleware
 
 try:
@@ -23,6 +25,7 @@ except ConfigError as exc:
 
 broker: dramatiq.Broker = app.extensions["broker"]
 broker.add_middleware(AppContextMiddleware(app))
+broker.add_middleware(ClockMiddleware(app))
 dramatiq.set_broker(broker)
 
 from workers import actors  # noqa: E402  (actors bind to the broker set just above)

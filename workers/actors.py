@@ -5,6 +5,8 @@ from __future__ import annotations
 import dramatiq
 
 from newsletter import mail
+from newsletter.delivery import reconcile as reconciler
+from newsletter.delivery import sender, snapshot
 from newsletter.delivery.transport import PermanentFailure
 from newsletter.jobs import ACTOR_QUEUES, QUEUE_PRIORITY
 
@@ -50,3 +52,36 @@ def send_goodbye(subscriber_id: int) -> None:
 @_transactional
 def send_test_edition(edition_id: int, editor_id: int) -> None:
     mail.send_test_edition(edition_id, editor_id)
+
+
+def _bulk(fn):
+    queue = ACTOR_QUEUES[fn.__name__]
+    return dramatiq.actor(
+        fn,
+        queue_name=queue,
+        priority=QUEUE_PRIORITY[queue],
+        max_retries=20,  # the database or Redis away for a while; the reconciler covers the rest
+        min_backoff=2_000,
+        max_backoff=120_000,
+        time_limit=300_000,  # a batch yields after 1.5 s; this only stops a hung one
+    )
+
+
+@_bulk
+def fan_out(edition_id: int) -> None:
+    snapshot.fan_out(edition_id)
+
+
+@_bulk
+def send_batch(edition_id: int, batch_no: int) -> None:
+    sender.send_batch(edition_id, batch_no)
+
+
+@dramatiq.actor(
+    queue_name=ACTOR_QUEUES["reconcile"],
+    priority=QUEUE_PRIORITY[ACTOR_QUEUES["reconcile"]],
+    max_retries=0,  # the next tick comes soon enough
+    time_limit=300_000,
+)
+def reconcile() -> None:
+    reconciler.reconcile()

@@ -8,6 +8,7 @@ import dramatiq
 from dramatiq.middleware import Middleware
 from flask import Flask
 
+from newsletter.delivery import sender
 from newsletter.extensions import db
 
 
@@ -43,6 +44,13 @@ class AppContextMiddleware(Middleware):
 
     def after_skip_message(self, broker: dramatiq.Broker, message: dramatiq.Message) -> None:
         self._pop()
+
+    def after_worker_boot(self, broker: dramatiq.Broker, worker: object) -> None:
+        sender.STOPPING.clear()
+
+    def before_worker_shutdown(self, broker: dramatiq.Broker, worker: object) -> None:
+        # a batch stops between two mails (never between the 250 and the ledger update)
+        sender.STOPPING.set()
 
     def before_worker_thread_shutdown(self, broker: dramatiq.Broker, thread: object) -> None:
         from newsletter import mail

@@ -16,8 +16,16 @@ class TemporaryFailure(Exception):
     """4xx or a connection problem: retry later."""
 
 
+class ConnectionFailure(TemporaryFailure):
+    """No session with the relay (refused, timed out, dropped, 421): not this recipient's fault."""
+
+
 class PermanentFailure(Exception):
-    """5xx for this recipient: never retry, the address bounces."""
+    """5xx for this message: never retry."""
+
+
+class RecipientRefused(PermanentFailure):
+    """5xx at RCPT: the address itself is bad, so the reader bounces."""
 
 
 class SmtpConnection:
@@ -44,7 +52,7 @@ class SmtpConnection:
             if self.url.username:
                 smtp.login(self.url.username, self.url.password or "")
         except (OSError, smtplib.SMTPException) as exc:
-            raise TemporaryFailure(
+            raise ConnectionFailure(
                 f"cannot connect to {self.url.host}:{self.url.port}: {exc}"
             ) from exc
         self._smtp = smtp
@@ -79,16 +87,28 @@ class SmtpConnection:
             self._smtp.sendmail(sender, [recipient], data)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
+            self._reset()  # the session is still good for the next recipient
+            if 500 <= code < 600:
+                raise RecipientRefused(f"{code} {_text(text)}") from exc
             raise _classify(code, text) from exc
+        except smtplib.SMTPSenderRefused as exc:
+            # our MAIL FROM refused: a relay or configuration problem, never the reader's bounce
+            self.close()
+            raise ConnectionFailure(
+                f"sender refused: {exc.smtp_code} {_text(exc.smtp_error)}"
+            ) from exc
+        except smtplib.SMTPServerDisconnected as exc:
+            self.close()
+            raise ConnectionFailure(f"connection lost: {exc}") from exc
         except smtplib.SMTPResponseException as exc:
-            if exc.smtp_code >= 500:
-                self._reset()  # the session is still good for the next recipient
-            else:
+            if exc.smtp_code == 421:  # the server is closing the session
                 self.close()
+                raise ConnectionFailure(f"421 {_text(exc.smtp_error)}") from exc
+            self._reset()
             raise _classify(exc.smtp_code, exc.smtp_error) from exc
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
-            raise TemporaryFailure(f"connection lost: {exc}") from exc
+            raise ConnectionFailure(f"connection lost: {exc}") from exc
 
     def _reset(self) -> None:
         try:
@@ -98,8 +118,12 @@ class SmtpConnection:
             self.close()
 
 
+def _text(text: bytes | str) -> str:
+    return text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+
+
 def _classify(code: int, text: bytes | str) -> Exception:
-    detail = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    detail = _text(text)
     if 500 <= code < 600:
         return PermanentFailure(f"{code} {detail}")
     return TemporaryFailure(f"{code} {detail}")

@@ -9,6 +9,7 @@ import asyncio
 import socket
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -41,11 +42,29 @@ class SinkHandler:
     delay: float = 0.0  # tests: a slow relay, so a worker can be killed mid-send
     started: int = 0
     generation: int = 0  # clear() starts a new one; a slow mail from before it is not kept
+    # tests: replies to RCPT TO for chosen addresses, used up one per attempt ("450 …", "550 …")
+    rcpt_replies: dict[str, list[str]] = field(default_factory=dict)
+    keep: bool = True  # False: only count per recipient (10,000-mail tests, benchmarks)
+    counts: Counter[str] = field(default_factory=Counter)
+
+    async def handle_RCPT(
+        self, server: object, session: Session, envelope: Envelope, address: str, options: list
+    ) -> str:
+        with self.lock:
+            replies = self.rcpt_replies.get(address.lower())
+            if replies:
+                return replies.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: object, session: Session, envelope: Envelope) -> str:
         with self.lock:
             self.started += 1
             generation = self.generation
+        if not self.keep:
+            with self.lock:
+                self.counts.update(str(r).lower() for r in envelope.rcpt_tos)
+            return "250 Message accepted"
         if self.delay:
             await asyncio.sleep(self.delay)
         data = envelope.original_content or b""
@@ -72,17 +91,29 @@ def free_port(host: str = "127.0.0.1") -> int:
 class SmtpSink:
     """Start/stop wrapper: `sink = SmtpSink(port=0).start()`, then `sink.port`."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 8025, outbox_dir: Path | None = None):
-        self.handler = SinkHandler(outbox_dir=outbox_dir)
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 8025,
+        outbox_dir: Path | None = None,
+        keep: bool = True,
+    ):
+        self.handler = SinkHandler(outbox_dir=outbox_dir, keep=keep)
+        self.host = host
         self.port = port or free_port(host)
-        self.controller = Controller(self.handler, hostname=host, port=self.port)
+        self.controller: Controller | None = None
 
     def start(self) -> SmtpSink:
+        """Listen (again, after stop(): a relay that comes back on the same port)."""
+        self.controller = Controller(self.handler, hostname=self.host, port=self.port)
         self.controller.start()
         return self
 
     def stop(self) -> None:
-        self.controller.stop()
+        """Stop listening: connections are refused until start()."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
 
     @property
     def received(self) -> list[Received]:
@@ -94,6 +125,7 @@ class SmtpSink:
             self.handler.received.clear()
             self.handler.started = 0
             self.handler.generation += 1
+            self.handler.rcpt_replies.clear()
         self.handler.delay = 0.0
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:

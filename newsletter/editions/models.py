@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from newsletter.database import UTCDateTime, enum_type, utcnow
@@ -63,6 +63,15 @@ class Edition(db.Model):
     )
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # delivery: publishing freezes the audience at snapshot_at; the fan-out writes the ledger
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("editor.id", ondelete="SET NULL")
+    )
+    snapshot_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    snapshot_done: Mapped[bool] = mapped_column(Boolean(), default=False, server_default=false())
+    recipient_count: Mapped[int | None] = mapped_column(Integer)
+    state_note: Mapped[str | None] = mapped_column(String(300))  # why it paused, etc.
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("editor.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -1,0 +1,324 @@
+"""Delivery throughput: publish an edition to N readers and time it against postfix's own
+SMTP load generator into the same sink.
+
+    .venv/bin/python bench/delivery.py [--readers 100000] [--small 10000] [--connections 4]
+
+For each size (the small one, then N) it seeds N confirmed readers in PostgreSQL, starts real
+`dramatiq workers` processes, publishes, and reports: end-to-end messages/s (publish to last
+250), time from publish to the first accepted mail, fan-out (snapshot) time, and the peak RSS
+of the worker processes. Then, in the same run, `smtp-source` sends messages of the same size
+over the same number of connections into the same sink: that raw rate is the baseline, and the
+ratio says how much of the relay's speed the service uses. The sink is postfix's `smtp-sink`
+when installed (Debian package postfix), else aiosmtpd in its own process.
+
+Needs the machine's PostgreSQL (BENCH_DATABASE_URL, default database ravijn_bench, made if
+missing, its schema dropped) and Redis (BENCH_REDIS_URL, default db 14, flushed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from signup import ensure_database  # noqa: E402
+
+from newsletter.dev.sink import SmtpSink, free_port  # noqa: E402
+
+SOURCE = (ROOT / "tests" / "fixtures" / "edition-jeugdzorg.md").read_text()
+
+
+def _aiosmtpd_sink(port: int, conn) -> None:
+    sink = SmtpSink(port=port, keep=False).start()
+    conn.send("ready")
+    conn.recv()
+    sink.stop()
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.postfix = shutil.which("smtp-sink") or (
+            "/usr/sbin/smtp-sink" if Path("/usr/sbin/smtp-sink").exists() else None
+        )
+        if self.postfix:
+            self.proc = subprocess.Popen(
+                [self.postfix, "-u", "nobody", f"127.0.0.1:{self.port}", "1024"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(0.5)
+            self.name = "postfix smtp-sink"
+        else:
+            self.conn, child = multiprocessing.Pipe()
+            self.proc = multiprocessing.Process(
+                target=_aiosmtpd_sink, args=(self.port, child), daemon=True
+            )
+            self.proc.start()
+            assert self.conn.recv() == "ready"
+            self.name = "aiosmtpd (postfix not installed)"
+
+    def stop(self) -> None:
+        if self.postfix:
+            self.proc.terminate()
+            self.proc.wait()
+        else:
+            self.conn.send("stop")
+            self.proc.join(5)
+
+
+def rss_kib(pid: int, field: str = "VmRSS") -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True, check=False
+    ).stdout
+    return [int(p) for p in out.split()]
+
+
+def seed(app, count: int) -> None:
+    from sqlalchemy import insert, text
+
+    from newsletter.database import utcnow
+    from newsletter.extensions import db
+    from newsletter.subscriptions.models import Role, Status, Subscriber
+
+    with app.app_context():
+        db.session.execute(text("TRUNCATE delivery, consent_event, subscriber, edition CASCADE"))
+        db.session.commit()
+        confirmed = utcnow() - timedelta(hours=1)
+        for start in range(0, count, 5000):
+            rows = [
+                {
+                    "email": f"lezer{i}@bench.example",
+                    "email_key": f"lezer{i}@bench.example",
+                    "name": f"Lezer {i}",
+                    "role": Role.raadslid,
+                    "status": Status.active,
+                    "confirmed_at": confirmed,
+                }
+                for i in range(start, min(count, start + 5000))
+            ]
+            db.session.execute(insert(Subscriber), rows)
+            db.session.commit()
+
+
+def message_size(app, edition_id: int) -> int:
+    from newsletter.delivery.prepared import PreparedEdition, Recipient
+    from newsletter.editions import services as editions
+
+    with app.app_context():
+        settings = app.config["SETTINGS"]
+        prepared = PreparedEdition(
+            edition_id,
+            editions.render(editions.get(edition_id)),
+            mail_from=settings.mail_from,
+            list_id=settings.list_id,
+        )
+        return len(prepared.bytes_for(Recipient(1, "lezer1@bench.example", "Lezer 1", "x" * 22)))
+
+
+def run_once(app, env: dict[str, str], readers: int, args, tmp: Path) -> dict[str, float]:
+    import redis
+    from sqlalchemy import func, select
+
+    from newsletter.delivery import control
+    from newsletter.delivery.models import Delivery
+    from newsletter.editions import services as editions
+    from newsletter.editions.models import Edition, EditionState
+    from newsletter.extensions import db
+
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+    seed(app, readers)
+    with app.app_context():
+        edition_id = editions.create(SOURCE)[0].id
+    size = message_size(app, edition_id)
+    log_path = tmp / f"workers-{readers}.log"
+    with log_path.open("wb") as log:
+        workers = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "dramatiq",
+                "workers",
+                "-p",
+                str(args.processes),
+                "-t",
+                str(args.threads),
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 60
+    while log_path.read_text().count("ready for action") < args.processes:
+        if time.monotonic() > deadline or workers.poll() is not None:
+            raise SystemExit(f"workers did not start; see {log_path}")
+        time.sleep(0.1)
+    peak_rss, fan_out_at = 0, None
+    with app.app_context():
+        control.publish(edition_id, None)
+        published = time.monotonic()
+        while True:
+            pids = children(workers.pid)
+            peak_rss = max(peak_rss, sum(rss_kib(p) for p in pids))
+            edition = db.session.get(Edition, edition_id)
+            if fan_out_at is None and edition.snapshot_done:
+                fan_out_at = time.monotonic()
+            if edition.state == EditionState.sent:
+                break
+            db.session.commit()
+            db.session.expire_all()
+            if time.monotonic() - published > 3600:
+                raise SystemExit("the send did not finish within an hour")
+            time.sleep(0.25)
+        hwm = sum(rss_kib(p, "VmHWM") for p in children(workers.pid))
+        first, last, sent = db.session.execute(
+            select(func.min(Delivery.sent_at), func.max(Delivery.sent_at), func.count()).where(
+                Delivery.edition_id == edition_id
+            )
+        ).one()
+        start = edition.published_at
+        db.session.commit()
+    os.killpg(workers.pid, signal.SIGTERM)
+    workers.wait(60)
+    seconds = (last - start).total_seconds()
+    return {
+        "readers": readers,
+        "sent": sent,
+        "size": size,
+        "seconds": seconds,
+        "rate": sent / seconds,
+        "first_ms": (first - start).total_seconds() * 1000,
+        "fan_out_s": (fan_out_at or published) - published,
+        "rss_mib": max(peak_rss, hwm) / 1024,
+    }
+
+
+def smtp_source_rate(sink: Sink, size: int, connections: int, messages: int) -> float | None:
+    tool = shutil.which("smtp-source") or (
+        "/usr/sbin/smtp-source" if Path("/usr/sbin/smtp-source").exists() else None
+    )
+    if tool is None:
+        return None
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            tool,
+            "-s",
+            str(connections),
+            "-m",
+            str(messages),
+            "-l",
+            str(size),
+            "-f",
+            "nieuwsbrief@bench.example",
+            "-t",
+            "lezer@bench.example",
+            f"127.0.0.1:{sink.port}",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return messages / (time.perf_counter() - started)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readers", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=10_000, help="first, smaller run (RSS)")
+    parser.add_argument("--connections", type=int, default=4, help="SMTP_MAX_CONNECTIONS")
+    parser.add_argument("--processes", type=int, default=2, help="Dramatiq worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker process")
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--source-messages", type=int, default=20_000)
+    args = parser.parse_args()
+    if min(args.readers, args.small, args.connections, args.processes, args.threads) < 1:
+        parser.error("every number must be at least 1")
+
+    database = os.environ.get(
+        "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/ravijn_bench"
+    )
+    ensure_database(database)
+    tmp = Path(tempfile.mkdtemp(prefix="ravijn-bench-delivery-"))
+    sink = Sink()
+    env = dict(os.environ) | {
+        "NEWSLETTER_ENV": "development",
+        "INSTANCE_PATH": str(tmp),
+        "DATABASE_URL": database,
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        "SMTP_URL": f"smtp://127.0.0.1:{sink.port}",
+        "BASE_URL": "https://ravijn.bench.example",
+        "MAIL_FROM": "OVER het ravijn <nieuwsbrief@bench.example>",
+        "SEND_RATE": "0",
+        "SMTP_MAX_CONNECTIONS": str(args.connections),
+        "BATCH_SIZE": str(args.batch_size),
+        "PYTHONWARNINGS": "ignore",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    from newsletter import create_app
+    from newsletter.settings import from_env
+
+    app = create_app(from_env(env))
+    try:
+        runs = [run_once(app, env, n, args, tmp) for n in sorted({args.small, args.readers})]
+        raw = smtp_source_rate(sink, runs[-1]["size"], args.connections, args.source_messages)
+    finally:
+        sink.stop()
+    print(
+        f"sink: {sink.name}; {args.processes} worker processes x {args.threads} threads, "
+        f"{args.connections} SMTP connections, batches of {args.batch_size}"
+    )
+    for r in runs:
+        print(
+            f"{r['readers']:>7} readers: {r['sent']} sent in {r['seconds']:.1f} s = "
+            f"{r['rate']:.0f} msg/s end to end; first mail {r['first_ms']:.0f} ms after "
+            f"publish; fan-out {r['fan_out_s']:.2f} s; worker RSS peak {r['rss_mib']:.0f} MiB "
+            f"(message {r['size'] / 1000:.1f} kB)"
+        )
+    if raw:
+        print(
+            f"baseline smtp-source: {raw:.0f} msg/s ({args.source_messages} messages of "
+            f"{runs[-1]['size'] / 1000:.1f} kB over {args.connections} connections)"
+        )
+        print(f"ratio end-to-end / smtp-source: {runs[-1]['rate'] / raw:.2f}")
+    else:
+        print("baseline smtp-source: not installed (apt-get install postfix)")
+    if len(runs) > 1:
+        print(
+            f"RSS {runs[-1]['readers']} vs {runs[0]['readers']} readers: "
+            f"{runs[-1]['rss_mib'] / runs[0]['rss_mib']:.2f}x"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,146 @@
+"""Hard bounces from delivery status notifications (RFC 3464) in a Maildir or .eml files.
+
+A DSN is a multipart/report with a message/delivery-status part: one block per recipient with
+Final-Recipient, Action and Status. Action "failed" with a 5.x.x status is a hard bounce: the
+reader is marked bounced, and when the returned headers carry our Message-ID
+(<edition.delivery.ravijn@…>) that ledger row is marked failed too. 4.x.x is left alone: the
+relay is still trying. Files are only read, never moved or deleted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import Message
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from newsletter.database import utcnow
+from newsletter.delivery.models import Delivery, DeliveryState
+from newsletter.extensions import db
+from newsletter.subscriptions.models import Status, Subscriber
+
+OUR_ID = re.compile(r"<(\d+)\.(\d+)\.ravijn@")
+MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class IngestReport:
+    messages: int = 0
+    hard: int = 0
+    soft: int = 0
+    unknown: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Bounce:
+    recipient: str
+    action: str
+    status: str
+    delivery_id: int | None
+
+    @property
+    def hard(self) -> bool:
+        return self.action == "failed" and self.status.startswith("5")
+
+
+def files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if (path / "new").is_dir() or (path / "cur").is_dir():  # a Maildir
+        found = [
+            f for sub in ("new", "cur") if (path / sub).is_dir() for f in (path / sub).iterdir()
+        ]
+    else:
+        found = list(path.glob("*.eml"))
+    return sorted(f for f in found if f.is_file())
+
+
+def parse(data: bytes) -> list[Bounce]:
+    """The recipients a DSN reports on; ValueError when it is no DSN."""
+    message = message_from_bytes(data, policy=policy.compat32)
+    if message.get_content_type() != "multipart/report":
+        raise ValueError("geen DSN (geen multipart/report)")
+    delivery_id = None
+    status_part = None
+    for part in message.walk():
+        kind = part.get_content_type()
+        if kind == "message/delivery-status":
+            status_part = part
+        elif kind in ("text/rfc822-headers", "message/rfc822"):
+            delivery_id = _our_delivery(part)
+    if status_part is None:
+        raise ValueError("geen DSN (geen message/delivery-status)")
+    blocks = status_part.get_payload()
+    if not isinstance(blocks, list) or len(blocks) < 2:
+        raise ValueError("DSN zonder ontvangers")
+    bounces = []
+    for block in blocks[1:]:
+        recipient = str(block.get("Final-Recipient") or block.get("Original-Recipient") or "")
+        address = recipient.split(";", 1)[-1].strip().strip("<>").lower()
+        if "@" not in address:
+            continue
+        action = str(block.get("Action", "")).strip().lower()
+        status = str(block.get("Status", "")).strip().split(" ")[0]
+        bounces.append(Bounce(address, action, status, delivery_id))
+    return bounces
+
+
+def _our_delivery(part: Message) -> int | None:
+    payload = part.get_payload()
+    if isinstance(payload, list) and payload:
+        text = str(payload[0].get("Message-ID", ""))
+    else:
+        raw = part.get_payload(decode=True) or b""
+        text = raw.decode("ascii", "replace") if isinstance(raw, bytes) else str(raw)
+    found = OUR_ID.search(text)
+    return int(found.group(2)) if found else None
+
+
+def ingest(path: Path) -> IngestReport:
+    report = IngestReport()
+    for file in files(path):
+        try:
+            if file.stat().st_size > MAX_BYTES:
+                raise ValueError("groter dan 5 MB, geen DSN")
+            found = parse(file.read_bytes())
+        except (OSError, ValueError) as exc:
+            report.problems.append(f"{file}: {exc}")
+            continue
+        report.messages += 1
+        for bounce in found:
+            if not bounce.hard:
+                report.soft += 1
+            elif _apply(bounce):
+                report.hard += 1
+            else:
+                report.unknown += 1
+    return report
+
+
+def _apply(bounce: Bounce) -> bool:
+    """Mark the reader (and the ledger row) bounced; False when the address is not ours."""
+    subscriber = db.session.scalar(
+        select(Subscriber).where(Subscriber.email_key == bounce.recipient)
+    )
+    if subscriber is None:
+        return False
+    if subscriber.status == Status.active:  # someone who left stays "unsubscribed"
+        subscriber.status = Status.bounced
+        subscriber.updated_at = utcnow()
+    if bounce.delivery_id is not None:
+        db.session.execute(
+            update(Delivery)
+            .where(
+                Delivery.id == bounce.delivery_id,
+                Delivery.subscriber_id == subscriber.id,
+                Delivery.state == DeliveryState.sent,
+            )
+            .values(state=DeliveryState.failed, error=f"DSN {bounce.status}"[:300])
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    return True

@@ -1,0 +1,158 @@
+"""State changes of a send: publish, pause, resume, cancel, done. Each is one guarded UPDATE,
+so two editors (or an editor and the clock) can never start or finish the same send twice."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select, update
+
+from newsletter.database import utcnow
+from newsletter.delivery import audience
+from newsletter.delivery.models import Delivery, DeliveryState
+from newsletter.editions import services as editions
+from newsletter.editions.models import Edition, EditionState
+from newsletter.editions.services import EditionError
+from newsletter.extensions import db
+from newsletter.jobs import enqueue_after_commit
+
+log = logging.getLogger(__name__)
+
+
+def edition_state(edition_id: int) -> EditionState | None:
+    state = db.session.scalar(select(Edition.state).where(Edition.id == edition_id))
+    db.session.commit()  # end the read transaction: the next look must see fresh data
+    return state
+
+
+def _transition(edition_id: int, allowed: set[EditionState], **values: object) -> bool:
+    result = db.session.execute(
+        update(Edition)
+        .where(Edition.id == edition_id, Edition.state.in_(allowed))
+        .values(updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def check_publishable(edition: Edition) -> int:
+    """The number of readers it would go to now; EditionError when it may not go out."""
+    if edition.state not in (EditionState.draft, EditionState.scheduled):
+        raise EditionError("Deze editie is al verzonden of wordt verzonden.")
+    if not editions.render(edition).ok:
+        raise EditionError("Los eerst de fouten op; daarna kun je de editie versturen.")
+    try:
+        readers = audience.count(audience.resolve(edition.segment))
+    except audience.AudienceError as exc:
+        raise EditionError(str(exc)) from None
+    if readers == 0:
+        raise EditionError("Er zijn (nog) geen aangemelde lezers in de doelgroep van deze editie.")
+    return readers
+
+
+def publish(edition_id: int, editor_id: int | None) -> Edition:
+    """Freeze the audience now and start sending (the fan-out is queued after the commit)."""
+    edition = editions.get(edition_id)
+    check_publishable(edition)
+    now = utcnow()
+    if not _transition(
+        edition_id,
+        {EditionState.draft, EditionState.scheduled},
+        state=EditionState.sending,
+        published_at=now,
+        published_by_id=editor_id,
+        snapshot_at=now,
+        state_note=None,
+    ):
+        db.session.rollback()
+        raise EditionError("Deze editie is al verzonden of wordt verzonden.")
+    enqueue_after_commit("fan_out", edition_id)
+    db.session.commit()
+    db.session.refresh(edition)
+    return edition
+
+
+def pause(edition_id: int, note: str | None = None) -> bool:
+    changed = _transition(
+        edition_id, {EditionState.sending}, state=EditionState.paused, state_note=note
+    )
+    db.session.commit()
+    if changed:
+        log.warning("edition %s paused: %s", edition_id, note or "by an editor")
+    return changed
+
+
+def resume(edition_id: int) -> bool:
+    """Paused → sending; the caller then runs the reconciler for it to queue what is left."""
+    changed = _transition(
+        edition_id, {EditionState.paused}, state=EditionState.sending, state_note=None
+    )
+    db.session.commit()
+    return changed
+
+
+def cancel(edition_id: int) -> bool:
+    """The rest stays unsent; rows already handed to the relay stay as they are."""
+    changed = _transition(
+        edition_id,
+        {EditionState.sending, EditionState.paused},
+        state=EditionState.cancelled,
+        state_note="Geannuleerd; wie nog niets had gekregen, krijgt deze editie niet.",
+    )
+    db.session.commit()
+    return changed
+
+
+def complete_if_done(edition_id: int) -> bool:
+    """Sending → sent once the snapshot is whole and no row is pending."""
+    pending = exists().where(
+        Delivery.edition_id == edition_id, Delivery.state == DeliveryState.pending
+    )
+    result = db.session.execute(
+        update(Edition)
+        .where(
+            Edition.id == edition_id,
+            Edition.state == EditionState.sending,
+            Edition.snapshot_done.is_(True),
+            ~pending,
+        )
+        .values(state=EditionState.sent, sent_at=utcnow(), updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def start_due(now: datetime, max_delay: timedelta) -> list[int]:
+    """Scheduled editions whose time has come. The rule after downtime: up to `max_delay`
+    late, it goes out at once; later than that, it goes back to draft with a note, and an
+    editor decides (old news sent a day late does more harm than good)."""
+    started = []
+    due = db.session.scalars(
+        select(Edition).where(Edition.state == EditionState.scheduled, Edition.scheduled_at <= now)
+    ).all()
+    for edition in due:
+        if now - edition.scheduled_at > max_delay:
+            _transition(
+                edition.id,
+                {EditionState.scheduled},
+                state=EditionState.draft,
+                state_note="Niet verzonden: het geplande moment is gemist (de dienst lag stil). "
+                "Plan opnieuw in of verstuur nu.",
+            )
+            db.session.commit()
+            continue
+        try:
+            publish(edition.id, edition.published_by_id or edition.created_by_id)
+            started.append(edition.id)
+        except EditionError as exc:
+            db.session.rollback()
+            _transition(
+                edition.id,
+                {EditionState.scheduled},
+                state=EditionState.draft,
+                state_note=f"Niet verzonden op het geplande moment: {exc}",
+            )
+            db.session.commit()
+    return started

@@ -1,0 +1,79 @@
+"""How far a send is: counts from the ledger, rate over the last minute, time left."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from newsletter.database import utcnow
+from newsletter.delivery.models import Delivery, DeliveryState
+from newsletter.editions.models import STATE_LABELS, Edition
+from newsletter.extensions import db
+
+RATE_WINDOW = 60
+
+
+@dataclass(frozen=True)
+class Progress:
+    edition_id: int
+    state: str
+    state_label: str
+    note: str | None
+    total: int
+    snapshot_done: bool
+    sent: int
+    failed: int
+    skipped: int
+    pending: int
+    rate: float  # messages per second over the last minute
+    eta_seconds: int | None
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.failed + self.skipped
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self) | {"done": self.done, "percent": self.percent}
+
+
+def progress(edition: Edition) -> Progress:
+    counts = dict(
+        db.session.execute(
+            select(Delivery.state, func.count(Delivery.id))
+            .where(Delivery.edition_id == edition.id)
+            .group_by(Delivery.state)
+        ).all()
+    )
+    now = utcnow()
+    started = edition.published_at or now
+    window = min(RATE_WINDOW, max(1.0, (now - started).total_seconds()))
+    since = now - timedelta(seconds=window)
+    recent = db.session.scalar(
+        select(func.count(Delivery.id)).where(
+            Delivery.edition_id == edition.id, Delivery.sent_at >= since
+        )
+    )
+    db.session.commit()
+    sent, failed = counts.get(DeliveryState.sent, 0), counts.get(DeliveryState.failed, 0)
+    skipped, pending = counts.get(DeliveryState.skipped, 0), counts.get(DeliveryState.pending, 0)
+    rate = (recent or 0) / window
+    return Progress(
+        edition_id=edition.id,
+        state=edition.state.value,
+        state_label=STATE_LABELS[edition.state],
+        note=edition.state_note,
+        total=sent + failed + skipped + pending,
+        snapshot_done=edition.snapshot_done,
+        sent=sent,
+        failed=failed,
+        skipped=skipped,
+        pending=pending,
+        rate=round(rate, 1),
+        eta_seconds=int(pending / rate) if rate and pending else None,
+    )

@@ -1,0 +1,75 @@
+"""The reconciler: the ledger is the truth, the queue only a means.
+
+Every clock tick (and on `flask editions resume ID`) it looks at each edition that is sending
+and queues again whatever has no message: a batch whose worker was killed (its lease ran out),
+a batch whose message vanished with Redis, a fan-out that died half-way. Extra messages are
+harmless: rows are claimed with a lease, so one row never goes to two workers at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from newsletter.database import utcnow
+from newsletter.delivery import control, limits, snapshot
+from newsletter.delivery.models import Delivery, DeliveryState
+from newsletter.editions.models import Edition, EditionState
+from newsletter.extensions import db
+
+
+@dataclass
+class Report:
+    started: list[int] = field(default_factory=list)
+    batches: int = 0
+    fan_outs: int = 0
+    completed: list[int] = field(default_factory=list)
+
+
+def reconcile(edition_id: int | None = None, *, force: bool = False) -> Report:
+    """Start due editions, then requeue stranded work; `force` ignores the queued marks."""
+    settings = current_app.config["SETTINGS"]
+    report = Report()
+    if edition_id is None:
+        report.started = control.start_due(
+            utcnow(), timedelta(hours=settings.schedule_max_delay_hours)
+        )
+    query = select(Edition.id, Edition.snapshot_done).where(Edition.state == EditionState.sending)
+    if edition_id is not None:
+        query = query.where(Edition.id == edition_id)
+    sending = db.session.execute(query).all()
+    db.session.commit()
+    for eid, snapshot_done in sending:
+        if not snapshot_done and not snapshot.fan_out_running(eid):
+            snapshot.queue_fan_out(eid)
+            report.fan_outs += 1
+        report.batches += _requeue_batches(eid, force)
+        if control.complete_if_done(eid):
+            report.completed.append(eid)
+    return report
+
+
+def _requeue_batches(edition_id: int, force: bool) -> int:
+    now = utcnow()
+    batches = list(
+        db.session.scalars(
+            select(Delivery.batch_no)
+            .where(
+                Delivery.edition_id == edition_id,
+                Delivery.state == DeliveryState.pending,
+                Delivery.claimed_until.is_(None) | (Delivery.claimed_until < now),
+                Delivery.retry_at.is_(None) | (Delivery.retry_at <= now),
+            )
+            .distinct()
+        )
+    )
+    db.session.commit()
+    keys = [limits.batch_key(edition_id, b) for b in batches]
+    queued = [False] * len(keys) if force else limits.queued(keys)
+    missing = [b for b, is_queued in zip(batches, queued, strict=True) if not is_queued]
+    for batch_no in missing:
+        snapshot.queue_batch(edition_id, batch_no)
+    return len(missing)

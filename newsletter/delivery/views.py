@@ -1,0 +1,103 @@
+"""Thin views: publish with a confirmation step, the live progress page, pause/resume/cancel."""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from newsletter.delivery import audience, control, progress
+from newsletter.delivery.forms import CancelForm
+from newsletter.delivery.reconcile import reconcile
+from newsletter.editions import services as editions
+from newsletter.editions.forms import ActionForm
+from newsletter.editions.models import Edition, EditionState
+
+
+def _edition(edition_id: int) -> Edition:
+    try:
+        return editions.get(edition_id)
+    except editions.EditionError:
+        abort(404)
+
+
+def _to_progress(edition: Edition) -> Response:
+    return redirect(url_for("delivery.sending", edition_id=edition.id), code=303)
+
+
+def confirm(edition_id: int) -> str | Response | tuple[str, int]:
+    """GET: how many readers it goes to now; POST: publish."""
+    edition = _edition(edition_id)
+    if edition.state not in (EditionState.draft, EditionState.scheduled):
+        return _to_progress(edition)
+    form = ActionForm()
+    problem, readers = None, 0
+    try:
+        readers = control.check_publishable(edition)
+    except editions.EditionError as exc:
+        problem = str(exc)
+    if form.validate_on_submit() and problem is None:
+        try:
+            control.publish(edition.id, current_user.id)
+        except editions.EditionError as exc:
+            problem = str(exc)
+        else:
+            flash(f"De editie wordt verzonden naar {readers} lezers.")
+            return _to_progress(edition)
+    described = audience.resolve(edition.segment).describe() if problem is None else ""
+    return render_template(
+        "beheer/publish.html",
+        edition=edition,
+        form=form,
+        readers=readers,
+        problem=problem,
+        audience=described,
+    ), (422 if problem else 200)
+
+
+def sending(edition_id: int) -> str:
+    edition = _edition(edition_id)
+    return render_template(
+        "beheer/sending.html",
+        edition=edition,
+        shown=progress.progress(edition),
+        action=ActionForm(),
+        cancel_form=CancelForm(),
+    )
+
+
+def status(edition_id: int) -> Response:
+    return jsonify(progress.progress(_edition(edition_id)).as_dict())
+
+
+def pause(edition_id: int) -> Response:
+    edition = _edition(edition_id)
+    if ActionForm().validate_on_submit():
+        if control.pause(edition.id, f"Gepauzeerd door {current_user.email}."):
+            flash("Gepauzeerd. Het versturen stopt binnen enkele seconden.")
+        else:
+            flash("Deze editie wordt niet verzonden en kan dus niet pauzeren.", "error")
+    return _to_progress(edition)
+
+
+def resume(edition_id: int) -> Response:
+    edition = _edition(edition_id)
+    if ActionForm().validate_on_submit():
+        if control.resume(edition.id):
+            reconcile(edition.id, force=True)
+            flash("Het versturen gaat verder.")
+        else:
+            flash("Alleen een gepauzeerde editie kan verder.", "error")
+    return _to_progress(edition)
+
+
+def cancel(edition_id: int) -> Response:
+    edition = _edition(edition_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        flash("Vink aan dat je de rest van de verzending wilt annuleren.", "error")
+    elif control.cancel(edition.id):
+        flash("Geannuleerd. Wie de editie nog niet had, krijgt haar niet.")
+    else:
+        flash("Alleen een editie die wordt verzonden of gepauzeerd is, kan worden geannuleerd.")
+    return _to_progress(edition)

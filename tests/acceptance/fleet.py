@@ -1,0 +1,153 @@
+"""Real `dramatiq workers` processes, a counting SMTP sink and 10,000 readers, for the
+exactly-once tests. The fleet uses its own Redis database, so the test process's own worker
+never touches its messages."""
+
+from __future__ import annotations
+
+import os
+import random
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import redis
+from sqlalchemy import func, insert, select
+
+from newsletter.database import utcnow
+from newsletter.dev.sink import SmtpSink
+from newsletter.settings import PROJECT_ROOT
+
+FLEET_REDIS = os.environ.get("TEST_FLEET_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+class Fleet:
+    def __init__(self, log_dir: Path, **settings: str) -> None:
+        self.sink = SmtpSink(port=0, keep=False).start()
+        self.env = (
+            dict(os.environ)
+            | {
+                "REDIS_URL": FLEET_REDIS,
+                "SMTP_URL": f"smtp://127.0.0.1:{self.sink.port}",
+                "BATCH_SIZE": "250",
+                "SMTP_MAX_CONNECTIONS": "4",
+                "SEND_RATE": "0",
+                "LEASE_SECONDS": "10",
+                "RECONCILE_SECONDS": "2",
+                "RETRY_BASE_SECONDS": "1",
+            }
+            | settings
+        )
+        self.redis = redis.Redis.from_url(FLEET_REDIS)
+        self.redis.flushdb()
+        self.log_dir = log_dir
+        self.process: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    def start(self) -> None:
+        self.starts += 1
+        log = open(self.log_dir / f"workers-{self.starts}.log", "wb")  # noqa: SIM115
+        with log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "dramatiq", "workers", "-p", "2", "-t", "4"],
+                cwd=PROJECT_ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def worker_pids(self) -> list[int]:
+        assert self.process is not None
+        out = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        return [int(p) for p in out.split()]
+
+    def kill_one_worker(self) -> None:
+        """SIGKILL one worker process; Dramatiq then stops the others, and we start anew
+        (as systemd's Restart=always would)."""
+        pids = self.worker_pids()
+        os.kill(random.choice(pids), signal.SIGKILL)  # noqa: S311
+        assert self.process is not None
+        self.process.wait(timeout=60)
+        self.start()
+
+    def flask(self, *args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.sink.stop()
+        self.redis.flushdb()
+        self.redis.close()
+
+    def counts(self) -> Counter[str]:
+        with self.sink.handler.lock:
+            return Counter(self.sink.handler.counts)
+
+
+def seed_readers(db, count: int) -> list[str]:
+    """`count` confirmed readers, inserted in bulk; returns their addresses."""
+    from newsletter.subscriptions.models import Role, Status, Subscriber
+
+    confirmed = utcnow() - timedelta(hours=1)
+    tag = secrets.token_hex(3)
+    rows = [
+        {
+            "email": f"lezer{i}.{tag}@gemeente.example",
+            "email_key": f"lezer{i}.{tag}@gemeente.example",
+            "name": f"Lezer {i}",
+            "role": Role.raadslid,
+            "status": Status.active,
+            "confirmed_at": confirmed,
+        }
+        for i in range(count)
+    ]
+    db.session.execute(insert(Subscriber), rows)
+    db.session.commit()
+    return [r["email"] for r in rows]
+
+
+def sent_count(db, edition_id: int) -> int:
+    from newsletter.delivery.models import Delivery, DeliveryState
+
+    n = db.session.scalar(
+        select(func.count(Delivery.id)).where(
+            Delivery.edition_id == edition_id, Delivery.state == DeliveryState.sent
+        )
+    )
+    db.session.commit()
+    return n or 0
+
+
+def wait_until(predicate, timeout: float, step: float = 0.2) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()

@@ -1,0 +1,135 @@
+"""Publishing an edition through the real worker, Redis, database and SMTP sink."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from newsletter.database import utcnow
+from newsletter.delivery import control, progress
+from newsletter.delivery.models import Delivery, DeliveryState
+from newsletter.editions import services as editions
+from newsletter.editions.models import Edition, EditionState
+from newsletter.rendering.edition import MARKER
+from newsletter.subscriptions.models import ConsentSource, Status, Subscriber
+from newsletter.subscriptions.tokens import Purpose
+from tests.conftest import make_subscriber
+
+SOURCE = (Path(__file__).parent.parent / "fixtures" / "edition-jeugdzorg.md").read_text()
+
+
+def readers(db, count: int, prefix: str = "lezer", **fields) -> list[Subscriber]:
+    confirmed = utcnow() - timedelta(minutes=5)
+    made = [
+        make_subscriber(
+            db,
+            f"{prefix}{i}@gemeente.example",
+            name=f"Lezer {i}",
+            status=Status.active,
+            confirmed_at=confirmed,
+            **fields,
+        )
+        for i in range(count)
+    ]
+    db.session.commit()
+    return made
+
+
+def wait_for_state(app, edition_id: int, *states: EditionState, timeout: float = 30) -> Edition:
+    from newsletter.extensions import db
+
+    deadline = time.monotonic() + timeout
+    while True:
+        db.session.expire_all()
+        edition = db.session.get(Edition, edition_id)
+        db.session.commit()
+        if edition.state in states or time.monotonic() > deadline:
+            return edition
+        time.sleep(0.1)
+
+
+def ledger(db, edition_id: int) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Delivery.state, func.count())
+        .where(Delivery.edition_id == edition_id)
+        .group_by(Delivery.state)
+    ).all()
+    db.session.commit()
+    return {str(state): n for state, n in rows}
+
+
+def test_publish_sends_one_list_mail_to_each_confirmed_reader(
+    app, db, editor, worker, sink, settings
+):
+    settings(batch_size=7)  # 30 readers: five batches, the last one short
+    people = readers(db, 30)
+    make_subscriber(db, "wacht@gemeente.example", status=Status.pending)
+    make_subscriber(db, "weg@gemeente.example", status=Status.unsubscribed)
+    db.session.commit()
+    edition, _ = editions.create(SOURCE, editor.id)
+    assert control.check_publishable(edition) == 30
+
+    control.publish(edition.id, editor.id)
+    done = wait_for_state(app, edition.id, EditionState.sent)
+
+    assert done.state == EditionState.sent, progress.progress(done)
+    assert done.recipient_count == 30
+    mails = sink.wait_for(30)
+    assert sorted(m.recipients[0] for m in mails) == sorted(p.email for p in people)
+    signer = app.extensions["signer"]
+    for received in mails:
+        message = received.message()
+        reader = next(p for p in people if p.email == received.recipients[0])
+        assert message.get_content_type() == "multipart/alternative"
+        assert message["To"].addresses[0].display_name == reader.name
+        assert message["List-Id"] and message["Message-ID"] and message["Date"]
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        https, mailto = [v.strip(" <>") for v in message["List-Unsubscribe"].split(",")]
+        assert mailto.startswith("mailto:") and https.startswith("https://ravijn.example/")
+        token = https.rsplit("/", 1)[1]
+        assert signer.load_str(Purpose.unsubscribe, token) == reader.public_id
+        text = message.get_body(("plain",)).get_content()
+        html = message.get_body(("html",)).get_content()
+        assert https in text and https in html.replace("&amp;", "&")
+        assert not MARKER.search(text) and not MARKER.search(html)
+    assert ledger(db, edition.id) == {"sent": 30}
+    batches = db.session.scalars(select(Delivery.batch_no).distinct()).all()
+    assert sorted(batches) == [1, 2, 3, 4, 5]
+    shown = progress.progress(done)
+    assert (shown.sent, shown.pending, shown.percent) == (30, 0, 100)
+
+
+def test_4xx_retried_5xx_bounced_and_leavers_skipped(app, db, editor, _worker, broker, sink):
+    from newsletter.delivery import snapshot
+    from newsletter.subscriptions import services as subscriptions
+
+    people = readers(db, 12)
+    later, refused, leaver = people[0].email, people[1].email, people[2]
+    sink.handler.rcpt_replies.update(
+        {later: ["451 4.3.0 even geduld", "450 4.2.1 nog even"], refused: ["550 5.1.1 onbekend"]}
+    )
+    edition, _ = editions.create(SOURCE, editor.id)
+    _worker.pause()
+    try:
+        control.publish(edition.id, editor.id)
+        snapshot.fan_out(edition.id)  # the snapshot is taken …
+        subscriptions.unsubscribe(leaver.public_id, ConsentSource.one_click)  # … then one leaves
+    finally:
+        _worker.resume()
+    done = wait_for_state(app, edition.id, EditionState.sent, timeout=40)
+
+    assert done.state == EditionState.sent, progress.progress(done)
+    assert ledger(db, edition.id) == {"sent": 10, "failed": 1, "skipped": 1}
+    got = [m.recipients[0] for m in sink.received if m.message()["List-Id"]]
+    assert got.count(later) == 1 and refused not in got and leaver.email not in got
+    assert len(got) == 10
+    retried = db.session.scalar(select(Delivery).join(Subscriber).where(Subscriber.email == later))
+    assert retried.attempts == 3
+    bounced = db.session.scalar(select(Subscriber).where(Subscriber.email == refused))
+    assert bounced.status == Status.bounced
+    assert sink.handler.rcpt_replies[refused] == []  # asked once, never again
+    broker.join("bulk", timeout=10_000)
