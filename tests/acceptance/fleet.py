@@ -75,7 +75,7 @@ class Fleet:
         """SIGKILL one worker process; Dramatiq then stops the others, and we start anew
         (as systemd's Restart=always would)."""
         pids = self.worker_pids()
-        os.kill(random.choice(pids), signal.SIGKILL)  # noqa: S311
+        os.kill(random.choice(pids), signal.SIGKILL)
         assert self.process is not None
         self.process.wait(timeout=60)
         self.start()

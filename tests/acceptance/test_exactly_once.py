@@ -74,7 +74,7 @@ def test_three_workers_killed_at_random_moments(fleet, db, editor):
     f = fleet(SEND_RATE="400")
     edition_id, addresses = publish(f, db, editor)
     for _ in range(3):
-        target = sent_count(db, edition_id) + random.randint(300, 2000)  # noqa: S311
+        target = sent_count(db, edition_id) + random.randint(300, 2000)
         assert wait_until(lambda t=target: sent_count(db, edition_id) >= t, timeout=120)
         f.kill_one_worker()
     # in flight at a kill: at most one mail per open SMTP session of the killed process

@@ -6,12 +6,11 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from newsletter.database import utcnow
 from newsletter.delivery import control, progress
-from newsletter.delivery.models import Delivery, DeliveryState
+from newsletter.delivery.models import Delivery
 from newsletter.editions import services as editions
 from newsletter.editions.models import Edition, EditionState
 from newsletter.rendering.edition import MARKER
