@@ -251,7 +251,9 @@ def main() -> int:
     parser.add_argument("--small", type=int, default=10_000, help="first, smaller run (RSS)")
     parser.add_argument("--connections", type=int, default=4, help="SMTP_MAX_CONNECTIONS")
     parser.add_argument("--processes", type=int, default=2, help="Dramatiq worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker process")
+    parser.add_argument(
+        "--threads", type=int, default=2, help="threads per worker process (all: = connections)"
+    )
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--source-messages", type=int, default=20_000)
     args = parser.parse_args()

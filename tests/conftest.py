@@ -126,7 +126,17 @@ def settings(app):
 
 @pytest.fixture(scope="session")
 def _worker(app, broker):
+    import random
+
     import dramatiq
+    import dramatiq.brokers.redis
+    import dramatiq.common
+
+    # Dramatiq rolls dice on the global `random` (maintenance, idle back-off jitter); its
+    # own dice keep the worker's threads from disturbing Hypothesis while it generates data
+    dice = random.Random()  # noqa: S311
+    dramatiq.brokers.redis.random = dice
+    dramatiq.common.uniform = dice.uniform
 
     w = dramatiq.Worker(broker, worker_threads=2, worker_timeout=100)
     w.start()
@@ -188,13 +198,30 @@ def paused_worker(_worker, broker, db):
     _worker.resume()
 
 
+#: ports a test may send SMTP to: the sink, plus any a test starts itself (allow_smtp)
+SMTP_PORTS: set[int] = set()
+
+
+@pytest.fixture
+def allow_smtp():
+    """`allow_smtp(port)`: this test talks to its own SMTP server on `port`."""
+    added: list[int] = []
+
+    def allow(port: int) -> None:
+        SMTP_PORTS.add(port)
+        added.append(port)
+
+    yield allow
+    SMTP_PORTS.difference_update(added)
+
+
 @pytest.fixture(autouse=True)
 def no_stray_smtp(monkeypatch):
     """Fail any SMTP connection that does not go to the test sink."""
     real_connect = smtplib.SMTP.connect
 
     def guarded(self, host="localhost", port=0, source_address=None):
-        if (host, int(port)) != ("127.0.0.1", SINK.port):
+        if host != "127.0.0.1" or int(port) not in SMTP_PORTS | {SINK.port}:
             raise AssertionError(f"unexpected SMTP connection to {host}:{port}")
         return real_connect(self, host, port, source_address)
 

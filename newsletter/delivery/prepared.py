@@ -1,9 +1,11 @@
 """An edition's MIME message, built once; per reader only the splice points change.
 
-The headers, the MIME skeleton and the rendered HTML/text are fixed per edition. For each
-reader we fill in To, Message-ID, the personal links (also in List-Unsubscribe) and the name,
-then quoted-printable-encode the two bodies (binascii, C speed). Message-ID is derived from the
-ledger row, so a rare resend after a crash carries the same id and mail clients fold it away.
+The headers, the MIME skeleton and the rendered HTML/text are fixed per edition, and so are
+the bodies: each stretch between two personal markers is quoted-printable-encoded once and
+ends in a soft line break ("=" CRLF, which decoding removes), so the reader's own values (name,
+links) can be encoded on their own and dropped in between. Per reader that is a few short
+strings, not 20 kB of encoding. Message-ID is derived from the ledger row, so a rare resend
+after a crash carries the same id and mail clients fold it away.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from email import policy
 from email.utils import formataddr, formatdate
 
 from flask import current_app
+from markupsafe import escape
 
 from newsletter import links
 from newsletter.delivery.message import sender_address, sender_domain
 from newsletter.extensions import db
-from newsletter.rendering.edition import RenderedEdition, personalise
+from newsletter.rendering.edition import MARKER, RenderedEdition
 from newsletter.subscriptions.tokens import Purpose
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -40,9 +43,45 @@ def _header(name: str, value: str) -> bytes:
     return policy.SMTP.fold(name, value).encode("ascii")
 
 
+def _crlf(encoded: bytes) -> bytes:
+    # b2a_qp writes its soft breaks with LF when the input has no CRLF; in encoded text
+    # every raw LF is a line break, so this is safe
+    return encoded.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
 def _qp(text: str) -> bytes:
-    crlf = text.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
-    return binascii.b2a_qp(crlf, quotetabs=False, istext=True, header=False)
+    data = text.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
+    return _crlf(binascii.b2a_qp(data, quotetabs=False, istext=True, header=False))
+
+
+SOFT_BREAK = b"=\r\n"
+
+
+def _qp_open(text: str) -> bytes:
+    """Encoded so that more may follow: ends in a soft line break, no line over 76."""
+    data = text.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
+    # a stand-in last character keeps room for the "=" on the last line, then goes
+    encoded = binascii.b2a_qp(data + b"X", quotetabs=False, istext=True, header=False)[:-1]
+    encoded = _crlf(encoded)
+    return encoded if encoded.endswith(SOFT_BREAK) else encoded + SOFT_BREAK
+
+
+def _pieces(body: str, nonce: str) -> list[bytes | str]:
+    """Encoded static stretches (bytes) and the keys of the personal values between them."""
+    pieces: list[bytes | str] = []
+    position = 0
+    for match in MARKER.finditer(body):
+        if match.group(1) != nonce:
+            continue  # text that only looks like a marker stays text
+        pieces.append(_qp_open(body[position : match.start()]))
+        pieces.append(match.group(2))
+        position = match.end()
+    pieces.append(_qp(body[position:]))
+    return pieces
+
+
+def _fill(pieces: list[bytes | str], values: dict[str, bytes]) -> bytes:
+    return b"".join(p if isinstance(p, bytes) else values.get(p, b"") for p in pieces)
 
 
 class PreparedEdition:
@@ -75,6 +114,8 @@ class PreparedEdition:
             "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
         ).encode()
         self.tail = f"\r\n--{boundary}--\r\n".encode()
+        self.html = _pieces(rendered.html, rendered.nonce)
+        self.text = _pieces(rendered.text, rendered.nonce)
         self.mailto = f"mailto:{self.sender}?subject=afmelden"
         signer = links.signer()
         self._sign = signer.dumps
@@ -92,10 +133,9 @@ class PreparedEdition:
         unsubscribe = self._url(self._unsubscribe, Purpose.unsubscribe, recipient.public_id)
         preferences = self._url(self._preferences, Purpose.preferences, recipient.public_id)
         name = _CONTROL.sub(" ", recipient.name).strip()
-        html, text = personalise(
-            self.rendered,
-            {"name": name, "preferences_url": preferences, "unsubscribe_url": unsubscribe},
-        )
+        values = {"name": name, "preferences_url": preferences, "unsubscribe_url": unsubscribe}
+        text = {k: _qp_open(v) for k, v in values.items()}
+        html = {k: _qp_open(str(escape(v))) for k, v in values.items()}
         to = formataddr((name, recipient.email), charset="utf-8")
         return b"".join(
             [
@@ -107,9 +147,9 @@ class PreparedEdition:
                 f"\r\nMessage-ID: <{self.edition_id}.{recipient.delivery_id}.ravijn@{self.domain}>"
                 f"\r\nList-Unsubscribe: <{unsubscribe}>, <{self.mailto}>\r\n".encode(),
                 self.text_head,
-                _qp(text),
+                _fill(self.text, text),
                 self.html_head,
-                _qp(html),
+                _fill(self.html, html),
                 self.tail,
             ]
         )

@@ -7,6 +7,7 @@ pause and cancel take effect within seconds; it renews its lease well before it 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import threading
@@ -19,6 +20,7 @@ from sqlalchemy import select, update
 
 from newsletter.database import utcnow
 from newsletter.delivery import control, limits
+from newsletter.delivery.ledger import Marks
 from newsletter.delivery.models import Delivery, DeliveryState
 from newsletter.delivery.prepared import Recipient
 from newsletter.delivery.sign import signed
@@ -77,7 +79,7 @@ def send_batch(edition_id: int, batch_no: int) -> None:
         limits.Slots(settings.smtp_max_connections, settings.lease_seconds),
     )
     if not run.slots.acquire(run.holder):
-        queue_batch(edition_id, batch_no, delay=_jitter(1, 3))
+        queue_batch(edition_id, batch_no, delay=_jitter(0.2, 0.6))  # back soon, thread free now
         return
     try:
         _run(run)
@@ -132,52 +134,56 @@ def _run(run: Run) -> None:
     if not recipients:
         return
     prepared = prepared_for(run.edition_id)
+    smtp = SmtpConnection(run.settings.smtp_url)
+    with Marks(run.holder) as marks, contextlib.closing(smtp):
+        _send_all(run, recipients, prepared, smtp, marks)
+
+
+def _record(marks: Marks, row_id: int, state: DeliveryState, error: str | None = None) -> None:
+    if not marks.mark(row_id, state, error):
+        log.warning("delivery %s: lease lost before it was marked %s", row_id, state)
+
+
+def _send_all(run: Run, recipients: list, prepared, smtp: SmtpConnection, marks: Marks) -> None:
     throttle = limits.Throttle(run.settings.send_rate)
     circuit = limits.Circuit()
-    smtp = SmtpConnection(run.settings.smtp_url)
     started = checked = renewed = time.monotonic()
     fresh_connection = True
-    try:
-        for recipient in recipients:
-            if STOPPING.is_set():
-                run.requeue_in = 0
+    for recipient in recipients:
+        now = time.monotonic()
+        if STOPPING.is_set() or now - started > SLICE_SECONDS:
+            run.requeue_in = 0
+            return
+        if now - checked >= CHECK_SECONDS:
+            checked = now
+            if control.edition_state(run.edition_id) != EditionState.sending:
                 return
-            now = time.monotonic()
-            if now - started > SLICE_SECONDS:
-                run.requeue_in = 0
-                return
-            if now - checked >= CHECK_SECONDS:
-                checked = now
-                if control.edition_state(run.edition_id) != EditionState.sending:
-                    return
-                if now - renewed >= run.settings.lease_seconds / 3:
-                    renewed = now
-                    _renew(run)
-            if isinstance(recipient, int):
-                _mark(run, recipient, state=DeliveryState.skipped, error="niet meer aangemeld")
-                continue
-            while (wait := throttle.wait_seconds()) > 0:
-                time.sleep(min(wait, CHECK_SECONDS))
-            data = signed(prepared.bytes_for(recipient), run.settings)
-            try:
-                smtp.send(data, prepared.sender, recipient.email)
-            except ConnectionFailure as exc:
-                _connection_failed(run, circuit, exc)
-                return
-            except RecipientRefused as exc:
-                _mark(run, recipient.delivery_id, state=DeliveryState.failed, error=str(exc))
-                _bounce(recipient.delivery_id)
-            except PermanentFailure as exc:
-                _mark(run, recipient.delivery_id, state=DeliveryState.failed, error=str(exc))
-            except TemporaryFailure as exc:
-                _later(run, recipient.delivery_id, str(exc))
-            else:
-                _mark(run, recipient.delivery_id, state=DeliveryState.sent)
-            if fresh_connection:
-                fresh_connection = False
-                circuit.succeeded()
-    finally:
-        smtp.close()
+            if now - renewed >= run.settings.lease_seconds / 3:
+                renewed = now
+                _renew(run)
+        if isinstance(recipient, int):
+            _record(marks, recipient, DeliveryState.skipped, "niet meer aangemeld")
+            continue
+        while (wait := throttle.wait_seconds()) > 0:
+            time.sleep(min(wait, CHECK_SECONDS))
+        data = signed(prepared.bytes_for(recipient), run.settings)
+        try:
+            smtp.send(data, prepared.sender, recipient.email)
+        except ConnectionFailure as exc:
+            _connection_failed(run, circuit, exc)
+            return
+        except RecipientRefused as exc:
+            _record(marks, recipient.delivery_id, DeliveryState.failed, str(exc))
+            _bounce(recipient.delivery_id)
+        except PermanentFailure as exc:
+            _record(marks, recipient.delivery_id, DeliveryState.failed, str(exc))
+        except TemporaryFailure as exc:
+            _later(run, recipient.delivery_id, str(exc))
+        else:
+            _record(marks, recipient.delivery_id, DeliveryState.sent)
+        if fresh_connection:
+            fresh_connection = False
+            circuit.succeeded()
 
 
 def _connection_failed(run: Run, circuit: limits.Circuit, exc: Exception) -> None:
@@ -195,30 +201,12 @@ def _connection_failed(run: Run, circuit: limits.Circuit, exc: Exception) -> Non
     run.requeue_in = circuit.wait_seconds() + _jitter(0, 1)
 
 
-def _mark(run: Run, delivery_id: int, *, state: DeliveryState, error: str | None = None) -> None:
-    result = db.session.execute(
-        update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.claim == run.holder)
-        .values(
-            state=state,
-            sent_at=utcnow() if state == DeliveryState.sent else None,
-            attempts=Delivery.attempts + 1,
-            claim=None,
-            claimed_until=None,
-            error=error[:300] if error else None,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    if result.rowcount != 1:
-        log.warning("delivery %s: lease lost before it was marked %s", delivery_id, state)
-
-
 def _later(run: Run, delivery_id: int, error: str) -> None:
     """4xx: try this reader again after a back-off, or give up after the last attempt."""
     attempts = db.session.scalar(select(Delivery.attempts).where(Delivery.id == delivery_id)) or 0
     if attempts + 1 >= run.settings.retry_max_attempts:
-        _mark(run, delivery_id, state=DeliveryState.failed, error=error)
+        with Marks(run.holder) as marks:
+            marks.mark(delivery_id, DeliveryState.failed, error)
         return
     wait = run.settings.retry_base_seconds * 2**attempts
     db.session.execute(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
 from types import TracebackType
 
 from newsletter.settings import SmtpUrl
@@ -78,37 +80,61 @@ class SmtpConnection:
         self.close()
 
     def send(self, message: EmailMessage | bytes, sender: str, recipient: str) -> None:
-        """Hand one message to the server; raises Temporary/PermanentFailure."""
+        """Hand one message to the server; raises Temporary/PermanentFailure.
+
+        With PIPELINING (RFC 2920) MAIL, RCPT and DATA go out in one write: two round trips
+        per mail instead of four. The data is dot-stuffed here with one bytes.replace.
+        """
         if self._smtp is None:
             self.open()
         assert self._smtp is not None
-        data = message if isinstance(message, bytes) else message.as_bytes()
+        data = message if isinstance(message, bytes) else message.as_bytes(policy=SMTP_POLICY)
         try:
-            self._smtp.sendmail(sender, [recipient], data)
-        except smtplib.SMTPRecipientsRefused as exc:
-            code, text = next(iter(exc.recipients.values()))
+            self._transaction(self._smtp, sender, recipient, data)
+        except (OSError, smtplib.SMTPException) as exc:  # timeouts, resets, disconnects
+            self.close()
+            raise ConnectionFailure(f"connection lost: {exc}") from exc
+
+    def _transaction(self, smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes) -> None:
+        smtp.ehlo_or_helo_if_needed()
+        commands = [f"MAIL FROM:<{sender}>", f"RCPT TO:<{recipient}>", "DATA"]
+        replies: list[tuple[int, bytes]] = []
+        if smtp.has_extn("pipelining"):
+            smtp.send("".join(c + "\r\n" for c in commands))
+            replies = [smtp.getreply() for _ in commands]
+        else:
+            for command in commands:
+                smtp.putcmd(command)
+                replies.append(smtp.getreply())
+                if replies[-1][0] >= 400:
+                    break
+        replies += [(503, b"not sent")] * (3 - len(replies))
+        (mail, mail_text), (rcpt, rcpt_text), (go, go_text) = replies
+        if 421 in (mail, rcpt, go):
+            self.close()
+            raise ConnectionFailure("421 the server closes the session")
+        if go == 354 and (mail != 250 or rcpt not in (250, 251)):
+            smtp.send(b".\r\n")  # some servers say 354 anyway: end that empty message
+            smtp.getreply()
+        if mail != 250:
+            # our MAIL FROM refused: a relay or configuration problem, never a reader's bounce
+            self.close()
+            raise ConnectionFailure(f"sender refused: {mail} {_text(mail_text)}")
+        if rcpt not in (250, 251):
             self._reset()  # the session is still good for the next recipient
-            if 500 <= code < 600:
-                raise RecipientRefused(f"{code} {_text(text)}") from exc
-            raise _classify(code, text) from exc
-        except smtplib.SMTPSenderRefused as exc:
-            # our MAIL FROM refused: a relay or configuration problem, never the reader's bounce
-            self.close()
-            raise ConnectionFailure(
-                f"sender refused: {exc.smtp_code} {_text(exc.smtp_error)}"
-            ) from exc
-        except smtplib.SMTPServerDisconnected as exc:
-            self.close()
-            raise ConnectionFailure(f"connection lost: {exc}") from exc
-        except smtplib.SMTPResponseException as exc:
-            if exc.smtp_code == 421:  # the server is closing the session
-                self.close()
-                raise ConnectionFailure(f"421 {_text(exc.smtp_error)}") from exc
+            if 500 <= rcpt < 600:
+                raise RecipientRefused(f"{rcpt} {_text(rcpt_text)}")
+            raise TemporaryFailure(f"{rcpt} {_text(rcpt_text)}")
+        if go != 354:
             self._reset()
-            raise _classify(exc.smtp_code, exc.smtp_error) from exc
-        except (OSError, smtplib.SMTPException) as exc:
+            raise _classify(go, go_text)
+        smtp.send(_stuffed(data) + b".\r\n")
+        code, text = smtp.getreply()
+        if code == 421:
             self.close()
-            raise ConnectionFailure(f"connection lost: {exc}") from exc
+            raise ConnectionFailure(f"421 {_text(text)}")
+        if code != 250:
+            raise _classify(code, text)
 
     def _reset(self) -> None:
         try:
@@ -116,6 +142,17 @@ class SmtpConnection:
                 self._smtp.rset()
         except (OSError, smtplib.SMTPException):
             self.close()
+
+
+def _stuffed(data: bytes) -> bytes:
+    """CRLF line ends, a leading dot doubled (RFC 5321 4.5.2), ending in CRLF."""
+    crlf = data.count(b"\r\n")
+    if data.count(b"\n") != crlf or data.count(b"\r") != crlf:
+        data = re.sub(rb"\r\n|\n|\r", b"\r\n", data)
+    data = data.replace(b"\r\n.", b"\r\n..")
+    if data.startswith(b"."):
+        data = b"." + data
+    return data if data.endswith(b"\r\n") else data + b"\r\n"
 
 
 def _text(text: bytes | str) -> str:
