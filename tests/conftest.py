@@ -134,7 +134,7 @@ def _worker(app, broker):
 
     # Dramatiq rolls dice on the global `random` (maintenance, idle back-off jitter); its
     # own dice keep the worker's threads from disturbing Hypothesis while it generates data
-    dice = random.Random()  # noqa: S311
+    dice = random.Random()
     dramatiq.brokers.redis.random = dice
     dramatiq.common.uniform = dice.uniform
 

@@ -91,18 +91,27 @@ def test_soft_refusal_at_rcpt_is_temporary_and_session_survives(allow_smtp):
 
 
 def test_hard_refusal_at_rcpt_is_a_bounce(allow_smtp):
-    with smtp_sink(allow_smtp, "-f", "RCPT") as port, connection(port) as smtp:
-        with pytest.raises(RecipientRefused):
-            smtp.send(MESSAGE, "a@x.example", "b@x.example")
+    with (
+        smtp_sink(allow_smtp, "-f", "RCPT") as port,
+        connection(port) as smtp,
+        pytest.raises(RecipientRefused),
+    ):
+        smtp.send(MESSAGE, "a@x.example", "b@x.example")
 
 
 def test_refused_sender_is_a_relay_problem_not_a_bounce(allow_smtp):
-    with smtp_sink(allow_smtp, "-f", "MAIL") as port, connection(port) as smtp:
-        with pytest.raises(ConnectionFailure, match="sender refused"):
-            smtp.send(MESSAGE, "a@x.example", "b@x.example")
+    with (
+        smtp_sink(allow_smtp, "-f", "MAIL") as port,
+        connection(port) as smtp,
+        pytest.raises(ConnectionFailure, match="sender refused"),
+    ):
+        smtp.send(MESSAGE, "a@x.example", "b@x.example")
 
 
 def test_dropped_connection_during_data_is_a_connection_failure(allow_smtp):
-    with smtp_sink(allow_smtp, "-q", ".") as port, connection(port) as smtp:
-        with pytest.raises(ConnectionFailure):
-            smtp.send(MESSAGE, "a@x.example", "b@x.example")
+    with (
+        smtp_sink(allow_smtp, "-q", ".") as port,
+        connection(port) as smtp,
+        pytest.raises(ConnectionFailure),
+    ):
+        smtp.send(MESSAGE, "a@x.example", "b@x.example")

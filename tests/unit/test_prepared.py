@@ -59,7 +59,7 @@ def test_no_name_can_break_the_headers(app, name, local):
     head = data.split(b"\r\n\r\n", 1)[0]
     message = parse(data)
     assert message.defects == []
-    assert [k for k in message.keys() if k.lower() == "to"] == ["To"]
+    assert [k for k in message if k.lower() == "to"] == ["To"]
     assert message["To"].addresses[0].addr_spec == f"{local}@x.example"
     assert b"\n" not in head.replace(b"\r\n", b"")  # no bare line break: no injected header
     assert message.get_content_type() == "multipart/alternative"

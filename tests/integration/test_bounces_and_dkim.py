@@ -1,0 +1,141 @@
+"""Hard bounces from DSN files mark readers and ledger rows; DKIM signs what RFC 8058 needs."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import subprocess
+from pathlib import Path
+
+import dkim
+import pytest
+
+from newsletter.delivery.models import Delivery, DeliveryState
+from newsletter.delivery.sign import signed
+from newsletter.subscriptions.models import Status, Subscriber
+from tests.conftest import make_subscriber
+
+DSN = """From: MAILER-DAEMON@relay.example
+To: nieuwsbrief@ravijn.example
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+Your message could not be delivered.
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.example
+
+Final-Recipient: rfc822; {address}
+Action: {action}
+Status: {status}
+Diagnostic-Code: smtp; {status} mailbox unknown
+
+--B
+Content-Type: text/rfc822-headers
+
+From: OVER het ravijn <nieuwsbrief@ravijn.example>
+To: {address}
+Message-ID: <{edition}.{delivery}.ravijn@ravijn.example>
+Subject: OVER het ravijn
+
+--B--
+"""
+
+
+def test_bounces_ingest_marks_hard_bounces_only(app, db, tmp_path):
+    from newsletter.editions.models import Edition, EditionState
+
+    hard = make_subscriber(db, "weg@gemeente.example", status=Status.active)
+    soft = make_subscriber(db, "vol@gemeente.example", status=Status.active)
+    edition = Edition(title="t", source="", state=EditionState.sent)
+    db.session.add(edition)
+    db.session.flush()
+    row = Delivery(edition_id=edition.id, subscriber_id=hard.id, batch_no=1, state="sent")
+    db.session.add(row)
+    db.session.commit()
+    maildir = tmp_path / "Maildir"
+    for sub in ("new", "cur", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    files = {
+        "new/1.eml": DSN.format(
+            address=hard.email, action="failed", status="5.1.1", edition=edition.id, delivery=row.id
+        ),
+        "new/2.eml": DSN.format(
+            address=soft.email, action="delayed", status="4.2.2", edition=edition.id, delivery=0
+        ),
+        "cur/3.eml": DSN.format(
+            address="nooit@elders.example", action="failed", status="5.1.1", edition=1, delivery=1
+        ),
+        "cur/4.eml": "From: iemand@x.example\nSubject: Afwezig\n\nIk ben er niet.\n",
+    }
+    for name, text in files.items():
+        (maildir / name).write_text(text)
+
+    result = app.test_cli_runner().invoke(args=["bounces", "ingest", str(maildir)])
+
+    assert result.exit_code == 0, result.output
+    assert (
+        "3 bericht(en) gelezen: 1 harde bounce(s) verwerkt, 1 tijdelijke genegeerd" in result.output
+    )
+    assert "1 onbekend adres" in result.output and "4.eml: geen DSN" in result.output
+    db.session.expire_all()
+    assert db.session.get(Subscriber, hard.id).status == Status.bounced
+    assert db.session.get(Subscriber, soft.id).status == Status.active
+    assert db.session.get(Delivery, row.id).state == DeliveryState.failed
+    missing = app.test_cli_runner().invoke(args=["bounces", "ingest", str(tmp_path / "nee")])
+    assert missing.exit_code == 2 and "Traceback" not in missing.output
+
+
+def test_dkim_signature_covers_list_unsubscribe_and_verifies(app, tmp_path):
+    key = tmp_path / "dkim.pem"
+    subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)
+    public = subprocess.run(
+        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    settings = dataclasses.replace(
+        app.config["SETTINGS"], dkim_selector="ravijn", dkim_domain="vng.example", dkim_key_file=key
+    )
+    message = (
+        b"From: OVER het ravijn <nb@vng.example>\r\nTo: a@b.example\r\nSubject: x\r\n"
+        b"Date: Thu, 26 Nov 2026 10:00:00 +0000\r\nMessage-ID: <1.2.ravijn@vng.example>\r\n"
+        b"List-Unsubscribe: <https://ravijn.example/afmelden/t>\r\n"
+        b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n\r\nHallo\r\n"
+    )
+    out = signed(message, settings)
+    header = out.split(b"\r\n\r\n", 1)[0].decode()
+    tags = header.split("DKIM-Signature:", 1)[1].split("\r\nFrom:", 1)[0].replace("\r\n", "")
+    h = next(t.strip()[2:] for t in tags.split(";") if t.strip().startswith("h="))
+    assert {"list-unsubscribe", "list-unsubscribe-post", "from"} <= {
+        x.strip().lower() for x in h.split(":")
+    }
+    txt = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+
+    def dns(name: bytes, timeout: int = 5) -> bytes:
+        assert name == b"ravijn._domainkey.vng.example."
+        return txt
+
+    assert dkim.verify(out, dnsfunc=dns)
+    tampered = out.replace(b"afmelden/t", b"afmelden/u")
+    assert not dkim.verify(tampered, dnsfunc=dns)
+    assert signed(message, app.config["SETTINGS"]) == message  # no key: unsigned
+
+
+def test_dkim_settings_are_checked(tmp_path):
+    from newsletter.settings import ConfigError, from_env
+
+    env = {"NEWSLETTER_ENV": "test", "INSTANCE_PATH": str(tmp_path), "DKIM_SELECTOR": "s"}
+    for extra, words in (
+        ({}, "both"),
+        ({"DKIM_PRIVATE_KEY_FILE": str(tmp_path / "nee.pem")}, "cannot be read"),
+        ({"DKIM_PRIVATE_KEY_FILE": str(Path(__file__))}, "not a PEM"),
+    ):
+        with pytest.raises(ConfigError, match=words):
+            from_env(env | extra)
