@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from newsletter.database import utcnow
 from newsletter.editions import services
@@ -70,3 +72,50 @@ def test_archive_pages_are_accessible(page, axe, live_server, db):
     assert page.get_by_role("heading", name="De cijfers").is_visible()
     page.goto("/archief/")
     axe(page, "archive")
+
+
+def test_publish_confirm_and_live_progress(app, page, axe, live_server, editor, worker, sink, db):
+    import dataclasses
+    from datetime import timedelta
+
+    from newsletter.subscriptions.models import Status
+    from tests.conftest import make_subscriber
+
+    for i in range(40):
+        make_subscriber(
+            db,
+            f"lezer{i}@gemeente.example",
+            status=Status.active,
+            confirmed_at=utcnow() - timedelta(minutes=1),
+        )
+    db.session.commit()
+    edition, _ = services.create(FIXTURE.read_text(), editor.id)
+    # slow enough to watch the bar move (live_server puts the settings back afterwards)
+    app.config["SETTINGS"] = dataclasses.replace(
+        app.config["SETTINGS"], send_rate=10, batch_size=10
+    )
+    page.goto("/beheer/inloggen")
+    page.get_by_label("E-mailadres").fill(editor.email)
+    page.get_by_label("Wachtwoord").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.goto(f"/beheer/edities/{edition.id}")
+    page.get_by_role("link", name="Nu versturen…").click()
+    assert page.get_by_text("Deze editie gaat nu naar 40 lezers").is_visible()
+    axe(page, "publish confirmation")
+    page.get_by_role("button", name="Ja, verstuur naar 40 lezers").click()
+    assert page.get_by_role("heading", name="Voortgang").is_visible()
+    axe(page, "send progress")
+    bar = page.locator("#voortgangsbalk")
+    deadline = time.monotonic() + 20
+    while float(bar.get_attribute("value") or 0) < 5:  # the script moves the bar (no reload)
+        assert time.monotonic() < deadline, "the progress bar did not move"
+        time.sleep(0.2)
+    first = float(bar.get_attribute("value") or 0)
+    page.get_by_role("button", name="Pauzeren").click()
+    assert page.get_by_text("Gepauzeerd", exact=True).first.is_visible()
+    axe(page, "paused send")
+    page.get_by_role("button", name="Hervatten").click()
+    expect(page.locator("#voortgangsbalk")).to_have_attribute("value", "40", timeout=30_000)
+    page.get_by_text("Verzonden", exact=True).first.wait_for()
+    assert first < 40
+    assert len({m.recipients[0] for m in sink.received if m.message()["List-Id"]}) == 40
