@@ -42,6 +42,7 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 bench: $(STAMP) ## Run the benchmarks under bench/ (they print figures)
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/signup.py
+	$(BIN)/python bench/delivery.py
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis

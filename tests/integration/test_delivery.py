@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from newsletter.database import utcnow
@@ -132,3 +133,48 @@ def test_4xx_retried_5xx_bounced_and_leavers_skipped(app, db, editor, _worker, b
     assert bounced.status == Status.bounced
     assert sink.handler.rcpt_replies[refused] == []  # asked once, never again
     broker.join("bulk", timeout=10_000)
+
+
+def test_a_published_edition_passes_spamassassin(app, db, editor, worker, sink):
+    import shutil
+
+    from tests.integration.test_editions import spam_score
+
+    readers(db, 2)
+    edition, _ = editions.create(SOURCE, editor.id)
+    control.publish(edition.id, editor.id)
+    assert wait_for_state(app, edition.id, EditionState.sent).state == EditionState.sent
+    mail = next(m for m in sink.wait_for(2) if m.message()["List-Id"])
+    if shutil.which("spamassassin") is None:
+        pytest.skip("spamassassin is not installed (.ci/run installs it)")
+    score = spam_score(mail.data)
+    print(f"\nSpamAssassin local score of a published edition: {score}")
+    assert score <= 1.0
+
+
+def test_a_province_segment_reaches_only_that_province(app, db, editor, worker, sink):
+    from newsletter.subscriptions.models import Role
+
+    gelders = readers(db, 4, prefix="gld", gemeente_code="GM0202")  # Arnhem
+    readers(db, 3, prefix="utr", gemeente_code="GM0344")  # Utrecht
+    wethouders = readers(db, 2, prefix="weth", gemeente_code="GM0202", role=Role.wethouder)
+    make_subscriber(db, "gld-pending@x.example", gemeente_code="GM0202", status=Status.pending)
+    db.session.commit()
+    source = SOURCE.replace("---\n", "---\nsegment: {provincies: [gelderland]}\n", 1)
+    edition, rendered = editions.create(source, editor.id)
+    assert rendered.ok, rendered.problems
+    assert control.check_publishable(edition) == 6
+
+    control.publish(edition.id, editor.id)
+    assert wait_for_state(app, edition.id, EditionState.sent).state == EditionState.sent
+    got = sorted(m.recipients[0] for m in sink.received if m.message()["List-Id"])
+    assert got == sorted(p.email for p in gelders + wethouders)
+    assert ledger(db, edition.id) == {"sent": 6}
+
+    both = SOURCE.replace(
+        "---\n", "---\nsegment: {provincies: [Gelderland], functies: [Wethouder]}\n", 1
+    )
+    assert control.check_publishable(editions.create(both, editor.id)[0]) == 2
+    unknown = SOURCE.replace("---\n", "---\nsegment: {provincies: [Atlantis]}\n", 1)
+    with pytest.raises(editions.EditionError, match="Atlantis"):
+        control.check_publishable(editions.create(unknown, editor.id)[0])
