@@ -179,7 +179,7 @@ def run_once(app, env: dict[str, str], readers: int, args, tmp: Path) -> dict[st
         time.sleep(0.1)
     peak_rss, fan_out_at = 0, None
     with app.app_context():
-        control.publish(edition_id, None)
+        control.publish(edition_id)
         published = time.monotonic()
         while True:
             pids = children(workers.pid)

@@ -40,9 +40,11 @@ def doctor() -> None:
 def register(app: Flask) -> None:
     from newsletter.delivery.cli import register as delivery_commands
     from newsletter.editions.cli import editions, editors
+    from newsletter.readers.cli import subscribers
 
     app.cli.add_command(doctor)
     app.cli.add_command(editors)
     app.cli.add_command(editions)
+    app.cli.add_command(subscribers)
     for group in delivery_commands(editions):
         app.cli.add_command(group)

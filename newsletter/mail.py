@@ -83,6 +83,21 @@ def send_confirmation(subscriber_id: int) -> bool:
     return True
 
 
+def send_repermission(subscriber_id: int) -> bool:
+    """An imported reader without proof of consent: asked once, double opt-in as on the form."""
+    subscriber = _load(subscriber_id, Status.pending)
+    if subscriber is None:
+        return False
+    url = links.confirm_url(subscriber.public_id, subscriber.confirm_nonce)
+    _deliver(
+        subscriber,
+        "repermission",
+        "Wilt u OVER het ravijn ontvangen? Graag uw bevestiging",
+        {"confirm_url": url},
+    )
+    return True
+
+
 def send_welcome(subscriber_id: int) -> bool:
     subscriber = _load(subscriber_id, Status.active)
     if subscriber is None:

@@ -2,7 +2,17 @@
 
 from newsletter.delivery.models import Delivery
 from newsletter.editions.models import Edition, Editor
+from newsletter.readers.models import AuditEvent, Suppression
 from newsletter.reference.models import Gemeente
 from newsletter.subscriptions.models import ConsentEvent, Subscriber
 
-__all__ = ["ConsentEvent", "Delivery", "Edition", "Editor", "Gemeente", "Subscriber"]
+__all__ = [
+    "AuditEvent",
+    "ConsentEvent",
+    "Delivery",
+    "Edition",
+    "Editor",
+    "Gemeente",
+    "Subscriber",
+    "Suppression",
+]

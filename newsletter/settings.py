@@ -118,6 +118,7 @@ class Settings:
     dkim_selector: str | None = None
     dkim_domain: str | None = None
     dkim_key_file: Path | None = None
+    suppression_key: str = ""  # keys the hashes of erased addresses; never change it
 
     @property
     def is_production(self) -> bool:
@@ -202,8 +203,19 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         retry_max_attempts=_int(env, "RETRY_MAX_ATTEMPTS", 6, minimum=1),
         reconcile_seconds=_int(env, "RECONCILE_SECONDS", 30, minimum=1),
         schedule_max_delay_hours=_int(env, "SCHEDULE_MAX_DELAY_HOURS", 24, minimum=1),
+        suppression_key=_suppression_key(env, mode, keys),
         **_dkim(env, mail_from),
     )
+
+
+def _suppression_key(env: dict[str, str], mode: str, keys: tuple[str, ...]) -> str:
+    """Its own key: SECRET_KEYS rotate, and a rotated key would forget every erased address."""
+    key = env.get("SUPPRESSION_KEY", "").strip()
+    if not key and mode != "production":
+        return "dev-suppression-" + keys[0]
+    if len(key) < 32:
+        raise ConfigError("SUPPRESSION_KEY must be at least 32 random characters")
+    return key
 
 
 def _dkim(env: dict[str, str], mail_from: str) -> dict[str, object]:

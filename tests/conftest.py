@@ -85,10 +85,18 @@ def db(app) -> Iterator[object]:
     from sqlalchemy import delete
 
     from newsletter.extensions import db as _db
-    from newsletter.models import ConsentEvent, Delivery, Edition, Editor, Subscriber
+    from newsletter.models import (
+        AuditEvent,
+        ConsentEvent,
+        Delivery,
+        Edition,
+        Editor,
+        Subscriber,
+        Suppression,
+    )
 
     with app.app_context():
-        for model in (Delivery, ConsentEvent, Subscriber, Edition, Editor):
+        for model in (Delivery, ConsentEvent, Subscriber, Edition, AuditEvent, Editor, Suppression):
             _db.session.execute(delete(model))
         _db.session.commit()
         app.extensions["broker"].client.flushdb()

@@ -68,6 +68,11 @@ def _bulk(fn):
 
 
 @_bulk
+def send_repermission(subscriber_id: int) -> None:
+    mail.send_repermission(subscriber_id)
+
+
+@_bulk
 def fan_out(edition_id: int) -> None:
     snapshot.fan_out(edition_id)
 

@@ -54,7 +54,7 @@ def publish(edition_id: int, at: str | None) -> None:
             )
             return
         readers = control.check_publishable(edition)
-        control.publish(edition.id, None)
+        control.publish(edition.id)
     except editions.EditionError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Editie {edition.id} wordt verzonden naar {readers} lezers.")

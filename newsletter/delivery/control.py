@@ -16,6 +16,7 @@ from newsletter.editions.models import Edition, EditionState
 from newsletter.editions.services import EditionError
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
+from newsletter.readers.audit import CLOCK, Actor, record
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +52,11 @@ def check_publishable(edition: Edition) -> int:
     return readers
 
 
-def publish(edition_id: int, editor_id: int | None) -> Edition:
+def publish(edition_id: int, actor: Actor | None = None) -> Edition:
     """Freeze the audience now and start sending (the fan-out is queued after the commit)."""
     edition = editions.get(edition_id)
-    check_publishable(edition)
+    readers = check_publishable(edition)
+    editor_id = actor.editor_id if actor else None
     now = utcnow()
     if not _transition(
         edition_id,
@@ -67,32 +69,37 @@ def publish(edition_id: int, editor_id: int | None) -> Edition:
     ):
         db.session.rollback()
         raise EditionError("Deze editie is al verzonden of wordt verzonden.")
+    record(actor, "publish", f"editie {edition_id}", f"{readers} lezers")
     enqueue_after_commit("fan_out", edition_id)
     db.session.commit()
     db.session.refresh(edition)
     return edition
 
 
-def pause(edition_id: int, note: str | None = None) -> bool:
+def pause(edition_id: int, note: str | None = None, actor: Actor | None = None) -> bool:
     changed = _transition(
         edition_id, {EditionState.sending}, state=EditionState.paused, state_note=note
     )
+    if changed:
+        record(actor, "pause", f"editie {edition_id}", note or "")
     db.session.commit()
     if changed:
         log.warning("edition %s paused: %s", edition_id, note or "by an editor")
     return changed
 
 
-def resume(edition_id: int) -> bool:
+def resume(edition_id: int, actor: Actor | None = None) -> bool:
     """Paused → sending; the caller then runs the reconciler for it to queue what is left."""
     changed = _transition(
         edition_id, {EditionState.paused}, state=EditionState.sending, state_note=None
     )
+    if changed:
+        record(actor, "resume", f"editie {edition_id}")
     db.session.commit()
     return changed
 
 
-def cancel(edition_id: int) -> bool:
+def cancel(edition_id: int, actor: Actor | None = None) -> bool:
     """The rest stays unsent; rows already handed to the relay stay as they are."""
     changed = _transition(
         edition_id,
@@ -100,6 +107,8 @@ def cancel(edition_id: int) -> bool:
         state=EditionState.cancelled,
         state_note="Geannuleerd; wie nog niets had gekregen, krijgt deze editie niet.",
     )
+    if changed:
+        record(actor, "cancel", f"editie {edition_id}")
     db.session.commit()
     return changed
 
@@ -144,7 +153,7 @@ def start_due(now: datetime, max_delay: timedelta) -> list[int]:
             db.session.commit()
             continue
         try:
-            publish(edition.id, edition.published_by_id or edition.created_by_id)
+            publish(edition.id, CLOCK)
             started.append(edition.id)
         except EditionError as exc:
             db.session.rollback()

@@ -1,4 +1,4 @@
-"""The reconciler: the ledger is the truth, the queue only a means.
+"""The reconciler (and the clock's other chores): the ledger is the truth, the queue only a means.
 
 Every clock tick (and on `flask editions resume ID`) it looks at each edition that is sending
 and queues again whatever has no message: a batch whose worker was killed (its lease ran out),
@@ -19,6 +19,7 @@ from newsletter.delivery import control, limits, snapshot
 from newsletter.delivery.models import Delivery, DeliveryState
 from newsletter.editions.models import Edition, EditionState
 from newsletter.extensions import db
+from newsletter.readers.services import purge_pending
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Report:
     batches: int = 0
     fan_outs: int = 0
     completed: list[int] = field(default_factory=list)
+    purged: int = 0  # expired, never confirmed sign-ups deleted (retention)
 
 
 def reconcile(edition_id: int | None = None, *, force: bool = False) -> Report:
@@ -37,6 +39,7 @@ def reconcile(edition_id: int | None = None, *, force: bool = False) -> Report:
         report.started = control.start_due(
             utcnow(), timedelta(hours=settings.schedule_max_delay_hours)
         )
+        report.purged = purge_pending(utcnow(), settings.confirm_max_age_seconds)
     query = select(Edition.id, Edition.snapshot_done).where(Edition.state == EditionState.sending)
     if edition_id is not None:
         query = query.where(Edition.id == edition_id)

@@ -34,6 +34,7 @@ from newsletter.delivery.transport import (
 )
 from newsletter.editions.models import EditionState
 from newsletter.extensions import db
+from newsletter.readers.audit import AUTOMATIC
 from newsletter.settings import Settings
 from newsletter.subscriptions.models import Status, Subscriber
 
@@ -196,6 +197,7 @@ def _connection_failed(run: Run, circuit: limits.Circuit, exc: Exception) -> Non
             run.edition_id,
             f"Automatisch gepauzeerd: de mailserver is {failures} keer achter elkaar niet "
             f"bereikbaar geweest ({str(exc)[:150]}).",
+            AUTOMATIC,
         )
         return
     run.requeue_in = circuit.wait_seconds() + _jitter(0, 1)

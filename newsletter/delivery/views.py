@@ -12,6 +12,11 @@ from newsletter.delivery.reconcile import reconcile
 from newsletter.editions import services as editions
 from newsletter.editions.forms import ActionForm
 from newsletter.editions.models import Edition, EditionState
+from newsletter.readers.audit import Actor
+
+
+def _actor() -> Actor:
+    return Actor(current_user.email, current_user.id)
 
 
 def _edition(edition_id: int) -> Edition:
@@ -38,7 +43,7 @@ def confirm(edition_id: int) -> str | Response | tuple[str, int]:
         problem = str(exc)
     if form.validate_on_submit() and problem is None:
         try:
-            control.publish(edition.id, current_user.id)
+            control.publish(edition.id, _actor())
         except editions.EditionError as exc:
             problem = str(exc)
         else:
@@ -73,7 +78,7 @@ def status(edition_id: int) -> Response:
 def pause(edition_id: int) -> Response:
     edition = _edition(edition_id)
     if ActionForm().validate_on_submit():
-        if control.pause(edition.id, f"Gepauzeerd door {current_user.email}."):
+        if control.pause(edition.id, f"Gepauzeerd door {current_user.email}.", _actor()):
             flash("Gepauzeerd. Het versturen stopt binnen enkele seconden.")
         else:
             flash("Deze editie wordt niet verzonden en kan dus niet pauzeren.", "error")
@@ -83,7 +88,7 @@ def pause(edition_id: int) -> Response:
 def resume(edition_id: int) -> Response:
     edition = _edition(edition_id)
     if ActionForm().validate_on_submit():
-        if control.resume(edition.id):
+        if control.resume(edition.id, _actor()):
             reconcile(edition.id, force=True)
             flash("Het versturen gaat verder.")
         else:
@@ -96,7 +101,7 @@ def cancel(edition_id: int) -> Response:
     form = CancelForm()
     if not form.validate_on_submit():
         flash("Vink aan dat je de rest van de verzending wilt annuleren.", "error")
-    elif control.cancel(edition.id):
+    elif control.cancel(edition.id, _actor()):
         flash("Geannuleerd. Wie de editie nog niet had, krijgt haar niet.")
     else:
         flash("Alleen een editie die wordt verzonden of gepauzeerd is, kan worden geannuleerd.")

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from newsletter.database import utcnow
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
+from newsletter.readers import suppression
 from newsletter.subscriptions.consent import CONSENT_VERSION, consent_sha256
 from newsletter.subscriptions.emails import NormalisedEmail
 from newsletter.subscriptions.models import (
@@ -179,6 +180,7 @@ def confirm(public_id: str, nonce: str, now: datetime | None = None) -> ConfirmO
         return ConfirmOutcome.stale
     kind = ConsentKind.resubscribed if was_confirmed_before else ConsentKind.confirmed
     _record(subscriber.id, kind, ConsentSource.form)
+    suppression.lift(subscriber.email_key)  # fresh, confirmed consent outweighs an old erasure
     enqueue_after_commit("send_welcome", subscriber.id)
     db.session.commit()
     return ConfirmOutcome.confirmed

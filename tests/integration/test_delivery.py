@@ -73,7 +73,7 @@ def test_publish_sends_one_list_mail_to_each_confirmed_reader(
     edition, _ = editions.create(SOURCE, editor.id)
     assert control.check_publishable(edition) == 30
 
-    control.publish(edition.id, editor.id)
+    control.publish(edition.id)
     done = wait_for_state(app, edition.id, EditionState.sent)
 
     assert done.state == EditionState.sent, progress.progress(done)
@@ -115,7 +115,7 @@ def test_4xx_retried_5xx_bounced_and_leavers_skipped(app, db, editor, _worker, b
     edition, _ = editions.create(SOURCE, editor.id)
     _worker.pause()
     try:
-        control.publish(edition.id, editor.id)
+        control.publish(edition.id)
         snapshot.fan_out(edition.id)  # the snapshot is taken …
         subscriptions.unsubscribe(leaver.public_id, ConsentSource.one_click)  # … then one leaves
     finally:
@@ -142,7 +142,7 @@ def test_a_published_edition_passes_spamassassin(app, db, editor, worker, sink):
 
     readers(db, 2)
     edition, _ = editions.create(SOURCE, editor.id)
-    control.publish(edition.id, editor.id)
+    control.publish(edition.id)
     assert wait_for_state(app, edition.id, EditionState.sent).state == EditionState.sent
     mail = next(m for m in sink.wait_for(2) if m.message()["List-Id"])
     if shutil.which("spamassassin") is None:
@@ -165,7 +165,7 @@ def test_a_province_segment_reaches_only_that_province(app, db, editor, worker, 
     assert rendered.ok, rendered.problems
     assert control.check_publishable(edition) == 6
 
-    control.publish(edition.id, editor.id)
+    control.publish(edition.id)
     assert wait_for_state(app, edition.id, EditionState.sent).state == EditionState.sent
     got = sorted(m.recipients[0] for m in sink.received if m.message()["List-Id"])
     assert got == sorted(p.email for p in gelders + wethouders)

@@ -71,7 +71,7 @@ def test_cancel_leaves_the_rest_unsent_and_cli_shows_it(
     settings(send_rate=40, batch_size=50)
     readers(db, 150)
     edition, _ = editions.create(SOURCE, editor.id)
-    control.publish(edition.id, editor.id)
+    control.publish(edition.id)
     wait_for_mails(sink, 20)
     url = f"/beheer/edities/{edition.id}/annuleren"
     token = form_tokens(editor_client, f"/beheer/edities/{edition.id}/verzending")
@@ -131,7 +131,7 @@ def test_relay_down_pauses_the_send_with_a_reason(app, db, editor, worker, sink,
     edition, _ = editions.create(SOURCE, editor.id)
     sink.stop()
     try:
-        control.publish(edition.id, editor.id)
+        control.publish(edition.id)
         paused = wait_for_state(app, edition.id, EditionState.paused, timeout=30)
     finally:
         sink.start()
@@ -151,7 +151,7 @@ def test_reconciler_requeues_a_batch_whose_message_was_lost(
 
     readers(db, 12)
     edition, _ = editions.create(SOURCE, editor.id)
-    control.publish(edition.id, editor.id)
+    control.publish(edition.id)
     snapshot.fan_out(edition.id)
     app.extensions["broker"].flush_all()  # every message gone, as after a Redis crash
     app.extensions["redis"].flushdb()
@@ -195,7 +195,7 @@ def test_confirmation_overtakes_a_large_send(
     settings(send_rate=0, batch_size=100)
     readers(db, 3000)
     edition, _ = editions.create(SOURCE, editor.id)
-    control.publish(edition.id, editor.id)
+    control.publish(edition.id)
     wait_for_mails(sink, 200)
     waits = []
     for i in range(5):

@@ -10,6 +10,7 @@ GOOD = {
     "MAIL_FROM": "OVER het ravijn <nieuwsbrief@vng.nl>",
     "BASE_URL": "https://ravijn.vng.nl/",
     "SECRET_KEYS": "a" * 40 + "," + "b" * 40,
+    "SUPPRESSION_KEY": "s" * 40,
 }
 
 
@@ -33,6 +34,8 @@ def test_production_settings_parse():
         ("SMTP_URL", "smtp://relay:notaport", "SMTP_URL is malformed"),
         ("SECRET_KEYS", "short", "SECRET_KEYS"),
         ("SECRET_KEYS", None, "SECRET_KEYS is not set"),
+        ("SUPPRESSION_KEY", None, "SUPPRESSION_KEY"),
+        ("SUPPRESSION_KEY", "kort", "SUPPRESSION_KEY"),
         ("BASE_URL", "http://ravijn.vng.nl", "BASE_URL must be an https"),
         ("MAIL_FROM", "nieuwsbrief", "MAIL_FROM"),
         ("MAIL_FROM", "a@b.nl\r\nBcc: x@y.nl", "MAIL_FROM"),

@@ -1,0 +1,141 @@
+"""AVG rights and retention: erasure, access exports, the CSV of active readers, purging.
+
+Erasure deletes the reader and their consent events; ledger rows keep only the edition's counts
+(subscriber set to NULL). What stays is a keyed hash on the suppression list and an audit line
+without the address.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+
+from newsletter.extensions import db
+from newsletter.readers import suppression
+from newsletter.readers.audit import Actor, record
+from newsletter.subscriptions.emails import InvalidEmail, normalise_email
+from newsletter.subscriptions.models import ROLE_LABELS, ConsentEvent, Status, Subscriber
+
+EXPORT_COLUMNS = ["naam", "e-mailadres", "gemeente", "provincie", "functie", "bevestigd op"]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ReaderError(ValueError):
+    """Dutch, shown to the editor or on the command line."""
+
+
+def find(email: str) -> Subscriber | None:
+    try:
+        key = normalise_email(email).key
+    except InvalidEmail as exc:
+        raise ReaderError(str(exc)) from None
+    return db.session.scalar(select(Subscriber).where(Subscriber.email_key == key))
+
+
+def erase(email: str, actor: Actor | None = None) -> bool:
+    """Delete everything about this address; False when we hold nothing about it."""
+    subscriber = find(email)
+    if subscriber is None:
+        return False
+    digest = suppression.suppress(subscriber.email_key, "erased")
+    db.session.execute(delete(ConsentEvent).where(ConsentEvent.subscriber_id == subscriber.id))
+    db.session.delete(subscriber)
+    record(actor, "erase", "lezer", f"sleutel {digest[:12]}")  # the hash prefix, not the address
+    db.session.commit()
+    return True
+
+
+def person_export(email: str) -> dict[str, object] | None:
+    """Everything we hold about one reader (an access request under the AVG)."""
+    subscriber = find(email)
+    if subscriber is None:
+        return None
+    events = db.session.scalars(
+        select(ConsentEvent)
+        .where(ConsentEvent.subscriber_id == subscriber.id)
+        .order_by(ConsentEvent.id)
+    )
+    stamp = lambda value: value.isoformat() if value else None  # noqa: E731
+    return {
+        "naam": subscriber.name,
+        "e-mailadres": subscriber.email,
+        "gemeente": subscriber.gemeente.display_name if subscriber.gemeente else None,
+        "functie": ROLE_LABELS[subscriber.role],
+        "status": subscriber.status.value,
+        "aangemeld_op": stamp(subscriber.created_at),
+        "bevestigd_op": stamp(subscriber.confirmed_at),
+        "afgemeld_op": stamp(subscriber.unsubscribed_at),
+        "toestemmingen": [
+            {
+                "soort": e.kind.value,
+                "via": e.source.value,
+                "op": stamp(e.occurred_at),
+                "tekstversie": e.consent_version,
+                "tekst_sha256": e.consent_sha256,
+                "netwerk": e.ip_prefix,
+                "toelichting": e.detail,
+            }
+            for e in events
+        ],
+    }
+
+
+def safe_cell(value: object) -> str:
+    """A spreadsheet must not run what a reader typed: =HYPERLINK(…) becomes text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def active_csv() -> Iterator[str]:
+    """The CSV of active readers, streamed row by row (bounded memory for any list size)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        value = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return value
+
+    writer.writerow(EXPORT_COLUMNS)
+    yield "\ufeff" + flush()  # BOM: Excel then reads UTF-8
+    query = (
+        select(Subscriber)
+        .where(Subscriber.status == Status.active)
+        .order_by(Subscriber.id)
+        .execution_options(yield_per=1000)
+    )
+    for subscriber in db.session.scalars(query):
+        gemeente = subscriber.gemeente
+        writer.writerow(
+            [
+                safe_cell(subscriber.name),
+                safe_cell(subscriber.email),
+                safe_cell(gemeente.display_name if gemeente else ""),
+                safe_cell(gemeente.province if gemeente else ""),
+                ROLE_LABELS[subscriber.role],
+                subscriber.confirmed_at.date().isoformat() if subscriber.confirmed_at else "",
+            ]
+        )
+        yield flush()
+
+
+def purge_pending(now: datetime, max_age_seconds: int) -> int:
+    """Sign-ups never confirmed, whose link has expired, are deleted with their events."""
+    cutoff = now - timedelta(seconds=max_age_seconds)
+    stale = select(Subscriber.id).where(
+        Subscriber.status == Status.pending,
+        Subscriber.confirmed_at.is_(None),
+        Subscriber.created_at < cutoff,
+        (Subscriber.confirmation_sent_at.is_(None)) | (Subscriber.confirmation_sent_at < cutoff),
+    )
+    ids = list(db.session.scalars(stale.limit(5000)))
+    if ids:
+        db.session.execute(delete(ConsentEvent).where(ConsentEvent.subscriber_id.in_(ids)))
+        db.session.execute(delete(Subscriber).where(Subscriber.id.in_(ids)))
+    db.session.commit()
+    return len(ids)

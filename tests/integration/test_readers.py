@@ -1,0 +1,176 @@
+"""Import, export, erasure, retention and the audit log."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import timedelta
+
+from sqlalchemy import func, inspect, select, text
+
+from newsletter.database import utcnow
+from newsletter.readers import services
+from newsletter.readers.models import AuditEvent, Suppression
+from newsletter.subscriptions.models import ConsentEvent, Status, Subscriber
+from tests.conftest import make_subscriber
+
+HEADER = "naam;e-mailadres;gemeente;functie;toestemming_datum;toestemming_bron\n"
+
+
+def run(app, *args: str):
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+def count(db, model) -> int:
+    n = db.session.scalar(select(func.count()).select_from(model))
+    db.session.commit()
+    return n
+
+
+def test_import_with_and_without_proof_and_dry_run(app, db, tmp_path, worker, sink):
+    file = tmp_path / "lijst.csv"
+    file.write_text(
+        HEADER
+        + "Anna de Vries;anna@utrecht.example;Utrecht;Wethouder;2025-03-01;congres VNG 2025\n"
+        + "Bert Súdwest;BERT@sudwest.example;sudwest fryslan;raadslid;;\n"
+        + "Anna opnieuw;Anna@Utrecht.example;GM0344;griffier;;\n",
+        encoding="utf-8-sig",
+    )
+    dry = run(app, "subscribers", "import", str(file), "--dry-run")
+    assert dry.exit_code == 0, dry.output + dry.stderr
+    assert "Proef (niets opgeslagen): 1 actief" in dry.output and "1 dubbel" in dry.output
+    assert count(db, Subscriber) == 0
+
+    done = run(app, "subscribers", "import", str(file))
+    assert done.exit_code == 0, done.stderr
+    assert "1 actief met bewijs" in done.output and "1 krijgen een verzoek" in done.output
+    anna = db.session.scalar(
+        select(Subscriber).where(Subscriber.email_key == "anna@utrecht.example")
+    )
+    bert = db.session.scalar(
+        select(Subscriber).where(Subscriber.email_key == "bert@sudwest.example")
+    )
+    assert anna.status == Status.active and anna.name == "Anna de Vries"
+    assert bert.status == Status.pending and bert.gemeente_code == "GM1900"
+    [mail] = sink.wait_for(1)
+    assert mail.recipients == ["BERT@sudwest.example"]
+    assert "Wilt u OVER het ravijn ontvangen" in mail.message()["Subject"]
+    proof = db.session.scalar(select(ConsentEvent).where(ConsentEvent.subscriber_id == anna.id))
+    assert proof.source.value == "import" and "congres VNG 2025" in proof.detail
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "import"))
+    assert audit.actor == "opdrachtregel" and "1 actief" in audit.detail
+
+
+def test_hostile_csv_gives_a_report_and_imports_nothing(app, db, tmp_path):
+    bad = tmp_path / "slecht.csv"
+    rows = [
+        "Goed;goed@x.example;Utrecht;wethouder;;",
+        '=HYPERLINK("http://kwaad");kwaad@x.example;Utrecht;wethouder;;',
+        "Geen adres;niet-een-adres;Utrecht;wethouder;;",
+        "Onbekend;o@x.example;Atlantis;wethouder;;",
+        "Rol;r@x.example;Utrecht;keizer;;",
+        "Datum;d@x.example;Utrecht;raadslid;gisteren;beurs",
+    ]
+    bad.write_bytes((HEADER + "\n".join(rows) + "\n").encode("cp1252"))
+    result = run(app, "subscribers", "import", str(bad))
+    assert result.exit_code == 1 and "Traceback" not in result.output + result.stderr
+    for line, words in (
+        (4, "geen geldig e-mailadres"),
+        (5, "Atlantis"),
+        (6, "keizer"),
+        (7, "geen datum"),
+    ):
+        assert f"slecht.csv:{line}: " in result.stderr and words in result.stderr
+    assert "Niets geïmporteerd" in result.stderr
+    assert count(db, Subscriber) == 0
+
+    missing = tmp_path / "kolommen.csv"
+    missing.write_text("naam,email\nA,a@x.example\n")
+    result = run(app, "subscribers", "import", str(missing))
+    assert result.exit_code == 1 and "Kolommen ontbreken: gemeente, functie" in result.stderr
+
+    latin = tmp_path / "latin.csv"  # Excel's Windows-1252, a BOM-less comma file
+    latin.write_bytes(
+        "naam,email,gemeente,functie\nJosé Müller,j@x.example,Súdwest-Fryslân,raadslid\n".encode(
+            "cp1252"
+        )
+    )
+    result = run(app, "subscribers", "import", str(latin))
+    assert result.exit_code == 0, result.stderr
+    assert db.session.scalar(select(Subscriber.name)) == "José Müller"
+
+
+def test_ten_thousand_duplicates_merge_into_one(app, db, tmp_path):
+    file = tmp_path / "dubbel.csv"
+    file.write_text(HEADER + "Ed;ed@x.example;Utrecht;raadslid;2025-01-01;lijst\n" * 10_001)
+    result = run(app, "subscribers", "import", str(file))
+    assert result.exit_code == 0, result.stderr
+    assert "10000 dubbel" in result.output
+    assert count(db, Subscriber) == 1
+
+
+def test_export_escapes_formulas(app, db, tmp_path):
+    make_subscriber(
+        db,
+        "f@x.example",
+        name='=HYPERLINK("http://kwaad","klik")',
+        status=Status.active,
+        gemeente_code="GM0344",
+        confirmed_at=utcnow(),
+    )
+    make_subscriber(db, "p@x.example", name="Niet actief", status=Status.pending)
+    db.session.commit()
+    out = tmp_path / "lezers.csv"
+    assert run(app, "subscribers", "export", str(out)).exit_code == 0
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows[0][0] == "naam" and len(rows) == 2
+    assert rows[1][0].startswith("'=") and rows[1][2] == "Utrecht"
+
+
+def test_erasure_leaves_no_personal_data_and_blocks_reimport(app, db, tmp_path):
+    from newsletter.subscriptions import services as subscriptions
+
+    reader = make_subscriber(
+        db,
+        "Wis.Mij@Gemeente.example",
+        name="Wis Mij",
+        status=Status.active,
+        gemeente_code="GM0344",
+        confirmed_at=utcnow(),
+    )
+    db.session.commit()
+    subscriptions.unsubscribe(reader.public_id, subscriptions.ConsentSource.one_click)
+    exported = json.loads(
+        run(app, "subscribers", "export-person", "wis.mij@gemeente.example").output
+    )
+    assert exported["naam"] == "Wis Mij" and len(exported["toestemmingen"]) >= 1
+    public_id = reader.public_id
+
+    result = run(app, "subscribers", "erase", "WIS.MIJ@gemeente.example", "--yes")
+    assert result.exit_code == 0 and "Gewist" in result.output
+    needles = ["wis.mij", "Wis Mij", "Wis.Mij", public_id]
+    engine = db.engine
+    with engine.connect() as connection:
+        for table in inspect(engine).get_table_names():
+            for row in connection.execute(text(f'SELECT * FROM "{table}"')):  # noqa: S608
+                for value in row:
+                    assert not any(n.lower() in str(value).lower() for n in needles), (table, row)
+    assert count(db, Suppression) == 1
+    file = tmp_path / "terug.csv"
+    file.write_text(HEADER + "Wis Mij;wis.mij@gemeente.example;Utrecht;raadslid;2025-01-01;lijst\n")
+    result = run(app, "subscribers", "import", str(file))
+    assert "1 geweigerd" in result.output and count(db, Subscriber) == 0
+    assert (
+        "Over dit adres"
+        in run(app, "subscribers", "erase", "wis.mij@gemeente.example", "--yes").output
+    )
+
+
+def test_expired_pending_signups_are_purged(app, db):
+    old = make_subscriber(db, "oud@x.example", status=Status.pending)
+    old.created_at = old.confirmation_sent_at = utcnow() - timedelta(days=4)
+    make_subscriber(db, "nieuw@x.example", status=Status.pending, confirmation_sent_at=utcnow())
+    db.session.commit()
+    assert services.purge_pending(utcnow(), 72 * 3600) == 1
+    assert [s.email for s in db.session.scalars(select(Subscriber))] == ["nieuw@x.example"]
