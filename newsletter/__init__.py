@@ -56,12 +56,14 @@ def register_blueprints(app: Flask) -> None:
     from newsletter.archive.blueprint import bp as archive
     from newsletter.delivery.blueprint import bp as delivery
     from newsletter.editions.blueprint import bp as editions
+    from newsletter.readers.blueprint import bp as readers
     from newsletter.subscriptions.blueprint import bp as subscriptions
 
     app.register_blueprint(subscriptions)
     app.register_blueprint(editions)
     app.register_blueprint(archive)
     app.register_blueprint(delivery)
+    app.register_blueprint(readers)
     from newsletter.editions.views import serve_media
 
     app.add_url_rule("/media/<name>", "media", serve_media)

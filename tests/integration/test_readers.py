@@ -13,7 +13,7 @@ from newsletter.database import utcnow
 from newsletter.readers import services
 from newsletter.readers.models import AuditEvent, Suppression
 from newsletter.subscriptions.models import ConsentEvent, Status, Subscriber
-from tests.conftest import make_subscriber
+from tests.conftest import form_tokens, make_subscriber
 
 HEADER = "naam;e-mailadres;gemeente;functie;toestemming_datum;toestemming_bron\n"
 
@@ -174,3 +174,116 @@ def test_expired_pending_signups_are_purged(app, db):
     db.session.commit()
     assert services.purge_pending(utcnow(), 72 * 3600) == 1
     assert [s.email for s in db.session.scalars(select(Subscriber))] == ["nieuw@x.example"]
+
+
+def test_dashboard_pages_import_export_and_erase(app, db, editor_client, editor):
+    from newsletter.readers.views import BUCKETS, bucket
+
+    assert [bucket(n) for n in (0, 1, 3, 7, 10, 500)] == [0, 1, 2, 3, 4, 4]
+    assert len(BUCKETS) == 5
+    client = editor_client
+    make_subscriber(
+        db,
+        "k@x.example",
+        name="Kaart",
+        status=Status.active,
+        gemeente_code="GM0344",
+        confirmed_at=utcnow(),
+    )
+    db.session.commit()
+    page = client.get("/beheer/lezers/").get_data(as_text=True)
+    assert "1 van de 342 gemeenten bereikt" in page and page.count("<path ") == 342
+    assert 'aria-label="Utrecht: 1 lezer"' in page
+
+    upload = {"csrf_token": form_tokens(client, "/beheer/lezers/importeren")["csrf_token"]}
+    body = (HEADER + "Nieuw;nieuw@x.example;Arnhem;raadslid;2025-01-01;beurs\n").encode()
+    answer = client.post(
+        "/beheer/lezers/importeren",
+        data=upload | {"file": (io.BytesIO(body), "lijst.csv")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 200 and "Geïmporteerd: 1 actief" in answer.get_data(as_text=True)
+    bad = (HEADER + "Fout;geen-adres;Arnhem;raadslid;;\n").encode()
+    answer = client.post(
+        "/beheer/lezers/importeren",
+        data=upload | {"file": (io.BytesIO(bad), "fout.csv"), "dry_run": "y"},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 422 and "Regel 2: " in answer.get_data(as_text=True)
+
+    export = client.get("/beheer/lezers/lezers.csv")
+    assert export.headers["Content-Disposition"].startswith("attachment")
+    assert "nieuw@x.example" in export.get_data(as_text=True)
+
+    token = form_tokens(client, "/beheer/lezers/")["csrf_token"]
+    person = client.post(
+        "/beheer/lezers/inzage", data={"csrf_token": token, "inzage-email": "k@x.example"}
+    )
+    assert person.is_json and person.get_json()["naam"] == "Kaart"
+    kept = client.post(
+        "/beheer/lezers/wissen", data={"csrf_token": token, "wissen-email": "k@x.example"}
+    )
+    assert kept.status_code == 303 and count(db, Subscriber) == 2  # no tick: nothing erased
+    client.post(
+        "/beheer/lezers/wissen",
+        data={"csrf_token": token, "wissen-email": "k@x.example", "wissen-sure": "y"},
+    )
+    assert count(db, Subscriber) == 1
+    log = client.get("/beheer/lezers/").get_data(as_text=True)
+    for action in ("import", "export", "erase"):
+        assert f"<td>{action}</td>" in log
+    assert "k@x.example" not in log.split("Logboek")[1]  # the log names no reader
+
+
+def test_stats_per_edition_and_per_week(app, db):
+    from newsletter.delivery.models import Delivery
+    from newsletter.editions.models import Edition, EditionState
+    from newsletter.readers import stats
+    from newsletter.subscriptions.models import ConsentKind, ConsentSource
+
+    now = utcnow()
+    people = [make_subscriber(db, f"s{i}@x.example", status=Status.active) for i in range(4)]
+    edition = Edition(
+        title="Week 48", source="", state=EditionState.sent, published_at=now - timedelta(days=2)
+    )
+    db.session.add(edition)
+    db.session.flush()
+    for person, state, error in zip(
+        people,
+        ["sent", "sent", "failed", "failed"],
+        [None, None, "550 5.1.1 onbekend", "451 later"],
+        strict=True,
+    ):
+        db.session.add(
+            Delivery(
+                edition_id=edition.id, subscriber_id=person.id, batch_no=1, state=state, error=error
+            )
+        )
+    db.session.add(
+        ConsentEvent(
+            subscriber_id=people[0].id,
+            kind=ConsentKind.unsubscribed,
+            source=ConsentSource.one_click,
+            occurred_at=now - timedelta(days=1),
+        )
+    )
+    db.session.add(
+        ConsentEvent(
+            subscriber_id=people[1].id,
+            kind=ConsentKind.requested,
+            source=ConsentSource.form,
+            occurred_at=now,
+        )
+    )
+    db.session.commit()
+    [figures] = stats.editions()
+    assert (
+        figures.recipients,
+        figures.sent,
+        figures.failed,
+        figures.bounced,
+        figures.unsubscribed_7d,
+    ) == (4, 2, 2, 1, 1)
+    this_week = stats.weeks()[-1]
+    assert this_week.signups == 1
+    assert sum(w.unsubscribes for w in stats.weeks()) == 1

@@ -1,0 +1,57 @@
+"""The readers' dashboard in Chromium: the map shows all 342 municipalities in the right colours,
+names a municipality on focus, and axe finds nothing; the import page too."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from newsletter.database import utcnow
+from newsletter.subscriptions.models import Status
+from tests.conftest import EDITOR_PASSWORD, TMP, make_subscriber
+
+pytestmark = pytest.mark.browser
+
+
+def login(page, editor) -> None:
+    page.goto("/beheer/inloggen")
+    page.get_by_label("E-mailadres").fill(editor.email)
+    page.get_by_label("Wachtwoord").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def test_dashboard_map_counts_and_accessibility(page, axe, live_server, editor, db):
+    confirmed = utcnow() - timedelta(days=1)
+    for i in range(12):  # Utrecht: 12 readers, the darkest colour
+        make_subscriber(
+            db,
+            f"u{i}@x.example",
+            status=Status.active,
+            gemeente_code="GM0344",
+            confirmed_at=confirmed,
+        )
+    make_subscriber(
+        db, "a@x.example", status=Status.active, gemeente_code="GM0202", confirmed_at=confirmed
+    )
+    make_subscriber(db, "p@x.example", status=Status.pending, gemeente_code="GM0363")
+    db.session.commit()
+    login(page, editor)
+    page.get_by_role("link", name="Lezers", exact=True).click()
+    assert page.get_by_text("2 van de 342 gemeenten bereikt").is_visible()
+    paths = page.locator(".nl-map path")
+    assert paths.count() == 342
+    assert page.locator('.nl-map path[data-code="GM0344"]').get_attribute("class") == "b4"
+    assert page.locator('.nl-map path[data-code="GM0202"]').get_attribute("class") == "b1"
+    assert page.locator('.nl-map path[data-code="GM0363"]').get_attribute("class") == "b0"
+    assert page.locator(".nl-map path.b0").count() == 340
+    page.locator('.nl-map path[data-code="GM0344"]').focus()
+    assert page.locator("#kaart-gekozen").text_content() == "Utrecht: 12 lezers"
+    page.locator(".nl-map").screenshot(path=str(TMP / "coverage-map.png"))
+    assert (TMP / "coverage-map.png").stat().st_size > 10_000
+    axe(page, "readers dashboard")
+    page.get_by_text("Toon de tabel van alle 342 gemeenten").click()
+    assert page.locator("#tabel-gemeenten tbody tr").count() == 342
+    axe(page, "readers dashboard with the table open")
+    page.get_by_role("link", name="Lezers importeren").click()
+    axe(page, "import page")
