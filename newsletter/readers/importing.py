@@ -110,8 +110,8 @@ def _write(chunk: list[Row], result: Result) -> None:
 
 def _insert(fresh: list[Row], result: Result) -> None:
     now = utcnow()
-    made = db.session.execute(
-        insert(Subscriber).returning(Subscriber.id, Subscriber.email_key),
+    db.session.execute(
+        insert(Subscriber.__table__),  # Core: one multi-row INSERT per chunk, no ORM objects
         [
             {
                 "email": r.email.address,
@@ -125,8 +125,14 @@ def _insert(fresh: list[Row], result: Result) -> None:
             }
             for r in fresh
         ],
-    ).all()
-    ids = {key: sid for sid, key in made}
+    )
+    ids = dict(
+        db.session.execute(
+            select(Subscriber.email_key, Subscriber.id).where(
+                Subscriber.email_key.in_([r.email.key for r in fresh])
+            )
+        ).all()
+    )
     events = []
     for r in fresh:
         proof = f"bewijs: {r.consent_source}, {r.consent_at:%Y-%m-%d}" if r.consent_at else None
@@ -145,4 +151,4 @@ def _insert(fresh: list[Row], result: Result) -> None:
         else:
             result.repermission += 1
             enqueue_after_commit("send_repermission", ids[r.email.key])
-    db.session.execute(insert(ConsentEvent), events)
+    db.session.execute(insert(ConsentEvent.__table__), events)
