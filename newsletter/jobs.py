@@ -35,6 +35,7 @@ ACTOR_QUEUES: dict[str, str] = {
     "fan_out": BULK,
     "send_batch": BULK,
     "reconcile": MAINTENANCE,
+    "import_readers": MAINTENANCE,
 }
 
 #: Lower runs first inside a worker: confirmation mail jumps ahead of prefetched bulk batches.

@@ -2,7 +2,7 @@
 
 from newsletter.delivery.models import Delivery
 from newsletter.editions.models import Edition, Editor
-from newsletter.readers.models import AuditEvent, Suppression
+from newsletter.readers.models import AuditEvent, ImportJob, Suppression
 from newsletter.reference.models import Gemeente
 from newsletter.subscriptions.models import ConsentEvent, Subscriber
 
@@ -13,6 +13,7 @@ __all__ = [
     "Edition",
     "Editor",
     "Gemeente",
+    "ImportJob",
     "Subscriber",
     "Suppression",
 ]

@@ -91,12 +91,22 @@ def db(app) -> Iterator[object]:
         Delivery,
         Edition,
         Editor,
+        ImportJob,
         Subscriber,
         Suppression,
     )
 
     with app.app_context():
-        for model in (Delivery, ConsentEvent, Subscriber, Edition, AuditEvent, Editor, Suppression):
+        for model in (
+            Delivery,
+            ConsentEvent,
+            Subscriber,
+            Edition,
+            AuditEvent,
+            ImportJob,
+            Editor,
+            Suppression,
+        ):
             _db.session.execute(delete(model))
         _db.session.commit()
         app.extensions["broker"].client.flushdb()

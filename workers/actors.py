@@ -9,6 +9,7 @@ from newsletter.delivery import reconcile as reconciler
 from newsletter.delivery import sender, snapshot
 from newsletter.delivery.transport import PermanentFailure
 from newsletter.jobs import ACTOR_QUEUES, QUEUE_PRIORITY
+from newsletter.readers import jobs as reader_jobs
 
 
 def _retry_when(retries: int, exception: BaseException) -> bool:
@@ -90,3 +91,13 @@ def send_batch(edition_id: int, batch_no: int) -> None:
 )
 def reconcile() -> None:
     reconciler.reconcile()
+
+
+@dramatiq.actor(
+    queue_name=ACTOR_QUEUES["import_readers"],
+    priority=QUEUE_PRIORITY[ACTOR_QUEUES["import_readers"]],
+    max_retries=0,  # all or nothing already happened; the job row says how it ended
+    time_limit=3_600_000,
+)
+def import_readers(job_id: int) -> None:
+    reader_jobs.run(job_id)

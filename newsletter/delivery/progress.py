@@ -39,7 +39,8 @@ class Progress:
         return int(100 * self.done / self.total) if self.total else 0
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self) | {"done": self.done, "percent": self.percent}
+        running = self.state in ("sending", "paused")  # the page keeps polling while so
+        return asdict(self) | {"done": self.done, "percent": self.percent, "running": running}
 
 
 def progress(edition: Edition) -> Progress:

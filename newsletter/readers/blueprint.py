@@ -16,3 +16,7 @@ bp.add_url_rule("/wissen", "erase", login_required(views.erase), methods=["POST"
 bp.add_url_rule(
     "/importeren", "import_upload", login_required(views.import_upload), methods=["GET", "POST"]
 )
+bp.add_url_rule("/importeren/<int:job_id>", "import_job", login_required(views.import_job))
+bp.add_url_rule(
+    "/importeren/<int:job_id>.json", "import_status", login_required(views.import_status)
+)

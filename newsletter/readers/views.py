@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 
 from flask import (
     Response,
-    current_app,
+    abort,
     flash,
+    jsonify,
     redirect,
     render_template,
     stream_with_context,
@@ -18,9 +17,10 @@ from flask import (
 from flask_login import current_user
 
 from newsletter.extensions import db
-from newsletter.readers import audit, geo, importer, importing, services, stats
+from newsletter.readers import audit, geo, jobs, services, stats
 from newsletter.readers.audit import Actor
 from newsletter.readers.forms import EraseForm, ImportForm, PersonForm
+from newsletter.readers.models import ImportJob
 
 BUCKETS = [(0, "geen"), (1, "1"), (2, "2–4"), (5, "5–9"), (10, "10 of meer")]
 
@@ -99,26 +99,27 @@ def erase() -> Response:
     return redirect(url_for("readers.dashboard") + "#rechten", code=303)
 
 
-def import_upload() -> str | tuple[str, int]:
+def import_upload() -> str | Response | tuple[str, int]:
     form = ImportForm()
-    report = None
     if form.validate_on_submit():
-        folder = Path(current_app.config["SETTINGS"].instance_path) / "imports"
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, suffix=".csv", delete=True) as handle:
-            form.file.data.save(handle)
-            handle.flush()
-            path = Path(handle.name)
-            try:
-                checked = importer.check(path)
-            except importer.ImportFileError as exc:
-                form.file.errors = [str(exc)]
-            else:
-                result = None
-                if not checked.problem_count:
-                    result = importing.apply(
-                        path, checked.encoding, _actor(), dry_run=form.dry_run.data
-                    )
-                report = {"checked": checked, "result": result, "dry_run": form.dry_run.data}
-    status = 422 if form.errors or (report and report["checked"].problem_count) else 200
-    return render_template("beheer/import.html", form=form, report=report), status
+        job = jobs.start(form.file.data, form.dry_run.data, _actor())
+        return redirect(url_for("readers.import_job", job_id=job.id), code=303)
+    return render_template("beheer/import.html", form=form), (422 if form.errors else 200)
+
+
+def _job(job_id: int) -> ImportJob:
+    job = db.session.get(ImportJob, job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+def import_job(job_id: int) -> str:
+    job = _job(job_id)
+    return render_template(
+        "beheer/import_job.html", job=job, shown=jobs.status(job), report=jobs.report(job)
+    )
+
+
+def import_status(job_id: int) -> Response:
+    return jsonify(jobs.status(_job(job_id)))

@@ -1,4 +1,5 @@
-// Live progress of a send: polls the JSON status every 2 s and updates the bar and figures.
+// Live progress (of a send, of an import): polls the JSON status every 2 s and updates the
+// bar and the figures; reloads once the job stops running, to show its final page.
 // Without JavaScript the page still shows the figures as they were, with a refresh link.
 (function () {
   "use strict";
@@ -22,7 +23,7 @@
     bar.textContent = data.percent + "%";
     if (lastState !== null && lastState !== data.state) {
       stamp.textContent = "Status gewijzigd: " + data.state_label + ".";
-      if (data.state !== "sending") { window.location.reload(); }
+      window.location.reload();  // new state, new buttons (pause/resume) or the final report
     }
     lastState = data.state;
   }
@@ -32,7 +33,7 @@
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) {
         show(data);
-        if (data.state === "sending" || data.state === "paused") { window.setTimeout(poll, 2000); }
+        if (data.running) { window.setTimeout(poll, 2000); }
       })
       .catch(function () { window.setTimeout(poll, 5000); });
   }

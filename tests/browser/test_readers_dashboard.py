@@ -55,3 +55,26 @@ def test_dashboard_map_counts_and_accessibility(page, axe, live_server, editor, 
     axe(page, "readers dashboard with the table open")
     page.get_by_role("link", name="Lezers importeren").click()
     axe(page, "import page")
+
+
+def test_import_upload_shows_live_progress_and_report(
+    page, axe, live_server, editor, worker, db, tmp_path
+):
+    lines = ["naam;e-mailadres;gemeente;functie;toestemming_datum;toestemming_bron"]
+    lines += [
+        f"Lezer {i};lezer{i}@x.example;Utrecht;raadslid;2025-01-01;lijst" for i in range(3000)
+    ]
+    file = tmp_path / "lijst.csv"
+    file.write_text("\n".join(lines) + "\n")
+    login(page, editor)
+    page.goto("/beheer/lezers/importeren")
+    page.get_by_label("CSV-bestand met lezers").set_input_files(str(file))
+    page.get_by_label("Alleen controleren (proef): niets opslaan").uncheck()
+    page.get_by_role("button", name="Uploaden en controleren").click()
+    assert page.get_by_role("heading", name="Voortgang").is_visible()
+    axe(page, "import progress")
+    page.get_by_text("Geïmporteerd: 3000 actief").wait_for(timeout=30_000)
+    assert page.locator("#voortgangsbalk").get_attribute("value") == page.locator(
+        "#voortgangsbalk"
+    ).get_attribute("max")
+    axe(page, "import report")

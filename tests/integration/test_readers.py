@@ -176,7 +176,25 @@ def test_expired_pending_signups_are_purged(app, db):
     assert [s.email for s in db.session.scalars(select(Subscriber))] == ["nieuw@x.example"]
 
 
-def test_dashboard_pages_import_export_and_erase(app, db, editor_client, editor):
+def wait_for_job(app, db, answer) -> str:
+    """Follow an upload's redirect to its job page until the worker has finished it."""
+    import time
+
+    from newsletter.readers.models import ImportJob
+
+    assert answer.status_code == 303, answer.status_code
+    job_id = int(answer.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    deadline = time.monotonic() + 20
+    while True:
+        db.session.expire_all()
+        job = db.session.get(ImportJob, job_id)
+        db.session.commit()
+        if job.state in ("done", "failed") or time.monotonic() > deadline:
+            return job.state
+        time.sleep(0.1)
+
+
+def test_dashboard_pages_import_export_and_erase(app, db, editor_client, editor, worker):
     from newsletter.readers.views import BUCKETS, bucket
 
     assert [bucket(n) for n in (0, 1, 3, 7, 10, 500)] == [0, 1, 2, 3, 4, 4]
@@ -202,14 +220,22 @@ def test_dashboard_pages_import_export_and_erase(app, db, editor_client, editor)
         data=upload | {"file": (io.BytesIO(body), "lijst.csv")},
         content_type="multipart/form-data",
     )
-    assert answer.status_code == 200 and "Geïmporteerd: 1 actief" in answer.get_data(as_text=True)
+    assert wait_for_job(app, db, answer) == "done"
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Geïmporteerd: 1 actief" in page and 'value="' in page
+    status = client.get(answer.headers["Location"] + ".json").get_json()
+    assert status["state"] == "done" and status["percent"] == 100 and not status["running"]
+    assert not list((app.config["SETTINGS"].instance_path / "imports").glob("*.csv"))
     bad = (HEADER + "Fout;geen-adres;Arnhem;raadslid;;\n").encode()
     answer = client.post(
         "/beheer/lezers/importeren",
         data=upload | {"file": (io.BytesIO(bad), "fout.csv"), "dry_run": "y"},
         content_type="multipart/form-data",
     )
-    assert answer.status_code == 422 and "Regel 2: " in answer.get_data(as_text=True)
+    assert wait_for_job(app, db, answer) == "done"
+    assert "Regel 2: " in client.get(answer.headers["Location"]).get_data(as_text=True)
+    none = client.post("/beheer/lezers/importeren", data=upload, content_type="multipart/form-data")
+    assert none.status_code == 422
 
     export = client.get("/beheer/lezers/lezers.csv")
     assert export.headers["Content-Disposition"].startswith("attachment")
