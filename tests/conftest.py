@@ -166,12 +166,17 @@ def _worker(app, broker):
 def worker(_worker, broker, sink, db):
     """A real Dramatiq worker (threads in this process) on the real Redis broker.
 
-    At the end of the test it drains the queues, so no mail of this test reaches the next.
+    Before the test it lets the worker finish what it already holds (messages it fetched before
+    Redis was flushed) and empties the sink again; after the test it drains the queues. So no
+    mail of one test reaches the next.
     """
-    from newsletter.jobs import TRANSACTIONAL
+    from newsletter.jobs import BULK, TRANSACTIONAL
 
+    _worker.join()
+    sink.clear()
     yield _worker
     broker.join(TRANSACTIONAL, timeout=15_000)
+    broker.join(BULK, timeout=30_000)
     _worker.join()
 
 

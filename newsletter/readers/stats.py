@@ -16,6 +16,7 @@ from newsletter.subscriptions.models import (
     ROLE_LABELS,
     ConsentEvent,
     ConsentKind,
+    Role,
     Status,
     Subscriber,
 )
@@ -88,7 +89,10 @@ def by_province(counts: list[GemeenteCount]) -> list[tuple[str, int, int, int]]:
     return [(p, *v) for p, v in sorted(totals.items())]
 
 
-def weeks(today: date | None = None) -> list[Week]:
+def weeks(
+    today: date | None = None, role: Role | None = None, province: str | None = None
+) -> list[Week]:
+    """Per week for the last WEEKS weeks; optionally only readers of one role or province."""
     today = today or utcnow().date()
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=WEEKS - 1)
     kinds = {
@@ -97,12 +101,18 @@ def weeks(today: date | None = None) -> list[Week]:
         ConsentKind.resubscribed: "confirmations",
         ConsentKind.unsubscribed: "unsubscribes",
     }
-    rows = db.session.execute(
-        select(ConsentEvent.kind, ConsentEvent.occurred_at).where(
-            ConsentEvent.kind.in_(list(kinds)),
-            ConsentEvent.occurred_at >= utcnow() - timedelta(weeks=WEEKS, days=7),
-        )
+    query = select(ConsentEvent.kind, ConsentEvent.occurred_at).where(
+        ConsentEvent.kind.in_(list(kinds)),
+        ConsentEvent.occurred_at >= utcnow() - timedelta(weeks=WEEKS, days=7),
     )
+    if role is not None or province:
+        query = query.join(Subscriber, Subscriber.id == ConsentEvent.subscriber_id)
+    if role is not None:
+        query = query.where(Subscriber.role == role)
+    if province:
+        in_province = select(Gemeente.code).where(Gemeente.province == province)
+        query = query.where(Subscriber.gemeente_code.in_(in_province))
+    rows = db.session.execute(query)
     table = {
         first + timedelta(weeks=i): {"signups": 0, "confirmations": 0, "unsubscribes": 0}
         for i in range(WEEKS)

@@ -11,6 +11,7 @@ from flask import (
     jsonify,
     redirect,
     render_template,
+    request,
     stream_with_context,
     url_for,
 )
@@ -21,6 +22,7 @@ from newsletter.readers import audit, geo, jobs, services, stats
 from newsletter.readers.audit import Actor
 from newsletter.readers.forms import EraseForm, ImportForm, PersonForm
 from newsletter.readers.models import ImportJob
+from newsletter.subscriptions.models import ROLE_LABELS, Role
 
 BUCKETS = [(0, "geen"), (1, "1"), (2, "2–4"), (5, "5–9"), (10, "10 of meer")]
 
@@ -33,8 +35,20 @@ def bucket(readers: int) -> int:
     return max(i for i, (low, _) in enumerate(BUCKETS) if readers >= low)
 
 
+def _week_filter(provinces: list[str]) -> tuple[Role | None, str | None]:
+    """?functie=…&provincie=… for the weekly figures; anything unknown means "all"."""
+    role = request.args.get("functie", "")
+    province = request.args.get("provincie", "")
+    return (
+        Role(role) if role in Role.__members__ else None,
+        province if province in provinces else None,
+    )
+
+
 def dashboard() -> str:
     counts = stats.per_gemeente()
+    provinces = stats.by_province(counts)
+    role, province = _week_filter([p[0] for p in provinces])
     return render_template(
         "beheer/readers.html",
         counts=counts,
@@ -45,8 +59,11 @@ def dashboard() -> str:
         buckets=BUCKETS,
         bucket=bucket,
         roles=stats.by_role(),
-        provinces=stats.by_province(counts),
-        weeks=stats.weeks(),
+        provinces=provinces,
+        weeks=stats.weeks(role=role, province=province),
+        week_role=role,
+        week_province=province,
+        role_labels=ROLE_LABELS,
         editions=stats.editions(),
         events=audit.recent(),
         person_form=PersonForm(prefix="inzage"),

@@ -53,6 +53,10 @@ def test_dashboard_map_counts_and_accessibility(page, axe, live_server, editor, 
     page.get_by_text("Toon de tabel van alle 342 gemeenten").click()
     assert page.locator("#tabel-gemeenten tbody tr").count() == 342
     axe(page, "readers dashboard with the table open")
+    page.get_by_label("Functie").select_option("wethouder")
+    page.get_by_role("button", name="Toon").click()
+    assert page.get_by_text("Alleen wethouders.").is_visible()
+    axe(page, "readers dashboard, weekly figures of one role")
     page.get_by_role("link", name="Lezers importeren").click()
     axe(page, "import page")
 

@@ -212,6 +212,10 @@ def test_dashboard_pages_import_export_and_erase(app, db, editor_client, editor,
     page = client.get("/beheer/lezers/").get_data(as_text=True)
     assert "1 van de 342 gemeenten bereikt" in page and page.count("<path ") == 342
     assert 'aria-label="Utrecht: 1 lezer"' in page
+    narrowed = client.get("/beheer/lezers/?functie=wethouder&provincie=Utrecht")
+    assert "Alleen wethouders in Utrecht." in narrowed.get_data(as_text=True)
+    hostile = client.get("/beheer/lezers/?functie=<script>&provincie=Atlantis")
+    assert hostile.status_code == 200 and "Alle lezers." in hostile.get_data(as_text=True)
 
     upload = {"csrf_token": form_tokens(client, "/beheer/lezers/importeren")["csrf_token"]}
     body = (HEADER + "Nieuw;nieuw@x.example;Arnhem;raadslid;2025-01-01;beurs\n").encode()
@@ -265,7 +269,7 @@ def test_stats_per_edition_and_per_week(app, db):
     from newsletter.delivery.models import Delivery
     from newsletter.editions.models import Edition, EditionState
     from newsletter.readers import stats
-    from newsletter.subscriptions.models import ConsentKind, ConsentSource
+    from newsletter.subscriptions.models import ConsentKind, ConsentSource, Role
 
     now = utcnow()
     people = [make_subscriber(db, f"s{i}@x.example", status=Status.active) for i in range(4)]
@@ -313,3 +317,9 @@ def test_stats_per_edition_and_per_week(app, db):
     this_week = stats.weeks()[-1]
     assert this_week.signups == 1
     assert sum(w.unsubscribes for w in stats.weeks()) == 1
+    people[1].role, people[1].gemeente_code = Role.wethouder, "GM0344"
+    db.session.commit()
+    assert stats.weeks(role=Role.wethouder)[-1].signups == 1
+    assert stats.weeks(role=Role.raadslid)[-1].signups == 0
+    assert stats.weeks(province="Utrecht")[-1].signups == 1
+    assert stats.weeks(province="Gelderland")[-1].signups == 0
