@@ -22,11 +22,18 @@ def doctor() -> None:
         problems += 1
         click.echo(f"database: FAILED ({exc.__class__.__name__}: {exc})")
     try:
-        current_app.extensions["broker"].client.ping()
+        current_app.extensions["redis"].ping()
         click.echo("redis: ok")
     except Exception as exc:
         problems += 1
         click.echo(f"redis: FAILED ({exc})")
+    if settings.broker_url.startswith("amqp"):
+        try:
+            current_app.extensions["broker"].connection.process_data_events(time_limit=0)
+            click.echo("rabbitmq: ok")
+        except Exception as exc:
+            problems += 1
+            click.echo(f"rabbitmq: FAILED ({exc})")
     try:
         with SmtpConnection(settings.smtp_url, timeout=10):
             click.echo("smtp: ok")

@@ -44,14 +44,19 @@ QUEUE_PRIORITY = {TRANSACTIONAL: 0, MAINTENANCE: 10, BULK: 50}
 _PENDING = "newsletter.pending_jobs"
 
 
-def build_broker(redis_url: str) -> dramatiq.Broker:
-    """A Redis broker tuned so that a killed worker's messages come back within about 30 s.
+def build_broker(url: str) -> dramatiq.Broker:
+    """RabbitMQ for amqp:// URLs (a dropped connection returns its unacked messages at once);
+    otherwise a Redis broker tuned so that a killed worker's messages come back within ~30 s.
 
     A live worker heartbeats at least once a second (its delay-queue consumer polls), so 15 s
     without one means dead; one in ten broker commands runs the maintenance that requeues a dead
     worker's unacked messages, so that happens within a few seconds after those 15 s.
     """
-    return RedisBroker(url=redis_url, heartbeat_timeout=15_000, maintenance_chance=100_000)
+    if url.startswith(("amqp://", "amqps://")):
+        from dramatiq.brokers.rabbitmq import RabbitmqBroker
+
+        return RabbitmqBroker(url=url)
+    return RedisBroker(url=url, heartbeat_timeout=15_000, maintenance_chance=100_000)
 
 
 def enqueue_after_commit(actor_name: str, *ids: int) -> None:
@@ -97,9 +102,10 @@ def _after_rollback(session: Session) -> None:
 
 def init_app(app: Flask) -> None:
     """Bind the broker to the app and hook the session events (once per process)."""
-    app.extensions["broker"] = build_broker(app.config["SETTINGS"].redis_url)
+    settings = app.config["SETTINGS"]
+    app.extensions["broker"] = build_broker(settings.broker_url or settings.redis_url)
     # shared limits and bookkeeping for delivery; connects on first use
-    app.extensions["redis"] = redis.Redis.from_url(app.config["SETTINGS"].redis_url)
+    app.extensions["redis"] = redis.Redis.from_url(settings.redis_url)
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _after_rollback)

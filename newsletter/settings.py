@@ -119,6 +119,7 @@ class Settings:
     dkim_domain: str | None = None
     dkim_key_file: Path | None = None
     suppression_key: str = ""  # keys the hashes of erased addresses; never change it
+    broker_url: str = ""  # the job queue; empty = REDIS_URL (amqp://… for RabbitMQ)
 
     @property
     def is_production(self) -> bool:
@@ -218,6 +219,9 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         reconcile_seconds=_int(env, "RECONCILE_SECONDS", 30, minimum=1),
         schedule_max_delay_hours=_int(env, "SCHEDULE_MAX_DELAY_HOURS", 24, minimum=1),
         suppression_key=_suppression_key(env, mode, keys),
+        broker_url=_url(env, "BROKER_URL", ("redis", "rediss", "unix", "amqp", "amqps"))
+        if env.get("BROKER_URL", "").strip()
+        else "",
         **_dkim(env, mail_from),
     )
 

@@ -37,12 +37,12 @@ def fleet(app, db, editor, paused_worker, tmp_path):
         fleet_.stop()
 
 
-def publish(fleet: Fleet, db, editor) -> tuple[int, list[str]]:
-    addresses = seed_readers(db, READERS)
+def publish(fleet: Fleet, db, editor, readers: int = READERS) -> tuple[int, list[str]]:
+    addresses = seed_readers(db, readers)
     edition, _ = editions.create(SOURCE, editor.id)
     fleet.start()
     out = fleet.flask("editions", "publish", str(edition.id))
-    assert f"naar {READERS} lezers" in out
+    assert f"naar {readers} lezers" in out
     return edition.id, addresses
 
 

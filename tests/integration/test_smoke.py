@@ -10,3 +10,10 @@ def test_signup_sends_confirmation_through_worker(client, signup_form, worker, s
     received = sink.wait_for(1, timeout=10)
     assert len(received) == 1
     assert received[0].recipients == ["anna@utrecht.example"]
+
+
+def test_doctor_reports_each_service(app, db, sink):
+    result = app.test_cli_runner().invoke(args=["doctor"])
+    assert result.exit_code == 0, result.output
+    for line in ("database: ok", "redis: ok", "smtp: ok"):
+        assert line in result.output

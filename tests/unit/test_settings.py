@@ -41,6 +41,7 @@ def test_production_settings_parse():
         ("MAIL_FROM", "a@b.nl\r\nBcc: x@y.nl", "MAIL_FROM"),
         ("NEWSLETTER_ENV", "staging", "NEWSLETTER_ENV"),
         ("BATCH_SIZE", "many", "BATCH_SIZE must be a whole number"),
+        ("BROKER_URL", "kafka://k:9092", "BROKER_URL must start with"),
     ],
 )
 def test_production_refuses_missing_or_malformed_settings(name, value, message):
@@ -101,3 +102,16 @@ def test_development_finds_the_services_of_a_running_make_run(tmp_path):
     assert explicit.redis_url == "redis://r"
     production = dict(GOOD, INSTANCE_PATH=str(tmp_path))
     assert from_env(production).redis_url == GOOD["REDIS_URL"]  # production never reads it
+
+
+def test_broker_url_picks_rabbitmq_or_defaults_to_redis():
+    from dramatiq.brokers.rabbitmq import RabbitmqBroker
+    from dramatiq.brokers.redis import RedisBroker
+
+    from newsletter.jobs import build_broker
+
+    assert from_env(GOOD).broker_url == ""
+    rabbit = from_env(dict(GOOD, BROKER_URL="amqp://guest:guest@mq:5672/%2F"))
+    assert rabbit.broker_url.startswith("amqp://")
+    assert isinstance(build_broker(rabbit.broker_url), RabbitmqBroker)  # connects lazily
+    assert isinstance(build_broker(GOOD["REDIS_URL"]), RedisBroker)
