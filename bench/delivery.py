@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from signup import ensure_database  # noqa: E402
+from common import ensure_database, migrate, start_workers  # noqa: E402
 
 from newsletter.dev.sink import SmtpSink, free_port  # noqa: E402
 
@@ -155,23 +155,7 @@ def run_once(app, env: dict[str, str], readers: int, args, tmp: Path) -> dict[st
     size = message_size(app, edition_id)
     log_path = tmp / f"workers-{readers}.log"
     with log_path.open("wb") as log:
-        workers = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "dramatiq",
-                "workers",
-                "-p",
-                str(args.processes),
-                "-t",
-                str(args.threads),
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        workers = start_workers(env, args.processes, args.threads, log, own_group=True)
     deadline = time.monotonic() + 60
     while log_path.read_text().count("ready for action") < args.processes:
         if time.monotonic() > deadline or workers.poll() is not None:
@@ -279,13 +263,7 @@ def main() -> int:
         "BATCH_SIZE": str(args.batch_size),
         "PYTHONWARNINGS": "ignore",
     }
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    migrate(env)
     from newsletter import create_app
     from newsletter.settings import from_env
 

@@ -15,7 +15,6 @@ import csv
 import multiprocessing
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from signup import ensure_database  # noqa: E402
+from common import ensure_database, migrate  # noqa: E402
 
 ROLES = ["burgemeester", "wethouder", "raadslid", "griffier"]
 PLACES = ["Utrecht", "GM0363", "Súdwest-Fryslân", "den haag", "Arnhem", "Groningen"]
@@ -100,13 +99,7 @@ def main() -> int:
         "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
         "PYTHONWARNINGS": "ignore",
     }
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        env=dict(os.environ) | env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    migrate(dict(os.environ) | env)
     import redis
 
     for size in sorted({args.small, args.rows}):

@@ -30,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import ensure_database, migrate, start_workers  # noqa: E402
 
 from newsletter.dev.sink import SmtpSink, free_port  # noqa: E402
 
@@ -40,53 +43,6 @@ STARTED = re.compile(r'name="started" type="hidden" value="([^"]*)"')
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def ensure_database(url: str) -> None:
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    exists = subprocess.run(
-        [
-            "psql",
-            "-h",
-            parts.hostname or "127.0.0.1",
-            "-U",
-            parts.username or "postgres",
-            "-tAc",
-            f"SELECT 1 FROM pg_database WHERE datname='{name}'",  # noqa: S608 - our own name
-            "postgres",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if exists != "1":
-        subprocess.run(
-            [
-                "createdb",
-                "-h",
-                parts.hostname or "127.0.0.1",
-                "-U",
-                parts.username or "postgres",
-                name,
-            ],
-            check=True,
-        )
-    subprocess.run(
-        [
-            "psql",
-            "-h",
-            parts.hostname or "127.0.0.1",
-            "-U",
-            parts.username or "postgres",
-            "-q",
-            "-c",
-            "DROP SCHEMA public CASCADE; CREATE SCHEMA public;",
-            name,
-        ],
-        check=True,
-        capture_output=True,
-    )
 
 
 class Client(threading.local):
@@ -213,13 +169,7 @@ def main() -> int:
         "PYTHONWARNINGS": "ignore",
     }
     bin_dir = Path(sys.executable).parent
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    migrate(env)
     log = (tmp / "processes.log").open("w")
     web = subprocess.Popen(
         [
@@ -241,22 +191,7 @@ def main() -> int:
         stdout=log,
         stderr=log,
     )
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "dramatiq",
-            "workers",
-            "--processes",
-            str(args.workers),
-            "--threads",
-            str(args.worker_threads),
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=log,
-    )
+    worker = start_workers(env, args.workers, args.worker_threads, log)
     try:
         client = Client(port)
         for _ in range(100):

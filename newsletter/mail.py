@@ -72,30 +72,34 @@ def _load(subscriber_id: int, *statuses: Status) -> Subscriber | None:
     return subscriber
 
 
-def send_confirmation(subscriber_id: int) -> bool:
-    subscriber = _load(subscriber_id, Status.pending, Status.unsubscribed, Status.bounced)
+def _ask_to_confirm(subscriber_id: int, template: str, subject: str, *statuses: Status) -> bool:
+    subscriber = _load(subscriber_id, *statuses)
     if subscriber is None:
         return False
     url = links.confirm_url(subscriber.public_id, subscriber.confirm_nonce)
-    _deliver(
-        subscriber, "confirm", "Bevestig je aanmelding voor OVER het ravijn", {"confirm_url": url}
-    )
+    _deliver(subscriber, template, subject, {"confirm_url": url})
     return True
+
+
+def send_confirmation(subscriber_id: int) -> bool:
+    return _ask_to_confirm(
+        subscriber_id,
+        "confirm",
+        "Bevestig je aanmelding voor OVER het ravijn",
+        Status.pending,
+        Status.unsubscribed,
+        Status.bounced,
+    )
 
 
 def send_repermission(subscriber_id: int) -> bool:
     """An imported reader without proof of consent: asked once, double opt-in as on the form."""
-    subscriber = _load(subscriber_id, Status.pending)
-    if subscriber is None:
-        return False
-    url = links.confirm_url(subscriber.public_id, subscriber.confirm_nonce)
-    _deliver(
-        subscriber,
+    return _ask_to_confirm(
+        subscriber_id,
         "repermission",
         "Wilt u OVER het ravijn ontvangen? Graag uw bevestiging",
-        {"confirm_url": url},
+        Status.pending,
     )
-    return True
 
 
 def send_welcome(subscriber_id: int) -> bool:

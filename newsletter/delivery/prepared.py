@@ -23,6 +23,8 @@ from markupsafe import escape
 
 from newsletter import links
 from newsletter.delivery.message import sender_address, sender_domain
+from newsletter.editions import services as editions
+from newsletter.editions.models import Edition
 from newsletter.extensions import db
 from newsletter.rendering.edition import MARKER, RenderedEdition
 from newsletter.subscriptions.tokens import Purpose
@@ -161,9 +163,6 @@ _lock = threading.Lock()
 
 def prepared_for(edition_id: int) -> PreparedEdition:
     """The edition rendered and prepared once per worker process (published editions are frozen)."""
-    from newsletter.editions import services as editions
-    from newsletter.editions.models import Edition
-
     edition = db.session.get(Edition, edition_id)
     if edition is None:
         raise LookupError(f"edition {edition_id} is gone")

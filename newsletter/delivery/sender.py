@@ -22,7 +22,7 @@ from newsletter.database import utcnow
 from newsletter.delivery import control, limits
 from newsletter.delivery.ledger import Marks
 from newsletter.delivery.models import Delivery, DeliveryState
-from newsletter.delivery.prepared import Recipient
+from newsletter.delivery.prepared import Recipient, prepared_for
 from newsletter.delivery.sign import signed
 from newsletter.delivery.snapshot import queue_batch
 from newsletter.delivery.transport import (
@@ -129,8 +129,6 @@ def _claim(run: Run) -> list[Recipient | int]:
 
 
 def _run(run: Run) -> None:
-    from newsletter.delivery.prepared import prepared_for
-
     recipients = _claim(run)
     if not recipients:
         return

@@ -20,8 +20,7 @@ subscribers = click.Group("subscribers", help="Lezers importeren, exporteren en 
 @click.option("--dry-run", is_flag=True, help="Alleen controleren en tellen; niets opslaan.")
 def import_csv(path: Path, dry_run: bool) -> None:
     """Importeer lezers uit een CSV-bestand (alles of niets)."""
-    with path.open("rb") as handle:
-        lines = max(1, sum(1 for _ in handle) - 1)
+    lines = importer.count_rows(path)
     try:
         with click.progressbar(length=lines, label="Controleren", file=sys.stderr) as bar:
             checked = importer.check(path, progress=bar.update)
@@ -39,13 +38,7 @@ def import_csv(path: Path, dry_run: bool) -> None:
         raise click.ClickException("Niets geïmporteerd: los eerst de fouten op.")
     with click.progressbar(length=checked.rows, label="Importeren", file=sys.stderr) as bar:
         result = importing.apply(path, checked.encoding, CLI, dry_run=dry_run, progress=bar.update)
-    click.echo(
-        ("Proef (niets opgeslagen): " if dry_run else "Geïmporteerd: ")
-        + f"{result.active} actief met bewijs van toestemming, {result.repermission} krijgen "
-        f"een verzoek om te bevestigen, {result.merged} samengevoegd met bestaande lezers, "
-        f"{result.left_alone} afgemeld en zo gelaten, {result.suppressed} geweigerd "
-        f"(gewist), {result.duplicates} dubbel in het bestand."
-    )
+    click.echo(result.summary(dry_run))
 
 
 @subscribers.command("export")

@@ -166,6 +166,12 @@ def rows(path: Path, encoding: str) -> Iterator[Row | tuple[int, str]]:
             ) from None
 
 
+def count_rows(path: Path) -> int:
+    """Data lines in the file (at least 1): the length of a progress bar."""
+    with path.open("rb") as handle:
+        return max(1, sum(1 for _ in handle) - 1)
+
+
 def check(path: Path, progress: Callable[[int], None] | None = None) -> Checked:
     """The first pass: every problem, with its line number; nothing is written."""
     checked = Checked(encoding=_encoding(path))

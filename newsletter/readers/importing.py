@@ -36,6 +36,15 @@ class Result:
     suppressed: int = 0  # erased earlier: refused
     duplicates: int = 0  # the same address again in this file
 
+    def summary(self, dry_run: bool) -> str:
+        """The one Dutch sentence that the command line and the job page both show."""
+        return ("Proef (niets opgeslagen): " if dry_run else "Geïmporteerd: ") + (
+            f"{self.active} actief met bewijs van toestemming, {self.repermission} krijgen "
+            f"een verzoek om te bevestigen, {self.merged} samengevoegd met bestaande lezers, "
+            f"{self.left_alone} afgemeld en zo gelaten, {self.suppressed} geweigerd (gewist), "
+            f"{self.duplicates} dubbel in het bestand."
+        )
+
 
 def apply(
     path: Path,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from dataclasses import asdict
 from pathlib import Path
 
 from flask import current_app
@@ -66,8 +65,7 @@ def run(job_id: int) -> None:
     path = folder() / job.stored_as
     redis = current_app.extensions["redis"]
     key = _progress_key(job_id)
-    with path.open("rb") as handle:
-        total = max(1, sum(1 for _ in handle) - 1)
+    total = importer.count_rows(path)
     redis.hset(key, mapping={"total": total * 2, "done": 0})  # two passes over the rows
     redis.expire(key, 86400)
     job.state = "running"
@@ -92,7 +90,7 @@ def run(job_id: int) -> None:
             result = importing.apply(
                 path, checked.encoding, actor, dry_run=job.dry_run, progress=advance
             )
-            report["result"] = asdict(result)
+            report["result"] = result.summary(job.dry_run)
         job = db.session.get(ImportJob, job_id)
         job.state = "done"
     except Exception as exc:  # the import rolled back: say so, never leave it "running"

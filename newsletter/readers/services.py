@@ -49,6 +49,10 @@ def erase(email: str, actor: Actor | None = None) -> bool:
     return True
 
 
+def _stamp(value: object) -> str | None:
+    return value.isoformat() if value else None  # type: ignore[attr-defined]
+
+
 def person_export(email: str) -> dict[str, object] | None:
     """Everything we hold about one reader (an access request under the AVG)."""
     subscriber = find(email)
@@ -59,21 +63,20 @@ def person_export(email: str) -> dict[str, object] | None:
         .where(ConsentEvent.subscriber_id == subscriber.id)
         .order_by(ConsentEvent.id)
     )
-    stamp = lambda value: value.isoformat() if value else None  # noqa: E731
     return {
         "naam": subscriber.name,
         "e-mailadres": subscriber.email,
         "gemeente": subscriber.gemeente.display_name if subscriber.gemeente else None,
         "functie": ROLE_LABELS[subscriber.role],
         "status": subscriber.status.value,
-        "aangemeld_op": stamp(subscriber.created_at),
-        "bevestigd_op": stamp(subscriber.confirmed_at),
-        "afgemeld_op": stamp(subscriber.unsubscribed_at),
+        "aangemeld_op": _stamp(subscriber.created_at),
+        "bevestigd_op": _stamp(subscriber.confirmed_at),
+        "afgemeld_op": _stamp(subscriber.unsubscribed_at),
         "toestemmingen": [
             {
                 "soort": e.kind.value,
                 "via": e.source.value,
-                "op": stamp(e.occurred_at),
+                "op": _stamp(e.occurred_at),
                 "tekstversie": e.consent_version,
                 "tekst_sha256": e.consent_sha256,
                 "netwerk": e.ip_prefix,
