@@ -1,4 +1,6 @@
 # OVER het ravijn. `make run` and `make test` are all a fresh machine needs (Python 3.11+).
+# `make run` needs nothing but Python; the test targets first run .ci/services, which starts
+# PostgreSQL and Redis (and RabbitMQ, if installed) and, as root, installs what the tests use.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -6,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-sqlite test-fast lint format bench clean
+.PHONY: help install services run test test-sqlite test-fast lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -19,21 +21,28 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Make the virtualenv and install the project with its dev tools
 
+services: ## Start PostgreSQL and Redis when down; as root, install what the tests need
+	@bash .ci/services
+
 run: $(STAMP) ## Start web, worker, embedded Redis and SMTP sink on http://127.0.0.1:5000
 	$(BIN)/python -m newsletter.dev.runner
 
 test: $(STAMP) ## All tests against PostgreSQL and Redis on this machine (TEST_DATABASE_URL, TEST_REDIS_URL)
+	@bash .ci/services
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-sqlite: $(STAMP) ## All tests with SQLite instead of PostgreSQL
+	@TEST_DATABASE_URL=sqlite bash .ci/services
 	TEST_DATABASE_URL=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## Everything but the browser tests
+	@bash .ci/services
 	$(BIN)/python -m pytest -m 'not browser' $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff check and format check
+lint: $(STAMP) ## ruff check and format check, then the import contracts (lint-imports)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
@@ -45,4 +54,4 @@ bench: $(STAMP) ## Run the benchmarks under bench/ (they print figures)
 	$(BIN)/python bench/delivery.py
 
 clean: ## Remove the virtualenv and local data
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis .import_linter_cache build dist

@@ -101,7 +101,7 @@ def seed(app, count: int) -> None:
 
     from newsletter.database import utcnow
     from newsletter.extensions import db
-    from newsletter.subscriptions.models import Role, Status, Subscriber
+    from newsletter.subscribers.models import Role, Subscriber, SubscriberState
 
     with app.app_context():
         db.session.execute(text("TRUNCATE delivery, consent_event, subscriber, edition CASCADE"))
@@ -114,7 +114,7 @@ def seed(app, count: int) -> None:
                     "email_key": f"lezer{i}@bench.example",
                     "name": f"Lezer {i}",
                     "role": Role.raadslid,
-                    "status": Status.active,
+                    "state": SubscriberState.active,
                     "confirmed_at": confirmed,
                 }
                 for i in range(start, min(count, start + 5000))

@@ -54,9 +54,9 @@ def _run(path: str, env: dict[str, str], conn) -> None:
     from sqlalchemy import text
 
     from newsletter import create_app
+    from newsletter.auth.audit import CLI
     from newsletter.extensions import db
-    from newsletter.readers import importer, importing
-    from newsletter.readers.audit import CLI
+    from newsletter.subscribers import importer, importing
 
     app = create_app()
     with app.app_context():

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from newsletter.settings import PROJECT_ROOT, Settings, from_env
+from newsletter.resources import resource_dir
+from newsletter.settings import Settings, from_env
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or from_env()
     app = Flask(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
+        template_folder=str(resource_dir("templates")),
         instance_path=str(settings.instance_path),
     )
     app.config.update(settings.flask_config())
@@ -25,48 +26,38 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from newsletter import jobs, models  # noqa: F401  (models: the full schema for Alembic)
+    from newsletter.auth.accounts import load_user
     from newsletter.database import configure_engines
     from newsletter.extensions import csrf, db, limiter, login_manager, migrate
-    from newsletter.subscriptions.tokens import Signer
+    from newsletter.subscribers.tokens import Signer
 
     configure_engines()
     db.init_app(app)
     migrate.init_app(
-        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+        app, db, directory=str(resource_dir("migrations")), render_as_batch=True, compare_type=True
     )
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    login_manager.login_view = "editions.login"
+    login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.session_protection = "strong"
-    login_manager.user_loader(_load_editor)
+    login_manager.user_loader(load_user)
     jobs.init_app(app)
     app.extensions["signer"] = Signer(app.config["SETTINGS"].secret_keys)
 
 
-def _load_editor(editor_id: str) -> object | None:
-    from newsletter.editions.models import Editor
-    from newsletter.extensions import db
-
-    return db.session.get(Editor, int(editor_id)) if editor_id.isdigit() else None
-
-
 def register_blueprints(app: Flask) -> None:
-    from newsletter.archive.blueprint import bp as archive
+    from newsletter.auth.blueprint import bp as auth
     from newsletter.delivery.blueprint import bp as delivery
+    from newsletter.editions.archive import bp as archive
     from newsletter.editions.blueprint import bp as editions
-    from newsletter.readers.blueprint import bp as readers
-    from newsletter.subscriptions.blueprint import bp as subscriptions
+    from newsletter.editions.blueprint import media_bp as media
+    from newsletter.subscribers.admin.blueprint import bp as subscriber_admin
+    from newsletter.subscribers.pages.blueprint import bp as subscribers
 
-    app.register_blueprint(subscriptions)
-    app.register_blueprint(editions)
-    app.register_blueprint(archive)
-    app.register_blueprint(delivery)
-    app.register_blueprint(readers)
-    from newsletter.editions.views import serve_media
-
-    app.add_url_rule("/media/<name>", "media", serve_media)
+    for blueprint in (subscribers, auth, editions, media, archive, delivery, subscriber_admin):
+        app.register_blueprint(blueprint)
     if app.config["SETTINGS"].env != "production":
         from newsletter.dev.blueprint import bp as dev
 

@@ -1,4 +1,4 @@
-"""Command-line tools (`flask …`). Each feature adds its own group here."""
+"""Command-line tools (`flask …`): `doctor` here, and each package's own group."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import text
 
-from newsletter.delivery.transport import SmtpConnection, TemporaryFailure
 from newsletter.extensions import db
+from newsletter.mail.outgoing import Session
+from newsletter.mail.transport import TemporaryFailure
 
 
 @click.command("doctor")
@@ -35,7 +36,8 @@ def doctor() -> None:
             problems += 1
             click.echo(f"rabbitmq: FAILED ({exc})")
     try:
-        with SmtpConnection(settings.smtp_url, timeout=10):
+        with Session(settings, timeout=10) as session:
+            session.connection.open()
             click.echo("smtp: ok")
     except TemporaryFailure as exc:
         problems += 1
@@ -45,13 +47,11 @@ def doctor() -> None:
 
 
 def register(app: Flask) -> None:
-    from newsletter.delivery.cli import register as delivery_commands
-    from newsletter.editions.cli import editions, editors
-    from newsletter.readers.cli import subscribers
+    """Each package owns one group: editors, editions, delivery, subscribers."""
+    from newsletter.auth.cli import editors
+    from newsletter.delivery.cli import delivery
+    from newsletter.editions.cli import editions
+    from newsletter.subscribers.cli import subscribers
 
-    app.cli.add_command(doctor)
-    app.cli.add_command(editors)
-    app.cli.add_command(editions)
-    app.cli.add_command(subscribers)
-    for group in delivery_commands(editions):
-        app.cli.add_command(group)
+    for command in (doctor, editors, editions, delivery, subscribers):
+        app.cli.add_command(command)

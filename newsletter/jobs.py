@@ -1,13 +1,16 @@
-"""The one door from services to the queue: messages leave only after the commit that caused them.
+"""The one door to the queue: messages leave only after the commit that caused them.
 
-Services call `enqueue_after_commit("send_confirmation", subscriber_id)`. The message waits in the
-session until the transaction commits and is dropped on rollback, so no mail is ever sent for data
-that was never stored. Messages carry ids, never objects.
+Services call `enqueue_after_commit("send_confirmation", subscriber_id)` and then commit. The
+message waits in the session until the transaction commits and is dropped on rollback, so no
+mail is ever sent for data that was never stored. Messages carry ids, never objects. Work that
+no write caused (the clock's tick, a batch queued again) takes the same door: the caller's
+commit, even of an empty transaction, sends it.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import dramatiq
 import redis
@@ -35,13 +38,14 @@ ACTOR_QUEUES: dict[str, str] = {
     "fan_out": BULK,
     "send_batch": BULK,
     "reconcile": MAINTENANCE,
-    "import_readers": MAINTENANCE,
+    "import_subscribers": MAINTENANCE,
 }
 
 #: Lower runs first inside a worker: confirmation mail jumps ahead of prefetched bulk batches.
 QUEUE_PRIORITY = {TRANSACTIONAL: 0, MAINTENANCE: 10, BULK: 50}
 
 _PENDING = "newsletter.pending_jobs"
+MARKER_SECONDS = 6 * 3600
 
 
 def build_broker(url: str) -> dramatiq.Broker:
@@ -59,41 +63,61 @@ def build_broker(url: str) -> dramatiq.Broker:
     return RedisBroker(url=url, heartbeat_timeout=15_000, maintenance_chance=100_000)
 
 
-def enqueue_after_commit(actor_name: str, *ids: int) -> None:
-    """Queue `actor_name(*ids)` to be sent once the current transaction commits."""
+@dataclass(frozen=True)
+class _Job:
+    app: Flask
+    actor_name: str
+    ids: tuple[int, ...]
+    delay: float | None
+    marker: str | None
+
+
+def enqueue_after_commit(
+    actor_name: str, *ids: int, delay: float | None = None, marker: str | None = None
+) -> None:
+    """Queue `actor_name(*ids)` to be sent once the current transaction commits.
+
+    `delay` in seconds: the message becomes visible then (a batch waiting for a slot or a
+    retry). `marker`: a Redis key set while the message waits, so the reconciler can tell a
+    lost message from a waiting one; it is removed again if the message cannot be queued.
+    """
     if actor_name not in ACTOR_QUEUES:
         raise KeyError(f"unknown actor {actor_name!r}")
     if not all(isinstance(i, int) for i in ids):
         raise TypeError("messages carry ids only")
-    session = db.session()
-    session.info.setdefault(_PENDING, []).append(
-        (current_app._get_current_object(), actor_name, ids)
-    )
+    job = _Job(current_app._get_current_object(), actor_name, ids, delay, marker)
+    db.session().info.setdefault(_PENDING, []).append(job)
 
 
-def send_now(app: Flask, actor_name: str, *ids: int, delay: float | None = None) -> None:
-    """Put one message on the broker (used after commit, and by the reconciler).
-
-    `delay` in seconds: the message becomes visible then (a batch waiting for a slot or a retry).
-    """
-    broker: dramatiq.Broker = app.extensions["broker"]
+def _send(job: _Job) -> None:
     message = dramatiq.Message(
-        queue_name=ACTOR_QUEUES[actor_name],
-        actor_name=actor_name,
-        args=tuple(ids),
+        queue_name=ACTOR_QUEUES[job.actor_name],
+        actor_name=job.actor_name,
+        args=job.ids,
         kwargs={},
         options={},
     )
-    broker.enqueue(message, delay=int(delay * 1000) if delay else None)
+    redis_client = job.app.extensions["redis"]
+    if job.marker:
+        redis_client.set(job.marker, "1", ex=MARKER_SECONDS)
+    try:
+        job.app.extensions["broker"].enqueue(
+            message, delay=int(job.delay * 1000) if job.delay else None
+        )
+    except Exception:
+        if job.marker:
+            redis_client.delete(job.marker)
+        raise
 
 
 def _after_commit(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
-    for app, actor_name, ids in pending or ():
+    for job in pending or ():
         try:
-            send_now(app, actor_name, *ids)
+            _send(job)
         except Exception:  # the data is committed; a lost enqueue must not turn into a 500
-            log.exception("could not enqueue %s%r after commit", actor_name, ids)
+            # (the reconciler finds work whose message is missing)
+            log.exception("could not enqueue %s%r after commit", job.actor_name, job.ids)
 
 
 def _after_rollback(session: Session) -> None:

@@ -1,10 +1,10 @@
 """Every model, imported in one place so that Alembic and the drift test see the whole schema."""
 
+from newsletter.auth.models import AuditEvent, Editor
 from newsletter.delivery.models import Delivery
-from newsletter.editions.models import Edition, Editor
-from newsletter.readers.models import AuditEvent, ImportJob, Suppression
+from newsletter.editions.models import Edition
 from newsletter.reference.models import Gemeente
-from newsletter.subscriptions.models import ConsentEvent, Subscriber
+from newsletter.subscribers.models import ConsentEvent, ImportJob, Subscriber, Suppression
 
 __all__ = [
     "AuditEvent",

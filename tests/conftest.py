@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import smtplib
 import tempfile
 from collections.abc import Iterator
@@ -19,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from newsletter.dev.sink import SmtpSink
+from tests.factories import EDITOR_PASSWORD, make_editor
+from tests.helpers import form_tokens
 
 TMP = Path(tempfile.mkdtemp(prefix="ravijn-tests-"))
 _db = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -79,35 +80,22 @@ def broker(app):
     return workers.broker
 
 
+#: reference data, seeded by the migrations: kept between tests
+KEPT_TABLES = {"gemeente", "alembic_version"}
+
+
 @pytest.fixture
 def db(app) -> Iterator[object]:
-    """A clean database (the gemeenten stay) and an empty Redis database for every test."""
-    from sqlalchemy import delete
+    """A clean database (the gemeenten stay) and an empty Redis database for every test.
 
+    The tables come from the metadata (children first), so a new table is cleaned too.
+    """
     from newsletter.extensions import db as _db
-    from newsletter.models import (
-        AuditEvent,
-        ConsentEvent,
-        Delivery,
-        Edition,
-        Editor,
-        ImportJob,
-        Subscriber,
-        Suppression,
-    )
 
     with app.app_context():
-        for model in (
-            Delivery,
-            ConsentEvent,
-            Subscriber,
-            Edition,
-            AuditEvent,
-            ImportJob,
-            Editor,
-            Suppression,
-        ):
-            _db.session.execute(delete(model))
+        for table in reversed(_db.metadata.sorted_tables):
+            if table.name not in KEPT_TABLES:
+                _db.session.execute(table.delete())
         _db.session.commit()
         app.extensions["broker"].client.flushdb()
         yield _db
@@ -136,7 +124,7 @@ def settings(app):
     original = app.config["SETTINGS"]
 
     def change(**values: object) -> None:
-        app.config["SETTINGS"] = dataclasses.replace(original, **values)
+        app.config["SETTINGS"] = dataclasses.replace(app.config["SETTINGS"], **values)
 
     yield change
     app.config["SETTINGS"] = original
@@ -156,6 +144,11 @@ def _worker(app, broker):
     dramatiq.brokers.redis.random = dice
     dramatiq.common.uniform = dice.uniform
 
+    # no clock in this process: a tick would run the reconciler (and purge expired sign-ups)
+    # in the middle of tests that change settings; tests of the clock call it themselves
+    from workers.clock import ClockMiddleware
+
+    broker.middleware[:] = [m for m in broker.middleware if not isinstance(m, ClockMiddleware)]
     w = dramatiq.Worker(broker, worker_threads=2, worker_timeout=100)
     w.start()
     yield w
@@ -170,35 +163,20 @@ def worker(_worker, broker, sink, db):
     Redis was flushed) and empties the sink again; after the test it drains the queues. So no
     mail of one test reaches the next.
     """
-    from newsletter.jobs import BULK, TRANSACTIONAL
+    from newsletter.jobs import BULK, MAINTENANCE, TRANSACTIONAL
 
     _worker.join()
     sink.clear()
     yield _worker
     broker.join(TRANSACTIONAL, timeout=15_000)
     broker.join(BULK, timeout=30_000)
+    broker.join(MAINTENANCE, timeout=30_000)
     _worker.join()
-
-
-def make_subscriber(db, email: str = "x@x.example", **fields):
-    """Factory: a subscriber row, flushed (not committed) so the test decides when to commit."""
-    from newsletter.subscriptions.models import Role, Subscriber
-
-    values = {"name": "X", "role": Role.anders} | fields
-    subscriber = Subscriber(email=email, email_key=email.lower(), **values)
-    db.session.add(subscriber)
-    db.session.flush()
-    return subscriber
-
-
-EDITOR_PASSWORD = "een lang en goed wachtwoord"
 
 
 @pytest.fixture
 def editor(db):
-    from newsletter.editions.services import create_editor
-
-    return create_editor("redactie@vng.example", EDITOR_PASSWORD, "Redactie")
+    return make_editor()
 
 
 @pytest.fixture
@@ -249,21 +227,6 @@ def no_stray_smtp(monkeypatch):
         return real_connect(self, host, port, source_address)
 
     monkeypatch.setattr(smtplib.SMTP, "connect", guarded)
-
-
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-STARTED = re.compile(r'name="started" type="hidden" value="([^"]*)"')
-
-
-def form_tokens(client, path: str) -> dict[str, str]:
-    """GET a page and return its hidden form fields (CSRF token, time-trap)."""
-    html = client.get(path).get_data(as_text=True)
-    found = CSRF.search(html) or CSRF.search(client.get("/aanmelden").get_data(as_text=True))
-    tokens = {"csrf_token": found.group(1)}
-    started = STARTED.search(html)
-    if started:
-        tokens["started"] = started.group(1)
-    return tokens
 
 
 @pytest.fixture

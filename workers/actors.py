@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dramatiq
+from flask import current_app
 
-from newsletter import mail
+from newsletter.auth.audit import CLOCK
+from newsletter.database import utcnow
 from newsletter.delivery import reconcile as reconciler
-from newsletter.delivery import sender, snapshot
-from newsletter.delivery.transport import PermanentFailure
+from newsletter.delivery import sender, snapshot, test_send
 from newsletter.jobs import ACTOR_QUEUES, QUEUE_PRIORITY
-from newsletter.readers import jobs as reader_jobs
+from newsletter.mail.transport import PermanentFailure
+from newsletter.subscribers import import_jobs, lifecycle, mails
 
 
 def _retry_when(retries: int, exception: BaseException) -> bool:
@@ -32,27 +34,27 @@ def _transactional(fn):
 
 @_transactional
 def send_confirmation(subscriber_id: int) -> None:
-    mail.send_confirmation(subscriber_id)
+    mails.send_confirmation(subscriber_id)
 
 
 @_transactional
 def send_welcome(subscriber_id: int) -> None:
-    mail.send_welcome(subscriber_id)
+    mails.send_welcome(subscriber_id)
 
 
 @_transactional
 def send_already_subscribed(subscriber_id: int) -> None:
-    mail.send_already_subscribed(subscriber_id)
+    mails.send_already_subscribed(subscriber_id)
 
 
 @_transactional
 def send_goodbye(subscriber_id: int) -> None:
-    mail.send_goodbye(subscriber_id)
+    mails.send_goodbye(subscriber_id)
 
 
 @_transactional
 def send_test_edition(edition_id: int, editor_id: int) -> None:
-    mail.send_test_edition(edition_id, editor_id)
+    test_send.send_test(edition_id, editor_id)
 
 
 def _bulk(fn):
@@ -70,7 +72,7 @@ def _bulk(fn):
 
 @_bulk
 def send_repermission(subscriber_id: int) -> None:
-    mail.send_repermission(subscriber_id)
+    mails.send_repermission(subscriber_id)
 
 
 @_bulk
@@ -90,14 +92,17 @@ def send_batch(edition_id: int, batch_no: int) -> None:
     time_limit=300_000,
 )
 def reconcile() -> None:
+    """The clock's tick: due and stranded sends, then the retention of unconfirmed sign-ups."""
     reconciler.reconcile()
+    settings = current_app.config["SETTINGS"]
+    lifecycle.purge_expired(utcnow(), settings.confirm_max_age_seconds, CLOCK)
 
 
 @dramatiq.actor(
-    queue_name=ACTOR_QUEUES["import_readers"],
-    priority=QUEUE_PRIORITY[ACTOR_QUEUES["import_readers"]],
+    queue_name=ACTOR_QUEUES["import_subscribers"],
+    priority=QUEUE_PRIORITY[ACTOR_QUEUES["import_subscribers"]],
     max_retries=0,  # all or nothing already happened; the job row says how it ended
     time_limit=3_600_000,
 )
-def import_readers(job_id: int) -> None:
-    reader_jobs.run(job_id)
+def import_subscribers(job_id: int) -> None:
+    import_jobs.run(job_id)

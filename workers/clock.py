@@ -15,7 +15,8 @@ import dramatiq
 from dramatiq.middleware import Middleware
 from flask import Flask
 
-from newsletter.jobs import send_now
+from newsletter.extensions import db
+from newsletter.jobs import enqueue_after_commit
 
 log = logging.getLogger(__name__)
 LOCK = "ravijn:clock"
@@ -51,7 +52,9 @@ class ClockMiddleware(Middleware):
                 redis = self.app.extensions["redis"]
                 if not redis.set(LOCK, "1", nx=True, px=int(interval * 1000)):
                     return False
-                send_now(self.app, "reconcile")
+                enqueue_after_commit("reconcile")
+                db.session.commit()  # nothing written: the commit only sends the message
+                db.session.remove()
                 return True
         except Exception:  # Redis away: the next tick tries again
             log.exception("clock tick failed")

@@ -10,6 +10,7 @@ from flask import Flask
 
 from newsletter.delivery import sender
 from newsletter.extensions import db
+from newsletter.mail import outgoing
 
 
 class AppContextMiddleware(Middleware):
@@ -53,6 +54,4 @@ class AppContextMiddleware(Middleware):
         sender.STOPPING.set()
 
     def before_worker_thread_shutdown(self, broker: dramatiq.Broker, thread: object) -> None:
-        from newsletter import mail
-
-        mail.close_connection()
+        outgoing.close_pooled()

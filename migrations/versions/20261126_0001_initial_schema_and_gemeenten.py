@@ -12,9 +12,11 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import op
 
-GEMEENTEN_CSV = (
-    Path(__file__).resolve().parents[2] / "newsletter" / "reference" / "data" / "gemeenten.csv"
-)
+import newsletter
+
+# beside the package's code, found the same way from a checkout and from an installed wheel
+# (where this file lies in newsletter/migrations/versions/)
+GEMEENTEN_CSV = Path(newsletter.__file__).resolve().parent / "reference" / "data" / "gemeenten.csv"
 
 
 # revision identifiers, used by Alembic.

@@ -1,4 +1,5 @@
-"""/beheer/edities/<id>/…: publishing and following a send. Every view needs an editor."""
+"""/beheer/edities/<id>/…: publishing and following a send; /beheer/verzendingen: every send's
+figures. Every view needs an editor."""
 
 from __future__ import annotations
 
@@ -7,14 +8,23 @@ from flask_login import login_required
 
 from newsletter.delivery import views
 
-bp = Blueprint("delivery", __name__, url_prefix="/beheer/edities/<int:edition_id>")
+bp = Blueprint("delivery", __name__, url_prefix="/beheer")
 
-bp.add_url_rule("/versturen", "confirm", login_required(views.confirm), methods=["GET", "POST"])
-bp.add_url_rule("/verzending", "sending", login_required(views.sending))
-bp.add_url_rule("/verzending.json", "status", login_required(views.status))
+bp.add_url_rule("/verzendingen", "overview", login_required(views.overview))
+
+bp.add_url_rule(
+    "/edities/<int:edition_id>/versturen",
+    "confirm",
+    login_required(views.confirm),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule("/edities/<int:edition_id>/verzending", "sending", login_required(views.sending))
+bp.add_url_rule("/edities/<int:edition_id>/verzending.json", "status", login_required(views.status))
 for name, view in (
     ("pauzeren", views.pause),
     ("hervatten", views.resume),
     ("annuleren", views.cancel),
 ):
-    bp.add_url_rule(f"/{name}", view.__name__, login_required(view), methods=["POST"])
+    bp.add_url_rule(
+        f"/edities/<int:edition_id>/{name}", view.__name__, login_required(view), methods=["POST"]
+    )

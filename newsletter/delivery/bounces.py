@@ -2,9 +2,9 @@
 
 A DSN is a multipart/report with a message/delivery-status part: one block per recipient with
 Final-Recipient, Action and Status. Action "failed" with a 5.x.x status is a hard bounce: the
-reader is marked bounced, and when the returned headers carry our Message-ID
-(<edition.delivery.ravijn@…>) that ledger row is marked failed too. 4.x.x is left alone: the
-relay is still trying. Files are only read, never moved or deleted.
+reader is marked bounced (by the subscribers' lifecycle), and when the returned headers carry
+our Message-ID (<edition.delivery.ravijn@…>) that ledger row is marked failed too. 4.x.x is
+left alone: the relay is still trying. Files are only read, never moved or deleted.
 """
 
 from __future__ import annotations
@@ -15,12 +15,8 @@ from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
 
-from sqlalchemy import select, update
-
-from newsletter.database import utcnow
-from newsletter.delivery.models import Delivery, DeliveryState
-from newsletter.extensions import db
-from newsletter.subscriptions.models import Status, Subscriber
+from newsletter.delivery import ledger
+from newsletter.subscribers import lifecycle, queries
 
 OUR_ID = re.compile(r"<(\d+)\.(\d+)\.ravijn@")
 MAX_BYTES = 5 * 1024 * 1024
@@ -122,25 +118,13 @@ def ingest(path: Path) -> IngestReport:
 
 
 def _apply(bounce: Bounce) -> bool:
-    """Mark the reader (and the ledger row) bounced; False when the address is not ours."""
-    subscriber = db.session.scalar(
-        select(Subscriber).where(Subscriber.email_key == bounce.recipient)
-    )
-    if subscriber is None:
+    """The reader bounces (through the lifecycle) and the ledger row, when the DSN names it,
+    is marked failed; False when the address is not ours. Parsing is ours, the outcome the
+    lifecycle's."""
+    subscriber_id = queries.id_for_address(bounce.recipient)
+    if subscriber_id is None:
         return False
-    if subscriber.status == Status.active:  # someone who left stays "unsubscribed"
-        subscriber.status = Status.bounced
-        subscriber.updated_at = utcnow()
     if bounce.delivery_id is not None:
-        db.session.execute(
-            update(Delivery)
-            .where(
-                Delivery.id == bounce.delivery_id,
-                Delivery.subscriber_id == subscriber.id,
-                Delivery.state == DeliveryState.sent,
-            )
-            .values(state=DeliveryState.failed, error=f"DSN {bounce.status}"[:300])
-            .execution_options(synchronize_session=False)
-        )
-    db.session.commit()
+        ledger.fail_after_report(bounce.delivery_id, subscriber_id, bounce.status)
+    lifecycle.bounce_reported(subscriber_id, bounce.status)
     return True

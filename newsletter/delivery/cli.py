@@ -1,4 +1,4 @@
-"""`flask editions publish|pause|resume|cancel|status ID` and `flask bounces ingest PATH`."""
+"""`flask delivery publish|pause|resume|cancel|status ID`, `flask delivery ingest-bounces PATH`."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from newsletter.editions.models import EditionState
 from newsletter.extensions import db
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-bounces = click.Group("bounces", help="Teruggekomen mail (DSN's) verwerken.")
+delivery = click.Group(
+    "delivery", help="Edities versturen en volgen; teruggekomen mail (DSN's) verwerken."
+)
 
 
 def _edition(edition_id: int):
@@ -39,7 +41,7 @@ def parse_when(value: str) -> datetime:
     return (when if when.tzinfo else when.replace(tzinfo=AMSTERDAM)).astimezone(UTC)
 
 
-@click.command("publish")
+@delivery.command("publish")
 @click.argument("edition_id", type=int)
 @click.option("--at", "at", help="Later versturen: '2026-12-01 09:00' (Amsterdamse tijd).")
 def publish(edition_id: int, at: str | None) -> None:
@@ -60,7 +62,7 @@ def publish(edition_id: int, at: str | None) -> None:
     click.echo(f"Editie {edition.id} wordt verzonden naar {readers} lezers.")
 
 
-@click.command("pause")
+@delivery.command("pause")
 @click.argument("edition_id", type=int)
 def pause(edition_id: int) -> None:
     """Pauzeer het versturen (binnen enkele seconden)."""
@@ -70,7 +72,7 @@ def pause(edition_id: int) -> None:
     click.echo(f"Editie {edition_id} gepauzeerd.")
 
 
-@click.command("resume")
+@delivery.command("resume")
 @click.argument("edition_id", type=int)
 def resume(edition_id: int) -> None:
     """Hervat een gepauzeerde editie, of zet vastgelopen batches opnieuw in de wachtrij."""
@@ -83,7 +85,7 @@ def resume(edition_id: int) -> None:
     click.echo(f"Editie {edition_id} wordt verzonden; {report.batches} batch(es) in de wachtrij.")
 
 
-@click.command("cancel")
+@delivery.command("cancel")
 @click.argument("edition_id", type=int)
 @click.option("--yes", is_flag=True, help="Niet om bevestiging vragen.")
 def cancel(edition_id: int, yes: bool) -> None:
@@ -117,7 +119,7 @@ def _duration(seconds: int) -> str:
     return f"{seconds / 3600:.1f} uur"
 
 
-@click.command("status")
+@delivery.command("status")
 @click.argument("edition_id", type=int)
 @click.option("--follow", is_flag=True, help="Blijf volgen tot het versturen klaar is.")
 @click.option("--interval", default=2.0, show_default=True, help="Seconden tussen regels.")
@@ -133,7 +135,7 @@ def status(edition_id: int, follow: bool, interval: float) -> None:
         time.sleep(max(0.2, interval))
 
 
-@bounces.command("ingest")
+@delivery.command("ingest-bounces")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def ingest(path: Path) -> None:
     """Lees DSN-berichten (RFC 3464) uit een Maildir, een map met .eml of één .eml."""
@@ -145,9 +147,3 @@ def ingest(path: Path) -> None:
         f"{report.soft} tijdelijke genegeerd, {report.unknown} onbekend adres, "
         f"{len(report.problems)} onleesbaar."
     )
-
-
-def register(editions_group: click.Group) -> list[click.Command]:
-    for command in (publish, pause, resume, cancel, status):
-        editions_group.add_command(command)
-    return [bounces]

@@ -1,40 +1,25 @@
-"""State changes of a send: publish, pause, resume, cancel, done. Each is one guarded UPDATE,
-so two editors (or an editor and the clock) can never start or finish the same send twice."""
+"""State changes of a send: publish, pause, resume, cancel, done. Each is one guarded UPDATE
+through `editions.transition`, so two editors (or an editor and the clock) can never start or
+finish the same send twice."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import select
 
+from newsletter.auth.audit import CLOCK, Actor, record
 from newsletter.database import utcnow
-from newsletter.delivery import audience
-from newsletter.delivery.models import Delivery, DeliveryState
+from newsletter.delivery import ledger
 from newsletter.editions import services as editions
 from newsletter.editions.models import Edition, EditionState
-from newsletter.editions.services import EditionError
+from newsletter.editions.services import EditionError, transition
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
-from newsletter.readers.audit import CLOCK, Actor, record
+from newsletter.subscribers import segments
 
 log = logging.getLogger(__name__)
-
-
-def edition_state(edition_id: int) -> EditionState | None:
-    state = db.session.scalar(select(Edition.state).where(Edition.id == edition_id))
-    db.session.commit()  # end the read transaction: the next look must see fresh data
-    return state
-
-
-def _transition(edition_id: int, allowed: set[EditionState], **values: object) -> bool:
-    result = db.session.execute(
-        update(Edition)
-        .where(Edition.id == edition_id, Edition.state.in_(allowed))
-        .values(updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
 
 
 def check_publishable(edition: Edition) -> int:
@@ -44,8 +29,8 @@ def check_publishable(edition: Edition) -> int:
     if not editions.render(edition).ok:
         raise EditionError("Los eerst de fouten op; daarna kun je de editie versturen.")
     try:
-        readers = audience.count(audience.resolve(edition.segment))
-    except audience.AudienceError as exc:
+        readers = segments.count(segments.resolve(edition.segment))
+    except segments.SegmentError as exc:
         raise EditionError(str(exc)) from None
     if readers == 0:
         raise EditionError("Er zijn (nog) geen aangemelde lezers in de doelgroep van deze editie.")
@@ -58,7 +43,7 @@ def publish(edition_id: int, actor: Actor | None = None) -> Edition:
     readers = check_publishable(edition)
     editor_id = actor.editor_id if actor else None
     now = utcnow()
-    if not _transition(
+    if not transition(
         edition_id,
         {EditionState.draft, EditionState.scheduled},
         state=EditionState.sending,
@@ -77,7 +62,7 @@ def publish(edition_id: int, actor: Actor | None = None) -> Edition:
 
 
 def pause(edition_id: int, note: str | None = None, actor: Actor | None = None) -> bool:
-    changed = _transition(
+    changed = transition(
         edition_id, {EditionState.sending}, state=EditionState.paused, state_note=note
     )
     if changed:
@@ -90,7 +75,7 @@ def pause(edition_id: int, note: str | None = None, actor: Actor | None = None) 
 
 def resume(edition_id: int, actor: Actor | None = None) -> bool:
     """Paused → sending; the caller then runs the reconciler for it to queue what is left."""
-    changed = _transition(
+    changed = transition(
         edition_id, {EditionState.paused}, state=EditionState.sending, state_note=None
     )
     if changed:
@@ -101,7 +86,7 @@ def resume(edition_id: int, actor: Actor | None = None) -> bool:
 
 def cancel(edition_id: int, actor: Actor | None = None) -> bool:
     """The rest stays unsent; rows already handed to the relay stay as they are."""
-    changed = _transition(
+    changed = transition(
         edition_id,
         {EditionState.sending, EditionState.paused},
         state=EditionState.cancelled,
@@ -114,23 +99,20 @@ def cancel(edition_id: int, actor: Actor | None = None) -> bool:
 
 
 def complete_if_done(edition_id: int) -> bool:
-    """Sending → sent once the snapshot is whole and no row is pending."""
-    pending = exists().where(
-        Delivery.edition_id == edition_id, Delivery.state == DeliveryState.pending
-    )
-    result = db.session.execute(
-        update(Edition)
-        .where(
-            Edition.id == edition_id,
-            Edition.state == EditionState.sending,
-            Edition.snapshot_done.is_(True),
-            ~pending,
-        )
-        .values(state=EditionState.sent, sent_at=utcnow(), updated_at=utcnow())
-        .execution_options(synchronize_session=False)
+    """Sending → sent once the snapshot is whole and no row is pending.
+
+    Checking first and then changing is safe: once the snapshot is done no row becomes pending
+    again, and the guarded transition lets only one caller finish the send.
+    """
+    snapshot_done = db.session.scalar(select(Edition.snapshot_done).where(Edition.id == edition_id))
+    if not snapshot_done or ledger.has_pending(edition_id):
+        db.session.commit()
+        return False
+    changed = transition(
+        edition_id, {EditionState.sending}, state=EditionState.sent, sent_at=utcnow()
     )
     db.session.commit()
-    return result.rowcount == 1
+    return changed
 
 
 def start_due(now: datetime, max_delay: timedelta) -> list[int]:
@@ -143,7 +125,7 @@ def start_due(now: datetime, max_delay: timedelta) -> list[int]:
     ).all()
     for edition in due:
         if now - edition.scheduled_at > max_delay:
-            _transition(
+            transition(
                 edition.id,
                 {EditionState.scheduled},
                 state=EditionState.draft,
@@ -157,7 +139,7 @@ def start_due(now: datetime, max_delay: timedelta) -> list[int]:
             started.append(edition.id)
         except EditionError as exc:
             db.session.rollback()
-            _transition(
+            transition(
                 edition.id,
                 {EditionState.scheduled},
                 state=EditionState.draft,

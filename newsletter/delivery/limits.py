@@ -17,7 +17,6 @@ import redis
 from flask import current_app
 
 PREFIX = "ravijn:delivery:"
-BATCH_KEY_SECONDS = 6 * 3600
 
 _THROTTLE = """
 redis.replicate_commands()
@@ -119,10 +118,6 @@ def batch_key(edition_id: int, batch_no: int) -> str:
 
 def fanout_key(edition_id: int) -> str:
     return f"{PREFIX}fanout:{edition_id}"
-
-
-def mark_queued(key: str) -> None:
-    client().set(key, "1", ex=BATCH_KEY_SECONDS)
 
 
 def forget(key: str) -> None:

@@ -6,84 +6,44 @@ ends in a soft line break ("=" CRLF, which decoding removes), so the reader's ow
 links) can be encoded on their own and dropped in between. Per reader that is a few short
 strings, not 20 kB of encoding. Message-ID is derived from the ledger row, so a rare resend
 after a crash carries the same id and mail clients fold it away.
+
+The editor's test-send is `bytes_for()` too, with sample values, the test address and "[TEST]"
+before the subject: otherwise the very message readers get (same builder, headers and HTML).
 """
 
 from __future__ import annotations
 
-import binascii
-import re
 import secrets
 import threading
-from dataclasses import dataclass
-from email import policy
-from email.utils import formataddr, formatdate
+from dataclasses import dataclass, field
 
 from flask import current_app
 from markupsafe import escape
 
-from newsletter import links
-from newsletter.delivery.message import sender_address, sender_domain
 from newsletter.editions import services as editions
-from newsletter.editions.models import Edition
-from newsletter.extensions import db
-from newsletter.rendering.edition import MARKER, RenderedEdition
-from newsletter.subscriptions.tokens import Purpose
+from newsletter.mail import message
+from newsletter.rendering.edition import RenderedEdition
+from newsletter.rendering.markers import Markers
+from newsletter.subscribers.links import signer
+from newsletter.subscribers.tokens import Purpose
+from newsletter.urls import external_url
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _TOKEN = "TOKENXTOKEN"  # noqa: S105  (a placeholder in a URL, not a secret)
 
 
 @dataclass(frozen=True)
 class Recipient:
-    delivery_id: int
+    delivery_id: int | None  # None for a test-send: no ledger row
     email: str
     name: str
-    public_id: str
+    public_id: str = ""
+    subscriber_id: int = 0
+    #: fixed personal links (a test-send points them at the web version); else signed ones
+    links: dict[str, str] = field(default_factory=dict)
 
 
-def _header(name: str, value: str) -> bytes:
-    return policy.SMTP.fold(name, value).encode("ascii")
-
-
-def _crlf(encoded: bytes) -> bytes:
-    # b2a_qp writes its soft breaks with LF when the input has no CRLF; in encoded text
-    # every raw LF is a line break, so this is safe
-    return encoded.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-
-
-def _qp(text: str) -> bytes:
-    data = text.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
-    return _crlf(binascii.b2a_qp(data, quotetabs=False, istext=True, header=False))
-
-
-SOFT_BREAK = b"=\r\n"
-
-
-def _qp_open(text: str) -> bytes:
-    """Encoded so that more may follow: ends in a soft line break, no line over 76."""
-    data = text.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
-    # a stand-in last character keeps room for the "=" on the last line, then goes
-    encoded = binascii.b2a_qp(data + b"X", quotetabs=False, istext=True, header=False)[:-1]
-    encoded = _crlf(encoded)
-    return encoded if encoded.endswith(SOFT_BREAK) else encoded + SOFT_BREAK
-
-
-def _pieces(body: str, nonce: str) -> list[bytes | str]:
-    """Encoded static stretches (bytes) and the keys of the personal values between them."""
-    pieces: list[bytes | str] = []
-    position = 0
-    for match in MARKER.finditer(body):
-        if match.group(1) != nonce:
-            continue  # text that only looks like a marker stays text
-        pieces.append(_qp_open(body[position : match.start()]))
-        pieces.append(match.group(2))
-        position = match.end()
-    pieces.append(_qp(body[position:]))
-    return pieces
-
-
-def _fill(pieces: list[bytes | str], values: dict[str, bytes]) -> bytes:
-    return b"".join(p if isinstance(p, bytes) else values.get(p, b"") for p in pieces)
+def _encode(stretch: str, last: bool) -> bytes:
+    return message.qp(stretch) if last else message.qp_open(stretch)
 
 
 class PreparedEdition:
@@ -94,67 +54,64 @@ class PreparedEdition:
     ) -> None:
         self.edition_id = edition_id
         self.rendered = rendered
-        self.sender = sender_address(mail_from)
-        self.domain = sender_domain(mail_from)
-        boundary = f"=_ravijn_{secrets.token_hex(12)}"  # '=' never occurs in QP bodies
-        self.head = b"".join(
-            [
-                _header("From", mail_from),
-                _header("Subject", rendered.subject),
-                _header("List-Id", list_id),
-                b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
-                b"MIME-Version: 1.0\r\n",
-                f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n'.encode(),
-            ]
-        )
-        self.text_head = (
-            f'\r\n--{boundary}\r\nContent-Type: text/plain; charset="utf-8"\r\n'
-            "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
-        ).encode()
-        self.html_head = (
-            f'\r\n--{boundary}\r\nContent-Type: text/html; charset="utf-8"\r\n'
-            "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
-        ).encode()
-        self.tail = f"\r\n--{boundary}--\r\n".encode()
-        self.html = _pieces(rendered.html, rendered.nonce)
-        self.text = _pieces(rendered.text, rendered.nonce)
-        self.mailto = f"mailto:{self.sender}?subject=afmelden"
-        signer = links.signer()
-        self._sign = signer.dumps
-        self._unsubscribe = links.external_url("subscriptions.unsubscribe", token=_TOKEN).partition(
-            _TOKEN
-        )
-        self._preferences = links.external_url("subscriptions.preferences", token=_TOKEN).partition(
-            _TOKEN
-        )
+        self.domain = message.sender_domain(mail_from)
+        self.skeleton = message.Skeleton.new()
+        self.mail_from = mail_from
+        self.head = self._head(rendered.subject)
+        self.list_id = list_id
+        markers = Markers(rendered.nonce)
+        self.html = markers.split(rendered.html, _encode)
+        self.text = markers.split(rendered.text, _encode)
+        self.mailto = message.unsubscribe_mailto(mail_from)
+        self._sign = signer().dumps
+        self._unsubscribe = external_url("subscribers.unsubscribe", token=_TOKEN).partition(_TOKEN)
+        self._preferences = external_url("subscribers.preferences", token=_TOKEN).partition(_TOKEN)
+
+    def _head(self, subject: str) -> bytes:
+        return message.header("From", self.mail_from) + message.header("Subject", subject)
 
     def _url(self, parts: tuple[str, str, str], purpose: Purpose, public_id: str) -> str:
         return parts[0] + self._sign(purpose, public_id) + parts[2]
 
-    def bytes_for(self, recipient: Recipient) -> bytes:
-        unsubscribe = self._url(self._unsubscribe, Purpose.unsubscribe, recipient.public_id)
-        preferences = self._url(self._preferences, Purpose.preferences, recipient.public_id)
-        name = _CONTROL.sub(" ", recipient.name).strip()
-        values = {"name": name, "preferences_url": preferences, "unsubscribe_url": unsubscribe}
-        text = {k: _qp_open(v) for k, v in values.items()}
-        html = {k: _qp_open(str(escape(v))) for k, v in values.items()}
-        to = formataddr((name, recipient.email), charset="utf-8")
-        return b"".join(
+    def _links(self, recipient: Recipient) -> dict[str, str]:
+        if recipient.links:
+            return recipient.links
+        return {
+            "unsubscribe_url": self._url(
+                self._unsubscribe, Purpose.unsubscribe, recipient.public_id
+            ),
+            "preferences_url": self._url(
+                self._preferences, Purpose.preferences, recipient.public_id
+            ),
+        }
+
+    def message_id(self, recipient: Recipient) -> str:
+        row = recipient.delivery_id
+        if row is None:  # never our ledger pattern, so a bounce of a test changes nobody
+            return f"<{self.edition_id}.test-{secrets.token_hex(8)}.ravijn@{self.domain}>"
+        return f"<{self.edition_id}.{row}.ravijn@{self.domain}>"
+
+    def bytes_for(self, recipient: Recipient, *, subject_prefix: str = "") -> bytes:
+        """The message for one reader; a test-send marks its subject with `subject_prefix`."""
+        links = self._links(recipient)
+        name = message.one_line(recipient.name)
+        values = {"name": name, **links}
+        text = {k: message.qp_open(v) for k, v in values.items()}
+        html = {k: message.qp_open(str(escape(v))) for k, v in values.items()}
+        head = b"".join(
             [
-                self.head,
-                b"To: ",
-                to.encode("ascii", "strict"),
-                b"\r\nDate: ",
-                formatdate(usegmt=True).encode(),
-                f"\r\nMessage-ID: <{self.edition_id}.{recipient.delivery_id}.ravijn@{self.domain}>"
-                f"\r\nList-Unsubscribe: <{unsubscribe}>, <{self.mailto}>\r\n".encode(),
-                self.text_head,
-                _fill(self.text, text),
-                self.html_head,
-                _fill(self.html, html),
-                self.tail,
+                self._head(subject_prefix + self.rendered.subject) if subject_prefix else self.head,
+                message.address_header("To", name, recipient.email),
+                message.date_header(),
+                message.header("Message-ID", self.message_id(recipient)),
+                message.list_headers(self.list_id, links["unsubscribe_url"], self.mailto),
             ]
         )
+        return self.skeleton.wrap(head, _fill(self.text, text), _fill(self.html, html))
+
+
+def _fill(pieces: list[bytes | str], values: dict[str, bytes]) -> bytes:
+    return b"".join(p if isinstance(p, bytes) else values.get(p, b"") for p in pieces)
 
 
 _cache: dict[tuple[int, object], PreparedEdition] = {}
@@ -163,9 +120,7 @@ _lock = threading.Lock()
 
 def prepared_for(edition_id: int) -> PreparedEdition:
     """The edition rendered and prepared once per worker process (published editions are frozen)."""
-    edition = db.session.get(Edition, edition_id)
-    if edition is None:
-        raise LookupError(f"edition {edition_id} is gone")
+    edition = editions.get(edition_id)
     key = (edition_id, edition.updated_at)
     with _lock:
         prepared = _cache.get(key)
@@ -182,3 +137,9 @@ def prepared_for(edition_id: int) -> PreparedEdition:
                 _cache.clear()
             _cache[key] = prepared
     return prepared
+
+
+def sample_recipient(edition_id: int, email: str, name: str) -> Recipient:
+    """A test-send's reader: the test address, and personal links to the web version."""
+    url = editions.web_url(edition_id)
+    return Recipient(None, email, name, links={"unsubscribe_url": url, "preferences_url": url})

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
-
 from newsletter.database import utcnow
-from newsletter.delivery.models import Delivery, DeliveryState
+from newsletter.delivery import ledger
+from newsletter.delivery.ledger import DeliveryState
 from newsletter.editions.models import STATE_LABELS, Edition
 from newsletter.extensions import db
 
@@ -44,22 +43,12 @@ class Progress:
 
 
 def progress(edition: Edition) -> Progress:
-    counts = dict(
-        db.session.execute(
-            select(Delivery.state, func.count(Delivery.id))
-            .where(Delivery.edition_id == edition.id)
-            .group_by(Delivery.state)
-        ).all()
-    )
+    counts = ledger.counts(edition.id)
     now = utcnow()
     started = edition.published_at or now
     window = min(RATE_WINDOW, max(1.0, (now - started).total_seconds()))
     since = now - timedelta(seconds=window)
-    recent = db.session.scalar(
-        select(func.count(Delivery.id)).where(
-            Delivery.edition_id == edition.id, Delivery.sent_at >= since
-        )
-    )
+    recent = ledger.sent_since(edition.id, since)
     db.session.commit()
     sent, failed = counts.get(DeliveryState.sent, 0), counts.get(DeliveryState.failed, 0)
     skipped, pending = counts.get(DeliveryState.skipped, 0), counts.get(DeliveryState.pending, 0)

@@ -1,4 +1,4 @@
-"""The reconciler (and the clock's other chores): the ledger is the truth, the queue only a means.
+"""The reconciler: the ledger is the truth, the queue only a means.
 
 Every clock tick (and on `flask editions resume ID`) it looks at each edition that is sending
 and queues again whatever has no message: a batch whose worker was killed (its lease ran out),
@@ -15,11 +15,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from newsletter.database import utcnow
-from newsletter.delivery import control, limits, snapshot
-from newsletter.delivery.models import Delivery, DeliveryState
+from newsletter.delivery import control, ledger, limits, snapshot
 from newsletter.editions.models import Edition, EditionState
 from newsletter.extensions import db
-from newsletter.readers.services import purge_pending
 
 
 @dataclass
@@ -28,7 +26,6 @@ class Report:
     batches: int = 0
     fan_outs: int = 0
     completed: list[int] = field(default_factory=list)
-    purged: int = 0  # expired, never confirmed sign-ups deleted (retention)
 
 
 def reconcile(edition_id: int | None = None, *, force: bool = False) -> Report:
@@ -39,7 +36,6 @@ def reconcile(edition_id: int | None = None, *, force: bool = False) -> Report:
         report.started = control.start_due(
             utcnow(), timedelta(hours=settings.schedule_max_delay_hours)
         )
-        report.purged = purge_pending(utcnow(), settings.confirm_max_age_seconds)
     query = select(Edition.id, Edition.snapshot_done).where(Edition.state == EditionState.sending)
     if edition_id is not None:
         query = query.where(Edition.id == edition_id)
@@ -48,6 +44,7 @@ def reconcile(edition_id: int | None = None, *, force: bool = False) -> Report:
     for eid, snapshot_done in sending:
         if not snapshot_done and not snapshot.fan_out_running(eid):
             snapshot.queue_fan_out(eid)
+            db.session.commit()
             report.fan_outs += 1
         report.batches += _requeue_batches(eid, force)
         if control.complete_if_done(eid):
@@ -56,23 +53,11 @@ def reconcile(edition_id: int | None = None, *, force: bool = False) -> Report:
 
 
 def _requeue_batches(edition_id: int, force: bool) -> int:
-    now = utcnow()
-    batches = list(
-        db.session.scalars(
-            select(Delivery.batch_no)
-            .where(
-                Delivery.edition_id == edition_id,
-                Delivery.state == DeliveryState.pending,
-                Delivery.claimed_until.is_(None) | (Delivery.claimed_until < now),
-                Delivery.retry_at.is_(None) | (Delivery.retry_at <= now),
-            )
-            .distinct()
-        )
-    )
-    db.session.commit()
+    batches = ledger.stranded_batches(edition_id)
     keys = [limits.batch_key(edition_id, b) for b in batches]
     queued = [False] * len(keys) if force else limits.queued(keys)
     missing = [b for b, is_queued in zip(batches, queued, strict=True) if not is_queued]
     for batch_no in missing:
         snapshot.queue_batch(edition_id, batch_no)
+    db.session.commit()
     return len(missing)

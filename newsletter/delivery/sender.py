@@ -7,36 +7,31 @@ pause and cancel take effect within seconds; it renews its lease well before it 
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import secrets
 import threading
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
 
-from newsletter.database import utcnow
-from newsletter.delivery import control, limits
-from newsletter.delivery.ledger import Marks
-from newsletter.delivery.models import Delivery, DeliveryState
-from newsletter.delivery.prepared import Recipient, prepared_for
-from newsletter.delivery.sign import signed
+from newsletter.auth.audit import AUTOMATIC
+from newsletter.delivery import control, ledger, limits
+from newsletter.delivery.ledger import DeliveryState, Marks
+from newsletter.delivery.prepared import PreparedEdition, Recipient, prepared_for
 from newsletter.delivery.snapshot import queue_batch
-from newsletter.delivery.transport import (
+from newsletter.editions import services as editions
+from newsletter.editions.models import EditionState
+from newsletter.extensions import db
+from newsletter.mail.outgoing import Session
+from newsletter.mail.transport import (
     ConnectionFailure,
     PermanentFailure,
     RecipientRefused,
-    SmtpConnection,
     TemporaryFailure,
 )
-from newsletter.editions.models import EditionState
-from newsletter.extensions import db
-from newsletter.readers.audit import AUTOMATIC
 from newsletter.settings import Settings
-from newsletter.subscriptions.models import Status, Subscriber
+from newsletter.subscribers import lifecycle, queries
 
 log = logging.getLogger(__name__)
 #: a batch sends for at most this long, then queues itself again and frees its thread, so a
@@ -62,15 +57,20 @@ class Run:
     requeue_in: float | None = None
 
 
+def _requeue(edition_id: int, batch_no: int, delay: float | None) -> None:
+    queue_batch(edition_id, batch_no, delay=delay)
+    db.session.commit()
+
+
 def send_batch(edition_id: int, batch_no: int) -> None:
     settings: Settings = current_app.config["SETTINGS"]
     key = limits.batch_key(edition_id, batch_no)
-    if control.edition_state(edition_id) != EditionState.sending:
+    if editions.state_of(edition_id) != EditionState.sending:
         limits.forget(key)  # paused, cancelled or done: resume queues what is left
         return
     wait = limits.Circuit().wait_seconds()
     if wait:
-        queue_batch(edition_id, batch_no, delay=wait + _jitter(0, 1))
+        _requeue(edition_id, batch_no, delay=wait + _jitter(0, 1))
         return
     run = Run(
         edition_id,
@@ -80,52 +80,38 @@ def send_batch(edition_id: int, batch_no: int) -> None:
         limits.Slots(settings.smtp_max_connections, settings.lease_seconds),
     )
     if not run.slots.acquire(run.holder):
-        queue_batch(edition_id, batch_no, delay=_jitter(0.2, 0.6))  # back soon, thread free now
+        _requeue(edition_id, batch_no, delay=_jitter(0.2, 0.6))  # back soon, thread free now
         return
     try:
         _run(run)
     finally:
-        _release(run.holder)
+        ledger.release(run.holder)
         run.slots.release(run.holder)
     if run.requeue_in is None:
-        run.requeue_in = _next_retry_in(edition_id, batch_no)
+        run.requeue_in = ledger.next_retry_in(edition_id, batch_no)
     if run.requeue_in is not None:
-        queue_batch(edition_id, batch_no, delay=run.requeue_in or None)
+        _requeue(edition_id, batch_no, delay=run.requeue_in or None)
     else:
         limits.forget(key)
     control.complete_if_done(edition_id)
 
 
 def _claim(run: Run) -> list[Recipient | int]:
-    now = utcnow()
-    claimable = (
-        (Delivery.edition_id == run.edition_id)
-        & (Delivery.batch_no == run.batch_no)
-        & (Delivery.state == DeliveryState.pending)
-        & (Delivery.claimed_until.is_(None) | (Delivery.claimed_until < now))
-        & (Delivery.retry_at.is_(None) | (Delivery.retry_at <= now))
-    )
-    db.session.execute(
-        update(Delivery)
-        .where(claimable)
-        .values(claim=run.holder, claimed_until=now + timedelta(seconds=run.settings.lease_seconds))
-        .execution_options(synchronize_session=False)
-    )
+    """The batch's due rows, leased to this run; an int means "skip this row": its subscriber
+    left (or was erased) after the snapshot."""
+    rows = ledger.claim(run.edition_id, run.batch_no, run.holder, run.settings.lease_seconds)
+    found = queries.contacts([subscriber_id for _, subscriber_id in rows if subscriber_id])
     db.session.commit()
-    rows = db.session.execute(
-        select(
-            Delivery.id, Subscriber.email, Subscriber.name, Subscriber.public_id, Subscriber.status
-        )
-        .outerjoin(Subscriber, Subscriber.id == Delivery.subscriber_id)
-        .where(Delivery.claim == run.holder, Delivery.state == DeliveryState.pending)
-        .order_by(Delivery.id)
-    ).all()
-    db.session.commit()
-    # a reader who left after the snapshot is skipped: an int in the list means "skip this row"
-    return [
-        Recipient(r.id, r.email, r.name, r.public_id) if r.status == Status.active else r.id
-        for r in rows
-    ]
+    recipients: list[Recipient | int] = []
+    for row_id, subscriber_id in rows:
+        contact = found.get(subscriber_id)
+        if contact is None or not contact.active:
+            recipients.append(row_id)
+        else:
+            recipients.append(
+                Recipient(row_id, contact.email, contact.name, contact.public_id, subscriber_id)
+            )
+    return recipients
 
 
 def _run(run: Run) -> None:
@@ -133,8 +119,7 @@ def _run(run: Run) -> None:
     if not recipients:
         return
     prepared = prepared_for(run.edition_id)
-    smtp = SmtpConnection(run.settings.smtp_url)
-    with Marks(run.holder) as marks, contextlib.closing(smtp):
+    with Marks(run.holder) as marks, Session(run.settings) as smtp:
         _send_all(run, recipients, prepared, smtp, marks)
 
 
@@ -143,7 +128,9 @@ def _record(marks: Marks, row_id: int, state: DeliveryState, error: str | None =
         log.warning("delivery %s: lease lost before it was marked %s", row_id, state)
 
 
-def _send_all(run: Run, recipients: list, prepared, smtp: SmtpConnection, marks: Marks) -> None:
+def _send_all(
+    run: Run, recipients: list, prepared: PreparedEdition, smtp: Session, marks: Marks
+) -> None:
     throttle = limits.Throttle(run.settings.send_rate)
     circuit = limits.Circuit()
     started = checked = renewed = time.monotonic()
@@ -155,7 +142,7 @@ def _send_all(run: Run, recipients: list, prepared, smtp: SmtpConnection, marks:
             return
         if now - checked >= CHECK_SECONDS:
             checked = now
-            if control.edition_state(run.edition_id) != EditionState.sending:
+            if editions.state_of(run.edition_id) != EditionState.sending:
                 return
             if now - renewed >= run.settings.lease_seconds / 3:
                 renewed = now
@@ -165,15 +152,15 @@ def _send_all(run: Run, recipients: list, prepared, smtp: SmtpConnection, marks:
             continue
         while (wait := throttle.wait_seconds()) > 0:
             time.sleep(min(wait, CHECK_SECONDS))
-        data = signed(prepared.bytes_for(recipient), run.settings)
         try:
-            smtp.send(data, prepared.sender, recipient.email)
+            smtp.send(prepared.bytes_for(recipient), recipient.email)
         except ConnectionFailure as exc:
             _connection_failed(run, circuit, exc)
             return
         except RecipientRefused as exc:
             _record(marks, recipient.delivery_id, DeliveryState.failed, str(exc))
-            _bounce(recipient.delivery_id)
+            code = str(exc).split(" ", 1)[0]  # the reply's code, not its text with the address
+            lifecycle.refused_by_relay(recipient.subscriber_id, code)
         except PermanentFailure as exc:
             _record(marks, recipient.delivery_id, DeliveryState.failed, str(exc))
         except TemporaryFailure as exc:
@@ -203,73 +190,16 @@ def _connection_failed(run: Run, circuit: limits.Circuit, exc: Exception) -> Non
 
 def _later(run: Run, delivery_id: int, error: str) -> None:
     """4xx: try this reader again after a back-off, or give up after the last attempt."""
-    attempts = db.session.scalar(select(Delivery.attempts).where(Delivery.id == delivery_id)) or 0
+    attempts = ledger.attempts(delivery_id)
     if attempts + 1 >= run.settings.retry_max_attempts:
         with Marks(run.holder) as marks:
             marks.mark(delivery_id, DeliveryState.failed, error)
         return
-    wait = run.settings.retry_base_seconds * 2**attempts
-    db.session.execute(
-        update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.claim == run.holder)
-        .values(
-            attempts=Delivery.attempts + 1,
-            retry_at=utcnow() + timedelta(seconds=wait),
-            claim=None,
-            claimed_until=None,
-            error=error[:300],
-        )
-        .execution_options(synchronize_session=False)
+    ledger.retry_later(
+        delivery_id, run.holder, run.settings.retry_base_seconds * 2**attempts, error
     )
-    db.session.commit()
-
-
-def _bounce(delivery_id: int) -> None:
-    subscriber_id = select(Delivery.subscriber_id).where(Delivery.id == delivery_id)
-    db.session.execute(
-        update(Subscriber)
-        .where(Subscriber.id == subscriber_id.scalar_subquery(), Subscriber.status == Status.active)
-        .values(status=Status.bounced, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
 
 
 def _renew(run: Run) -> None:
-    db.session.execute(
-        update(Delivery)
-        .where(Delivery.claim == run.holder, Delivery.state == DeliveryState.pending)
-        .values(claimed_until=utcnow() + timedelta(seconds=run.settings.lease_seconds))
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+    ledger.renew(run.holder, run.settings.lease_seconds)
     run.slots.acquire(run.holder)
-
-
-def _release(holder: str) -> None:
-    db.session.rollback()
-    db.session.execute(
-        update(Delivery)
-        .where(Delivery.claim == holder, Delivery.state == DeliveryState.pending)
-        .values(claim=None, claimed_until=None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-
-
-def _next_retry_in(edition_id: int, batch_no: int) -> float | None:
-    """Seconds until the batch's next 4xx retry is due, or None when nothing is left to do."""
-    earliest = db.session.scalar(
-        select(Delivery.retry_at)
-        .where(
-            Delivery.edition_id == edition_id,
-            Delivery.batch_no == batch_no,
-            Delivery.state == DeliveryState.pending,
-            Delivery.retry_at.is_not(None),
-        )
-        .order_by(Delivery.retry_at)
-        .limit(1)
-    )
-    if earliest is None:
-        return None
-    return max(0.0, (earliest - utcnow()).total_seconds())

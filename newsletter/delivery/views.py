@@ -1,4 +1,5 @@
-"""Thin views: publish with a confirmation step, the live progress page, pause/resume/cancel."""
+"""Thin views: publish with a confirmation step, the live progress page, pause/resume/cancel,
+and the figures of every send."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from newsletter.delivery import audience, control, progress
+from newsletter.auth.audit import Actor
+from newsletter.delivery import control, figures, progress
 from newsletter.delivery.forms import CancelForm
 from newsletter.delivery.reconcile import reconcile
 from newsletter.editions import services as editions
-from newsletter.editions.forms import ActionForm
 from newsletter.editions.models import Edition, EditionState
-from newsletter.readers.audit import Actor
+from newsletter.forms import ActionForm
+from newsletter.subscribers import segments
 
 
 def _actor() -> Actor:
@@ -49,7 +51,7 @@ def confirm(edition_id: int) -> str | Response | tuple[str, int]:
         else:
             flash(f"De editie wordt verzonden naar {readers} lezers.")
             return _to_progress(edition)
-    described = audience.resolve(edition.segment).describe() if problem is None else ""
+    described = segments.resolve(edition.segment).describe() if problem is None else ""
     return render_template(
         "beheer/publish.html",
         edition=edition,
@@ -106,3 +108,7 @@ def cancel(edition_id: int) -> Response:
     else:
         flash("Alleen een editie die wordt verzonden of gepauzeerd is, kan worden geannuleerd.")
     return _to_progress(edition)
+
+
+def overview() -> str:
+    return render_template("beheer/sends.html", editions=figures.editions())

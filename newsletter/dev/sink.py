@@ -129,10 +129,20 @@ class SmtpSink:
         self.handler.delay = 0.0
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
+        """At least `count` mails; TimeoutError (naming what arrived) after `timeout` s."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             items = self.received
             if len(items) >= count:
                 return items
             time.sleep(0.02)
+        items = self.received
+        if len(items) >= count:
+            return items
+        subjects = [str(item.message()["Subject"]) for item in items]
+        raise TimeoutError(f"waited {timeout:g} s for {count} mail(s); {len(items)}: {subjects}")
+
+    def settle(self, seconds: float) -> list[Received]:
+        """What arrived after waiting `seconds`: for tests that a mail does NOT come."""
+        time.sleep(seconds)
         return self.received

@@ -1,4 +1,4 @@
-"""/beheer: the editor's workspace. Every view needs a logged-in editor except the login."""
+"""/beheer: the editor's workspace, and /media for the images it uploads."""
 
 from __future__ import annotations
 
@@ -10,13 +10,6 @@ from newsletter.extensions import limiter
 
 bp = Blueprint("editions", __name__, url_prefix="/beheer")
 
-bp.add_url_rule(
-    "/inloggen",
-    "login",
-    limiter.limit("10 per minute;50 per hour", methods=["POST"])(views.login),
-    methods=["GET", "POST"],
-)
-bp.add_url_rule("/uitloggen", "logout", login_required(views.logout), methods=["POST"])
 bp.add_url_rule("/", "index", login_required(views.index))
 bp.add_url_rule("/edities/nieuw", "new", login_required(views.new), methods=["GET", "POST"])
 bp.add_url_rule(
@@ -44,3 +37,7 @@ bp.add_url_rule(
     login_required(limiter.limit("30 per minute")(views.upload)),
     methods=["POST"],
 )
+
+# uploaded images, used in mail: public, content-addressed
+media_bp = Blueprint("media", __name__)
+media_bp.add_url_rule("/media/<name>", "show", views.serve_media)

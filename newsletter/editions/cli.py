@@ -1,33 +1,14 @@
-"""`flask editors …` and `flask editions …`: for editors who work in files, and for scripts."""
+"""`flask editions …`: for editors who work in files, and for scripts."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from newsletter.editions import services
 
-editors = click.Group("editors", help="Redacteuren beheren.")
 editions = click.Group("editions", help="Edities importeren, bekijken en tonen.")
-
-
-@editors.command("create")
-@click.argument("email")
-@click.option("--name", default="", help="Naam van de redacteur.")
-@click.option("--password-stdin", is_flag=True, help="Lees het wachtwoord van stdin.")
-def create_editor(email: str, name: str, password_stdin: bool) -> None:
-    """Maak een redacteur aan; het wachtwoord wordt gevraagd (of van stdin gelezen)."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
-    try:
-        editor = services.create_editor(email, password, name)
-    except services.EditionError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"Redacteur {editor.email} aangemaakt.")
 
 
 @editions.command("import")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, EmailField, PasswordField, TextAreaField
+from wtforms import DateTimeLocalField, TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from newsletter.forms import ActionForm
+
+__all__ = ["STARTER", "ActionForm", "ScheduleForm", "SourceForm"]
 
 SOURCE_MAX = 200_000
 
@@ -23,15 +27,6 @@ Schrijf hier de editie in Markdown.
 """
 
 
-class LoginForm(FlaskForm):
-    email = EmailField(
-        "E-mailadres", validators=[DataRequired("Vul je e-mailadres in."), Length(max=320)]
-    )
-    password = PasswordField(
-        "Wachtwoord", validators=[DataRequired("Vul je wachtwoord in."), Length(max=500)]
-    )
-
-
 class SourceForm(FlaskForm):
     source = TextAreaField(
         "Editie (front matter en Markdown)",
@@ -48,7 +43,3 @@ class ScheduleForm(FlaskForm):
         format="%Y-%m-%dT%H:%M",
         validators=[DataRequired("Kies een datum en tijd.")],
     )
-
-
-class ActionForm(FlaskForm):
-    """A button with only the CSRF token."""

@@ -3,7 +3,6 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from flask_login import UserMixin
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -29,19 +28,6 @@ STATE_LABELS = {
     EditionState.cancelled: "Geannuleerd",
 }
 EDITABLE = {EditionState.draft, EditionState.scheduled}
-
-
-class Editor(UserMixin, db.Model):
-    """Someone at VNG who writes and sends editions. Only a scrypt hash of the password."""
-
-    __tablename__ = "editor"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(320), unique=True)
-    name: Mapped[str] = mapped_column(String(120), default="")
-    password_hash: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Edition(db.Model):

@@ -1,4 +1,5 @@
-"""Editions: save drafts, render, test-send, schedule, publish. Business rules live here."""
+"""Editions: save drafts, render, test-send, schedule. Business rules live here, and every
+change of an edition's state goes through `transition()` (delivery's publish, pause, … too)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,16 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
+from sqlalchemy import update as sql_update
 
 from newsletter.database import utcnow
-from newsletter.editions.models import EDITABLE, Edition, EditionState, Editor
+from newsletter.editions.models import EDITABLE, Edition, EditionState
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
-from newsletter.links import external_url
 from newsletter.rendering.edition import RenderedEdition, personalise, render_edition
 from newsletter.rendering.problems import Problem
-
-PASSWORD_MIN = 12
+from newsletter.urls import external_url
 
 
 class EditionError(Exception):
@@ -33,39 +31,6 @@ class Preview:
     text: str  # the text part with sample values in the personal places
 
 
-def create_editor(email: str, password: str, name: str = "") -> Editor:
-    email = email.strip().lower()
-    if "@" not in email or len(email) > 320:
-        raise EditionError("Dat is geen e-mailadres.")
-    if len(password) < PASSWORD_MIN:
-        raise EditionError(f"Het wachtwoord moet minstens {PASSWORD_MIN} tekens lang zijn.")
-    if db.session.scalar(select(Editor).where(Editor.email == email)):
-        raise EditionError(f"Er is al een redacteur met {email}.")
-    editor = Editor(email=email, name=name, password_hash=generate_password_hash(password))
-    db.session.add(editor)
-    db.session.commit()
-    return editor
-
-
-def authenticate(email: str, password: str) -> Editor | None:
-    editor = db.session.scalar(select(Editor).where(Editor.email == email.strip().lower()))
-    if editor is None:
-        check_password_hash(_dummy_hash(), password)  # same time whether or not the address exists
-        return None
-    if not check_password_hash(editor.password_hash, password):
-        return None
-    editor.last_login_at = utcnow()
-    db.session.commit()
-    return editor
-
-
-def _dummy_hash() -> str:
-    cached = current_app.extensions.get("dummy_password_hash")
-    if cached is None:
-        cached = current_app.extensions["dummy_password_hash"] = generate_password_hash("x" * 16)
-    return cached
-
-
 def web_url(edition_id: int) -> str:
     return external_url("archive.show", edition_id=str(edition_id))
 
@@ -77,7 +42,7 @@ def render(edition: Edition | str, *, personal: bool = True) -> RenderedEdition:
         source,
         personal=personal,
         web_url=web_url(edition_id) if edition_id else "",
-        signup_url=external_url("subscriptions.signup"),
+        signup_url=external_url("subscribers.signup"),
     )
 
 
@@ -173,7 +138,7 @@ def sent_editions() -> list[Edition]:
 
 
 def request_test_send(edition_id: int, editor_id: int) -> None:
-    """The editor gets the real mail (with "[TEST]") at their own address, after commit."""
+    """The editor gets the reader's mail ("[TEST]" before the subject) at their own address."""
     edition = get(edition_id)
     rendered = render(edition)
     if not rendered.ok:
@@ -203,3 +168,31 @@ def unschedule(edition_id: int) -> Edition:
         edition.state, edition.scheduled_at = EditionState.draft, None
         db.session.commit()
     return edition
+
+
+def transition(edition_id: int, allowed: set[EditionState], **values: object) -> bool:
+    """One guarded UPDATE of an edition's state (the caller commits): two editors, or an
+    editor and the clock, can never start or finish the same send twice."""
+    result = db.session.execute(
+        sql_update(Edition)
+        .where(Edition.id == edition_id, Edition.state.in_(allowed))
+        .values(updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def state_of(edition_id: int) -> EditionState | None:
+    state = db.session.scalar(select(Edition.state).where(Edition.id == edition_id))
+    db.session.commit()  # end the read transaction: the next look must see fresh data
+    return state
+
+
+def snapshot_finished(edition_id: int, recipients: int) -> None:
+    """The audience of a send is frozen in the ledger; the caller commits."""
+    db.session.execute(
+        sql_update(Edition)
+        .where(Edition.id == edition_id)
+        .values(snapshot_done=True, recipient_count=recipients)
+        .execution_options(synchronize_session=False)
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -18,36 +17,16 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from newsletter.editions import media, services
-from newsletter.editions.forms import STARTER, ActionForm, LoginForm, ScheduleForm, SourceForm
-from newsletter.links import external_url
+from newsletter.editions.forms import STARTER, ScheduleForm, SourceForm
+from newsletter.forms import ActionForm
 from newsletter.security import MAIL_PAGE_CSP
+from newsletter.urls import external_url
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-def login() -> str | Response | tuple[str, int]:
-    form = LoginForm()
-    if form.validate_on_submit():
-        editor = services.authenticate(form.email.data, form.password.data)
-        if editor is not None:
-            login_user(editor)
-            target = request.args.get("next", "")
-            parts = urlsplit(target)
-            if not target.startswith("/beheer") or parts.netloc or parts.scheme:
-                target = url_for("editions.index")
-            return redirect(target, code=303)
-        form.password.errors = ["Dit e-mailadres en wachtwoord horen niet bij elkaar."]
-    return render_template("beheer/login.html", form=form), (422 if form.errors else 200)
-
-
-def logout() -> Response:
-    ActionForm().validate_on_submit()
-    logout_user()
-    return redirect(url_for("editions.login"), code=303)
 
 
 def index() -> str:
@@ -178,7 +157,7 @@ def upload() -> Response:
     except media.MediaError as exc:
         flash(str(exc), "error")
         return redirect(target, code=303)
-    url = external_url("media", name=name)
+    url = external_url("media.show", name=name)
     flash(f"Afbeelding opgeslagen. Zet dit in de editie: ![beschrijf de afbeelding]({url})")
     return redirect(target, code=303)
 

@@ -6,15 +6,14 @@ nothing an editor types can become one; `personalise()` fills them in microsecon
 
 from __future__ import annotations
 
-import re
-import secrets
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from newsletter.rendering import frontmatter
 from newsletter.rendering.markdown import attr, build
+from newsletter.rendering.markers import Markers
 from newsletter.rendering.mjml import compile_mjml, environment
 from newsletter.rendering.problems import Problem
 
@@ -65,11 +64,7 @@ class _Audit(HTMLParser):
             self.hrefs.append(values["href"] or "")
 
 
-def _marker(nonce: str, key: str) -> str:
-    return f"RVJ{nonce}K{key}K"
-
-
-def _check(html: str, nonce: str, own: tuple[str, ...] = ()) -> list[Problem]:
+def _check(html: str, markers: Markers | None, own: tuple[str, ...] = ()) -> list[Problem]:
     problems = []
     if "<mj-" in html:
         problems.append(Problem.error("De HTML bevat nog MJML-onderdelen."))
@@ -78,7 +73,7 @@ def _check(html: str, nonce: str, own: tuple[str, ...] = ()) -> list[Problem]:
     if audit.images_without_alt:
         problems.append(Problem.error("Een afbeelding in de HTML heeft geen alt-tekst."))
     for href in audit.hrefs:
-        if f"RVJ{nonce}K" in href or (own and href in own):
+        if (markers and markers.prefix in href) or (own and href in own):
             continue  # our own links (markers, archive, sign-up) come from BASE_URL
         if not (href.startswith("https://") or href.startswith("mailto:")):
             problems.append(Problem.error(f"Link '{href}' is niet https of mailto."))
@@ -111,8 +106,8 @@ def render_edition(
     problems += document.problems
     if not document.sections:
         problems.append(Problem.error("De editie heeft nog geen tekst."))
-    nonce = secrets.token_hex(8) if personal else ""
-    links = {key: _marker(nonce, key) for key in PERSONAL_KEYS} if personal else {}
+    markers = Markers() if personal else None
+    links = markers.placeholders(PERSONAL_KEYS) if markers else {}
     for section in document.sections:
         for block in section:
             block.label = attr(block.label)
@@ -129,7 +124,7 @@ def render_edition(
         **links,
     }
     html = compile_mjml(environment().get_template("edition.mjml").render(context))
-    problems += _check(html, nonce, tuple(u for u in (web_url, signup_url) if u))
+    problems += _check(html, markers, tuple(u for u in (web_url, signup_url) if u))
     text = _text(front, document.text, personal, links, web_url, signup_url)
     return RenderedEdition(
         subject=front.title,
@@ -138,7 +133,7 @@ def render_edition(
         text=text,
         problems=tuple(problems),
         front=front,
-        nonce=nonce,
+        nonce=markers.nonce if markers else "",
     )
 
 
@@ -168,19 +163,10 @@ def _text(front, body, personal, links, web_url, signup_url) -> str:
     )
 
 
-MARKER = re.compile(r"RVJ([0-9a-f]{16})K([a-z_]+)K")
-
-
 def personalise(rendered: RenderedEdition, values: dict[str, str]) -> tuple[str, str]:
     """(html, text) for one recipient: only this render's markers are replaced."""
-
-    def fill(escape_html: bool):
-        def replace(match: re.Match[str]) -> str:
-            if match.group(1) != rendered.nonce:
-                return match.group(0)
-            value = values.get(match.group(2), "")
-            return str(escape(value)) if escape_html else value
-
-        return replace
-
-    return MARKER.sub(fill(True), rendered.html), MARKER.sub(fill(False), rendered.text)
+    markers = Markers(rendered.nonce)
+    return (
+        markers.fill(rendered.html, values, html=True),
+        markers.fill(rendered.text, values, html=False),
+    )

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
-from markupsafe import escape
 from mjml import mjml2html
 
-EMAIL_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "emails"
+from newsletter.rendering.markers import Markers
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def _email_templates() -> Path:
+    """In a built wheel the templates ship inside the package; in a checkout they sit at the
+    top of the repository (the agreed layout), next to the package."""
+    installed = _PACKAGE / "templates" / "emails"
+    return installed if installed.is_dir() else _PACKAGE.parent / "templates" / "emails"
+
+
+EMAIL_TEMPLATES = _email_templates()
 
 
 class RenderError(RuntimeError):
@@ -50,31 +60,24 @@ def compile_mjml(source: str) -> str:
         raise RenderError(str(exc)) from None
 
 
-MARKER = re.compile(r"QQMARK(\d+)QQ")
-
-
-def _marker(index: int) -> str:
-    return f"QQMARK{index}QQ"  # letters only: survives Jinja, MJML and HTML untouched
-
-
 @lru_cache(maxsize=64)
-def _compiled(name: str, keys: tuple[str, ...]) -> tuple[str, str]:
-    """Compile once per template: MJML costs milliseconds, a string replace microseconds."""
+def _compiled(name: str, keys: tuple[str, ...]) -> tuple[str, str, Markers]:
+    """Compile once per template: MJML costs milliseconds, filling in markers microseconds."""
     env = environment()
-    context = {key: _marker(i) for i, key in enumerate(keys)}
+    markers = Markers()
+    context = markers.placeholders(keys)
     html = compile_mjml(env.get_template(f"{name}.mjml").render(context))
     text = env.get_template(f"{name}.txt").render(context)
-    return html, text
+    return html, text, markers
 
 
 def render_email(name: str, subject: str, context: dict[str, str]) -> RenderedEmail:
     """`name.mjml` (HTML) and `name.txt` (text); values are escaped for HTML, plain in text."""
     values = {"subject": subject, **context}
-    keys = tuple(sorted(values))
-    html, text = _compiled(name, keys)
-    plain = [str(values[key]) for key in keys]
-    escaped = [str(escape(value)) for value in plain]
+    html, text, markers = _compiled(name, tuple(sorted(values)))
     # one pass each, so a value that looks like a marker is never replaced again
-    html = MARKER.sub(lambda m: escaped[int(m.group(1))], html)
-    text = MARKER.sub(lambda m: plain[int(m.group(1))], text)
-    return RenderedEmail(subject=subject, html=html, text=text)
+    return RenderedEmail(
+        subject=subject,
+        html=markers.fill(html, values, html=True),
+        text=markers.fill(text, values, html=False),
+    )

@@ -20,7 +20,13 @@ from sqlalchemy import func, insert, select
 
 from newsletter.database import utcnow
 from newsletter.dev.sink import SmtpSink
+from newsletter.editions import services as editions
+from newsletter.editions.models import Edition, EditionState
 from newsletter.settings import PROJECT_ROOT
+from tests.factories import SOURCE
+from tests.helpers import wait_until as _wait_until
+
+READERS = 10_000
 
 FLEET_REDIS = os.environ.get("TEST_FLEET_REDIS_URL", "redis://127.0.0.1:6379/13")
 
@@ -112,7 +118,7 @@ class Fleet:
 
 def seed_readers(db, count: int) -> list[str]:
     """`count` confirmed readers, inserted in bulk; returns their addresses."""
-    from newsletter.subscriptions.models import Role, Status, Subscriber
+    from newsletter.subscribers.models import Role, Subscriber, SubscriberState
 
     confirmed = utcnow() - timedelta(hours=1)
     tag = secrets.token_hex(3)
@@ -122,7 +128,7 @@ def seed_readers(db, count: int) -> list[str]:
             "email_key": f"lezer{i}.{tag}@gemeente.example",
             "name": f"Lezer {i}",
             "role": Role.raadslid,
-            "status": Status.active,
+            "status": SubscriberState.active,
             "confirmed_at": confirmed,
         }
         for i in range(count)
@@ -144,10 +150,34 @@ def sent_count(db, edition_id: int) -> int:
     return n or 0
 
 
-def wait_until(predicate, timeout: float, step: float = 0.2) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
+def wait_until(predicate, timeout: float, step: float = 0.2, what: str = "the fleet") -> bool:
+    """True once `predicate()` holds; fails the test after `timeout` s."""
+    _wait_until(predicate, timeout, what, step)
+    return True
+
+
+def publish(fleet: Fleet, db, editor, readers: int = READERS) -> tuple[int, list[str]]:
+    addresses = seed_readers(db, readers)
+    edition, _ = editions.create(SOURCE, editor.id)
+    fleet.start()
+    out = fleet.flask("delivery", "publish", str(edition.id))
+    assert f"naar {readers} lezers" in out
+    return edition.id, addresses
+
+
+def finish(fleet: Fleet, db, edition_id: int, addresses: list[str], bound: int) -> None:
+    def done() -> bool:
+        db.session.expire_all()
+        state = db.session.get(Edition, edition_id).state
+        db.session.commit()
+        return state == EditionState.sent
+
+    assert wait_until(done, timeout=300, step=1), fleet.flask("delivery", "status", str(edition_id))
+    time.sleep(1)
+    counts = fleet.counts()
+    lost = [a for a in addresses if counts[a] == 0]
+    duplicates = sum(counts[a] - 1 for a in addresses if counts[a] > 1)
+    print(f"\n{len(addresses)} readers: lost {len(lost)}, duplicates {duplicates} (bound {bound})")
+    assert not lost
+    assert duplicates <= bound
+    assert sum(counts.values()) == len(addresses) + duplicates  # no mail to anyone else

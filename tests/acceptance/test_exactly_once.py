@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import random
 import time
-from pathlib import Path
 
 import pytest
 
-from newsletter.editions import services as editions
-from newsletter.editions.models import Edition, EditionState
-from tests.acceptance.fleet import Fleet, seed_readers, sent_count, wait_until
+from tests.acceptance.fleet import Fleet, finish, publish, sent_count, wait_until
 
 pytestmark = [pytest.mark.slow]
-READERS = 10_000
-SOURCE = (Path(__file__).parent.parent / "fixtures" / "edition-jeugdzorg.md").read_text()
 
 
 @pytest.fixture
@@ -35,33 +30,6 @@ def fleet(app, db, editor, paused_worker, tmp_path):
     yield make
     for fleet_ in made:
         fleet_.stop()
-
-
-def publish(fleet: Fleet, db, editor, readers: int = READERS) -> tuple[int, list[str]]:
-    addresses = seed_readers(db, readers)
-    edition, _ = editions.create(SOURCE, editor.id)
-    fleet.start()
-    out = fleet.flask("editions", "publish", str(edition.id))
-    assert f"naar {readers} lezers" in out
-    return edition.id, addresses
-
-
-def finish(fleet: Fleet, db, edition_id: int, addresses: list[str], bound: int) -> None:
-    def done() -> bool:
-        db.session.expire_all()
-        state = db.session.get(Edition, edition_id).state
-        db.session.commit()
-        return state == EditionState.sent
-
-    assert wait_until(done, timeout=300, step=1), fleet.flask("editions", "status", str(edition_id))
-    time.sleep(1)
-    counts = fleet.counts()
-    lost = [a for a in addresses if counts[a] == 0]
-    duplicates = sum(counts[a] - 1 for a in addresses if counts[a] > 1)
-    print(f"\n{len(addresses)} readers: lost {len(lost)}, duplicates {duplicates} (bound {bound})")
-    assert not lost
-    assert duplicates <= bound
-    assert sum(counts.values()) == len(addresses) + duplicates  # no mail to anyone else
 
 
 def test_plain_send_reaches_everyone_once(fleet, db, editor):

@@ -8,8 +8,7 @@ import socket
 
 import pytest
 
-from tests.acceptance.fleet import Fleet
-from tests.acceptance.test_exactly_once import finish, publish, sent_count, wait_until
+from tests.acceptance.fleet import Fleet, finish, publish, sent_count, wait_until
 
 pytestmark = [pytest.mark.slow]
 RABBIT = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from newsletter.database import utcnow
 from newsletter.editions import services
 from newsletter.editions.models import EditionState
-from tests.conftest import EDITOR_PASSWORD
+from tests.factories import EDITOR_PASSWORD
 
 pytestmark = pytest.mark.browser
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "edition-jeugdzorg.md"
@@ -78,14 +78,14 @@ def test_publish_confirm_and_live_progress(app, page, axe, live_server, editor, 
     import dataclasses
     from datetime import timedelta
 
-    from newsletter.subscriptions.models import Status
-    from tests.conftest import make_subscriber
+    from newsletter.subscribers.models import SubscriberState
+    from tests.factories import make_subscriber
 
     for i in range(40):
         make_subscriber(
             db,
             f"lezer{i}@gemeente.example",
-            status=Status.active,
+            state=SubscriberState.active,
             confirmed_at=utcnow() - timedelta(minutes=1),
         )
     db.session.commit()

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from newsletter.models import ConsentEvent, Subscriber
-from newsletter.subscriptions.models import Status
+from newsletter.subscribers.models import SubscriberState
 
 pytestmark = pytest.mark.browser
 
@@ -95,7 +95,7 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
     assert page.get_by_role("heading", name="Je bent aangemeld").is_visible()
     axe(page, "confirmed")
     subscriber = db.session.scalar(select(Subscriber))
-    assert subscriber.status == Status.active
+    assert subscriber.state == SubscriberState.active
     page.go_back()
     page.reload()
     assert page.get_by_role("heading", name="Je aanmelding was al bevestigd").is_visible()
@@ -129,7 +129,7 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
         assert response.status == 200
         assert response.url == url  # no redirect
     db.session.expire_all()
-    assert db.session.scalar(select(Subscriber.status)) == Status.unsubscribed
+    assert db.session.scalar(select(Subscriber.state)) == SubscriberState.unsubscribed
     page.reload()
     assert page.get_by_role("heading", name="Je bent afgemeld").is_visible()
     axe(page, "unsubscribed")
@@ -138,7 +138,7 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
 
 
 def test_error_pages_are_accessible(page, axe, app, live_server, db):
-    from newsletter.subscriptions.tokens import Purpose, Signer
+    from newsletter.subscribers.tokens import Purpose, Signer
 
     signer = Signer(app.config["SETTINGS"].secret_keys)
     page.goto("/bevestigen/niet-echt")

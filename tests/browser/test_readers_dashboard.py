@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from newsletter.database import utcnow
-from newsletter.subscriptions.models import Status
-from tests.conftest import EDITOR_PASSWORD, TMP, make_subscriber
+from newsletter.subscribers.models import SubscriberState
+from tests.factories import EDITOR_PASSWORD, make_subscriber
 
 pytestmark = pytest.mark.browser
 
@@ -21,20 +21,24 @@ def login(page, editor) -> None:
     page.get_by_role("button", name="Inloggen").click()
 
 
-def test_dashboard_map_counts_and_accessibility(page, axe, live_server, editor, db):
+def test_dashboard_map_counts_and_accessibility(page, axe, live_server, editor, db, tmp_path):
     confirmed = utcnow() - timedelta(days=1)
     for i in range(12):  # Utrecht: 12 readers, the darkest colour
         make_subscriber(
             db,
             f"u{i}@x.example",
-            status=Status.active,
+            state=SubscriberState.active,
             gemeente_code="GM0344",
             confirmed_at=confirmed,
         )
     make_subscriber(
-        db, "a@x.example", status=Status.active, gemeente_code="GM0202", confirmed_at=confirmed
+        db,
+        "a@x.example",
+        state=SubscriberState.active,
+        gemeente_code="GM0202",
+        confirmed_at=confirmed,
     )
-    make_subscriber(db, "p@x.example", status=Status.pending, gemeente_code="GM0363")
+    make_subscriber(db, "p@x.example", state=SubscriberState.pending, gemeente_code="GM0363")
     db.session.commit()
     login(page, editor)
     page.get_by_role("link", name="Lezers", exact=True).click()
@@ -47,8 +51,8 @@ def test_dashboard_map_counts_and_accessibility(page, axe, live_server, editor, 
     assert page.locator(".nl-map path.b0").count() == 340
     page.locator('.nl-map path[data-code="GM0344"]').focus()
     assert page.locator("#kaart-gekozen").text_content() == "Utrecht: 12 lezers"
-    page.locator(".nl-map").screenshot(path=str(TMP / "coverage-map.png"))
-    assert (TMP / "coverage-map.png").stat().st_size > 10_000
+    page.locator(".nl-map").screenshot(path=str(tmp_path / "coverage-map.png"))
+    assert (tmp_path / "coverage-map.png").stat().st_size > 10_000
     axe(page, "readers dashboard")
     page.get_by_text("Toon de tabel van alle 342 gemeenten").click()
     assert page.locator("#tabel-gemeenten tbody tr").count() == 342

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from newsletter.models import ConsentEvent, Subscriber
-from newsletter.subscriptions.tokens import Purpose, Signer
-from tests.conftest import form_tokens, make_subscriber
+from newsletter.subscribers.tokens import Purpose, Signer
+from tests.factories import make_subscriber
+from tests.helpers import form_tokens
 
 HOSTILE = [
     "",
@@ -51,7 +52,7 @@ def snapshot(db) -> tuple:
     subscribers = db.session.execute(
         select(
             Subscriber.id,
-            Subscriber.status,
+            Subscriber.state,
             Subscriber.name,
             Subscriber.gemeente_code,
             Subscriber.role,
@@ -121,7 +122,7 @@ def test_hostile_token_urls(app, client, db, paused_worker, token, door, method)
 @settings(max_examples=250, deadline=None, suppress_health_check=SUPPRESS)
 @given(name=hostile_text, gemeente=hostile_text, role=hostile_text)
 def test_hostile_preferences(app, client, db, paused_worker, name, gemeente, role):
-    from newsletter.subscriptions.models import Role, Status
+    from newsletter.subscribers.models import Role, SubscriberState
 
     sub = db.session.scalar(select(Subscriber).where(Subscriber.email_key == "p@x.example"))
     if sub is None:
@@ -131,7 +132,7 @@ def test_hostile_preferences(app, client, db, paused_worker, name, gemeente, rol
             name="P",
             gemeente_code="GM0363",
             role=Role.griffier,
-            status=Status.active,
+            state=SubscriberState.active,
         )
         db.session.commit()
     path = "/voorkeuren/" + Signer(app.config["SETTINGS"].secret_keys).dumps(

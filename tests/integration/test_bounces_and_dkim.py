@@ -11,9 +11,9 @@ import dkim
 import pytest
 
 from newsletter.delivery.models import Delivery, DeliveryState
-from newsletter.delivery.sign import signed
-from newsletter.subscriptions.models import Status, Subscriber
-from tests.conftest import make_subscriber
+from newsletter.mail.dkim import signed
+from newsletter.subscribers.models import Subscriber, SubscriberState
+from tests.factories import make_subscriber
 
 DSN = """From: MAILER-DAEMON@relay.example
 To: nieuwsbrief@ravijn.example
@@ -51,8 +51,8 @@ Subject: OVER het ravijn
 def test_bounces_ingest_marks_hard_bounces_only(app, db, tmp_path):
     from newsletter.editions.models import Edition, EditionState
 
-    hard = make_subscriber(db, "weg@gemeente.example", status=Status.active)
-    soft = make_subscriber(db, "vol@gemeente.example", status=Status.active)
+    hard = make_subscriber(db, "weg@gemeente.example", state=SubscriberState.active)
+    soft = make_subscriber(db, "vol@gemeente.example", state=SubscriberState.active)
     edition = Edition(title="t", source="", state=EditionState.sent)
     db.session.add(edition)
     db.session.flush()
@@ -77,7 +77,7 @@ def test_bounces_ingest_marks_hard_bounces_only(app, db, tmp_path):
     for name, text in files.items():
         (maildir / name).write_text(text)
 
-    result = app.test_cli_runner().invoke(args=["bounces", "ingest", str(maildir)])
+    result = app.test_cli_runner().invoke(args=["delivery", "ingest-bounces", str(maildir)])
 
     assert result.exit_code == 0, result.output
     assert (
@@ -85,10 +85,12 @@ def test_bounces_ingest_marks_hard_bounces_only(app, db, tmp_path):
     )
     assert "1 onbekend adres" in result.output and "4.eml: geen DSN" in result.output
     db.session.expire_all()
-    assert db.session.get(Subscriber, hard.id).status == Status.bounced
-    assert db.session.get(Subscriber, soft.id).status == Status.active
+    assert db.session.get(Subscriber, hard.id).state == SubscriberState.bounced
+    assert db.session.get(Subscriber, soft.id).state == SubscriberState.active
     assert db.session.get(Delivery, row.id).state == DeliveryState.failed
-    missing = app.test_cli_runner().invoke(args=["bounces", "ingest", str(tmp_path / "nee")])
+    missing = app.test_cli_runner().invoke(
+        args=["delivery", "ingest-bounces", str(tmp_path / "nee")]
+    )
     assert missing.exit_code == 2 and "Traceback" not in missing.output
 
 

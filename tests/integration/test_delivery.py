@@ -14,10 +14,10 @@ from newsletter.delivery import control, progress
 from newsletter.delivery.models import Delivery
 from newsletter.editions import services as editions
 from newsletter.editions.models import Edition, EditionState
-from newsletter.rendering.edition import MARKER
-from newsletter.subscriptions.models import ConsentSource, Status, Subscriber
-from newsletter.subscriptions.tokens import Purpose
-from tests.conftest import make_subscriber
+from newsletter.rendering.markers import PATTERN as MARKER
+from newsletter.subscribers.models import ConsentSource, Subscriber, SubscriberState
+from newsletter.subscribers.tokens import Purpose
+from tests.factories import make_subscriber
 
 SOURCE = (Path(__file__).parent.parent / "fixtures" / "edition-jeugdzorg.md").read_text()
 
@@ -29,7 +29,7 @@ def readers(db, count: int, prefix: str = "lezer", **fields) -> list[Subscriber]
             db,
             f"{prefix}{i}@gemeente.example",
             name=f"Lezer {i}",
-            status=Status.active,
+            state=SubscriberState.active,
             confirmed_at=confirmed,
             **fields,
         )
@@ -67,8 +67,8 @@ def test_publish_sends_one_list_mail_to_each_confirmed_reader(
 ):
     settings(batch_size=7)  # 30 readers: five batches, the last one short
     people = readers(db, 30)
-    make_subscriber(db, "wacht@gemeente.example", status=Status.pending)
-    make_subscriber(db, "weg@gemeente.example", status=Status.unsubscribed)
+    make_subscriber(db, "wacht@gemeente.example", state=SubscriberState.pending)
+    make_subscriber(db, "weg@gemeente.example", state=SubscriberState.unsubscribed)
     db.session.commit()
     edition, _ = editions.create(SOURCE, editor.id)
     assert control.check_publishable(edition) == 30
@@ -105,7 +105,7 @@ def test_publish_sends_one_list_mail_to_each_confirmed_reader(
 
 def test_4xx_retried_5xx_bounced_and_leavers_skipped(app, db, editor, _worker, broker, sink):
     from newsletter.delivery import snapshot
-    from newsletter.subscriptions import services as subscriptions
+    from newsletter.subscribers import lifecycle
 
     people = readers(db, 12)
     later, refused, leaver = people[0].email, people[1].email, people[2]
@@ -117,7 +117,7 @@ def test_4xx_retried_5xx_bounced_and_leavers_skipped(app, db, editor, _worker, b
     try:
         control.publish(edition.id)
         snapshot.fan_out(edition.id)  # the snapshot is taken …
-        subscriptions.unsubscribe(leaver.public_id, ConsentSource.one_click)  # … then one leaves
+        lifecycle.unsubscribe(leaver.public_id, ConsentSource.one_click)  # … then one leaves
     finally:
         _worker.resume()
     done = wait_for_state(app, edition.id, EditionState.sent, timeout=40)
@@ -130,7 +130,7 @@ def test_4xx_retried_5xx_bounced_and_leavers_skipped(app, db, editor, _worker, b
     retried = db.session.scalar(select(Delivery).join(Subscriber).where(Subscriber.email == later))
     assert retried.attempts == 3
     bounced = db.session.scalar(select(Subscriber).where(Subscriber.email == refused))
-    assert bounced.status == Status.bounced
+    assert bounced.state == SubscriberState.bounced
     assert sink.handler.rcpt_replies[refused] == []  # asked once, never again
     broker.join("bulk", timeout=10_000)
 
@@ -138,7 +138,7 @@ def test_4xx_retried_5xx_bounced_and_leavers_skipped(app, db, editor, _worker, b
 def test_a_published_edition_passes_spamassassin(app, db, editor, worker, sink):
     import shutil
 
-    from tests.integration.test_editions import spam_score
+    from tests.helpers import spam_score
 
     readers(db, 2)
     edition, _ = editions.create(SOURCE, editor.id)
@@ -153,12 +153,14 @@ def test_a_published_edition_passes_spamassassin(app, db, editor, worker, sink):
 
 
 def test_a_province_segment_reaches_only_that_province(app, db, editor, worker, sink):
-    from newsletter.subscriptions.models import Role
+    from newsletter.subscribers.models import Role
 
     gelders = readers(db, 4, prefix="gld", gemeente_code="GM0202")  # Arnhem
     readers(db, 3, prefix="utr", gemeente_code="GM0344")  # Utrecht
     wethouders = readers(db, 2, prefix="weth", gemeente_code="GM0202", role=Role.wethouder)
-    make_subscriber(db, "gld-pending@x.example", gemeente_code="GM0202", status=Status.pending)
+    make_subscriber(
+        db, "gld-pending@x.example", gemeente_code="GM0202", state=SubscriberState.pending
+    )
     db.session.commit()
     source = SOURCE.replace("---\n", "---\nsegment: {provincies: [gelderland]}\n", 1)
     edition, rendered = editions.create(source, editor.id)

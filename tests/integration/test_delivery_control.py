@@ -13,8 +13,8 @@ from newsletter.delivery import control, reconcile
 from newsletter.delivery.models import Delivery
 from newsletter.editions import services as editions
 from newsletter.editions.models import Edition, EditionState
-from tests.conftest import form_tokens
-from tests.integration.test_delivery import SOURCE, ledger, readers, wait_for_state
+from tests.factories import SOURCE, readers
+from tests.helpers import current_edition, form_tokens, ledger, wait_for_state, wait_until
 
 
 def edition_mails(sink) -> list[str]:
@@ -22,9 +22,9 @@ def edition_mails(sink) -> list[str]:
 
 
 def wait_for_mails(sink, count: int, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while len(edition_mails(sink)) < count and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(
+        lambda: len(edition_mails(sink)) >= count, timeout, f"{count} edition mails", step=0.05
+    )
 
 
 def test_pause_stops_within_5_seconds_resume_finishes_once(
@@ -76,22 +76,16 @@ def test_cancel_leaves_the_rest_unsent_and_cli_shows_it(
     url = f"/beheer/edities/{edition.id}/annuleren"
     token = form_tokens(editor_client, f"/beheer/edities/{edition.id}/verzending")
     editor_client.post(url, data=token)  # without the tick box: nothing happens
-    assert (
-        wait_for_state(app, edition.id, EditionState.cancelled, timeout=0).state
-        == EditionState.sending
-    )
+    assert current_edition(edition.id).state == EditionState.sending
     editor_client.post(url, data=token | {"sure": "y"})
     time.sleep(3)
     count = len(edition_mails(sink))
     time.sleep(2)
     assert len(edition_mails(sink)) == count < 150
-    assert (
-        wait_for_state(app, edition.id, EditionState.cancelled, timeout=0).state
-        == EditionState.cancelled
-    )
+    assert current_edition(edition.id).state == EditionState.cancelled
     counts = ledger(db, edition.id)
     assert counts["sent"] == count and counts["pending"] == 150 - count
-    out = app.test_cli_runner().invoke(args=["editions", "status", str(edition.id)]).output
+    out = app.test_cli_runner().invoke(args=["delivery", "status", str(edition.id)]).output
     assert "Geannuleerd" in out and f"{count} verzonden" in out
     page = editor_client.get(f"/beheer/edities/{edition.id}/verzending").get_data(as_text=True)
     assert "Niet verzonden" in page
@@ -102,24 +96,24 @@ def test_cli_publish_pause_resume_status_follow(app, db, editor, worker, sink, s
     readers(db, 60)
     edition, _ = editions.create(SOURCE, editor.id)
     cli = app.test_cli_runner()
-    out = cli.invoke(args=["editions", "publish", str(edition.id)])
+    out = cli.invoke(args=["delivery", "publish", str(edition.id)])
     assert out.exit_code == 0 and "naar 60 lezers" in out.output
-    assert cli.invoke(args=["editions", "publish", str(edition.id)]).exit_code == 1  # twice: no
+    assert cli.invoke(args=["delivery", "publish", str(edition.id)]).exit_code == 1  # twice: no
     wait_for_mails(sink, 5)
-    assert cli.invoke(args=["editions", "pause", str(edition.id)]).exit_code == 0
-    assert cli.invoke(args=["editions", "pause", str(edition.id)]).exit_code == 1
-    out = cli.invoke(args=["editions", "resume", str(edition.id)])
+    assert cli.invoke(args=["delivery", "pause", str(edition.id)]).exit_code == 0
+    assert cli.invoke(args=["delivery", "pause", str(edition.id)]).exit_code == 1
+    out = cli.invoke(args=["delivery", "resume", str(edition.id)])
     assert out.exit_code == 0 and "wordt verzonden" in out.output
     follow = cli.invoke(
-        args=["editions", "status", str(edition.id), "--follow", "--interval", "0.5"]
+        args=["delivery", "status", str(edition.id), "--follow", "--interval", "0.5"]
     )
     lines = follow.output.strip().splitlines()
     assert len(lines) >= 2 and "Verzonden: 60/60 (100%)" in lines[-1], follow.output
     assert sorted(set(edition_mails(sink))) == sorted(edition_mails(sink))  # no duplicates
     for bad in (
-        ["editions", "status", "999"],
-        ["editions", "publish", "x"],
-        ["editions", "publish", str(edition.id), "--at", "morgen"],
+        ["delivery", "status", "999"],
+        ["delivery", "publish", "x"],
+        ["delivery", "publish", str(edition.id), "--at", "morgen"],
     ):
         result = cli.invoke(args=bad)
         assert result.exit_code != 0 and "Traceback" not in result.output

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from sqlalchemy import select
 from newsletter.database import utcnow
 from newsletter.editions import services
 from newsletter.editions.models import Edition, EditionState
-from tests.conftest import form_tokens
+from tests.helpers import form_tokens, spam_score
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "edition-jeugdzorg.md"
 
@@ -62,7 +61,7 @@ def test_editors_create_via_stdin_and_password_rules(app, db):
         args=["editors", "create", "b@vng.example", "--password-stdin"], input="kort\n"
     )
     assert short.exit_code == 1 and "minstens 12 tekens" in short.output
-    from newsletter.editions.models import Editor
+    from newsletter.auth.models import Editor
 
     stored = db.session.scalar(select(Editor))
     assert stored.password_hash.startswith("scrypt:") and "twaalf" not in stored.password_hash
@@ -131,15 +130,6 @@ def test_edit_preview_and_sent_editions_are_read_only(editor_client, db):
     )
     db.session.expire_all()
     assert db.session.scalar(select(Edition.source)) == bad
-
-
-def spam_score(raw: bytes) -> float:
-    result = subprocess.run(
-        ["spamassassin", "-L", "-t"], input=raw, capture_output=True, check=True, timeout=120
-    )
-    status = re.search(rb"X-Spam-Status: \w+, score=(-?[\d.]+)", result.stdout)
-    assert status, result.stdout[:500]
-    return float(status.group(1))
 
 
 def test_test_send_through_worker_is_a_clean_list_mail(editor_client, editor, worker, sink, db):

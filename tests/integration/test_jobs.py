@@ -1,7 +1,7 @@
 """Mail leaves only after the commit that caused it."""
 
 from newsletter.jobs import ACTOR_QUEUES, enqueue_after_commit
-from tests.conftest import make_subscriber
+from tests.factories import make_subscriber
 
 
 def _queued(broker) -> int:
@@ -40,7 +40,7 @@ def test_messages_carry_ids_only(app, db):
 def test_consent_log_is_append_only(app, db):
     import pytest
 
-    from newsletter.subscriptions.models import ConsentEvent, ConsentKind, ConsentSource
+    from newsletter.subscribers.models import ConsentEvent, ConsentKind, ConsentSource
 
     sub = make_subscriber(db)
     event = ConsentEvent(

@@ -9,11 +9,19 @@ from datetime import timedelta
 
 from sqlalchemy import func, inspect, select, text
 
+from newsletter.auth.models import AuditEvent
 from newsletter.database import utcnow
-from newsletter.readers import services
-from newsletter.readers.models import AuditEvent, Suppression
-from newsletter.subscriptions.models import ConsentEvent, Status, Subscriber
-from tests.conftest import form_tokens, make_subscriber
+from newsletter.delivery import figures
+from newsletter.subscribers import lifecycle
+from newsletter.subscribers.models import (
+    ConsentEvent,
+    ConsentSource,
+    Subscriber,
+    SubscriberState,
+    Suppression,
+)
+from tests.factories import make_subscriber
+from tests.helpers import form_tokens, wait_until
 
 HEADER = "naam;e-mailadres;gemeente;functie;toestemming_datum;toestemming_bron\n"
 
@@ -51,8 +59,8 @@ def test_import_with_and_without_proof_and_dry_run(app, db, tmp_path, worker, si
     bert = db.session.scalar(
         select(Subscriber).where(Subscriber.email_key == "bert@sudwest.example")
     )
-    assert anna.status == Status.active and anna.name == "Anna de Vries"
-    assert bert.status == Status.pending and bert.gemeente_code == "GM1900"
+    assert anna.state == SubscriberState.active and anna.name == "Anna de Vries"
+    assert bert.state == SubscriberState.pending and bert.gemeente_code == "GM1900"
     [mail] = sink.wait_for(1)
     assert mail.recipients == ["BERT@sudwest.example"]
     assert "Wilt u OVER het ravijn ontvangen" in mail.message()["Subject"]
@@ -115,11 +123,11 @@ def test_export_escapes_formulas(app, db, tmp_path):
         db,
         "f@x.example",
         name='=HYPERLINK("http://kwaad","klik")',
-        status=Status.active,
+        state=SubscriberState.active,
         gemeente_code="GM0344",
         confirmed_at=utcnow(),
     )
-    make_subscriber(db, "p@x.example", name="Niet actief", status=Status.pending)
+    make_subscriber(db, "p@x.example", name="Niet actief", state=SubscriberState.pending)
     db.session.commit()
     out = tmp_path / "lezers.csv"
     assert run(app, "subscribers", "export", str(out)).exit_code == 0
@@ -129,18 +137,17 @@ def test_export_escapes_formulas(app, db, tmp_path):
 
 
 def test_erasure_leaves_no_personal_data_and_blocks_reimport(app, db, tmp_path):
-    from newsletter.subscriptions import services as subscriptions
 
     reader = make_subscriber(
         db,
         "Wis.Mij@Gemeente.example",
         name="Wis Mij",
-        status=Status.active,
+        state=SubscriberState.active,
         gemeente_code="GM0344",
         confirmed_at=utcnow(),
     )
     db.session.commit()
-    subscriptions.unsubscribe(reader.public_id, subscriptions.ConsentSource.one_click)
+    lifecycle.unsubscribe(reader.public_id, ConsentSource.one_click)
     exported = json.loads(
         run(app, "subscribers", "export-person", "wis.mij@gemeente.example").output
     )
@@ -168,34 +175,34 @@ def test_erasure_leaves_no_personal_data_and_blocks_reimport(app, db, tmp_path):
 
 
 def test_expired_pending_signups_are_purged(app, db):
-    old = make_subscriber(db, "oud@x.example", status=Status.pending)
+    old = make_subscriber(db, "oud@x.example", state=SubscriberState.pending)
     old.created_at = old.confirmation_sent_at = utcnow() - timedelta(days=4)
-    make_subscriber(db, "nieuw@x.example", status=Status.pending, confirmation_sent_at=utcnow())
+    make_subscriber(
+        db, "nieuw@x.example", state=SubscriberState.pending, confirmation_sent_at=utcnow()
+    )
     db.session.commit()
-    assert services.purge_pending(utcnow(), 72 * 3600) == 1
+    assert lifecycle.purge_expired(utcnow(), 72 * 3600) == 1
     assert [s.email for s in db.session.scalars(select(Subscriber))] == ["nieuw@x.example"]
 
 
 def wait_for_job(app, db, answer) -> str:
     """Follow an upload's redirect to its job page until the worker has finished it."""
-    import time
-
-    from newsletter.readers.models import ImportJob
+    from newsletter.subscribers.models import ImportJob
 
     assert answer.status_code == 303, answer.status_code
     job_id = int(answer.headers["Location"].rstrip("/").rsplit("/", 1)[1])
-    deadline = time.monotonic() + 20
-    while True:
+
+    def finished() -> str | None:
         db.session.expire_all()
         job = db.session.get(ImportJob, job_id)
         db.session.commit()
-        if job.state in ("done", "failed") or time.monotonic() > deadline:
-            return job.state
-        time.sleep(0.1)
+        return job.state if job.state in ("done", "failed") else None
+
+    return wait_until(finished, 20, f"import job {job_id} to finish")
 
 
 def test_dashboard_pages_import_export_and_erase(app, db, editor_client, editor, worker):
-    from newsletter.readers.views import BUCKETS, bucket
+    from newsletter.subscribers.admin.views import BUCKETS, bucket
 
     assert [bucket(n) for n in (0, 1, 3, 7, 10, 500)] == [0, 1, 2, 3, 4, 4]
     assert len(BUCKETS) == 5
@@ -204,7 +211,7 @@ def test_dashboard_pages_import_export_and_erase(app, db, editor_client, editor,
         db,
         "k@x.example",
         name="Kaart",
-        status=Status.active,
+        state=SubscriberState.active,
         gemeente_code="GM0344",
         confirmed_at=utcnow(),
     )
@@ -268,11 +275,13 @@ def test_dashboard_pages_import_export_and_erase(app, db, editor_client, editor,
 def test_stats_per_edition_and_per_week(app, db):
     from newsletter.delivery.models import Delivery
     from newsletter.editions.models import Edition, EditionState
-    from newsletter.readers import stats
-    from newsletter.subscriptions.models import ConsentKind, ConsentSource, Role
+    from newsletter.subscribers import stats
+    from newsletter.subscribers.models import ConsentKind, ConsentSource, Role
 
     now = utcnow()
-    people = [make_subscriber(db, f"s{i}@x.example", status=Status.active) for i in range(4)]
+    people = [
+        make_subscriber(db, f"s{i}@x.example", state=SubscriberState.active) for i in range(4)
+    ]
     edition = Edition(
         title="Week 48", source="", state=EditionState.sent, published_at=now - timedelta(days=2)
     )
@@ -306,13 +315,13 @@ def test_stats_per_edition_and_per_week(app, db):
         )
     )
     db.session.commit()
-    [figures] = stats.editions()
+    [shown] = figures.editions()
     assert (
-        figures.recipients,
-        figures.sent,
-        figures.failed,
-        figures.bounced,
-        figures.unsubscribed_7d,
+        shown.recipients,
+        shown.sent,
+        shown.failed,
+        shown.bounced,
+        shown.unsubscribed_7d,
     ) == (4, 2, 2, 1, 1)
     this_week = stats.weeks()[-1]
     assert this_week.signups == 1

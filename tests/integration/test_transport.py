@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from newsletter.delivery.transport import (
+from newsletter.dev.sink import free_port
+from newsletter.mail.transport import (
     ConnectionFailure,
     RecipientRefused,
     SmtpConnection,
     TemporaryFailure,
 )
-from newsletter.dev.sink import free_port
 from newsletter.settings import parse_smtp_url
 
 SMTP_SINK = shutil.which("smtp-sink") or "/usr/sbin/smtp-sink"

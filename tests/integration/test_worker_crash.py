@@ -16,8 +16,8 @@ import time
 import pytest
 
 from newsletter.settings import PROJECT_ROOT
-from newsletter.subscriptions.models import Status
-from tests.conftest import make_subscriber
+from newsletter.subscribers.models import SubscriberState
+from tests.factories import make_subscriber
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +36,7 @@ def start_worker() -> subprocess.Popen[bytes]:
 def test_killed_worker_message_is_redelivered(app, db, sink, paused_worker):
     from newsletter.jobs import enqueue_after_commit
 
-    sub = make_subscriber(db, "crash@x.example", name="C", status=Status.pending)
+    sub = make_subscriber(db, "crash@x.example", name="C", state=SubscriberState.pending)
     enqueue_after_commit("send_confirmation", sub.id)
     db.session.commit()
 

@@ -1,7 +1,7 @@
 import pytest
 
-from newsletter.subscriptions.consent import consent_sha256, ip_prefix
-from newsletter.subscriptions.emails import InvalidEmail, normalise_email
+from newsletter.subscribers.addresses import InvalidEmail, normalise_email
+from newsletter.subscribers.consent import consent_sha256, ip_prefix
 
 
 def test_case_insensitive_key_keeps_the_address():

@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsletter import links
 from newsletter.delivery.prepared import PreparedEdition, Recipient
 from newsletter.rendering.edition import personalise, render_edition
+from newsletter.subscribers import links
 
 SOURCE = (Path(__file__).parent.parent / "fixtures" / "edition-jeugdzorg.md").read_text()
 

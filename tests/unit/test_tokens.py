@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from newsletter.subscriptions.tokens import Purpose, Signer, TokenExpired, TokenInvalid
+from newsletter.subscribers.tokens import Purpose, Signer, TokenExpired, TokenInvalid
 
 NEW, OLD = "new-key-" + "x" * 32, "old-key-" + "y" * 32
 

@@ -1,0 +1,1 @@
+"""Editors: accounts, login, and the audit log of what they did."""

@@ -1,0 +1,51 @@
+"""The editors' audit log: one row per action, written in the same transaction as the action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from newsletter.auth.models import AuditEvent
+from newsletter.extensions import db
+
+ACTION_LABELS = {
+    "publish": "verstuurd",
+    "schedule": "ingepland",
+    "pause": "gepauzeerd",
+    "resume": "hervat",
+    "cancel": "geannuleerd",
+    "import": "lezers geïmporteerd",
+    "erase": "lezer gewist",
+    "export": "lezers geëxporteerd",
+    "purge": "verlopen aanmeldingen verwijderd",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    label: str  # an editor's address, "opdrachtregel" or "planner"
+    editor_id: int | None = None
+
+
+CLI = Actor("opdrachtregel")
+CLOCK = Actor("planner")
+AUTOMATIC = Actor("verzending (automatisch)")
+
+
+def record(actor: Actor | None, action: str, target: str = "", detail: str = "") -> None:
+    """Add the row to the session; the caller's commit stores it with the action itself."""
+    actor = actor or CLI
+    db.session.add(
+        AuditEvent(
+            editor_id=actor.editor_id,
+            actor=actor.label[:320],
+            action=action,
+            target=target[:80],
+            detail=detail[:300],
+        )
+    )
+
+
+def recent(limit: int = 50) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)))

@@ -1,0 +1,39 @@
+"""Editors and what they did: accounts, and the audit log written with each action."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from newsletter.database import UTCDateTime, utcnow
+from newsletter.extensions import db
+
+
+class Editor(UserMixin, db.Model):
+    """Someone at VNG who writes and sends editions. Only a scrypt hash of the password."""
+
+    __tablename__ = "editor"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AuditEvent(db.Model):
+    """Who did what, when: publish, pause, resume, cancel, import, erase. No reader data."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("editor.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(320))  # the editor's address, or "cli", "clock"
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(80), default="")
+    detail: Mapped[str] = mapped_column(String(300), default="")

@@ -1,0 +1,45 @@
+"""Figures per sent edition: recipients, sent, failed, bounced, and who left within a week."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from newsletter.delivery import ledger
+from newsletter.subscribers import queries
+
+
+@dataclass(frozen=True)
+class EditionFigures:
+    id: int
+    title: str
+    sent_at: datetime | None
+    recipients: int
+    sent: int
+    failed: int
+    bounced: int
+    unsubscribed_7d: int
+
+
+def _unsubscribed_within_week(edition_id: int, published_at: datetime | None) -> int:
+    if published_at is None:
+        return 0
+    return queries.unsubscribed_among(
+        ledger.subscribers_of(edition_id), published_at, published_at + timedelta(days=7)
+    )
+
+
+def editions() -> list[EditionFigures]:
+    return [
+        EditionFigures(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4] or 0,
+            r[5] or 0,
+            r[6] or 0,
+            _unsubscribed_within_week(r[0], r[2]),
+        )
+        for r in ledger.edition_totals()
+    ]

@@ -1,0 +1,58 @@
+"""/archief: only sent editions, never drafts or scheduled ones."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, abort, render_template
+from werkzeug.wrappers import Response
+
+from newsletter.editions import services
+from newsletter.editions.models import EditionState
+from newsletter.security import MAIL_PAGE_CSP
+from newsletter.urls import external_url
+
+bp = Blueprint("archive", __name__, url_prefix="/archief")
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template("site/archive.html", editions=services.sent_editions())
+
+
+@bp.get("/<int:edition_id>")
+def show(edition_id: int) -> Response:
+    try:
+        edition = services.get(edition_id)
+    except services.EditionError:
+        abort(404)
+    if edition.state != EditionState.sent:
+        abort(404)
+    response = Response(services.render(edition, personal=False).html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = MAIL_PAGE_CSP
+    return response
+
+
+@bp.get("/feed.xml")
+def feed() -> Response:
+    generator = FeedGenerator()
+    generator.id(external_url("archive.index"))
+    generator.title("OVER het ravijn")
+    generator.subtitle("Nieuwsbrief van de VNG over het financieel ravijn van gemeenten")
+    generator.author({"name": "VNG"})
+    generator.language("nl")
+    generator.link(href=external_url("archive.feed"), rel="self")
+    generator.link(href=external_url("archive.index"), rel="alternate")
+    editions = services.sent_editions()
+    generator.updated(editions[0].sent_at if editions else datetime(2026, 1, 1, tzinfo=UTC))
+    for edition in reversed(editions):
+        url = external_url("archive.show", edition_id=str(edition.id))
+        entry = generator.add_entry()
+        entry.id(url)
+        entry.title(edition.title)
+        entry.link(href=url)
+        entry.summary(edition.preheader or edition.title)
+        entry.updated(edition.sent_at)
+        entry.published(edition.sent_at)
+    return Response(generator.atom_str(pretty=True), mimetype="application/atom+xml")

@@ -1,0 +1,188 @@
+"""The one message builder: header lines checked to be one line, quoted-printable bodies, and the
+multipart/alternative skeleton (text first) that every mail we send shares.
+
+Transactional mail is composed here in one call; an edition (delivery's `PreparedEdition`) uses
+the same pieces once per edition and splices each reader's values in between.
+"""
+
+from __future__ import annotations
+
+import binascii
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from email import policy
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+
+from newsletter.database import utcnow
+
+SOFT_BREAK = b"=\r\n"
+#: format characters that are harmless inside names (joiners in emoji and Indic scripts)
+_ALLOWED_FORMAT = {"\u200c", "\u200d"}
+
+
+class HeaderError(ValueError):
+    """A header value that could break out of its line; the message is Dutch."""
+
+
+def check_header_value(name: str, value: str) -> str:
+    """Refuse anything that a mail program could read as more than one header line.
+
+    `str.splitlines()` knows every line break Python folds on (U+2028, U+0085, …); control
+    (Cc), format (Cf, but ZWJ/ZWNJ) and separator (Zl, Zp) characters are refused as well.
+    """
+    if len(value.splitlines()) > 1:
+        raise HeaderError(f"{name}: de tekst moet op één regel staan.")
+    if any(_refused(char) for char in value):
+        raise HeaderError(f"{name}: de tekst bevat een onzichtbaar of besturingsteken.")
+    return value
+
+
+def _refused(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category in ("Cc", "Zl", "Zp") or (category == "Cf" and char not in _ALLOWED_FORMAT)
+
+
+def one_line(text: str) -> str:
+    """Stored text (a reader's name) made fit for a header: every line break, control or
+    format character becomes a space. Text an editor types is refused instead (see above)."""
+    return " ".join("".join(" " if _refused(c) else c for c in text).split())
+
+
+def header(name: str, value: str) -> bytes:
+    """One checked header line, folded and RFC 2047-encoded where needed, ending in CRLF."""
+    check_header_value(name, value)
+    if value.isascii() and len(name) + len(value) < 76:  # the common case, per reader: fast
+        return f"{name}: {value}\r\n".encode("ascii")
+    return policy.SMTP.fold(name, value).encode("ascii")
+
+
+def address_header(name: str, display_name: str, address: str) -> bytes:
+    """`To: "Name" <address>`, the name RFC 2047-encoded when it is not ASCII."""
+    display_name = one_line(display_name)
+    check_header_value(name, address)
+    return header(name, formataddr((display_name, address), charset="utf-8"))
+
+
+def sender_address(mail_from: str) -> str:
+    """The bare address of MAIL_FROM, used as envelope sender."""
+    return parseaddr(mail_from)[1]
+
+
+def sender_domain(mail_from: str) -> str:
+    return sender_address(mail_from).rpartition("@")[2] or "localhost"
+
+
+def date_header() -> bytes:
+    return header("Date", format_datetime(utcnow()))
+
+
+def new_message_id(mail_from: str) -> str:
+    return make_msgid(domain=sender_domain(mail_from))
+
+
+def _crlf(encoded: bytes) -> bytes:
+    # b2a_qp writes its soft breaks with LF when the input has no CRLF; in encoded text
+    # every raw LF is a line break, so this is safe
+    return encoded.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
+def _utf8_crlf(text: str) -> bytes:
+    return text.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
+
+
+def qp(text: str) -> bytes:
+    """Quoted-printable body text, CRLF line ends."""
+    return _crlf(binascii.b2a_qp(_utf8_crlf(text), quotetabs=False, istext=True, header=False))
+
+
+def qp_open(text: str) -> bytes:
+    """Encoded so that more may follow: ends in a soft line break, no line over 76."""
+    # a stand-in last character keeps room for the "=" on the last line, then goes
+    encoded = binascii.b2a_qp(_utf8_crlf(text) + b"X", quotetabs=False, istext=True, header=False)
+    encoded = _crlf(encoded[:-1])
+    return encoded if encoded.endswith(SOFT_BREAK) else encoded + SOFT_BREAK
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    """multipart/alternative: the Content-Type header and the separators around both parts."""
+
+    content_type: bytes
+    text_head: bytes
+    html_head: bytes
+    tail: bytes
+
+    @classmethod
+    def new(cls) -> Skeleton:
+        boundary = f"=_ravijn_{secrets.token_hex(12)}"  # '=' never occurs in QP bodies
+        part = (
+            '\r\n--{b}\r\nContent-Type: text/{kind}; charset="utf-8"\r\n'
+            "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        )
+        return cls(
+            content_type=(
+                "MIME-Version: 1.0\r\n"
+                f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n'
+            ).encode(),
+            text_head=part.format(b=boundary, kind="plain").encode(),
+            html_head=part.format(b=boundary, kind="html").encode(),
+            tail=f"\r\n--{boundary}--\r\n".encode(),
+        )
+
+    def wrap(self, head: bytes, text_body: bytes, html_body: bytes) -> bytes:
+        return b"".join(
+            [
+                head,
+                self.content_type,
+                self.text_head,
+                text_body,
+                self.html_head,
+                html_body,
+                self.tail,
+            ]
+        )
+
+
+def list_headers(list_id: str, unsubscribe_url: str, mailto: str) -> bytes:
+    """RFC 2369 List-Id and List-Unsubscribe (folded after the comma), RFC 8058 one-click."""
+    for value in (unsubscribe_url, mailto):
+        if not value.isascii() or " " in value or len(value) > 900:
+            raise HeaderError("List-Unsubscribe: ongeldige link.")
+        check_header_value("List-Unsubscribe", value)
+    return b"".join(
+        [
+            header("List-Id", list_id),
+            f"List-Unsubscribe: <{unsubscribe_url}>,\r\n <{mailto}>\r\n".encode("ascii"),
+            b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+        ]
+    )
+
+
+def unsubscribe_mailto(mail_from: str) -> str:
+    return f"mailto:{sender_address(mail_from)}?subject=afmelden"
+
+
+def compose(
+    *,
+    mail_from: str,
+    to_address: str,
+    to_name: str,
+    subject: str,
+    text: str,
+    html: str,
+    extra: bytes = b"",
+) -> bytes:
+    """A whole transactional mail, ready for SMTP (and DKIM). Not list mail: no List-*."""
+    head = b"".join(
+        [
+            header("From", mail_from),
+            address_header("To", to_name, to_address),
+            header("Subject", subject),
+            date_header(),
+            header("Message-ID", new_message_id(mail_from)),
+            b"Auto-Submitted: auto-generated\r\n",
+            extra,
+        ]
+    )
+    return Skeleton.new().wrap(head, qp(text), qp(html))

@@ -1,0 +1,142 @@
+"""Thin views of the readers' dashboard: figures, map, import, export, access and erasure."""
+
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+
+from newsletter.auth import audit
+from newsletter.auth.audit import Actor
+from newsletter.subscribers import geo, import_jobs, privacy, stats
+from newsletter.subscribers.admin.forms import EraseForm, ImportForm, PersonForm
+from newsletter.subscribers.models import ROLE_LABELS, ImportJob, Role
+
+BUCKETS = [(0, "geen"), (1, "1"), (2, "2–4"), (5, "5–9"), (10, "10 of meer")]
+
+
+def _actor() -> Actor:
+    return Actor(current_user.email, current_user.id)
+
+
+def bucket(readers: int) -> int:
+    return max(i for i, (low, _) in enumerate(BUCKETS) if readers >= low)
+
+
+def _week_filter(provinces: list[str]) -> tuple[Role | None, str | None]:
+    """?functie=…&provincie=… for the weekly figures; anything unknown means "all"."""
+    role = request.args.get("functie", "")
+    province = request.args.get("provincie", "")
+    return (
+        Role(role) if role in Role.__members__ else None,
+        province if province in provinces else None,
+    )
+
+
+def dashboard() -> str:
+    counts = stats.per_gemeente()
+    provinces = stats.by_province(counts)
+    role, province = _week_filter([p[0] for p in provinces])
+    return render_template(
+        "beheer/readers.html",
+        counts=counts,
+        by_code={c.code: c for c in counts},
+        reached=sum(1 for c in counts if c.readers),
+        total_readers=sum(c.readers for c in counts),
+        nl=geo.netherlands(),
+        buckets=BUCKETS,
+        bucket=bucket,
+        roles=stats.by_role(),
+        provinces=provinces,
+        weeks=stats.weeks(role=role, province=province),
+        week_role=role,
+        week_province=province,
+        role_labels=ROLE_LABELS,
+        events=audit.recent(),
+        person_form=PersonForm(prefix="inzage"),
+        erase_form=EraseForm(prefix="wissen"),
+        import_form=ImportForm(),
+    )
+
+
+def export_csv() -> Response:
+    rows = privacy.export_active(_actor(), "actieve lezers")
+    response = Response(stream_with_context(rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="lezers.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def person() -> Response:
+    form = PersonForm(prefix="inzage")
+    if form.validate_on_submit():
+        try:
+            data = privacy.person_export(form.email.data)
+        except privacy.SubscriberError as exc:
+            flash(str(exc), "error")
+        else:
+            if data is not None:
+                response = Response(
+                    json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json"
+                )
+                response.headers["Content-Disposition"] = 'attachment; filename="inzage.json"'
+                response.headers["Cache-Control"] = "no-store"
+                return response
+            flash("Over dit adres bewaren we niets.", "error")
+    else:
+        flash("Vul een e-mailadres in.", "error")
+    return redirect(url_for("subscriber_admin.dashboard") + "#rechten", code=303)
+
+
+def erase() -> Response:
+    form = EraseForm(prefix="wissen")
+    if not form.validate_on_submit():
+        flash("Vul het adres in en vink aan dat je alle gegevens wilt wissen.", "error")
+    else:
+        try:
+            erased = privacy.erase(form.email.data, _actor())
+        except privacy.SubscriberError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Gewist." if erased else "Over dit adres bewaren we niets; er is niets gewist.")
+    return redirect(url_for("subscriber_admin.dashboard") + "#rechten", code=303)
+
+
+def import_upload() -> str | Response | tuple[str, int]:
+    form = ImportForm()
+    if form.validate_on_submit():
+        job = import_jobs.start(form.file.data, form.dry_run.data, _actor())
+        return redirect(url_for("subscriber_admin.import_job", job_id=job.id), code=303)
+    return render_template("beheer/import.html", form=form), (422 if form.errors else 200)
+
+
+def _job(job_id: int) -> ImportJob:
+    job = import_jobs.get(job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+def import_job(job_id: int) -> str:
+    job = _job(job_id)
+    return render_template(
+        "beheer/import_job.html",
+        job=job,
+        shown=import_jobs.status(job),
+        report=import_jobs.report(job),
+    )
+
+
+def import_status(job_id: int) -> Response:
+    return jsonify(import_jobs.status(_job(job_id)))

@@ -1,0 +1,189 @@
+"""Importing readers from CSV: check the whole file first, then all of it or nothing.
+
+- Encoding: UTF-8 (with or without BOM), else Windows-1252 (what Excel in Dutch saves).
+- Separator: comma, semicolon or tab, read from the header line.
+- Columns (Dutch or English names): naam/name, e-mailadres/email, gemeente (CBS code or name,
+  case and accents do not matter), functie/role, and optionally toestemming_datum/consent_date
+  (YYYY-MM-DD) with toestemming_bron/consent_source as proof of consent.
+- Every invalid row is reported with its line number; if there is one, nothing is imported.
+- The same address twice in the file, or already known: merged (first row wins; someone who
+  unsubscribed is never subscribed again by an import). Addresses on the suppression list are
+  refused.
+- With proof of consent a reader becomes active; without it they get a re-permission mail
+  (double opt-in) and stay pending until they confirm.
+
+Memory stays bounded: rows are streamed twice, and only the set of address keys is kept.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from newsletter.reference.services import find_gemeente, fold
+from newsletter.subscribers.addresses import InvalidEmail, NormalisedEmail, normalise_email
+from newsletter.subscribers.models import ROLE_LABELS, Role
+
+COLUMNS = {
+    "name": ("naam", "name"),
+    "email": ("e-mailadres", "emailadres", "e-mail", "email"),
+    "gemeente": ("gemeente", "municipality"),
+    "role": ("functie", "rol", "role"),
+    "consent_date": ("toestemming_datum", "toestemming datum", "consent_date"),
+    "consent_source": ("toestemming_bron", "toestemming bron", "consent_source"),
+}
+REQUIRED = ("name", "email", "gemeente", "role")
+MAX_PROBLEMS = 1000
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read; the message is Dutch."""
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    name: str
+    email: NormalisedEmail
+    gemeente_code: str
+    role: Role
+    consent_at: datetime | None
+    consent_source: str | None
+
+
+@dataclass
+class Checked:
+    encoding: str = ""
+    rows: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    problem_count: int = 0
+    duplicates: int = 0
+
+    def problem(self, line: int, reason: str) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append((line, reason))
+
+
+def _encoding(path: Path) -> str:
+    """UTF-8 if the whole file decodes as UTF-8 (read in chunks), else Windows-1252."""
+    utf8 = codecs.getincrementaldecoder("utf-8-sig")()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 16):
+                utf8.decode(chunk)
+            utf8.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
+def _header_map(header: list[str]) -> dict[str, int]:
+    names = [fold(h.strip().lstrip("\ufeff")).replace(" ", "_") for h in header]
+    found: dict[str, int] = {}
+    for key, aliases in COLUMNS.items():
+        for alias in aliases:
+            alias = fold(alias).replace(" ", "_")
+            if alias in names:
+                found[key] = names.index(alias)
+                break
+    missing = [COLUMNS[k][0] for k in REQUIRED if k not in found]
+    if missing:
+        raise ImportFileError(
+            "Kolommen ontbreken: " + ", ".join(missing) + ". De eerste regel moet de kolomnamen "
+            "bevatten, bijvoorbeeld: naam;e-mailadres;gemeente;functie"
+        )
+    return found
+
+
+def _role(text: str) -> Role | None:
+    key = fold(text)
+    for role, label in ROLE_LABELS.items():
+        if key in (fold(label), role.value):
+            return role
+    return None
+
+
+def _parse(line: int, cells: list[str], where: dict[str, int]) -> Row | str:
+    def cell(key: str) -> str:
+        index = where.get(key)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    name = cell("name")
+    if not name:
+        return "naam ontbreekt"
+    if len(name) > 120 or any(ord(c) < 32 for c in name):
+        return "naam is te lang of bevat besturingstekens"
+    try:
+        email = normalise_email(cell("email"))
+    except InvalidEmail:
+        return f"'{cell('email')[:80]}' is geen geldig e-mailadres"
+    gemeente = find_gemeente(cell("gemeente"))
+    if gemeente is None:
+        return f"gemeente '{cell('gemeente')[:80]}' bestaat niet"
+    role = _role(cell("role"))
+    if role is None:
+        return f"functie '{cell('role')[:40]}' is onbekend"
+    consent_at, source = None, cell("consent_source") or None
+    if cell("consent_date"):
+        try:
+            day = date.fromisoformat(cell("consent_date"))
+        except ValueError:
+            return f"toestemming_datum '{cell('consent_date')[:20]}' is geen datum (JJJJ-MM-DD)"
+        if day > date.today():
+            return "toestemming_datum ligt in de toekomst"
+        if not source:
+            return "toestemming_datum zonder toestemming_bron"
+        consent_at = datetime.combine(day, time(12), tzinfo=UTC)
+    elif source:
+        return "toestemming_bron zonder toestemming_datum"
+    return Row(line, name, email, gemeente.code, role, consent_at, source[:150] if source else None)
+
+
+def rows(path: Path, encoding: str) -> Iterator[Row | tuple[int, str]]:
+    """Each data line as a Row, or (line, reason) when it is not valid."""
+    with path.open(encoding=encoding, newline="") as handle:
+        first = handle.readline()
+        if not first.strip():
+            raise ImportFileError("Het bestand is leeg.")
+        delimiter = max((";", ",", "\t"), key=first.count)
+        header = next(csv.reader([first], delimiter=delimiter))
+        where = _header_map(header)
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            for number, cells in enumerate(reader, start=2):
+                if not any(c.strip() for c in cells):
+                    continue
+                parsed = _parse(number, cells, where)
+                yield parsed if isinstance(parsed, Row) else (number, parsed)
+        except csv.Error as exc:
+            raise ImportFileError(
+                f"Regel {reader.line_num}: het bestand is geen geldige CSV ({exc})."
+            ) from None
+
+
+def count_rows(path: Path) -> int:
+    """Data lines in the file (at least 1): the length of a progress bar."""
+    with path.open("rb") as handle:
+        return max(1, sum(1 for _ in handle) - 1)
+
+
+def check(path: Path, progress: Callable[[int], None] | None = None) -> Checked:
+    """The first pass: every problem, with its line number; nothing is written."""
+    checked = Checked(encoding=_encoding(path))
+    seen: set[str] = set()
+    for item in rows(path, checked.encoding):
+        checked.rows += 1
+        if progress and checked.rows % 1000 == 0:
+            progress(1000)
+        if isinstance(item, tuple):
+            checked.problem(*item)
+        elif item.email.key in seen:
+            checked.duplicates += 1
+        else:
+            seen.add(item.email.key)
+    return checked

@@ -1,0 +1,117 @@
+"""Transactional mails to a subscriber: decide whether the mail is still due, render, send.
+
+Called by the worker's thin actors with a subscriber id. Each function re-reads the subscriber:
+a pending sign-up gets nothing but its confirmation, a confirmed one no confirmation at all.
+The mail leaves through the one way out (`newsletter.mail.outgoing`): signed, pooled SMTP.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+
+from newsletter.extensions import db
+from newsletter.mail import message, outgoing
+from newsletter.rendering.mjml import render_email
+from newsletter.subscribers import links
+from newsletter.subscribers.models import Subscriber, SubscriberState
+from newsletter.urls import external_url
+
+log = logging.getLogger(__name__)
+
+
+def _deliver(subscriber: Subscriber, template: str, subject: str, context: dict[str, str]) -> None:
+    rendered = render_email(template, subject, {"name": subscriber.name, **context})
+    data = message.compose(
+        mail_from=current_app.config["SETTINGS"].mail_from,
+        to_address=subscriber.email,
+        to_name=subscriber.name,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+    )
+    outgoing.send(data, subscriber.email)
+    log.info("sent %s mail to subscriber %s", template, subscriber.id)
+
+
+def _load(subscriber_id: int, *states: SubscriberState) -> Subscriber | None:
+    subscriber = db.session.get(Subscriber, subscriber_id)
+    if subscriber is None or subscriber.state not in states:
+        return None
+    return subscriber
+
+
+def _ask_to_confirm(
+    subscriber_id: int, template: str, subject: str, *states: SubscriberState
+) -> bool:
+    subscriber = _load(subscriber_id, *states)
+    if subscriber is None:
+        return False
+    url = links.confirm_url(subscriber.public_id, subscriber.confirm_nonce)
+    _deliver(subscriber, template, subject, {"confirm_url": url})
+    return True
+
+
+def send_confirmation(subscriber_id: int) -> bool:
+    return _ask_to_confirm(
+        subscriber_id,
+        "confirm",
+        "Bevestig je aanmelding voor OVER het ravijn",
+        SubscriberState.pending,
+        SubscriberState.unsubscribed,
+        SubscriberState.bounced,
+        SubscriberState.complained,
+    )
+
+
+def send_repermission(subscriber_id: int) -> bool:
+    """An imported reader without proof of consent: asked once, double opt-in as on the form."""
+    return _ask_to_confirm(
+        subscriber_id,
+        "repermission",
+        "Wilt u OVER het ravijn ontvangen? Graag uw bevestiging",
+        SubscriberState.pending,
+    )
+
+
+def send_welcome(subscriber_id: int) -> bool:
+    subscriber = _load(subscriber_id, SubscriberState.active)
+    if subscriber is None:
+        return False
+    _deliver(
+        subscriber,
+        "welcome",
+        "Welkom bij OVER het ravijn",
+        {
+            "preferences_url": links.preferences_url(subscriber.public_id),
+            "unsubscribe_url": links.unsubscribe_url(subscriber.public_id),
+        },
+    )
+    return True
+
+
+def send_already_subscribed(subscriber_id: int) -> bool:
+    subscriber = _load(subscriber_id, SubscriberState.active)
+    if subscriber is None:
+        return False
+    _deliver(
+        subscriber,
+        "already_subscribed",
+        "Je bent al aangemeld voor OVER het ravijn",
+        {"preferences_url": links.preferences_url(subscriber.public_id)},
+    )
+    return True
+
+
+def send_goodbye(subscriber_id: int) -> bool:
+    subscriber = _load(subscriber_id, SubscriberState.unsubscribed)
+    if subscriber is None:
+        return False
+    _deliver(
+        subscriber,
+        "goodbye",
+        "Je bent afgemeld voor OVER het ravijn",
+        {"signup_url": external_url("subscribers.signup")},
+    )
+    return True

@@ -1,0 +1,50 @@
+"""URL rules of the reader's journey (Dutch paths: readers see them)."""
+
+from flask import Blueprint, current_app
+
+from newsletter.extensions import limiter
+from newsletter.subscribers.pages import views
+
+bp = Blueprint("subscribers", __name__)
+
+
+def _signup_limit() -> str:
+    return current_app.config["SETTINGS"].signup_rate_limit
+
+
+_post_only = {"methods": ["POST"]}
+LINK_PAGE_LIMIT = "60 per minute"
+
+bp.add_url_rule("/", "home", views.home)
+bp.add_url_rule("/privacy", "privacy", views.privacy)
+bp.add_url_rule(
+    "/aanmelden",
+    "signup",
+    limiter.limit(_signup_limit, **_post_only)(views.signup),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule("/aanmelden/controleer-je-inbox", "check_inbox", views.check_inbox)
+bp.add_url_rule(
+    "/bevestigen/opnieuw",
+    "resend",
+    limiter.limit(_signup_limit)(views.resend),
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/bevestigen/<token>",
+    "confirm",
+    limiter.limit(LINK_PAGE_LIMIT)(views.confirm),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/voorkeuren/<token>",
+    "preferences",
+    limiter.limit(LINK_PAGE_LIMIT)(views.preferences),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/afmelden/<token>",
+    "unsubscribe",
+    limiter.limit(LINK_PAGE_LIMIT)(views.unsubscribe),
+    methods=["GET", "POST"],
+)

@@ -1,0 +1,93 @@
+"""Web forms; every message is plain Dutch and sits next to its field."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from newsletter.reference.services import find_gemeente
+from newsletter.subscribers.models import ROLE_LABELS, Role
+
+NAME_MAX = 120
+
+
+def _printable(form: FlaskForm, field: StringField) -> None:
+    if field.data and any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in field.data):
+        raise ValidationError("Gebruik alleen gewone letters, cijfers en leestekens.")
+
+
+def _known_gemeente(form: FlaskForm, field: StringField) -> None:
+    if field.data and find_gemeente(field.data) is None:
+        raise ValidationError(
+            "Deze gemeente kennen we niet. Kies een gemeente uit de lijst, bijvoorbeeld Utrecht."
+        )
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    return [("", "Kies je functie")] + [(role.value, ROLE_LABELS[role]) for role in Role]
+
+
+class ProfileFields(FlaskForm):
+    name = StringField(
+        "Naam",
+        validators=[
+            DataRequired("Vul je naam in."),
+            Length(max=NAME_MAX, message=f"Je naam mag hoogstens {NAME_MAX} tekens lang zijn."),
+            _printable,
+        ],
+        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
+    )
+    gemeente = StringField(
+        "Gemeente",
+        validators=[
+            DataRequired("Kies je gemeente."),
+            Length(max=120, message="Kies een gemeente uit de lijst."),
+            _printable,
+            _known_gemeente,
+        ],
+        description="Begin te typen en kies je gemeente uit de lijst.",
+    )
+    role = SelectField(
+        "Functie",
+        choices=_role_choices,
+        validators=[InputRequired("Kies je functie.")],
+        validate_choice=False,
+    )
+
+    def validate_role(self, field: SelectField) -> None:
+        if field.data not in {r.value for r in Role}:
+            raise ValidationError("Kies je functie uit de lijst.")
+
+
+class SignupForm(ProfileFields):
+    email = StringField(
+        "E-mailadres",
+        validators=[
+            DataRequired("Vul je e-mailadres in."),
+            Length(max=254, message="Dit e-mailadres is te lang."),
+        ],
+        description="Bijvoorbeeld: naam@gemeente.nl",
+    )
+    consent = BooleanField(
+        "Ja, ik wil de nieuwsbrief ontvangen en ga akkoord met de privacytekst hierboven.",
+        validators=[DataRequired("Vink aan dat je de nieuwsbrief wilt ontvangen.")],
+    )
+    # Bots fill every field; people never see this one (hidden by CSS, out of the tab order).
+    website = StringField("Laat dit veld leeg", validators=[Length(max=200)])
+    started = HiddenField()
+
+
+class PreferencesForm(ProfileFields):
+    pass
+
+
+class ResendForm(FlaskForm):
+    email = StringField(
+        "E-mailadres",
+        validators=[DataRequired("Vul je e-mailadres in."), Length(max=254)],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token: confirming and leaving happen on a button, never on a GET."""

@@ -1,0 +1,173 @@
+"""Thin views: parse the form into a frozen request, call a service, render Dutch pages."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from newsletter.extensions import csrf
+from newsletter.reference.services import all_gemeenten, find_gemeente, option_label
+from newsletter.subscribers import lifecycle
+from newsletter.subscribers.addresses import InvalidEmail, normalise_email
+from newsletter.subscribers.consent import CONSENT_TEXT, ip_prefix
+from newsletter.subscribers.links import signer
+from newsletter.subscribers.models import ConsentSource, Role, SubscriberState
+from newsletter.subscribers.pages.forms import ConfirmForm, PreferencesForm, ResendForm, SignupForm
+from newsletter.subscribers.pages.guards import address_allowed, new_time_trap, passes_time_trap
+from newsletter.subscribers.tokens import Purpose, TokenExpired, TokenInvalid
+
+
+def _settings():
+    return current_app.config["SETTINGS"]
+
+
+def _options() -> list[str]:
+    return [option_label(g) for g in all_gemeenten()]
+
+
+def home() -> str:
+    return render_template("site/home.html")
+
+
+def privacy() -> str:
+    return render_template("site/privacy.html", consent_text=CONSENT_TEXT)
+
+
+def signup() -> str | Response:
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            email = normalise_email(form.email.data)
+        except InvalidEmail as exc:
+            form.email.errors = [str(exc)]
+        else:
+            settings = _settings()
+            human = not form.website.data and passes_time_trap(
+                form.started.data, settings.signup_min_seconds
+            )
+            if human and address_allowed(email.key, settings.signup_address_limit):
+                gemeente = find_gemeente(form.gemeente.data)
+                assert gemeente is not None  # the form validated it
+                lifecycle.request_signup(
+                    lifecycle.SignupRequest(
+                        email=email,
+                        name=form.name.data,
+                        gemeente_code=gemeente.code,
+                        role=Role(form.role.data),
+                        ip_prefix=ip_prefix(request.remote_addr),
+                    ),
+                    interval=settings.confirmation_interval_seconds,
+                )
+            return redirect(url_for("subscribers.check_inbox"), code=303)
+    form.started.data = new_time_trap()
+    status = 422 if form.errors else 200
+    return render_template(
+        "site/signup.html", form=form, options=_options(), consent_text=CONSENT_TEXT
+    ), status
+
+
+def check_inbox() -> str:
+    return render_template("site/check_inbox.html")
+
+
+def _link_problem(expired: bool) -> tuple[str, int]:
+    page = render_template("site/link_problem.html", expired=expired, form=ResendForm())
+    return page, (410 if expired else 400)
+
+
+def confirm(token: str) -> str | Response | tuple[str, int]:
+    try:
+        public_id, nonce = signer().load_pair(
+            Purpose.confirm, token, max_age=_settings().confirm_max_age_seconds
+        )
+    except TokenExpired:
+        return _link_problem(expired=True)
+    except TokenInvalid:
+        return _link_problem(expired=False)
+    form = ConfirmForm()
+    try:
+        if request.method == "POST" and form.validate_on_submit():
+            outcome = lifecycle.confirm(public_id, nonce)
+        else:
+            outcome = lifecycle.confirmation_state(public_id, nonce)
+    except lifecycle.UnknownSubscriber:
+        return _link_problem(expired=False)
+    if outcome is lifecycle.ConfirmOutcome.awaiting:
+        return render_template("site/confirm.html", form=form)
+    if outcome is lifecycle.ConfirmOutcome.stale:
+        return _link_problem(expired=True)
+    return render_template(
+        "site/confirmed.html",
+        already=outcome is lifecycle.ConfirmOutcome.already_confirmed,
+        preferences_token=signer().dumps(Purpose.preferences, public_id),
+    )
+
+
+def resend() -> str | Response:
+    form = ResendForm()
+    if form.validate_on_submit():
+        try:
+            email = normalise_email(form.email.data)
+        except InvalidEmail as exc:
+            form.email.errors = [str(exc)]
+        else:
+            if address_allowed(email.key, _settings().signup_address_limit):
+                lifecycle.resend_confirmation(email, _settings().confirmation_interval_seconds)
+            return redirect(url_for("subscribers.check_inbox"), code=303)
+    return render_template("site/link_problem.html", expired=True, form=form), 422
+
+
+def _subscriber_or_404(purpose: Purpose, token: str):
+    try:
+        public_id = signer().load_str(purpose, token)
+        return lifecycle.get_by_public_id(public_id)
+    except (TokenInvalid, lifecycle.UnknownSubscriber):
+        abort(404, description="link")
+
+
+def preferences(token: str) -> str | tuple[str, int]:
+    subscriber = _subscriber_or_404(Purpose.preferences, token)
+    form = PreferencesForm(
+        data={}
+        if request.method == "POST"
+        else {
+            "name": subscriber.name,
+            "gemeente": option_label(subscriber.gemeente) if subscriber.gemeente else "",
+            "role": subscriber.role.value,
+        }
+    )
+    saved = False
+    if form.validate_on_submit():
+        gemeente = find_gemeente(form.gemeente.data)
+        assert gemeente is not None
+        lifecycle.change_preferences(
+            subscriber.public_id,
+            lifecycle.ProfileChange(form.name.data, gemeente.code, Role(form.role.data)),
+        )
+        saved = True
+    unsubscribe_token = signer().dumps(Purpose.unsubscribe, subscriber.public_id)
+    return render_template(
+        "site/preferences.html",
+        form=form,
+        options=_options(),
+        saved=saved,
+        subscriber=subscriber,
+        unsubscribe_token=unsubscribe_token,
+    ), (422 if form.errors else 200)
+
+
+@csrf.exempt
+def unsubscribe(token: str) -> str | tuple[str, int, dict[str, str]]:
+    subscriber = _subscriber_or_404(Purpose.unsubscribe, token)
+    if request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click":
+        # RFC 8058: a mail client posts without cookies or CSRF token; answer 200, no redirect.
+        lifecycle.unsubscribe(subscriber.public_id, ConsentSource.one_click)
+        return "Je bent afgemeld voor OVER het ravijn.\n", 200, {"Content-Type": "text/plain"}
+    form = ConfirmForm()
+    if request.method == "POST":
+        csrf.protect()
+        lifecycle.unsubscribe(subscriber.public_id, ConsentSource.preferences_page)
+        return render_template("site/unsubscribed.html")
+    if subscriber.state == SubscriberState.unsubscribed:
+        return render_template("site/unsubscribed.html")
+    return render_template("site/unsubscribe.html", form=form)

@@ -1,0 +1,50 @@
+"""Factories: rows for tests, flushed or committed as each says."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from newsletter.database import utcnow
+
+FIXTURES = Path(__file__).parent / "fixtures"
+#: the seed-style edition every delivery test sends
+SOURCE = (FIXTURES / "edition-jeugdzorg.md").read_text()
+EDITOR_PASSWORD = "een lang en goed wachtwoord"
+
+
+def make_subscriber(db, email: str = "x@x.example", **fields):
+    """A subscriber row, flushed (not committed) so the test decides when to commit."""
+    from newsletter.subscribers.models import Role, Subscriber
+
+    values = {"name": "X", "role": Role.anders} | fields
+    subscriber = Subscriber(email=email, email_key=email.lower(), **values)
+    db.session.add(subscriber)
+    db.session.flush()
+    return subscriber
+
+
+def readers(db, count: int, prefix: str = "lezer", **fields):
+    """`count` active subscribers who confirmed five minutes ago, committed."""
+    from newsletter.subscribers.models import SubscriberState
+
+    confirmed = utcnow() - timedelta(minutes=5)
+    made = [
+        make_subscriber(
+            db,
+            f"{prefix}{i}@gemeente.example",
+            name=f"Lezer {i}",
+            state=SubscriberState.active,
+            confirmed_at=confirmed,
+            **fields,
+        )
+        for i in range(count)
+    ]
+    db.session.commit()
+    return made
+
+
+def make_editor(email: str = "redactie@vng.example", name: str = "Redactie"):
+    from newsletter.auth.accounts import create_editor
+
+    return create_editor(email, EDITOR_PASSWORD, name)

@@ -1,0 +1,133 @@
+"""Every mail leaves through one way out: DKIM-signed when configured, verified on the bytes the
+SMTP sink received; and the editor's test-send is the reader's own message."""
+
+from __future__ import annotations
+
+import base64
+import re
+import subprocess
+from email import message_from_bytes, policy
+
+import dkim
+import pytest
+
+from newsletter.delivery import control
+from newsletter.editions import services as editions
+from newsletter.subscribers import lifecycle
+from newsletter.subscribers.addresses import normalise_email
+from newsletter.subscribers.importer import Row
+from newsletter.subscribers.models import ConsentSource, Role, Subscriber, SubscriberState
+from tests.factories import SOURCE, readers
+from tests.helpers import form_tokens, wait_for_state
+
+LINK = re.compile(r"https://ravijn\.example(/\S+)")
+
+
+@pytest.fixture
+def dkim_key(tmp_path, settings):
+    key = tmp_path / "dkim.pem"
+    subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)
+    public = subprocess.run(
+        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    settings(dkim_selector="ravijn", dkim_domain="ravijn.example", dkim_key_file=key)
+    txt = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+
+    def dns(name: bytes, timeout: int = 5) -> bytes:
+        assert name == b"ravijn._domainkey.ravijn.example."
+        return txt
+
+    return dns
+
+
+def subjects(received) -> list[str]:
+    return [str(r.message()["Subject"]) for r in received]
+
+
+def test_every_kind_of_mail_carries_a_valid_dkim_signature(
+    app, db, client, signup_form, editor, worker, sink, settings, dkim_key
+):
+    settings(confirmation_interval_seconds=0)  # the repeat sign-up below gets its own mail
+    # confirmation → welcome → goodbye; a repeat sign-up of an active reader; a re-permission
+    client.post("/aanmelden", data=signup_form())
+    [confirmation] = sink.wait_for(1)
+    confirm_path = next(
+        p
+        for p in LINK.findall(confirmation.message().get_body(("plain",)).get_content())
+        if p.startswith("/bevestigen/")
+    )
+    client.post(confirm_path, data=form_tokens(client, confirm_path))
+    sink.wait_for(2)
+    client.post("/aanmelden", data=signup_form() | {"email": "ANNA@utrecht.example"})
+    sink.wait_for(3)  # "already subscribed" goes only to someone still active
+    anna = db.session.query(Subscriber).filter_by(email_key="anna@utrecht.example").one()
+    lifecycle.unsubscribe(anna.public_id, ConsentSource.one_click)
+    counts = lifecycle.ImportCounts()
+    row = Row(
+        2, "Bert", normalise_email("bert@gemeente.example"), "GM0363", Role.raadslid, None, None
+    )
+    lifecycle.import_chunk([row], counts)
+    db.session.commit()
+    # a test-send and a published edition
+    edition, _ = editions.create(SOURCE, editor.id)
+    editions.request_test_send(edition.id, editor.id)
+    readers(db, 2)
+    control.publish(edition.id)
+    wait_for_state(app, edition.id, control.EditionState.sent)
+    received = sink.wait_for(8)
+    kinds = subjects(received)
+    assert any(s.startswith("Bevestig") for s in kinds)
+    assert any(s.startswith("Welkom") for s in kinds)
+    assert any("afgemeld" in s for s in kinds)
+    assert any("al aangemeld" in s for s in kinds)
+    assert any("Graag uw bevestiging" in s for s in kinds)
+    assert any(s.startswith("[TEST] ") for s in kinds)
+    assert sum(1 for r in received if r.message()["List-Id"]) >= 3  # test-send + 2 readers
+    for mail in received:
+        assert mail.data.startswith(b"DKIM-Signature:"), mail.message()["Subject"]
+        assert dkim.verify(mail.data, dnsfunc=dkim_key), mail.message()["Subject"]
+
+
+def _headers(data: bytes) -> dict[str, str]:
+    """Header values; the MIME boundary is random per build, so it is left out."""
+    message = message_from_bytes(data, policy=policy.default)
+    return {k: re.sub(r'boundary="[^"]+"', "boundary", str(v)) for k, v in message.items()}
+
+
+def _skeleton(data: bytes) -> list[tuple[str, str]]:
+    message = message_from_bytes(data, policy=policy.default)
+    return [(p.get_content_type(), str(p.get("Content-Transfer-Encoding"))) for p in message.walk()]
+
+
+def test_test_send_is_the_readers_message(app, db, editor, worker, sink):
+    [reader] = readers(db, 1)
+    edition, _ = editions.create(SOURCE, editor.id)
+    editions.request_test_send(edition.id, editor.id)
+    [test] = sink.wait_for(1)
+    sink.clear()
+    control.publish(edition.id)
+    wait_for_state(app, edition.id, control.EditionState.sent)
+    [copy] = sink.wait_for(1)
+    assert _skeleton(test.data) == _skeleton(copy.data)
+    test_headers, copy_headers = _headers(test.data), _headers(copy.data)
+    personal = {"To", "Message-ID", "List-Unsubscribe", "Date", "Subject"}
+    assert test_headers.keys() == copy_headers.keys()
+    assert {k: v for k, v in test_headers.items() if k not in personal} == {
+        k: v for k, v in copy_headers.items() if k not in personal
+    }
+    assert test_headers["Subject"] == "[TEST] " + copy_headers["Subject"]
+    assert test.recipients == [editor.email] and copy.recipients == [reader.email]
+
+    def html(data: bytes, name: str) -> str:
+        body = message_from_bytes(data, policy=policy.default).get_body(("html",)).get_content()
+        body = re.sub(
+            r"https://ravijn\.example/(afmelden|voorkeuren|archief)/[^\"'\s<]+",
+            "PERSONAL-LINK",
+            body,
+        )
+        return body.replace(name, "NAME")
+
+    assert html(test.data, editor.name) == html(copy.data, reader.name)
+    assert db.session.get(Subscriber, reader.id).state == SubscriberState.active
