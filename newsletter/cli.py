@@ -13,7 +13,7 @@ from newsletter.mail.transport import TemporaryFailure
 
 @click.command("doctor")
 def doctor() -> None:
-    """Check that the database, Redis and the SMTP relay answer."""
+    """Controleer of de database, Redis en de mailserver antwoorden."""
     settings = current_app.config["SETTINGS"]
     problems = 0
     try:
@@ -55,3 +55,8 @@ def register(app: Flask) -> None:
 
     for command in (doctor, editors, editions, delivery, subscribers):
         app.cli.add_command(command)
+    # Flask-Migrate's group, in the same language (Flask's own run/shell/routes keep theirs)
+    if "db" in app.cli.commands:
+        app.cli.commands["db"].help = app.cli.commands["db"].short_help = (
+            "Databasemigraties: `flask db upgrade` bij elke nieuwe versie."
+        )

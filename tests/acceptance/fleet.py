@@ -128,7 +128,7 @@ def seed_readers(db, count: int) -> list[str]:
             "email_key": f"lezer{i}.{tag}@gemeente.example",
             "name": f"Lezer {i}",
             "role": Role.raadslid,
-            "status": SubscriberState.active,
+            "state": SubscriberState.active,
             "confirmed_at": confirmed,
         }
         for i in range(count)

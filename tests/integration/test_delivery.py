@@ -146,7 +146,7 @@ def test_a_published_edition_passes_spamassassin(app, db, editor, worker, sink):
     assert wait_for_state(app, edition.id, EditionState.sent).state == EditionState.sent
     mail = next(m for m in sink.wait_for(2) if m.message()["List-Id"])
     if shutil.which("spamassassin") is None:
-        pytest.skip("spamassassin is not installed (.ci/run installs it)")
+        pytest.skip("spamassassin is not installed (make test installs it: .ci/services)")
     score = spam_score(mail.data)
     print(f"\nSpamAssassin local score of a published edition: {score}")
     assert score <= 1.0

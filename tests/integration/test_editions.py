@@ -149,7 +149,7 @@ def test_test_send_through_worker_is_a_clean_list_mail(editor_client, editor, wo
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert re.fullmatch(r"<https://[^>]+>, <mailto:[^>]+>", message["List-Unsubscribe"])
     if shutil.which("spamassassin") is None:
-        pytest.skip("spamassassin is not installed (.ci/run installs it)")
+        pytest.skip("spamassassin is not installed (make test installs it: .ci/services)")
     score = spam_score(mail.data)
     print(f"\nSpamAssassin local score of a test-sent edition: {score}")
     assert score <= 1.0
