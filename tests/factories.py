@@ -48,3 +48,25 @@ def make_editor(email: str = "redactie@vng.example", name: str = "Redactie"):
     from newsletter.auth.accounts import create_editor
 
     return create_editor(email, EDITOR_PASSWORD, name)
+
+
+def dkim_key(directory: Path, selector: str = "ravijn", domain: str = "ravijn.example"):
+    """A fresh 2048-bit key in `directory` and the DNS lookup (dnsfunc) that publishes it."""
+    import base64
+    import subprocess
+
+    key = directory / "dkim.pem"
+    subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)
+    public = subprocess.run(
+        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    txt = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+    name = f"{selector}._domainkey.{domain}.".encode()
+
+    def dns(asked: bytes, timeout: int = 5) -> bytes:
+        assert asked == name, asked
+        return txt
+
+    return key, dns

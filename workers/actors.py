@@ -8,7 +8,7 @@ from flask import current_app
 from newsletter.auth.audit import CLOCK
 from newsletter.database import utcnow
 from newsletter.delivery import reconcile as reconciler
-from newsletter.delivery import sender, snapshot, test_send
+from newsletter.delivery import sender, snapshot, testsend
 from newsletter.jobs import ACTOR_QUEUES, QUEUE_PRIORITY
 from newsletter.mail.transport import PermanentFailure
 from newsletter.subscribers import import_jobs, lifecycle, mails
@@ -54,7 +54,7 @@ def send_goodbye(subscriber_id: int) -> None:
 
 @_transactional
 def send_test_edition(edition_id: int, editor_id: int) -> None:
-    test_send.send_test(edition_id, editor_id)
+    testsend.send_test(edition_id, editor_id)
 
 
 def _bulk(fn):

@@ -1,1 +1,1 @@
-"""Getting mail out: MIME building and SMTP transport (bulk sending builds on these)."""
+"""Sending editions: the ledger, batches, throttles, publish/pause/resume/cancel, progress."""

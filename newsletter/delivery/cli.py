@@ -55,11 +55,11 @@ def publish(edition_id: int, at: str | None) -> None:
                 f"Editie {edition.id} ingepland op {when.astimezone(AMSTERDAM):%Y-%m-%d %H:%M}."
             )
             return
-        readers = control.check_publishable(edition)
+        recipients = control.check_publishable(edition)
         control.publish(edition.id)
     except editions.EditionError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Editie {edition.id} wordt verzonden naar {readers} lezers.")
+    click.echo(f"Editie {edition.id} wordt verzonden naar {recipients} lezers.")
 
 
 @delivery.command("pause")

@@ -23,24 +23,24 @@ log = logging.getLogger(__name__)
 
 
 def check_publishable(edition: Edition) -> int:
-    """The number of readers it would go to now; EditionError when it may not go out."""
+    """The number of recipients it would go to now; EditionError when it may not go out."""
     if edition.state not in (EditionState.draft, EditionState.scheduled):
         raise EditionError("Deze editie is al verzonden of wordt verzonden.")
     if not editions.render(edition).ok:
         raise EditionError("Los eerst de fouten op; daarna kun je de editie versturen.")
     try:
-        readers = segments.count(segments.resolve(edition.segment))
+        recipients = segments.count(segments.resolve(edition.segment))
     except segments.SegmentError as exc:
         raise EditionError(str(exc)) from None
-    if readers == 0:
+    if recipients == 0:
         raise EditionError("Er zijn (nog) geen aangemelde lezers in de doelgroep van deze editie.")
-    return readers
+    return recipients
 
 
 def publish(edition_id: int, actor: Actor | None = None) -> Edition:
     """Freeze the audience now and start sending (the fan-out is queued after the commit)."""
     edition = editions.get(edition_id)
-    readers = check_publishable(edition)
+    recipients = check_publishable(edition)
     editor_id = actor.editor_id if actor else None
     now = utcnow()
     if not transition(
@@ -54,7 +54,7 @@ def publish(edition_id: int, actor: Actor | None = None) -> Edition:
     ):
         db.session.rollback()
         raise EditionError("Deze editie is al verzonden of wordt verzonden.")
-    record(actor, "publish", f"editie {edition_id}", f"{readers} lezers")
+    record(actor, "publish", f"editie {edition_id}", f"{recipients} lezers")
     enqueue_after_commit("fan_out", edition_id)
     db.session.commit()
     db.session.refresh(edition)

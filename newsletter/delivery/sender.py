@@ -123,7 +123,7 @@ def _run(run: Run) -> None:
         _send_all(run, recipients, prepared, smtp, marks)
 
 
-def _record(marks: Marks, row_id: int, state: DeliveryState, error: str | None = None) -> None:
+def _mark(marks: Marks, row_id: int, state: DeliveryState, error: str | None = None) -> None:
     if not marks.mark(row_id, state, error):
         log.warning("delivery %s: lease lost before it was marked %s", row_id, state)
 
@@ -148,7 +148,7 @@ def _send_all(
                 renewed = now
                 _renew(run)
         if isinstance(recipient, int):
-            _record(marks, recipient, DeliveryState.skipped, "niet meer aangemeld")
+            _mark(marks, recipient, DeliveryState.skipped, "niet meer aangemeld")
             continue
         while (wait := throttle.wait_seconds()) > 0:
             time.sleep(min(wait, CHECK_SECONDS))
@@ -158,15 +158,15 @@ def _send_all(
             _connection_failed(run, circuit, exc)
             return
         except RecipientRefused as exc:
-            _record(marks, recipient.delivery_id, DeliveryState.failed, str(exc))
+            _mark(marks, recipient.delivery_id, DeliveryState.failed, str(exc))
             code = str(exc).split(" ", 1)[0]  # the reply's code, not its text with the address
             lifecycle.refused_by_relay(recipient.subscriber_id, code)
         except PermanentFailure as exc:
-            _record(marks, recipient.delivery_id, DeliveryState.failed, str(exc))
+            _mark(marks, recipient.delivery_id, DeliveryState.failed, str(exc))
         except TemporaryFailure as exc:
             _later(run, recipient.delivery_id, str(exc))
         else:
-            _record(marks, recipient.delivery_id, DeliveryState.sent)
+            _mark(marks, recipient.delivery_id, DeliveryState.sent)
         if fresh_connection:
             fresh_connection = False
             circuit.succeeded()

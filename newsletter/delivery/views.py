@@ -38,9 +38,9 @@ def confirm(edition_id: int) -> str | Response | tuple[str, int]:
     if edition.state not in (EditionState.draft, EditionState.scheduled):
         return _to_progress(edition)
     form = ActionForm()
-    problem, readers = None, 0
+    problem, recipients = None, 0
     try:
-        readers = control.check_publishable(edition)
+        recipients = control.check_publishable(edition)
     except editions.EditionError as exc:
         problem = str(exc)
     if form.validate_on_submit() and problem is None:
@@ -49,16 +49,16 @@ def confirm(edition_id: int) -> str | Response | tuple[str, int]:
         except editions.EditionError as exc:
             problem = str(exc)
         else:
-            flash(f"De editie wordt verzonden naar {readers} lezers.")
+            flash(f"De editie wordt verzonden naar {recipients} lezers.")
             return _to_progress(edition)
     described = segments.resolve(edition.segment).describe() if problem is None else ""
     return render_template(
         "beheer/publish.html",
         edition=edition,
         form=form,
-        readers=readers,
+        recipients=recipients,
         problem=problem,
-        audience=described,
+        segment=described,
     ), (422 if problem else 200)
 
 

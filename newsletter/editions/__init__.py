@@ -1,1 +1,1 @@
-"""The editor's workspace: editions in Markdown, preview, test-send, schedule, publish."""
+"""Editions: drafts, rendering, scheduling, the workspace and the public archive."""

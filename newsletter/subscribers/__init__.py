@@ -1,1 +1,1 @@
-"""The reader's journey: sign up, confirm, manage preferences, leave."""
+"""Subscribers: the one owner of their state (lifecycle), their pages, mails, data and rights."""

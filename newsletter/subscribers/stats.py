@@ -27,7 +27,7 @@ class GemeenteCount:
     code: str
     name: str
     province: str
-    readers: int
+    subscribers: int
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,8 @@ def by_province(counts: list[GemeenteCount]) -> list[tuple[str, int, int, int]]:
     totals: dict[str, list[int]] = {}
     for c in counts:
         entry = totals.setdefault(c.province, [0, 0, 0])
-        entry[0] += c.readers
-        entry[1] += 1 if c.readers else 0
+        entry[0] += c.subscribers
+        entry[1] += 1 if c.subscribers else 0
         entry[2] += 1
     return [(p, *v) for p, v in sorted(totals.items())]
 

@@ -2,64 +2,18 @@
 
 from __future__ import annotations
 
-import time
-from datetime import timedelta
-from pathlib import Path
-
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from newsletter.database import utcnow
 from newsletter.delivery import control, progress
 from newsletter.delivery.models import Delivery
 from newsletter.editions import services as editions
-from newsletter.editions.models import Edition, EditionState
+from newsletter.editions.models import EditionState
 from newsletter.rendering.markers import PATTERN as MARKER
 from newsletter.subscribers.models import ConsentSource, Subscriber, SubscriberState
 from newsletter.subscribers.tokens import Purpose
-from tests.factories import make_subscriber
-
-SOURCE = (Path(__file__).parent.parent / "fixtures" / "edition-jeugdzorg.md").read_text()
-
-
-def readers(db, count: int, prefix: str = "lezer", **fields) -> list[Subscriber]:
-    confirmed = utcnow() - timedelta(minutes=5)
-    made = [
-        make_subscriber(
-            db,
-            f"{prefix}{i}@gemeente.example",
-            name=f"Lezer {i}",
-            state=SubscriberState.active,
-            confirmed_at=confirmed,
-            **fields,
-        )
-        for i in range(count)
-    ]
-    db.session.commit()
-    return made
-
-
-def wait_for_state(app, edition_id: int, *states: EditionState, timeout: float = 30) -> Edition:
-    from newsletter.extensions import db
-
-    deadline = time.monotonic() + timeout
-    while True:
-        db.session.expire_all()
-        edition = db.session.get(Edition, edition_id)
-        db.session.commit()
-        if edition.state in states or time.monotonic() > deadline:
-            return edition
-        time.sleep(0.1)
-
-
-def ledger(db, edition_id: int) -> dict[str, int]:
-    rows = db.session.execute(
-        select(Delivery.state, func.count())
-        .where(Delivery.edition_id == edition_id)
-        .group_by(Delivery.state)
-    ).all()
-    db.session.commit()
-    return {str(state): n for state, n in rows}
+from tests.factories import SOURCE, make_subscriber, readers
+from tests.helpers import ledger, wait_for_state
 
 
 def test_publish_sends_one_list_mail_to_each_confirmed_reader(

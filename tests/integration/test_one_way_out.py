@@ -3,9 +3,7 @@ SMTP sink received; and the editor's test-send is the reader's own message."""
 
 from __future__ import annotations
 
-import base64
 import re
-import subprocess
 from email import message_from_bytes, policy
 
 import dkim
@@ -18,6 +16,7 @@ from newsletter.subscribers.addresses import normalise_email
 from newsletter.subscribers.importer import Row
 from newsletter.subscribers.models import ConsentSource, Role, Subscriber, SubscriberState
 from tests.factories import SOURCE, readers
+from tests.factories import dkim_key as make_dkim_key
 from tests.helpers import form_tokens, wait_for_state
 
 LINK = re.compile(r"https://ravijn\.example(/\S+)")
@@ -25,20 +24,9 @@ LINK = re.compile(r"https://ravijn\.example(/\S+)")
 
 @pytest.fixture
 def dkim_key(tmp_path, settings):
-    key = tmp_path / "dkim.pem"
-    subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)
-    public = subprocess.run(
-        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"],
-        check=True,
-        capture_output=True,
-    ).stdout
+    """DKIM configured for this test; returns the DNS lookup that publishes its key."""
+    key, dns = make_dkim_key(tmp_path)
     settings(dkim_selector="ravijn", dkim_domain="ravijn.example", dkim_key_file=key)
-    txt = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
-
-    def dns(name: bytes, timeout: int = 5) -> bytes:
-        assert name == b"ravijn._domainkey.ravijn.example."
-        return txt
-
     return dns
 
 

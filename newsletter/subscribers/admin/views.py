@@ -30,8 +30,8 @@ def _actor() -> Actor:
     return Actor(current_user.email, current_user.id)
 
 
-def bucket(readers: int) -> int:
-    return max(i for i, (low, _) in enumerate(BUCKETS) if readers >= low)
+def bucket(count: int) -> int:
+    return max(i for i, (low, _) in enumerate(BUCKETS) if count >= low)
 
 
 def _week_filter(provinces: list[str]) -> tuple[Role | None, str | None]:
@@ -52,8 +52,8 @@ def dashboard() -> str:
         "beheer/readers.html",
         counts=counts,
         by_code={c.code: c for c in counts},
-        reached=sum(1 for c in counts if c.readers),
-        total_readers=sum(c.readers for c in counts),
+        reached=sum(1 for c in counts if c.subscribers),
+        total_subscribers=sum(c.subscribers for c in counts),
         nl=geo.netherlands(),
         buckets=BUCKETS,
         bucket=bucket,
