@@ -103,7 +103,7 @@ class PreparedEdition:
                 self._head(subject_prefix + self.rendered.subject) if subject_prefix else self.head,
                 message.address_header("To", name, recipient.email),
                 message.date_header(),
-                message.header("Message-ID", self.message_id(recipient)),
+                f"Message-ID: {self.message_id(recipient)}\r\n".encode("ascii"),  # ours: digits
                 message.list_headers(self.list_id, links["unsubscribe_url"], self.mailto),
             ]
         )

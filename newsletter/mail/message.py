@@ -12,9 +12,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from email import policy
-from email.utils import format_datetime, formataddr, make_msgid, parseaddr
-
-from newsletter.database import utcnow
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 SOFT_BREAK = b"=\r\n"
 #: format characters that are harmless inside names (joiners in emoji and Indic scripts)
@@ -31,6 +29,8 @@ def check_header_value(name: str, value: str) -> str:
     `str.splitlines()` knows every line break Python folds on (U+2028, U+0085, …); control
     (Cc), format (Cf, but ZWJ/ZWNJ) and separator (Zl, Zp) characters are refused as well.
     """
+    if value.isascii() and value.isprintable():
+        return value  # the common case, once per reader: no line break, no control character
     if len(value.splitlines()) > 1:
         raise HeaderError(f"{name}: de tekst moet op één regel staan.")
     if any(_refused(char) for char in value):
@@ -46,6 +46,8 @@ def _refused(char: str) -> bool:
 def one_line(text: str) -> str:
     """Stored text (a reader's name) made fit for a header: every line break, control or
     format character becomes a space. Text an editor types is refused instead (see above)."""
+    if text.isascii() and text.isprintable():
+        return " ".join(text.split())
     return " ".join("".join(" " if _refused(c) else c for c in text).split())
 
 
@@ -74,7 +76,8 @@ def sender_domain(mail_from: str) -> str:
 
 
 def date_header() -> bytes:
-    return header("Date", format_datetime(utcnow()))
+    """Now, in RFC 5322 form (GMT): built per message, so it is kept cheap."""
+    return b"Date: " + formatdate(usegmt=True).encode("ascii") + b"\r\n"
 
 
 def new_message_id(mail_from: str) -> str:
