@@ -1,0 +1,79 @@
+"""The one writer of subscriber state: every change of a subscriber goes through here and leaves
+its consent event in the same transaction (or, where the person is erased, an audit event).
+
+sign-up · confirm · re-permission (import without proof) · preferences · unsubscribe · bounce ·
+complaint · import · erase · purge. `replay()` says what state a subscriber's events lead to;
+a property test holds every sequence of these operations to it.
+
+Public entry points answer the same way whether or not the address is known (the views show one
+page), and change rows only when a mail is really sent: at most one confirmation (or "already
+subscribed") mail per address per interval, whatever is submitted.
+"""
+
+from newsletter.subscribers.lifecycle.core import (
+    CAN_CONFIRM,
+    LEADS_TO,
+    UnknownSubscriber,
+    by_key,
+    get_by_public_id,
+    replay,
+)
+from newsletter.subscribers.lifecycle.imports import ImportCounts, import_chunk
+from newsletter.subscribers.lifecycle.journey import (
+    ConfirmOutcome,
+    ProfileChange,
+    SignupRequest,
+    change_preferences,
+    confirm,
+    confirmation_state,
+    request_preferences_link,
+    request_signup,
+    resend_confirmation,
+    unsubscribe,
+)
+from newsletter.subscribers.lifecycle.outcomes import (
+    bounce,
+    bounce_reported,
+    complain,
+    refused_by_relay,
+)
+from newsletter.subscribers.lifecycle.retention import (
+    IMPORT_REPORT_DAYS,
+    erase,
+    expire_import_reports,
+    purge_expired,
+    retention,
+)
+from newsletter.subscribers.models import ConsentKind, ConsentSource
+
+__all__ = [
+    "CAN_CONFIRM",
+    "IMPORT_REPORT_DAYS",
+    "LEADS_TO",
+    "ConfirmOutcome",
+    "ConsentKind",
+    "ConsentSource",
+    "ImportCounts",
+    "ProfileChange",
+    "SignupRequest",
+    "UnknownSubscriber",
+    "bounce",
+    "bounce_reported",
+    "by_key",
+    "change_preferences",
+    "complain",
+    "confirm",
+    "confirmation_state",
+    "erase",
+    "expire_import_reports",
+    "get_by_public_id",
+    "import_chunk",
+    "purge_expired",
+    "refused_by_relay",
+    "replay",
+    "request_preferences_link",
+    "request_signup",
+    "resend_confirmation",
+    "retention",
+    "unsubscribe",
+]

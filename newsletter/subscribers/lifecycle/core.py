@@ -1,0 +1,82 @@
+"""The rules every change of a subscriber follows: where each event leads, one guarded
+UPDATE per change, and the consent event written with it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select, update
+
+from newsletter.database import utcnow
+from newsletter.extensions import db
+from newsletter.subscribers.consent import CONSENT_VERSION, consent_sha256
+from newsletter.subscribers.models import (
+    ConsentEvent,
+    ConsentKind,
+    ConsentSource,
+    Subscriber,
+    SubscriberState,
+)
+
+S = SubscriberState
+#: where each kind of event leads; None: the state stays as it was
+LEADS_TO: dict[ConsentKind, SubscriberState | None] = {
+    ConsentKind.requested: None,  # a new subscriber starts pending; a known one stays put
+    ConsentKind.confirmed: S.active,
+    ConsentKind.resubscribed: S.active,
+    ConsentKind.preferences_changed: None,
+    ConsentKind.unsubscribed: S.unsubscribed,
+    ConsentKind.bounced: S.bounced,
+    ConsentKind.complained: S.complained,
+}
+#: states from which a fresh double opt-in may bring someone back
+CAN_CONFIRM = (S.pending, S.unsubscribed, S.bounced, S.complained)
+
+
+def replay(kinds: Iterable[ConsentKind]) -> SubscriberState | None:
+    """The state a subscriber's events lead to, oldest first (None: no events, no subscriber)."""
+    state: SubscriberState | None = None
+    for kind in kinds:
+        state = LEADS_TO[kind] or state or S.pending
+    return state
+
+
+class UnknownSubscriber(LookupError):
+    """No subscriber behind this (validly signed) token any more, e.g. after erasure."""
+
+
+def add_event(
+    subscriber_id: int, kind: ConsentKind, source: ConsentSource, **extra: str | None
+) -> None:
+    db.session.add(
+        ConsentEvent(
+            subscriber_id=subscriber_id,
+            kind=kind,
+            source=source,
+            consent_version=CONSENT_VERSION,
+            consent_sha256=consent_sha256(),
+            **extra,
+        )
+    )
+
+
+def change_state(subscriber_id: int, allowed: Iterable[SubscriberState], **values: object) -> bool:
+    """One guarded UPDATE: True when this call made the change (a double click changes nothing)."""
+    result = db.session.execute(
+        update(Subscriber)
+        .where(Subscriber.id == subscriber_id, Subscriber.state.in_(list(allowed)))
+        .values(updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def by_key(email_key: str) -> Subscriber | None:
+    return db.session.scalar(select(Subscriber).where(Subscriber.email_key == email_key))
+
+
+def get_by_public_id(public_id: str) -> Subscriber:
+    subscriber = db.session.scalar(select(Subscriber).where(Subscriber.public_id == public_id))
+    if subscriber is None:
+        raise UnknownSubscriber(public_id)
+    return subscriber

@@ -1,0 +1,226 @@
+"""The reader's own steps: sign up, confirm, change preferences, unsubscribe."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from newsletter.database import utcnow
+from newsletter.extensions import db
+from newsletter.jobs import enqueue_after_commit
+from newsletter.subscribers import suppression
+from newsletter.subscribers.addresses import NormalisedEmail
+from newsletter.subscribers.lifecycle.core import (
+    CAN_CONFIRM,
+    S,
+    add_event,
+    by_key,
+    change_state,
+    get_by_public_id,
+)
+from newsletter.subscribers.models import (
+    ConsentKind,
+    ConsentSource,
+    Role,
+    Subscriber,
+    new_public_id,
+)
+
+
+@dataclass(frozen=True)
+class SignupRequest:
+    email: NormalisedEmail
+    name: str
+    gemeente_code: str
+    role: Role
+    ip_prefix: str | None
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    name: str
+    gemeente_code: str
+    role: Role
+
+
+class ConfirmOutcome(enum.Enum):
+    awaiting = "awaiting"  # valid link, the reader has not pressed the button yet
+    confirmed = "confirmed"
+    already_confirmed = "already_confirmed"
+    stale = "stale"
+
+
+def _claim_mail_slot(subscriber_id: int, now: datetime, interval: int) -> bool:
+    """Atomically take this interval's one mail for the address; False if it was taken."""
+    cutoff = now - timedelta(seconds=interval)
+    result = db.session.execute(
+        update(Subscriber)
+        .where(Subscriber.id == subscriber_id)
+        .where(
+            or_(Subscriber.confirmation_sent_at.is_(None), Subscriber.confirmation_sent_at < cutoff)
+        )
+        .values(confirmation_sent_at=now)
+    )
+    return result.rowcount == 1
+
+
+def request_signup(
+    req: SignupRequest, interval: int, now: datetime | None = None, *, retried: bool = False
+) -> None:
+    """Start (or restart) double opt-in. Returns nothing: the caller must not learn the state."""
+    now = now or utcnow()
+    existing = by_key(req.email.key)
+    if existing is None:
+        subscriber = Subscriber(
+            email=req.email.address,
+            email_key=req.email.key,
+            name=req.name,
+            gemeente_code=req.gemeente_code,
+            role=req.role,
+            state=S.pending,
+            confirmation_sent_at=now,
+        )
+        db.session.add(subscriber)
+        try:
+            db.session.flush()
+        except IntegrityError:  # a concurrent request created it first: treat it as known
+            db.session.rollback()
+            if retried:
+                raise
+            return request_signup(req, interval, now, retried=True)
+        add_event(subscriber.id, ConsentKind.requested, ConsentSource.form, ip_prefix=req.ip_prefix)
+        enqueue_after_commit("send_confirmation", subscriber.id)
+        db.session.commit()
+        return None
+
+    if not _claim_mail_slot(existing.id, now, interval):
+        db.session.rollback()
+        return None
+    if existing.state == S.active:
+        enqueue_after_commit("send_already_subscribed", existing.id)
+    else:
+        if existing.state == S.pending:  # nobody confirmed these details yet: latest wins
+            existing.name, existing.gemeente_code, existing.role = (
+                req.name,
+                req.gemeente_code,
+                req.role,
+            )
+        else:  # left, bounced or complained: a fresh opt-in, old confirmation links go stale
+            existing.confirm_nonce = new_public_id()
+        add_event(existing.id, ConsentKind.requested, ConsentSource.form, ip_prefix=req.ip_prefix)
+        enqueue_after_commit("send_confirmation", existing.id)
+    db.session.commit()
+    return None
+
+
+def resend_confirmation(email: NormalisedEmail, interval: int, now: datetime | None = None) -> None:
+    """From the expired-link page: only a pending sign-up gets its link again (rate-limited)."""
+    now = now or utcnow()
+    existing = by_key(email.key)
+    if existing is None or existing.state != S.pending:
+        return
+    if _claim_mail_slot(existing.id, now, interval):
+        enqueue_after_commit("send_confirmation", existing.id)
+        db.session.commit()
+    else:
+        db.session.rollback()
+
+
+def request_preferences_link(
+    email: NormalisedEmail, interval: int, now: datetime | None = None
+) -> None:
+    """From an expired preferences link: an active subscriber gets a fresh one (rate-limited)."""
+    now = now or utcnow()
+    existing = by_key(email.key)
+    if existing is None or existing.state != S.active:
+        return
+    if _claim_mail_slot(existing.id, now, interval):
+        enqueue_after_commit("send_preferences_link", existing.id)
+        db.session.commit()
+    else:
+        db.session.rollback()
+
+
+def confirmation_state(public_id: str, nonce: str) -> ConfirmOutcome:
+    """What a confirmation link would do now, without doing it (GET must not confirm)."""
+    subscriber = get_by_public_id(public_id)
+    if subscriber.confirm_nonce != nonce:
+        return ConfirmOutcome.stale
+    if subscriber.state == S.active:
+        return ConfirmOutcome.already_confirmed
+    return ConfirmOutcome.awaiting
+
+
+def confirm(public_id: str, nonce: str, now: datetime | None = None) -> ConfirmOutcome:
+    """Back to active, once; the conditional UPDATE makes a double click harmless."""
+    now = now or utcnow()
+    subscriber = db.session.scalar(select(Subscriber).where(Subscriber.public_id == public_id))
+    if subscriber is None or subscriber.confirm_nonce != nonce:
+        return ConfirmOutcome.stale
+    was_confirmed_before = subscriber.confirmed_at is not None
+    result = db.session.execute(
+        update(Subscriber)
+        .where(Subscriber.id == subscriber.id, Subscriber.confirm_nonce == nonce)
+        .where(Subscriber.state.in_(CAN_CONFIRM))
+        .values(state=S.active, confirmed_at=now, unsubscribed_at=None, updated_at=now)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        current = db.session.get(Subscriber, subscriber.id)
+        if current is not None and current.state == S.active:
+            return ConfirmOutcome.already_confirmed
+        return ConfirmOutcome.stale
+    kind = ConsentKind.resubscribed if was_confirmed_before else ConsentKind.confirmed
+    add_event(subscriber.id, kind, ConsentSource.form)
+    suppression.lift(subscriber.email_key)  # fresh, confirmed consent outweighs an old erasure
+    enqueue_after_commit("send_welcome", subscriber.id)
+    db.session.commit()
+    return ConfirmOutcome.confirmed
+
+
+def change_preferences(public_id: str, change: ProfileChange) -> bool:
+    """Store new details; True if anything changed (and a consent event says which fields)."""
+    subscriber = get_by_public_id(public_id)
+    changed = [
+        field
+        for field in ("name", "gemeente_code", "role")
+        if getattr(subscriber, field) != getattr(change, field)
+    ]
+    if not changed:
+        return False
+    for field in changed:
+        setattr(subscriber, field, getattr(change, field))
+    add_event(
+        subscriber.id,
+        ConsentKind.preferences_changed,
+        ConsentSource.preferences_page,
+        detail="gewijzigd: " + ", ".join(changed),
+    )
+    db.session.commit()
+    return True
+
+
+def unsubscribe(public_id: str, source: ConsentSource, now: datetime | None = None) -> bool:
+    """Idempotent: the first call unsubscribes and sends one goodbye; later calls change nothing."""
+    now = now or utcnow()
+    subscriber = get_by_public_id(public_id)
+    was_active = subscriber.state == S.active
+    if not change_state(
+        subscriber.id,
+        [s for s in S if s != S.unsubscribed],
+        state=S.unsubscribed,
+        unsubscribed_at=now,
+        confirm_nonce=new_public_id(),
+        confirmation_sent_at=None,  # coming back at once is allowed: needs a fresh opt-in
+    ):
+        db.session.rollback()
+        return False
+    add_event(subscriber.id, ConsentKind.unsubscribed, source)
+    if was_active:
+        enqueue_after_commit("send_goodbye", subscriber.id)
+    db.session.commit()
+    return True

@@ -1,0 +1,78 @@
+"""Erasure and retention: the person goes, a keyed hash and an audit line stay."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+
+from newsletter.auth.audit import CLOCK, Actor, record
+from newsletter.extensions import db
+from newsletter.subscribers import suppression
+from newsletter.subscribers.lifecycle.core import (
+    S,
+)
+from newsletter.subscribers.models import (
+    ConsentEvent,
+    ImportJob,
+    Subscriber,
+)
+
+IMPORT_REPORT_DAYS = 30  # an import report quotes rows of the file: kept this long
+
+
+def erase(subscriber: Subscriber, actor: Actor | None) -> None:
+    """Delete the person and their events; a keyed hash on the suppression list and an audit
+    line without the address are all that stay (the ledger keeps only counts: SET NULL)."""
+    digest = suppression.suppress(subscriber.email_key, "erased")
+    db.session.execute(delete(ConsentEvent).where(ConsentEvent.subscriber_id == subscriber.id))
+    _redact_import_reports(subscriber.email)
+    db.session.delete(subscriber)
+    record(actor, "erase", "lezer", f"sleutel {digest[:12]}")  # the hash prefix, not the address
+    db.session.commit()
+
+
+def _redact_import_reports(address: str) -> None:
+    """An import report may quote the address in a problem line: it goes too."""
+    reports = db.session.scalars(
+        select(ImportJob).where(func.lower(ImportJob.report).contains(address.lower()))
+    )
+    for job in reports:
+        job.report = re.sub(re.escape(address), "(gewist)", job.report, flags=re.IGNORECASE)
+
+
+def expire_import_reports(now: datetime, max_age_days: int) -> int:
+    """Import reports quote rows of a file (names, addresses): kept for `max_age_days` only."""
+    result = db.session.execute(
+        update(ImportJob)
+        .where(ImportJob.finished_at < now - timedelta(days=max_age_days), ImportJob.report != "")
+        .values(report="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def retention(now: datetime, confirm_max_age_seconds: int) -> None:
+    """The clock's chore: expired sign-ups and old import reports go."""
+    purge_expired(now, confirm_max_age_seconds, CLOCK)
+    expire_import_reports(now, IMPORT_REPORT_DAYS)
+
+
+def purge_expired(now: datetime, max_age_seconds: int, actor: Actor | None = None) -> int:
+    """Sign-ups never confirmed, whose link has expired, are deleted with their events."""
+    cutoff = now - timedelta(seconds=max_age_seconds)
+    stale = select(Subscriber.id).where(
+        Subscriber.state == S.pending,
+        Subscriber.confirmed_at.is_(None),
+        Subscriber.created_at < cutoff,
+        (Subscriber.confirmation_sent_at.is_(None)) | (Subscriber.confirmation_sent_at < cutoff),
+    )
+    ids = list(db.session.scalars(stale.limit(5000)))
+    if ids:
+        db.session.execute(delete(ConsentEvent).where(ConsentEvent.subscriber_id.in_(ids)))
+        db.session.execute(delete(Subscriber).where(Subscriber.id.in_(ids)))
+        record(actor, "purge", "aanmeldingen", f"{len(ids)} onbevestigd en verlopen")
+    db.session.commit()
+    return len(ids)
