@@ -20,6 +20,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_security_headers(app)
+    register_proxies(app)
     register_commands(app)
     return app
 
@@ -29,9 +30,11 @@ def register_extensions(app: Flask) -> None:
     from newsletter.auth.accounts import load_user
     from newsletter.database import configure_engines
     from newsletter.extensions import csrf, db, limiter, login_manager, migrate
+    from newsletter.security import allow_large_bodies
     from newsletter.subscribers.tokens import Signer
 
     configure_engines()
+    app.before_request(allow_large_bodies)  # first: CSRF reads the form in its own hook
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(resource_dir("migrations")), render_as_batch=True, compare_type=True
@@ -44,7 +47,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
     jobs.init_app(app)
-    app.extensions["signer"] = Signer(app.config["SETTINGS"].secret_keys)
+    settings = app.config["SETTINGS"]
+    app.extensions["signer"] = Signer(settings.secret_keys, settings.retired_keys)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -68,6 +72,12 @@ def register_error_handlers(app: Flask) -> None:
     from newsletter.errors import register
 
     register(app)
+
+
+def register_proxies(app: Flask) -> None:
+    from newsletter.proxies import wrap
+
+    app.wsgi_app = wrap(app.wsgi_app, app.config["SETTINGS"].trusted_proxies)  # type: ignore[method-assign]
 
 
 def register_security_headers(app: Flask) -> None:

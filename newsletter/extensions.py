@@ -1,13 +1,14 @@
 """Extension objects only: created here, bound to an app in create_app()."""
 
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from newsletter.proxies import client_key
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -25,5 +26,5 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
+limiter = Limiter(key_func=client_key)  # the client behind trusted proxies; IPv6 per /64
 login_manager = LoginManager()

@@ -33,6 +33,7 @@ ACTOR_QUEUES: dict[str, str] = {
     "send_welcome": TRANSACTIONAL,
     "send_goodbye": TRANSACTIONAL,
     "send_already_subscribed": TRANSACTIONAL,
+    "send_preferences_link": TRANSACTIONAL,
     "send_test_edition": TRANSACTIONAL,
     "send_repermission": BULK,  # an import can ask thousands: never ahead of a sign-up
     "fan_out": BULK,

@@ -6,6 +6,7 @@ Links carry tokens, so no Referer leaves the site; same-origin still lets CSRF c
 from __future__ import annotations
 
 from flask import current_app, request
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 CSP = (
@@ -22,6 +23,26 @@ MAIL_PAGE_CSP = (
 )
 
 
+#: bodies larger than BODY_MAX, for logged-in editors only: images, CSV files, edition sources
+LARGE_BODIES = {
+    "editions.upload": 6 * 1024 * 1024,
+    "subscriber_admin.import_upload": 8 * 1024 * 1024,
+    "editions.new": 1024 * 1024,
+    "editions.edit": 1024 * 1024,
+}
+
+
+def allow_large_bodies() -> None:
+    """Before anything reads the form (CSRF does, first): raise the limit where it is needed.
+
+    Everywhere else a body over BODY_MAX is refused from its Content-Length alone (413) before
+    a byte of it is parsed, so one large or many-field post cannot tie up a worker."""
+    limit = LARGE_BODIES.get(request.endpoint or "")
+    if limit and current_user.is_authenticated:
+        request.max_content_length = limit
+        request.max_form_memory_size = limit
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
@@ -34,6 +55,8 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if current_app.config["SETTINGS"].base_url.startswith("https://"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if request.view_args and "token" in request.view_args:
+    if (request.view_args and "token" in request.view_args) or request.path.startswith(
+        ("/beheer", "/dev/")
+    ):  # personal links and the admin: never kept by a browser or proxy cache
         headers["Cache-Control"] = "no-store"
     return response

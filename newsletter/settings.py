@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from newsletter.proxies import parse_trusted
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("production", "development", "test")
 DEV_SECRET = "dev-only-not-secret-" + "0" * 32
+BODY_MAX = 64 * 1024  # every form a reader fills in fits many times over
+FORM_PARTS_MAX = 100
 
 
 class ConfigError(ValueError):
@@ -120,6 +124,10 @@ class Settings:
     dkim_key_file: Path | None = None
     suppression_key: str = ""  # keys the hashes of erased addresses; never change it
     broker_url: str = ""  # the job queue; empty = REDIS_URL (amqp://… for RabbitMQ)
+    #: hops (an int) or networks of reverse proxies whose X-Forwarded-For is believed
+    trusted_proxies: int | tuple[object, ...] = 0
+    preferences_link_days: int = 90  # a preferences link opens a page with the reader's details
+    retired_keys: tuple[str, ...] = ()  # verify unsubscribe links only (old mails keep working)
 
     @property
     def is_production(self) -> bool:
@@ -149,7 +157,10 @@ class Settings:
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.base_url.startswith("https://"),
-            "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+            # small for everyone; larger only for logged-in editors' uploads (see security.py)
+            "MAX_CONTENT_LENGTH": BODY_MAX,
+            "MAX_FORM_MEMORY_SIZE": BODY_MAX,
+            "MAX_FORM_PARTS": FORM_PARTS_MAX,
             "PREFERRED_URL_SCHEME": "https" if self.base_url.startswith("https") else "http",
         }
 
@@ -186,13 +197,13 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
     keys = tuple(k.strip() for k in env.get("SECRET_KEYS", "").split(",") if k.strip())
     if not keys:
         raise ConfigError("SECRET_KEYS is not set (comma-separated; the first one signs)")
-    if mode == "production" and any(len(k) < 32 or k == DEV_SECRET for k in keys):
+    if mode == "production" and any(_weak(k) for k in keys):
         raise ConfigError("SECRET_KEYS: every key must be at least 32 random characters")
     base_url = _url(env, "BASE_URL", ("http", "https")).rstrip("/")
     if mode == "production" and not base_url.startswith("https://"):
         raise ConfigError("BASE_URL must be an https:// address in production")
     mail_from = env.get("MAIL_FROM", "").strip()
-    if "@" not in mail_from or "\n" in mail_from or "\r" in mail_from:
+    if "@" not in mail_from or not mail_from.isprintable():  # one line, nothing invisible
         raise ConfigError("MAIL_FROM must be an address such as 'OVER het ravijn <nb@vng.nl>'")
     outbox = env.get("OUTBOX_DIR") or (str(instance / "outbox") if mode != "production" else "")
     return Settings(
@@ -222,8 +233,25 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         broker_url=_url(env, "BROKER_URL", ("redis", "rediss", "unix", "amqp", "amqps"))
         if env.get("BROKER_URL", "").strip()
         else "",
+        trusted_proxies=_trusted_proxies(env),
+        preferences_link_days=_int(env, "PREFERENCES_LINK_DAYS", 90, minimum=1),
+        retired_keys=tuple(k.strip() for k in env.get("RETIRED_KEYS", "").split(",") if k.strip()),
         **_dkim(env, mail_from),
     )
+
+
+def _trusted_proxies(env: dict[str, str]) -> int | tuple[object, ...]:
+    try:
+        return parse_trusted(env.get("TRUSTED_PROXIES", ""))
+    except ValueError:
+        raise ConfigError(
+            "TRUSTED_PROXIES must be a number of hops or networks such as 10.0.0.0/8"
+        ) from None
+
+
+def _weak(key: str) -> bool:
+    """Too short, the development key, or plainly not random ('a' * 32, 'abab…')."""
+    return len(key) < 32 or key == DEV_SECRET or len(set(key)) < 8
 
 
 def _suppression_key(env: dict[str, str], mode: str, keys: tuple[str, ...]) -> str:
@@ -231,8 +259,10 @@ def _suppression_key(env: dict[str, str], mode: str, keys: tuple[str, ...]) -> s
     key = env.get("SUPPRESSION_KEY", "").strip()
     if not key and mode != "production":
         return "dev-suppression-" + keys[0]
-    if len(key) < 32:
+    if _weak(key):
         raise ConfigError("SUPPRESSION_KEY must be at least 32 random characters")
+    if key in keys:
+        raise ConfigError("SUPPRESSION_KEY must differ from every key in SECRET_KEYS")
     return key
 
 

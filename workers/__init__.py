@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 
 import dramatiq
+from dramatiq.middleware import CurrentMessage
 
 from newsletter import create_app
 from newsletter.settings import ConfigError
@@ -24,6 +25,7 @@ except ConfigError as exc:
     raise SystemExit(1) from None
 
 broker: dramatiq.Broker = app.extensions["broker"]
+broker.add_middleware(CurrentMessage())  # lets an actor know its last try
 broker.add_middleware(AppContextMiddleware(app))
 broker.add_middleware(ClockMiddleware(app))
 dramatiq.set_broker(broker)

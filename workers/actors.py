@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dramatiq
+from dramatiq.middleware import CurrentMessage
 from flask import current_app
 
-from newsletter.auth.audit import CLOCK
 from newsletter.database import utcnow
 from newsletter.delivery import reconcile as reconciler
 from newsletter.delivery import sender, snapshot, testsend
@@ -13,10 +13,12 @@ from newsletter.jobs import ACTOR_QUEUES, QUEUE_PRIORITY
 from newsletter.mail.transport import PermanentFailure
 from newsletter.subscribers import import_jobs, lifecycle, mails
 
+TRANSACTIONAL_RETRIES = 8
+
 
 def _retry_when(retries: int, exception: BaseException) -> bool:
     # 5xx means the address will never take this mail: retrying only annoys the relay
-    return retries < 8 and not isinstance(exception, PermanentFailure)
+    return retries < TRANSACTIONAL_RETRIES and not isinstance(exception, PermanentFailure)
 
 
 def _transactional(fn):
@@ -48,13 +50,20 @@ def send_already_subscribed(subscriber_id: int) -> None:
 
 
 @_transactional
+def send_preferences_link(subscriber_id: int) -> None:
+    mails.send_preferences_link(subscriber_id)
+
+
+@_transactional
 def send_goodbye(subscriber_id: int) -> None:
     mails.send_goodbye(subscriber_id)
 
 
 @_transactional
 def send_test_edition(edition_id: int, editor_id: int) -> None:
-    testsend.send_test(edition_id, editor_id)
+    message = CurrentMessage.get_current_message()
+    retries = message.options.get("retries", 0) if message else 0
+    testsend.send_test(edition_id, editor_id, last_try=retries >= TRANSACTIONAL_RETRIES)
 
 
 def _bulk(fn):
@@ -94,8 +103,7 @@ def send_batch(edition_id: int, batch_no: int) -> None:
 def reconcile() -> None:
     """The clock's tick: due and stranded sends, then the retention of unconfirmed sign-ups."""
     reconciler.reconcile()
-    settings = current_app.config["SETTINGS"]
-    lifecycle.purge_expired(utcnow(), settings.confirm_max_age_seconds, CLOCK)
+    lifecycle.retention(utcnow(), current_app.config["SETTINGS"].confirm_max_age_seconds)
 
 
 @dramatiq.actor(

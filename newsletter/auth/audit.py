@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "erase": "lezer gewist",
     "export": "lezers geëxporteerd",
     "purge": "verlopen aanmeldingen verwijderd",
+    "test-send": "testmail",
 }
 
 
@@ -49,3 +50,13 @@ def record(actor: Actor | None, action: str, target: str = "", detail: str = "")
 
 def recent(limit: int = 50) -> list[AuditEvent]:
     return list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)))
+
+
+def last(action: str, target: str) -> AuditEvent | None:
+    """The newest line of one kind about one thing (e.g. the last test-send of an edition)."""
+    return db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.action == action, AuditEvent.target == target)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )

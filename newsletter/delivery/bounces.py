@@ -1,10 +1,11 @@
 """Hard bounces from delivery status notifications (RFC 3464) in a Maildir or .eml files.
 
 A DSN is a multipart/report with a message/delivery-status part: one block per recipient with
-Final-Recipient, Action and Status. Action "failed" with a 5.x.x status is a hard bounce: the
-reader is marked bounced (by the subscribers' lifecycle), and when the returned headers carry
-our Message-ID (<edition.delivery.ravijn@…>) that ledger row is marked failed too. 4.x.x is
-left alone: the relay is still trying. Files are only read, never moved or deleted.
+Final-Recipient, Action and Status. Action "failed" with a 5.x.x status is a hard bounce, and it
+counts only when the returned headers carry our Message-ID (<edition.delivery.ravijn@…>) for a
+ledger row of that very reader: then the row is marked failed and the reader bounced (by the
+subscribers' lifecycle). 4.x.x is left alone: the relay is still trying. Files are only read,
+never moved or deleted.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from email.message import Message
 from pathlib import Path
 
 from newsletter.delivery import ledger
+from newsletter.extensions import db
 from newsletter.subscribers import lifecycle, queries
 
 OUR_ID = re.compile(r"<(\d+)\.(\d+)\.ravijn@")
@@ -28,6 +30,7 @@ class IngestReport:
     hard: int = 0
     soft: int = 0
     unknown: int = 0
+    unproven: int = 0  # ours in name only: no row of ours for that reader, or already counted
     problems: list[str] = field(default_factory=list)
 
 
@@ -110,21 +113,30 @@ def ingest(path: Path) -> IngestReport:
         for bounce in found:
             if not bounce.hard:
                 report.soft += 1
-            elif _apply(bounce):
+                continue
+            outcome = _apply(bounce)
+            if outcome == "applied":
                 report.hard += 1
-            else:
+            elif outcome == "unknown":
                 report.unknown += 1
+            else:
+                report.unproven += 1
     return report
 
 
-def _apply(bounce: Bounce) -> bool:
-    """The reader bounces (through the lifecycle) and the ledger row, when the DSN names it,
-    is marked failed; False when the address is not ours. Parsing is ours, the outcome the
-    lifecycle's."""
+def _apply(bounce: Bounce) -> str:
+    """ "applied" only when the DSN proves it answers our own message to this very reader: its
+    returned headers carry our Message-ID, that ledger row went to the Final-Recipient, and
+    the row was still counted as sent (a replayed DSN finds it failed already). Anyone can
+    mail the bounce address, so anything else ("unknown" address, "unproven") changes nobody.
+    """
     subscriber_id = queries.id_for_address(bounce.recipient)
     if subscriber_id is None:
-        return False
-    if bounce.delivery_id is not None:
-        ledger.fail_after_report(bounce.delivery_id, subscriber_id, bounce.status)
-    lifecycle.bounce_reported(subscriber_id, bounce.status)
-    return True
+        return "unknown"
+    if bounce.delivery_id is None or not ledger.fail_after_report(
+        bounce.delivery_id, subscriber_id, bounce.status
+    ):
+        db.session.rollback()
+        return "unproven"
+    lifecycle.bounce_reported(subscriber_id, bounce.status)  # commits the row's mark with it
+    return "applied"

@@ -145,5 +145,6 @@ def ingest(path: Path) -> None:
     click.echo(
         f"{report.messages} bericht(en) gelezen: {report.hard} harde bounce(s) verwerkt, "
         f"{report.soft} tijdelijke genegeerd, {report.unknown} onbekend adres, "
+        f"{report.unproven} zonder bewijs dat ze over onze mail gaan (genegeerd), "
         f"{len(report.problems)} onleesbaar."
     )

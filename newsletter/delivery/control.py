@@ -108,8 +108,14 @@ def complete_if_done(edition_id: int) -> bool:
     if not snapshot_done or ledger.has_pending(edition_id):
         db.session.commit()
         return False
+    # the archive serves this web version from now on, stored in the same step
+    web_version = editions.render(editions.get(edition_id), personal=False).html
     changed = transition(
-        edition_id, {EditionState.sending}, state=EditionState.sent, sent_at=utcnow()
+        edition_id,
+        {EditionState.sending},
+        state=EditionState.sent,
+        sent_at=utcnow(),
+        archive_html=web_version,
     )
     db.session.commit()
     return changed

@@ -182,9 +182,10 @@ def stranded_batches(edition_id: int) -> list[int]:
     return batches
 
 
-def fail_after_report(row_id: int, subscriber_id: int, status: str) -> None:
-    """A bounce report for a row that was sent: it failed after all (the caller commits)."""
-    db.session.execute(
+def fail_after_report(row_id: int, subscriber_id: int, status: str) -> bool:
+    """A bounce report for a row of this subscriber that was sent: it failed after all (the
+    caller commits). False when no such row is counted as sent."""
+    result = db.session.execute(
         update(Delivery)
         .where(
             Delivery.id == row_id,
@@ -194,6 +195,7 @@ def fail_after_report(row_id: int, subscriber_id: int, status: str) -> None:
         .values(state=DeliveryState.failed, error=f"DSN {status}"[:300])
         .execution_options(synchronize_session=False)
     )
+    return result.rowcount == 1
 
 
 def counts(edition_id: int) -> dict[DeliveryState, int]:

@@ -8,6 +8,7 @@ pause and cancel take effect within seconds; it renews its lease well before it 
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import threading
 import time
@@ -40,6 +41,16 @@ SLICE_SECONDS = 1.5
 CHECK_SECONDS = 1.0
 #: set when the worker process shuts down: batches stop between two mails and queue the rest
 STOPPING = threading.Event()
+
+
+_CODE = re.compile(r"^\d{3}(?: [245]\.\d{1,3}\.\d{1,3})?")
+
+
+def reply_code(exc: Exception) -> str:
+    """The relay's code ("550 5.1.1"), never its text: that usually repeats the address, and
+    the ledger keeps no personal data once a reader is erased."""
+    found = _CODE.match(str(exc))
+    return found.group(0) if found else "onbekende fout"
 
 
 def _jitter(low: float, high: float) -> float:
@@ -158,13 +169,12 @@ def _send_all(
             _connection_failed(run, circuit, exc)
             return
         except RecipientRefused as exc:
-            _mark(marks, recipient.delivery_id, DeliveryState.failed, str(exc))
-            code = str(exc).split(" ", 1)[0]  # the reply's code, not its text with the address
-            lifecycle.refused_by_relay(recipient.subscriber_id, code)
+            _mark(marks, recipient.delivery_id, DeliveryState.failed, reply_code(exc))
+            lifecycle.refused_by_relay(recipient.subscriber_id, reply_code(exc))
         except PermanentFailure as exc:
-            _mark(marks, recipient.delivery_id, DeliveryState.failed, str(exc))
+            _mark(marks, recipient.delivery_id, DeliveryState.failed, reply_code(exc))
         except TemporaryFailure as exc:
-            _later(run, recipient.delivery_id, str(exc))
+            _later(run, recipient.delivery_id, reply_code(exc))
         else:
             _mark(marks, recipient.delivery_id, DeliveryState.sent)
         if fresh_connection:

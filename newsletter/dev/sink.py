@@ -121,7 +121,11 @@ class SmtpSink:
             return list(self.handler.received)
 
     def clear(self) -> None:
+        """Forget what arrived, the .eml files in the outbox included (tests start empty)."""
         with self.handler.lock:
+            if self.handler.outbox_dir is not None and self.handler.outbox_dir.is_dir():
+                for path in self.handler.outbox_dir.glob("*.eml"):
+                    path.unlink(missing_ok=True)
             self.handler.received.clear()
             self.handler.started = 0
             self.handler.generation += 1

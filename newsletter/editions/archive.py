@@ -10,18 +10,23 @@ from werkzeug.wrappers import Response
 
 from newsletter.editions import services
 from newsletter.editions.models import EditionState
+from newsletter.extensions import limiter
 from newsletter.security import MAIL_PAGE_CSP
 from newsletter.urls import external_url
 
 bp = Blueprint("archive", __name__, url_prefix="/archief")
+#: a reader reads a few pages a minute; a scraper that asks more gets a Dutch 429 page
+ARCHIVE_LIMIT = "120 per minute"
 
 
 @bp.get("/")
+@limiter.limit(ARCHIVE_LIMIT)
 def index() -> str:
     return render_template("site/archive.html", editions=services.sent_editions())
 
 
 @bp.get("/<int:edition_id>")
+@limiter.limit(ARCHIVE_LIMIT)
 def show(edition_id: int) -> Response:
     try:
         edition = services.get(edition_id)
@@ -29,12 +34,13 @@ def show(edition_id: int) -> Response:
         abort(404)
     if edition.state != EditionState.sent:
         abort(404)
-    response = Response(services.render(edition, personal=False).html, mimetype="text/html")
+    response = Response(services.archive_html(edition), mimetype="text/html")
     response.headers["Content-Security-Policy"] = MAIL_PAGE_CSP
     return response
 
 
 @bp.get("/feed.xml")
+@limiter.limit(ARCHIVE_LIMIT)
 def feed() -> Response:
     generator = FeedGenerator()
     generator.id(external_url("archive.index"))

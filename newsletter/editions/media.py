@@ -2,6 +2,7 @@
 
 Stored under instance/media/ and served from /media/<name> with absolute URLs, so mail clients
 can load them. The name is the SHA-256 of the bytes: the same image uploaded twice is one file.
+Metadata (EXIF with the GPS position, XMP, comments) is stripped first.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+
+from newsletter.editions import metadata
 
 MAX_BYTES = 5 * 1024 * 1024
 NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg|gif|webp)$")
@@ -41,6 +44,12 @@ def save(directory: Path, data: bytes) -> str:
     kind = sniff(data)
     if kind is None:
         raise MediaError("Dit is geen PNG-, JPEG-, GIF- of WebP-afbeelding.")
+    try:
+        data = metadata.strip(kind, data)  # no GPS position or camera in a mail to every mayor
+    except metadata.DamagedImage:
+        raise MediaError(
+            "De afbeelding is beschadigd; sla haar opnieuw op en probeer het nog eens."
+        ) from None
     name = f"{hashlib.sha256(data).hexdigest()[:32]}.{kind}"
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / name

@@ -58,6 +58,8 @@ class Edition(db.Model):
     snapshot_done: Mapped[bool] = mapped_column(Boolean(), default=False, server_default=false())
     recipient_count: Mapped[int | None] = mapped_column(Integer)
     state_note: Mapped[str | None] = mapped_column(String(300))  # why it paused, etc.
+    # the public web version, stored once it is sent: the archive never renders per request
+    archive_html: Mapped[str | None] = mapped_column(Text())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("editor.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

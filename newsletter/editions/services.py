@@ -3,7 +3,10 @@ change of an edition's state goes through `transition()` (delivery's publish, pa
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,15 +38,33 @@ def web_url(edition_id: int) -> str:
     return external_url("archive.show", edition_id=str(edition_id))
 
 
-def render(edition: Edition | str, *, personal: bool = True) -> RenderedEdition:
+_rendered: OrderedDict[tuple[int | None, bool, str], RenderedEdition] = OrderedDict()
+_rendered_lock = threading.Lock()
+
+
+def render(
+    edition: Edition | str, *, personal: bool = True, edition_id: int | None = None
+) -> RenderedEdition:
+    """Render, or reuse this process's render of the same text: an autosave renders once, and
+    the previews that reload after it (desktop, phone) find it ready."""
     source = edition if isinstance(edition, str) else edition.source
-    edition_id = None if isinstance(edition, str) else edition.id
-    return render_edition(
+    edition_id = edition_id if isinstance(edition, str) else edition.id
+    key = (edition_id, personal, hashlib.sha256(source.encode()).hexdigest())
+    with _rendered_lock:
+        found = _rendered.get(key)
+    if found is not None:
+        return found
+    rendered = render_edition(
         source,
         personal=personal,
         web_url=web_url(edition_id) if edition_id else "",
         signup_url=external_url("subscribers.signup"),
     )
+    with _rendered_lock:
+        _rendered[key] = rendered
+        while len(_rendered) > 32:
+            _rendered.popitem(last=False)
+    return rendered
 
 
 SAMPLE = {
@@ -84,35 +105,45 @@ def preview_of(rendered: RenderedEdition) -> Preview:
     )
 
 
-def _apply(edition: Edition, source: str) -> RenderedEdition:
-    rendered = render(source)
+def _fields(
+    source: str, edition_id: int | None = None
+) -> tuple[dict[str, object], RenderedEdition]:
+    rendered = render(source, edition_id=edition_id)
     front = rendered.front
-    edition.source = source
-    edition.title = front.title[:150]
-    edition.preheader = front.preheader[:200]
-    edition.edition_date = front.date
-    edition.theme = front.theme
-    edition.segment = json.dumps(front.segment, sort_keys=True)
-    return rendered
+    return {
+        "source": source,
+        "title": front.title[:150],
+        "preheader": front.preheader[:200],
+        "edition_date": front.date,
+        "theme": front.theme,
+        "segment": json.dumps(front.segment, sort_keys=True),
+    }, rendered
 
 
 def create(source: str, editor_id: int | None = None) -> tuple[Edition, RenderedEdition]:
     """A new draft; drafts may have problems, publishing may not."""
-    edition = Edition(created_by_id=editor_id)
-    rendered = _apply(edition, source)
+    values, rendered = _fields(source)
+    edition = Edition(created_by_id=editor_id, **values)
     db.session.add(edition)
     db.session.commit()
     return edition, rendered
 
 
+SENT_ALREADY = "Deze editie is al verzonden of wordt verzonden en kan niet meer veranderen."
+
+
 def update(edition_id: int, source: str) -> tuple[Edition, RenderedEdition]:
+    """Save a draft. The write itself checks the state, so a save that races a publish loses:
+    what goes out is always the version that was checked when it was published."""
     edition = get(edition_id)
     if edition.state not in EDITABLE:
-        raise EditionError(
-            "Deze editie is al verzonden of wordt verzonden en kan niet meer veranderen."
-        )
-    rendered = _apply(edition, source)
+        raise EditionError(SENT_ALREADY)
+    values, rendered = _fields(source, edition_id)
+    if not transition(edition_id, EDITABLE, **values):
+        db.session.rollback()
+        raise EditionError(SENT_ALREADY)
     db.session.commit()
+    db.session.refresh(edition)
     return edition, rendered
 
 
@@ -196,3 +227,18 @@ def snapshot_finished(edition_id: int, recipients: int) -> None:
         .values(snapshot_done=True, recipient_count=recipients)
         .execution_options(synchronize_session=False)
     )
+
+
+def archive_html(edition: Edition) -> str:
+    """The web version of a sent edition (no personal links), rendered once and kept."""
+    if edition.archive_html is None:
+        html = render(edition, personal=False).html
+        db.session.execute(
+            sql_update(Edition)
+            .where(Edition.id == edition.id, Edition.archive_html.is_(None))
+            .values(archive_html=html)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        return html
+    return edition.archive_html

@@ -20,6 +20,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from newsletter.auth import audit
 from newsletter.editions import media, services
 from newsletter.editions.forms import STARTER, ScheduleForm, SourceForm
 from newsletter.forms import ActionForm
@@ -90,6 +91,7 @@ def edit(edition_id: int) -> str | Response | tuple[str, int]:
         action=ActionForm(),
         schedule_form=ScheduleForm(),
         amsterdam=AMSTERDAM,
+        last_test=audit.last("test-send", f"editie {edition.id}"),
     ), (422 if form.errors else 200)
 
 
@@ -106,7 +108,10 @@ def test_send(edition_id: int) -> Response:
     if ActionForm().validate_on_submit():
         try:
             services.request_test_send(edition.id, current_user.id)
-            flash(f"Testmail verstuurd naar {current_user.email}.")
+            flash(
+                f"De testmail gaat naar {current_user.email}. Hieronder zie je of de mailserver "
+                "hem heeft aangenomen (vernieuw de pagina)."
+            )
         except services.EditionError as exc:
             flash(str(exc), "error")
     return redirect(url_for("editions.edit", edition_id=edition.id), code=303)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import binascii
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from email import policy
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
+from newsletter.rendering.lines import line_problem, one_line
+
 SOFT_BREAK = b"=\r\n"
-#: format characters that are harmless inside names (joiners in emoji and Indic scripts)
-_ALLOWED_FORMAT = {"\u200c", "\u200d"}
 
 
 class HeaderError(ValueError):
@@ -24,31 +23,11 @@ class HeaderError(ValueError):
 
 
 def check_header_value(name: str, value: str) -> str:
-    """Refuse anything that a mail program could read as more than one header line.
-
-    `str.splitlines()` knows every line break Python folds on (U+2028, U+0085, …); control
-    (Cc), format (Cf, but ZWJ/ZWNJ) and separator (Zl, Zp) characters are refused as well.
-    """
-    if value.isascii() and value.isprintable():
-        return value  # the common case, once per reader: no line break, no control character
-    if len(value.splitlines()) > 1:
-        raise HeaderError(f"{name}: de tekst moet op één regel staan.")
-    if any(_refused(char) for char in value):
-        raise HeaderError(f"{name}: de tekst bevat een onzichtbaar of besturingsteken.")
+    """Refuse anything that a mail program could read as more than one header line."""
+    problem = line_problem(value)
+    if problem:
+        raise HeaderError(f"{name}: {problem}")
     return value
-
-
-def _refused(char: str) -> bool:
-    category = unicodedata.category(char)
-    return category in ("Cc", "Zl", "Zp") or (category == "Cf" and char not in _ALLOWED_FORMAT)
-
-
-def one_line(text: str) -> str:
-    """Stored text (a reader's name) made fit for a header: every line break, control or
-    format character becomes a space. Text an editor types is refused instead (see above)."""
-    if text.isascii() and text.isprintable():
-        return " ".join(text.split())
-    return " ".join("".join(" " if _refused(c) else c for c in text).split())
 
 
 def header(name: str, value: str) -> bytes:
@@ -56,7 +35,8 @@ def header(name: str, value: str) -> bytes:
     check_header_value(name, value)
     if value.isascii() and len(name) + len(value) < 76:  # the common case, per reader: fast
         return f"{name}: {value}\r\n".encode("ascii")
-    return policy.SMTP.fold(name, value).encode("ascii")
+    # the header object, not policy.fold(): fold() leaves a short non-ASCII value unencoded
+    return policy.SMTP.header_factory(name, value).fold(policy=policy.SMTP).encode("ascii")
 
 
 def address_header(name: str, display_name: str, address: str) -> bytes:

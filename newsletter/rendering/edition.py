@@ -12,9 +12,9 @@ from html.parser import HTMLParser
 from markupsafe import Markup
 
 from newsletter.rendering import frontmatter
-from newsletter.rendering.markdown import attr, build
+from newsletter.rendering.markdown import Document, attr, build
 from newsletter.rendering.markers import Markers
-from newsletter.rendering.mjml import compile_mjml, environment
+from newsletter.rendering.mjml import RenderError, compile_mjml, environment
 from newsletter.rendering.problems import Problem
 
 PERSONAL_KEYS = ("name", "preferences_url", "unsubscribe_url")
@@ -102,7 +102,11 @@ def render_edition(
     """Render once; with personal=False (archive) the footer has no personal links."""
     raw, body, first_line = frontmatter.split(source)
     front, problems = frontmatter.parse(raw)
-    document = build(body, first_line)
+    try:
+        document = build(body, first_line)
+    except RecursionError:  # lists or quotes nested hundreds deep
+        document = Document(sections=[], text="")
+        problems.append(Problem.error("De tekst is te diep genest (lijsten of citaten)."))
     problems += document.problems
     if not document.sections:
         problems.append(Problem.error("De editie heeft nog geen tekst."))
@@ -123,7 +127,11 @@ def render_edition(
         "signup_url": signup_url,
         **links,
     }
-    html = compile_mjml(environment().get_template("edition.mjml").render(context))
+    try:
+        html = compile_mjml(environment().get_template("edition.mjml").render(context))
+    except RenderError as exc:  # an editor's text must never end in a 500
+        problems.append(Problem.error(f"De mail kon niet worden opgemaakt ({exc})."))
+        html = ""
     problems += _check(html, markers, tuple(u for u in (web_url, signup_url) if u))
     text = _text(front, document.text, personal, links, web_url, signup_url)
     return RenderedEdition(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from newsletter.rendering.lines import line_problem, one_line, without_noncharacters
 from newsletter.rendering.problems import Problem
 
 KNOWN = {
@@ -17,6 +18,7 @@ KNOWN = {
     "segment": "de doelgroep",
 }
 TITLE_MAX = 150
+FRONT_MAX = 10_000  # a title, a date and a segment fit many times over
 PREHEADER_MAX = 200
 
 
@@ -31,7 +33,7 @@ class FrontMatter:
 
 def split(source: str) -> tuple[str | None, str, int]:
     """(front matter text or None, body, line number where the body starts)."""
-    text = source.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = without_noncharacters(source.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         return None, text, 1
@@ -46,9 +48,13 @@ def _single_line(name: str, value: object, line: int, limit: int) -> tuple[str, 
         return "", [Problem.error(f"'{name}' moet tekst zijn.", line)]
     value = value.strip()
     problems = []
-    if any(ord(c) < 32 for c in value):
-        problems.append(Problem.error(f"'{name}' moet op één regel staan, zonder tabs.", line))
-        value = " ".join(value.split())
+    if line_problem(value):  # it becomes a mail header: one line, nothing invisible
+        if len(value.splitlines()) > 1 or "\t" in value:
+            text = f"'{name}' moet op één regel staan, zonder tabs."
+        else:
+            text = f"'{name}' bevat een onzichtbaar teken of een besturingsteken; haal het weg."
+        problems.append(Problem.error(text, line))
+        value = one_line(value)
     if len(value) > limit:
         problems.append(Problem.error(f"'{name}' is te lang (hoogstens {limit} tekens).", line))
     return value, problems
@@ -81,9 +87,13 @@ def parse(raw: str | None) -> tuple[FrontMatter, list[Problem]]:
         return FrontMatter(), [
             Problem.error("De editie begint niet met front matter tussen twee regels '---'.", 1)
         ]
+    if len(raw) > FRONT_MAX:
+        return FrontMatter(), [Problem.error("De front matter is te lang.", 1)]
     try:
         node = yaml.compose(raw, Loader=yaml.SafeLoader)
         data = yaml.safe_load(raw)
+    except RecursionError:
+        return FrontMatter(), [Problem.error("De front matter is te diep genest.", 2)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from markupsafe import escape
+from markupsafe import Markup, escape
 from mdit_py_plugins.attrs import attrs_plugin
 
 from newsletter.rendering.problems import Problem
@@ -46,10 +46,11 @@ def safe_url(url: str) -> str:
     return quote(url, safe=":/?#[]@!$&()*+,;=%~-._")
 
 
-def attr(value: str) -> str:
-    """A value for an MJML attribute: no quote or angle bracket survives in any form."""
+def attr(value: str) -> Markup:
+    """A value for an MJML attribute: no quote or angle bracket survives in any form. Escaped
+    once, and marked so, so that the template does not escape it again (`Q&amp;amp;A`)."""
     cleaned = value.replace('"', "”").replace("<", "‹").replace(">", "›").replace("'", "’")
-    return str(escape(" ".join(cleaned.split())))
+    return escape(" ".join(cleaned.split()))
 
 
 @dataclass
@@ -138,12 +139,53 @@ def inline_text(children: list[Token]) -> str:
     return "".join(out)
 
 
+#: the render budget: what a newsletter needs, and no more (a 6 kB table once rendered 4.7 MB)
+MAX_TABLE_COLUMNS = 12
+MAX_TABLE_CELLS = 400
+MAX_TOKENS = 20_000
+
+
+def _within_budget(tokens: list[Token], first_line: int, doc: Document) -> list[Token]:
+    """Tables over the budget are left out with an error that says what fits."""
+    if len(tokens) > MAX_TOKENS:
+        doc.problems.append(
+            Problem.error("De tekst is te lang of te ingewikkeld voor één mail. Maak hem korter.")
+        )
+        return []
+    kept: list[Token] = []
+    start = None
+    for index, token in enumerate(tokens):
+        if token.type == "table_open":
+            start = index
+        elif token.type == "table_close" and start is not None:
+            table = tokens[start : index + 1]
+            cells = sum(1 for t in table if t.type in ("td_open", "th_open"))
+            rows = sum(1 for t in table if t.type == "tr_open")
+            columns = cells // max(rows, 1)
+            if columns > MAX_TABLE_COLUMNS or cells > MAX_TABLE_CELLS:
+                line = first_line + (table[0].map[0] if table[0].map else 0)
+                doc.problems.append(
+                    Problem.error(
+                        f"De tabel is te groot ({rows} rijen, {columns} kolommen). Een mail kan "
+                        f"hoogstens {MAX_TABLE_COLUMNS} kolommen en {MAX_TABLE_CELLS} cellen "
+                        "aan: zet de rest op de website en link ernaar.",
+                        line,
+                    )
+                )
+            else:
+                kept.extend(table)
+            start = None
+        elif start is None:
+            kept.append(token)
+    return kept
+
+
 def build(body: str, first_line: int = 1) -> Document:
     """Parse Markdown into sections of blocks (for MJML) and the text part."""
     md = parser()
-    tokens = md.parse(body)
-    _clean(tokens)
     doc = Document()
+    tokens = _within_budget(md.parse(body), first_line, doc)
+    _clean(tokens)
     pending: list[Token] = []
 
     def flush() -> None:

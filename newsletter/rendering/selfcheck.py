@@ -17,6 +17,7 @@ TRANSACTIONAL: dict[str, tuple[str, ...]] = {
     "repermission": ("confirm_url",),
     "welcome": ("preferences_url", "unsubscribe_url"),
     "already_subscribed": ("preferences_url",),
+    "preferences_link": ("preferences_url", "days"),
     "goodbye": ("signup_url",),
 }
 SAMPLE_EDITION = """---

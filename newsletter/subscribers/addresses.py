@@ -35,3 +35,23 @@ def normalise_email(raw: str) -> NormalisedEmail:
     return NormalisedEmail(
         address=f"{local}@{domain.lower()}", key=f"{local.lower()}@{domain.lower()}"
     )
+
+
+GMAIL = {"gmail.com", "googlemail.com"}
+
+
+def mailbox(email_key: str) -> str:
+    """The mailbox behind an address, for limits: `a+1@x` and `a+2@x` are one inbox, and so
+    are `a.b@gmail.com` and `ab@gmail.com` (Gmail ignores dots)."""
+    local, _, domain = email_key.rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in GMAIL:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
+def masked(address: str) -> str:
+    """`an…@utrecht.nl`: enough for the reader to recognise, too little for whoever was
+    forwarded the newsletter to learn the address."""
+    local, _, domain = address.rpartition("@")
+    return f"{local[:2]}…@{domain}"

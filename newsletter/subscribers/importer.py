@@ -146,6 +146,16 @@ def _parse(line: int, cells: list[str], where: dict[str, int]) -> Row | str:
 
 def rows(path: Path, encoding: str) -> Iterator[Row | tuple[int, str]]:
     """Each data line as a Row, or (line, reason) when it is not valid."""
+    try:
+        yield from _rows(path, encoding)
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            "Het bestand is geen UTF-8 en geen Windows-1252. Sla het in Excel op als "
+            "'CSV UTF-8 (door komma's gescheiden)' en probeer het opnieuw."
+        ) from None
+
+
+def _rows(path: Path, encoding: str) -> Iterator[Row | tuple[int, str]]:
     with path.open(encoding=encoding, newline="") as handle:
         first = handle.readline()
         if not first.strip():

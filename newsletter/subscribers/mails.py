@@ -104,6 +104,22 @@ def send_already_subscribed(subscriber_id: int) -> bool:
     return True
 
 
+def send_preferences_link(subscriber_id: int) -> bool:
+    subscriber = _load(subscriber_id, SubscriberState.active)
+    if subscriber is None:
+        return False
+    _deliver(
+        subscriber,
+        "preferences_link",
+        "Een nieuwe link naar je gegevens voor OVER het ravijn",
+        {
+            "preferences_url": links.preferences_url(subscriber.public_id),
+            "days": str(current_app.config["SETTINGS"].preferences_link_days),
+        },
+    )
+    return True
+
+
 def send_goodbye(subscriber_id: int) -> bool:
     subscriber = _load(subscriber_id, SubscriberState.unsubscribed)
     if subscriber is None:

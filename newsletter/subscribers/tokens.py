@@ -1,7 +1,12 @@
 """Signed links. One salt per purpose, so a token made for one door never opens another.
 
 Tokens carry the subscriber's opaque `public_id` (and for confirmation a nonce), never the
-address. SECRET_KEYS rotate: the first key signs, every key verifies.
+address. SECRET_KEYS rotate: the first key signs, every key verifies. A key taken out of
+SECRET_KEYS can stay in RETIRED_KEYS, which verifies unsubscribe links only: the
+List-Unsubscribe link of every mail ever sent keeps working, nothing else does.
+
+Preferences links expire (they open a page with the reader's details, and newsletters get
+forwarded); the links of the first version, which did not, count as expired.
 """
 
 from __future__ import annotations
@@ -17,9 +22,13 @@ MAX_TOKEN_LENGTH = 512
 
 class Purpose(enum.StrEnum):
     confirm = "ravijn.confirm.v1"
-    preferences = "ravijn.preferences.v1"
+    preferences = "ravijn.preferences.v2"
     unsubscribe = "ravijn.unsubscribe.v1"
     form_time = "ravijn.form-time.v1"
+
+
+TIMED = {Purpose.confirm, Purpose.preferences, Purpose.form_time}
+UNTIMED_PREFERENCES = "ravijn.preferences.v1"  # links of the first version: no time in them
 
 
 class TokenInvalid(Exception):
@@ -33,20 +42,20 @@ class TokenExpired(TokenInvalid):
 @dataclass(frozen=True)
 class Signer:
     secret_keys: tuple[str, ...]
+    retired_keys: tuple[str, ...] = ()
 
-    def _keys(self) -> list[str]:
+    def _keys(self, purpose: Purpose | None = None) -> list[str]:
         # itsdangerous signs with the last key and verifies with all of them
-        return list(reversed(self.secret_keys))
+        keys = list(reversed(self.secret_keys))
+        return [*reversed(self.retired_keys), *keys] if purpose == Purpose.unsubscribe else keys
 
     @functools.cached_property
     def _serializers(self) -> dict[Purpose, URLSafeSerializer]:
         # built once: a send signs two links per reader, tens of thousands of times
         return {
-            purpose: (
-                URLSafeTimedSerializer
-                if purpose in (Purpose.confirm, Purpose.form_time)
-                else URLSafeSerializer
-            )(self._keys(), salt=purpose.value)
+            purpose: (URLSafeTimedSerializer if purpose in TIMED else URLSafeSerializer)(
+                self._keys(purpose), salt=purpose.value
+            )
             for purpose in Purpose
         }
 
@@ -57,14 +66,22 @@ class Signer:
         if not token or len(token) > MAX_TOKEN_LENGTH:
             raise TokenInvalid("empty or oversized token")
         try:
-            if purpose in (Purpose.confirm, Purpose.form_time):
-                serializer = URLSafeTimedSerializer(self._keys(), salt=purpose.value)
-                return serializer.loads(token, max_age=max_age)
-            return URLSafeSerializer(self._keys(), salt=purpose.value).loads(token)
+            if purpose in TIMED:
+                return self._serializers[purpose].loads(token, max_age=max_age)  # type: ignore[call-arg]
+            return self._serializers[purpose].loads(token)
         except SignatureExpired as exc:
             raise TokenExpired(str(exc)) from None
         except (BadData, UnicodeError, ValueError, TypeError) as exc:
+            if purpose == Purpose.preferences and self._first_version(token):
+                raise TokenExpired("a preferences link of the first version") from None
             raise TokenInvalid(str(exc)) from None
+
+    def _first_version(self, token: str) -> bool:
+        try:
+            URLSafeSerializer(self._keys(), salt=UNTIMED_PREFERENCES).loads(token)
+        except (BadData, UnicodeError, ValueError, TypeError):
+            return False
+        return True
 
     def load_str(self, purpose: Purpose, token: str, max_age: int | None = None) -> str:
         value = self.loads(purpose, token, max_age)

@@ -54,7 +54,7 @@ def test_write_preview_and_test_send(page, axe, live_server, editor, worker, sin
     page.get_by_text("Geen fouten of waarschuwingen.").wait_for()
 
     page.get_by_role("button", name=f"Stuur een test naar {editor.email}").click()
-    assert page.get_by_text(f"Testmail verstuurd naar {editor.email}.").is_visible()
+    assert page.get_by_text(f"De testmail gaat naar {editor.email}.").is_visible()
     [mail] = sink.wait_for(1)
     assert mail.message()["Subject"].startswith("[TEST] Jeugdzorg")
     page.get_by_role("link", name="Edities").first.click()

@@ -96,13 +96,17 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
     axe(page, "confirmed")
     subscriber = db.session.scalar(select(Subscriber))
     assert subscriber.state == SubscriberState.active
+    preferences = page.get_by_role("link", name="Mijn gegevens bekijken of wijzigen")
+    preferences_url = preferences.get_attribute("href")
     page.go_back()
     page.reload()
     assert page.get_by_role("heading", name="Je aanmelding was al bevestigd").is_visible()
+    # an old confirmation link (a scanner's replay) opens no door to the details
+    assert page.get_by_role("link", name="Mijn gegevens bekijken of wijzigen").count() == 0
     axe(page, "already confirmed")
 
     # preferences, with an error state first
-    page.get_by_role("link", name="Mijn gegevens bekijken of wijzigen").click()
+    page.goto(preferences_url)
     axe(page, "preferences")
     page.get_by_label("Naam").fill("")
     page.get_by_role("button", name="Opslaan").click()

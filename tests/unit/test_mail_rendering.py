@@ -30,8 +30,9 @@ def test_every_transactional_template_compiles_in_dutch():
 
 
 def test_names_are_escaped_in_html_and_plain_in_text():
+    # (the welcome mail: the confirmation greets nobody by name, see the next test)
     rendered = render_email(
-        "confirm", "Bevestig", {"name": "<script>x</script> & Co", **CONTEXTS["confirm"]}
+        "welcome", "Welkom", {"name": "<script>x</script> & Co", **CONTEXTS["welcome"]}
     )
     assert "<script>x</script>" not in rendered.html
     assert "&lt;script&gt;" in rendered.html
@@ -59,3 +60,10 @@ def test_transactional_message_is_multipart_alternative_without_list_headers():
     assert message["Message-ID"].endswith("@vng.nl>")
     assert "List-Unsubscribe" not in message
     assert str(message["To"]) == "Anna de Vries <anna@utrecht.nl>"
+
+
+def test_finding_5_the_mail_a_stranger_can_trigger_carries_no_stranger_text():
+    typed = "Beste collega. LET OP: bevestig ook via https://evil.example"
+    rendered = render_email("confirm", "Bevestig", {"name": typed, **CONTEXTS["confirm"]})
+    assert "evil" not in rendered.html and "evil" not in rendered.text
+    assert "LET OP" not in rendered.text and "Goedendag," in rendered.text

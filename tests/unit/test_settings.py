@@ -2,6 +2,8 @@ import pytest
 
 from newsletter.settings import ConfigError, from_env, parse_smtp_url
 
+KEY_A = "q3Vx8LrT0mNf2WbKc7YhZp4Ud9GsEa1J"
+KEY_B = "h6Ty2Rb9Xw4Nq8Mv1Lc5Zk3Pf7Gd0Sj2"
 GOOD = {
     "NEWSLETTER_ENV": "production",
     "DATABASE_URL": "postgresql://app@db/ravijn",
@@ -9,8 +11,8 @@ GOOD = {
     "SMTP_URL": "smtp+starttls://user:p%40ss@relay.vng.nl:587",
     "MAIL_FROM": "OVER het ravijn <nieuwsbrief@vng.nl>",
     "BASE_URL": "https://ravijn.vng.nl/",
-    "SECRET_KEYS": "a" * 40 + "," + "b" * 40,
-    "SUPPRESSION_KEY": "s" * 40,
+    "SECRET_KEYS": f"{KEY_A},{KEY_B}",
+    "SUPPRESSION_KEY": "Wm4Qz8Tn1Xr6Ck3Vb9Hf2Js7Lp5Dg0Ya",
 }
 
 
@@ -20,8 +22,8 @@ def test_production_settings_parse():
     assert settings.database_url == "postgresql+psycopg://app@db/ravijn"
     assert settings.base_url == "https://ravijn.vng.nl"
     assert settings.smtp_url.starttls and settings.smtp_url.password == "p@ss"
-    assert settings.secret_keys == ("a" * 40, "b" * 40)
-    assert settings.flask_config()["SECRET_KEY"] == "a" * 40
+    assert settings.secret_keys == (KEY_A, KEY_B)
+    assert settings.flask_config()["SECRET_KEY"] == KEY_A
 
 
 @pytest.mark.parametrize(
@@ -36,6 +38,11 @@ def test_production_settings_parse():
         ("SECRET_KEYS", None, "SECRET_KEYS is not set"),
         ("SUPPRESSION_KEY", None, "SUPPRESSION_KEY"),
         ("SUPPRESSION_KEY", "kort", "SUPPRESSION_KEY"),
+        # finding 12: a key that is long but not random, a suppression key that is a secret key
+        ("SECRET_KEYS", "a" * 32, "SECRET_KEYS"),
+        ("SECRET_KEYS", "ab" * 20, "SECRET_KEYS"),
+        ("SUPPRESSION_KEY", KEY_B, "must differ"),
+        ("MAIL_FROM", "OVER het ravijn\u2028Bcc: x@y.nl <nb@vng.nl>", "MAIL_FROM"),
         ("BASE_URL", "http://ravijn.vng.nl", "BASE_URL must be an https"),
         ("MAIL_FROM", "nieuwsbrief", "MAIL_FROM"),
         ("MAIL_FROM", "a@b.nl\r\nBcc: x@y.nl", "MAIL_FROM"),

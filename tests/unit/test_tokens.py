@@ -49,3 +49,44 @@ def test_expired_and_tampered():
     for junk in ("", "x" * 2000, "....", "\x00", "é"):
         with pytest.raises(TokenInvalid):
             signer.load_pair(Purpose.confirm, junk, max_age=60)
+
+
+def backdated(signer: Signer, purpose: Purpose, payload: object, seconds: int) -> str:
+    """A token of `purpose` as `signer` would have made it `seconds` ago."""
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    class Earlier(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return super().get_timestamp() - seconds
+
+    keys = list(reversed(signer.secret_keys))
+    return URLSafeTimedSerializer(keys, salt=purpose.value, signer=Earlier).dumps(payload)
+
+
+def test_finding_8_preferences_links_expire_and_the_first_version_counts_as_expired():
+    from itsdangerous import URLSafeSerializer
+
+    signer = Signer((NEW,))
+    fresh = signer.dumps(Purpose.preferences, "abc")
+    assert signer.load_str(Purpose.preferences, fresh, max_age=90 * 86400) == "abc"
+    old = backdated(signer, Purpose.preferences, "abc", 91 * 86400)
+    with pytest.raises(TokenExpired):
+        signer.load_str(Purpose.preferences, old, max_age=90 * 86400)
+    first_version = URLSafeSerializer([NEW], salt="ravijn.preferences.v1").dumps("abc")
+    with pytest.raises(TokenExpired):
+        signer.load_str(Purpose.preferences, first_version, max_age=90 * 86400)
+
+
+def test_finding_12_retired_keys_verify_unsubscribe_links_only():
+    old = Signer((OLD,))
+    unsubscribe, preferences = (
+        old.dumps(Purpose.unsubscribe, "abc"),
+        old.dumps(Purpose.preferences, "abc"),
+    )
+    retired = Signer((NEW,), retired_keys=(OLD,))
+    assert retired.load_str(Purpose.unsubscribe, unsubscribe) == "abc"  # every old mail works
+    with pytest.raises(TokenInvalid):
+        retired.load_str(Purpose.preferences, preferences, max_age=86400)
+    assert Signer((NEW,)).dumps(Purpose.unsubscribe, "abc") == retired.dumps(
+        Purpose.unsubscribe, "abc"
+    )  # the new key signs

@@ -1,6 +1,6 @@
 """URL rules of the reader's journey (Dutch paths: readers see them)."""
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, request
 
 from newsletter.extensions import limiter
 from newsletter.subscribers.pages import views
@@ -42,9 +42,25 @@ bp.add_url_rule(
     limiter.limit(LINK_PAGE_LIMIT)(views.preferences),
     methods=["GET", "POST"],
 )
+
+
+bp.add_url_rule(
+    "/voorkeuren/nieuwe-link",
+    "new_preferences_link",
+    limiter.limit(_signup_limit)(views.new_preferences_link),
+    methods=["POST"],
+)
+
+
+def _one_click() -> bool:
+    """An RFC 8058 one-click POST from a mail provider is never refused for rate: providers
+    post from few addresses for many readers, and a refused one-click keeps the mail coming."""
+    return request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click"
+
+
 bp.add_url_rule(
     "/afmelden/<token>",
     "unsubscribe",
-    limiter.limit(LINK_PAGE_LIMIT)(views.unsubscribe),
+    limiter.limit(LINK_PAGE_LIMIT, exempt_when=_one_click)(views.unsubscribe),
     methods=["GET", "POST"],
 )

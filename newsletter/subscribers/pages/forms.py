@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
@@ -15,6 +17,21 @@ NAME_MAX = 120
 def _printable(form: FlaskForm, field: StringField) -> None:
     if field.data and any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in field.data):
         raise ValidationError("Gebruik alleen gewone letters, cijfers en leestekens.")
+
+
+#: an address in a name: "@", a scheme, "www.", a path, or a common top-level domain (a title
+#: such as "drs.ing." stays a name)
+_LINKLIKE = re.compile(
+    r"@|://|www\.|\b[\w-]+\.[a-z]{2,}/|\b[\w-]+\.(?:nl|com|org|net|eu|be|de|info|io|biz|co"
+    r"|uk|fr|app|online|site|xyz|ru|cn|ly|me|tk)\b",
+    re.IGNORECASE,
+)
+
+
+def _no_links(form: FlaskForm, field: StringField) -> None:
+    """A name is a name: no web or mail address (text typed here could reach a mail)."""
+    if field.data and _LINKLIKE.search(field.data):
+        raise ValidationError("Vul alleen je naam in, zonder web- of e-mailadres.")
 
 
 def _known_gemeente(form: FlaskForm, field: StringField) -> None:
@@ -35,6 +52,7 @@ class ProfileFields(FlaskForm):
             DataRequired("Vul je naam in."),
             Length(max=NAME_MAX, message=f"Je naam mag hoogstens {NAME_MAX} tekens lang zijn."),
             _printable,
+            _no_links,
         ],
         filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
     )

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from newsletter.extensions import csrf
 from newsletter.reference.services import all_gemeenten, find_gemeente, option_label
 from newsletter.subscribers import lifecycle
-from newsletter.subscribers.addresses import InvalidEmail, normalise_email
+from newsletter.subscribers.addresses import InvalidEmail, masked, normalise_email
 from newsletter.subscribers.consent import CONSENT_TEXT, ip_prefix
 from newsletter.subscribers.links import signer
 from newsletter.subscribers.models import ConsentSource, Role, SubscriberState
@@ -99,7 +99,11 @@ def confirm(token: str) -> str | Response | tuple[str, int]:
     return render_template(
         "site/confirmed.html",
         already=outcome is lifecycle.ConfirmOutcome.already_confirmed,
-        preferences_token=signer().dumps(Purpose.preferences, public_id),
+        # only right after confirming: an old link that a scanner replays gets no key to the
+        # reader's details
+        preferences_token=signer().dumps(Purpose.preferences, public_id)
+        if outcome is lifecycle.ConfirmOutcome.confirmed
+        else None,
     )
 
 
@@ -117,16 +121,45 @@ def resend() -> str | Response:
     return render_template("site/link_problem.html", expired=True, form=form), 422
 
 
-def _subscriber_or_404(purpose: Purpose, token: str):
+def _subscriber_or_404(purpose: Purpose, token: str, max_age: int | None = None):
     try:
-        public_id = signer().load_str(purpose, token)
+        public_id = signer().load_str(purpose, token, max_age)
         return lifecycle.get_by_public_id(public_id)
+    except TokenExpired:
+        raise
     except (TokenInvalid, lifecycle.UnknownSubscriber):
         abort(404, description="link")
 
 
+def _preferences_expired(form: ResendForm | None = None) -> tuple[str, int]:
+    days = _settings().preferences_link_days
+    page = render_template("site/preferences_expired.html", form=form or ResendForm(), days=days)
+    return page, 410
+
+
+def new_preferences_link() -> str | Response | tuple[str, int]:
+    """A fresh preferences link by mail; the same answer whether or not the address is known."""
+    form = ResendForm()
+    if form.validate_on_submit():
+        try:
+            email = normalise_email(form.email.data)
+        except InvalidEmail as exc:
+            form.email.errors = [str(exc)]
+        else:
+            if address_allowed(email.key, _settings().signup_address_limit):
+                lifecycle.request_preferences_link(email, _settings().confirmation_interval_seconds)
+            return redirect(url_for("subscribers.check_inbox"), code=303)
+    page, _ = _preferences_expired(form)
+    return page, 422
+
+
 def preferences(token: str) -> str | tuple[str, int]:
-    subscriber = _subscriber_or_404(Purpose.preferences, token)
+    try:
+        subscriber = _subscriber_or_404(
+            Purpose.preferences, token, _settings().preferences_link_days * 86400
+        )
+    except TokenExpired:
+        return _preferences_expired()
     form = PreferencesForm(
         data={}
         if request.method == "POST"
@@ -152,6 +185,7 @@ def preferences(token: str) -> str | tuple[str, int]:
         options=_options(),
         saved=saved,
         subscriber=subscriber,
+        masked_email=masked(subscriber.email),
         unsubscribe_token=unsubscribe_token,
     ), (422 if form.errors else 200)
 
