@@ -44,7 +44,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in om deze pagina te zien."
-    login_manager.session_protection = "strong"
+    login_manager.session_protection = None  # sessions are checked by the server (auth.sessions)
     login_manager.user_loader(load_user)
     jobs.init_app(app)
     settings = app.config["SETTINGS"]

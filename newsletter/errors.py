@@ -12,6 +12,10 @@ log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: ("Dat ging niet goed", "We konden je verzoek niet verwerken. Probeer het opnieuw."),
+    403: (
+        "Geen toegang",
+        "Je rol geeft geen toegang tot deze pagina. Vraag een beheerder als je die wel nodig hebt.",
+    ),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres."),
     405: (
         "Dat kan hier niet",

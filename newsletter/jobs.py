@@ -29,6 +29,7 @@ MAINTENANCE = "maintenance"
 
 #: actor name -> queue. `workers/actors.py` declares each actor on the queue named here.
 ACTOR_QUEUES: dict[str, str] = {
+    "process_signup": TRANSACTIONAL,
     "send_confirmation": TRANSACTIONAL,
     "send_welcome": TRANSACTIONAL,
     "send_goodbye": TRANSACTIONAL,

@@ -4,7 +4,13 @@ from newsletter.auth.models import AuditEvent, Editor
 from newsletter.delivery.models import Delivery
 from newsletter.editions.models import Edition
 from newsletter.reference.models import Gemeente
-from newsletter.subscribers.models import ConsentEvent, ImportJob, Subscriber, Suppression
+from newsletter.subscribers.models import (
+    ConsentEvent,
+    ImportJob,
+    SubmittedSignup,
+    Subscriber,
+    Suppression,
+)
 
 __all__ = [
     "AuditEvent",
@@ -14,6 +20,7 @@ __all__ = [
     "Editor",
     "Gemeente",
     "ImportJob",
+    "SubmittedSignup",
     "Subscriber",
     "Suppression",
 ]

@@ -128,6 +128,8 @@ class Settings:
     trusted_proxies: int | tuple[object, ...] = 0
     preferences_link_days: int = 90  # a preferences link opens a page with the reader's details
     retired_keys: tuple[str, ...] = ()  # verify unsubscribe links only (old mails keep working)
+    session_idle_minutes: int = 30  # an editor's session ends after this long without a request
+    session_max_hours: int = 12  # and after this long in any case
 
     @property
     def is_production(self) -> bool:
@@ -157,6 +159,8 @@ class Settings:
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.base_url.startswith("https://"),
+            # __Host-: only this host, only over https, path / (production)
+            "SESSION_COOKIE_NAME": "__Host-ravijn" if self.is_production else "session",
             # small for everyone; larger only for logged-in editors' uploads (see security.py)
             "MAX_CONTENT_LENGTH": BODY_MAX,
             "MAX_FORM_MEMORY_SIZE": BODY_MAX,
@@ -235,6 +239,8 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         else "",
         trusted_proxies=_trusted_proxies(env),
         preferences_link_days=_int(env, "PREFERENCES_LINK_DAYS", 90, minimum=1),
+        session_idle_minutes=_int(env, "SESSION_IDLE_MINUTES", 30, minimum=1),
+        session_max_hours=_int(env, "SESSION_MAX_HOURS", 12, minimum=1),
         retired_keys=tuple(k.strip() for k in env.get("RETIRED_KEYS", "").split(",") if k.strip()),
         **_dkim(env, mail_from),
     )

@@ -63,11 +63,59 @@ def _reset_schema(app) -> None:
         db.session.remove()
 
 
+def _fresh_csrf_cache() -> None:
+    """Tests keep one app context open across requests (the `db` fixture), so Flask's `g`
+    lives longer than a request; Flask-WTF caches the page's CSRF token there. Each request
+    starts without it, as every request does in production."""
+    from flask import g
+
+    g.pop("csrf_token", None)
+
+
+#: the running test worker, while a test has asked for one (see `worker`)
+RUNNING: dict[str, object] = {}
+#: the session's worker once started (it keeps running between tests), and whether paused
+SESSION_WORKER: dict[str, object] = {}
+
+
+def _drain_session_worker() -> None:
+    """Let the session's worker finish what an earlier test queued (a sign-up it left), so it
+    cannot write into the clean database of the next test."""
+    if SESSION_WORKER and not SESSION_WORKER.get("paused"):
+        from newsletter.jobs import TRANSACTIONAL
+
+        SESSION_WORKER["broker"].join(TRANSACTIONAL, timeout=10_000)
+        SESSION_WORKER["worker"].join()
+
+
+def _signup_client_class():
+    from flask.testing import FlaskClient
+
+    class SignupClient(FlaskClient):
+        """A sign-up is stored by the request and handled by a worker (equal work for every
+        address). With a test worker running, the client waits for it, so a test reads the
+        outcome right after the answer, as a reader would see it a moment later."""
+
+        def open(self, *args, **kwargs):
+            response = super().open(*args, **kwargs)
+            request = response.request
+            if RUNNING and request.method == "POST" and request.path == "/aanmelden":
+                from newsletter.jobs import TRANSACTIONAL
+
+                # queued and in-progress messages alike: the form, then its confirmation mail
+                RUNNING["broker"].join(TRANSACTIONAL, timeout=10_000)
+            return response
+
+    return SignupClient
+
+
 @pytest.fixture(scope="session")
 def app():
     SINK.start()
     import workers
 
+    workers.app.test_client_class = _signup_client_class()
+    workers.app.before_request(_fresh_csrf_cache)
     _reset_schema(workers.app)
     yield workers.app
     SINK.stop()
@@ -92,6 +140,7 @@ def db(app) -> Iterator[object]:
     """
     from newsletter.extensions import db as _db
 
+    _drain_session_worker()
     with app.app_context():
         for table in reversed(_db.metadata.sorted_tables):
             if table.name not in KEPT_TABLES:
@@ -151,7 +200,9 @@ def _worker(app, broker):
     broker.middleware[:] = [m for m in broker.middleware if not isinstance(m, ClockMiddleware)]
     w = dramatiq.Worker(broker, worker_threads=2, worker_timeout=100)
     w.start()
+    SESSION_WORKER.update(worker=w, broker=broker)
     yield w
+    SESSION_WORKER.clear()
     w.stop()
 
 
@@ -167,7 +218,9 @@ def worker(_worker, broker, sink, db):
 
     _worker.join()
     sink.clear()
+    RUNNING.update(worker=_worker, broker=broker)
     yield _worker
+    RUNNING.clear()
     broker.join(TRANSACTIONAL, timeout=15_000)
     broker.join(BULK, timeout=30_000)
     broker.join(MAINTENANCE, timeout=30_000)
@@ -194,8 +247,10 @@ def editor_client(client, editor):
 def paused_worker(_worker, broker, db):
     """The session's worker exists but takes nothing, so a test can look at the queue."""
     _worker.pause()
+    SESSION_WORKER["paused"] = True
     yield
     broker.flush_all()
+    SESSION_WORKER.pop("paused", None)
     _worker.resume()
 
 

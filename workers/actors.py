@@ -35,6 +35,12 @@ def _transactional(fn):
 
 
 @_transactional
+def process_signup(submitted_id: int) -> None:
+    interval = current_app.config["SETTINGS"].confirmation_interval_seconds
+    lifecycle.process_signup(submitted_id, interval)
+
+
+@_transactional
 def send_confirmation(subscriber_id: int) -> None:
     mails.send_confirmation(subscriber_id)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import login_required
 
+from newsletter.auth.roles import EINDREDACTEUR, requires
 from newsletter.delivery import views
 
 bp = Blueprint("delivery", __name__, url_prefix="/beheer")
@@ -15,7 +16,7 @@ bp.add_url_rule("/verzendingen", "overview", login_required(views.overview))
 bp.add_url_rule(
     "/edities/<int:edition_id>/versturen",
     "confirm",
-    login_required(views.confirm),
+    requires(EINDREDACTEUR)(views.confirm),
     methods=["GET", "POST"],
 )
 bp.add_url_rule("/edities/<int:edition_id>/verzending", "sending", login_required(views.sending))
@@ -26,5 +27,8 @@ for name, view in (
     ("annuleren", views.cancel),
 ):
     bp.add_url_rule(
-        f"/edities/<int:edition_id>/{name}", view.__name__, login_required(view), methods=["POST"]
+        f"/edities/<int:edition_id>/{name}",
+        view.__name__,
+        requires(EINDREDACTEUR)(view),
+        methods=["POST"],
     )

@@ -5,36 +5,40 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import login_required
 
+from newsletter.auth.roles import EINDREDACTEUR, REDACTEUR, requires
 from newsletter.editions import views
 from newsletter.extensions import limiter
 
 bp = Blueprint("editions", __name__, url_prefix="/beheer")
 
 bp.add_url_rule("/", "index", login_required(views.index))
-bp.add_url_rule("/edities/nieuw", "new", login_required(views.new), methods=["GET", "POST"])
+bp.add_url_rule("/edities/nieuw", "new", requires(REDACTEUR)(views.new), methods=["GET", "POST"])
 bp.add_url_rule(
-    "/edities/<int:edition_id>", "edit", login_required(views.edit), methods=["GET", "POST"]
+    "/edities/<int:edition_id>", "edit", requires(REDACTEUR)(views.edit), methods=["GET", "POST"]
 )
 bp.add_url_rule("/edities/<int:edition_id>/voorbeeld", "preview", login_required(views.preview))
 bp.add_url_rule(
-    "/edities/<int:edition_id>/test", "test_send", login_required(views.test_send), methods=["POST"]
+    "/edities/<int:edition_id>/test",
+    "test_send",
+    requires(REDACTEUR)(views.test_send),
+    methods=["POST"],
 )
 bp.add_url_rule(
     "/edities/<int:edition_id>/inplannen",
     "schedule",
-    login_required(views.schedule),
+    requires(EINDREDACTEUR)(views.schedule),
     methods=["POST"],
 )
 bp.add_url_rule(
     "/edities/<int:edition_id>/concept",
     "unschedule",
-    login_required(views.unschedule),
+    requires(EINDREDACTEUR)(views.unschedule),
     methods=["POST"],
 )
 bp.add_url_rule(
     "/afbeeldingen",
     "upload",
-    login_required(limiter.limit("30 per minute")(views.upload)),
+    requires(REDACTEUR)(limiter.limit("30 per minute")(views.upload)),
     methods=["POST"],
 )
 

@@ -43,7 +43,10 @@ def address_header(name: str, display_name: str, address: str) -> bytes:
     """`To: "Name" <address>`, the name RFC 2047-encoded when it is not ASCII."""
     display_name = one_line(display_name)
     check_header_value(name, address)
-    return header(name, formataddr((display_name, address), charset="utf-8"))
+    # formataddr quotes and RFC 2047-encodes the name itself; refolding it through the mail
+    # policy can lose the quoting of a decoded ';' or ',' (the address then breaks): one line
+    value = check_header_value(name, formataddr((display_name, address), charset="utf-8"))
+    return f"{name}: {value}\r\n".encode("ascii")
 
 
 def sender_address(mail_from: str) -> str:

@@ -92,6 +92,25 @@ class Subscriber(db.Model):
     gemeente: Mapped[Gemeente | None] = relationship(lazy="joined")
 
 
+class SubmittedSignup(db.Model):
+    """A sign-up form as it came in, until a worker has handled it (seconds).
+
+    The web request stores this one row and queues its id, whatever the address: a new address
+    and a known one cost the request the same work, so its timing tells nothing.
+    """
+
+    __tablename__ = "submitted_signup"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    email_key: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str] = mapped_column(String(120))
+    gemeente_code: Mapped[str] = mapped_column(String(6))
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
+    ip_prefix: Mapped[str | None] = mapped_column(String(50))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class ConsentEvent(db.Model):
     """Append-only proof of consent: what was shown, when, through which door."""
 

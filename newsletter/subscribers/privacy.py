@@ -48,11 +48,14 @@ def _stamp(value: object) -> str | None:
     return value.isoformat() if value else None  # type: ignore[attr-defined]
 
 
-def person_export(email: str) -> dict[str, object] | None:
-    """Everything we hold about one reader (an access request under the AVG)."""
+def person_export(email: str, actor: Actor | None = None) -> dict[str, object] | None:
+    """Everything we hold about one reader (an access request under the AVG); audited, with
+    the subscriber's number, not the address."""
     subscriber = find(email)
     if subscriber is None:
         return None
+    record(actor, "inzage", f"lezer {subscriber.id}")
+    db.session.commit()
     events = db.session.scalars(
         select(ConsentEvent)
         .where(ConsentEvent.subscriber_id == subscriber.id)

@@ -15,7 +15,7 @@ import time
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from newsletter.dev.sink import free_port
 from newsletter.settings import PROJECT_ROOT
@@ -28,10 +28,12 @@ STARTED = re.compile(r'name="started" type="hidden" value="([^"]*)"')
 
 
 @pytest.fixture
-def gunicorn(db, tmp_path):
+def gunicorn(request, db, tmp_path):
+    """gunicorn as in production; TRUSTED_PROXIES from the test's parameter (default: the
+    proxy's network)."""
     port = free_port()
     env = os.environ | {
-        "TRUSTED_PROXIES": f"{PROXY}/32",
+        "TRUSTED_PROXIES": getattr(request, "param", f"{PROXY}/32"),
         "SIGNUP_RATE_LIMIT": "10 per minute;60 per hour",
         "PYTHONPATH": str(PROJECT_ROOT),
     }
@@ -116,7 +118,12 @@ class Browser:
         return status
 
 
-def test_finding_1_behind_the_proxy_each_reader_counts_for_themselves(gunicorn, db):
+def subscribers_made(db, count: int) -> bool:
+    db.session.commit()
+    return db.session.scalar(select(func.count()).select_from(Subscriber)) >= count
+
+
+def test_finding_1_behind_the_proxy_each_reader_counts_for_themselves(gunicorn, db, worker):
     answers = [
         Browser(gunicorn, PROXY, f"203.0.113.{i % 250}, 198.51.{i // 250}.{i % 250}").sign_up(
             f"lezer{i}@gemeente.example"
@@ -124,6 +131,7 @@ def test_finding_1_behind_the_proxy_each_reader_counts_for_themselves(gunicorn, 
         for i in range(200)
     ]
     assert answers == [303] * 200  # 200 readers through one proxy: nobody is refused
+    wait_until(lambda: subscribers_made(db, 200), 60, "the worker to handle 200 sign-ups")
     networks = dict(
         db.session.execute(
             select(Subscriber.email_key, ConsentEvent.ip_prefix).join(
@@ -141,6 +149,7 @@ def test_finding_1_behind_the_proxy_each_reader_counts_for_themselves(gunicorn, 
         for i in range(12)
     ]
     assert spoofer.count(429) >= 2  # "10 per minute" per client, whatever it claims
+    wait_until(lambda: subscribers_made(db, 200 + spoofer.count(303)), 30, "the spoofer's")
     spoofed = db.session.scalars(
         select(ConsentEvent.ip_prefix)
         .join(Subscriber, Subscriber.id == ConsentEvent.subscriber_id)
@@ -163,6 +172,25 @@ def post_raw(port: int, path: str, body: bytes) -> int:
             connection.sendall(head + body)
         answer = connection.recv(64)
     return int(answer.split(b" ", 2)[1])
+
+
+@pytest.mark.parametrize("gunicorn", ["1"], indirect=True)
+def test_finding_1_with_one_trusted_hop_the_proxys_own_entry_counts(gunicorn, db, worker):
+    """TRUSTED_PROXIES=1: the proxy appends the address it saw; whatever the client wrote in
+    front of it (a spoofed X-Forwarded-For) changes nothing."""
+    answers = [
+        Browser(
+            gunicorn, "127.0.0.1", f"6.6.6.6, 192.0.2.{i % 250}, 198.51.{i // 250}.{i % 250}"
+        ).sign_up(f"hop{i}@gemeente.example")
+        for i in range(200)
+    ]
+    assert answers == [303] * 200
+    wait_until(lambda: subscribers_made(db, 200), 60, "the worker to handle 200 sign-ups")
+    networks = set(db.session.scalars(select(ConsentEvent.ip_prefix)))
+    db.session.commit()
+    assert "198.51.0.0/24" in networks and not any(
+        n.startswith(("6.6.6.", "192.0.2.")) for n in networks
+    )
 
 
 def test_finding_4_an_8_mb_body_is_refused_at_once(gunicorn):

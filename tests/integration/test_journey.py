@@ -272,7 +272,7 @@ def test_signup_rate_limit_per_ip(client, signup_form, settings, db):
     assert "Even geduld" in page
 
 
-def test_per_address_limit_is_quiet(client, signup_form, settings, db):
+def test_per_address_limit_is_quiet(client, signup_form, settings, worker, db):
     settings(signup_address_limit="2 per hour", confirmation_interval_seconds=0)
     for _ in range(4):
         assert client.post("/aanmelden", data=signup_form()).status_code == 303
@@ -319,7 +319,7 @@ def test_security_headers(client):
     assert token_page.headers["Cache-Control"] == "no-store"
 
 
-def test_gemeente_by_common_name_code_or_without_accents(client, signup_form, db):
+def test_gemeente_by_common_name_code_or_without_accents(client, signup_form, worker, db):
     for i, text in enumerate(["den bosch", "GM0363", "sudwest fryslan", "'s-Gravenhage"]):
         client.post("/aanmelden", data=signup_form(email=f"g{i}@x.example", gemeente=text))
     codes = set(db.session.scalars(select(Subscriber.gemeente_code)))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
+import time
 
 import pytest
 from sqlalchemy import select, update
@@ -178,7 +180,7 @@ def test_finding_11_a_save_that_races_a_publish_loses(app, db, editor):
     assert db.session.get(Edition, edition.id).source == SOURCE
 
 
-def test_finding_12_small_things(app, db, client, signup_form, editor_client, tmp_path):
+def test_finding_12_small_things(app, db, client, signup_form, editor_client, worker, tmp_path):
     # the sign-up form's time trap is used once: a replayed form changes nothing
     data = signup_form(email="eenmaal@gemeente.example")
     client.post("/aanmelden", data=data)
@@ -287,3 +289,44 @@ def test_finding_5_no_strangers_text_and_one_limit_per_mailbox(
     to_tagged = [r for r in received if r.recipients[0].startswith("doelwit+")]
     to_gmail = [r for r in received if r.recipients[0].endswith("mail.com")]
     assert len(to_tagged) == 2 and len(to_gmail) == 2  # one inbox each, whatever the spelling
+
+
+def test_finding_9_a_new_and_a_known_address_cost_the_request_the_same_work(
+    app, db, client, signup_form, settings, paused_worker
+):
+    """The same SQL, statement for statement, whatever the address (timing follows the work;
+    medians are printed, not asserted)."""
+    from sqlalchemy import event
+
+    from newsletter.database import utcnow
+
+    settings(confirmation_interval_seconds=3600)
+    make_subscriber(db, "actief@gemeente.example", state=SubscriberState.active)
+    make_subscriber(
+        db, "wacht@gemeente.example", state=SubscriberState.pending, confirmation_sent_at=utcnow()
+    )  # its hourly mail already went: the quickest path before
+    db.session.commit()
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    def work(email: str) -> tuple[list[str], float]:
+        data = signup_form(email=email)
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", seen)
+        started = time.perf_counter()
+        try:
+            assert client.post("/aanmelden", data=data).status_code == 303
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+        return list(statements), time.perf_counter() - started
+
+    new = [work(f"nieuw{i}@gemeente.example") for i in range(30)]
+    active = [work("actief@gemeente.example") for _ in range(30)]
+    waiting = [work("wacht@gemeente.example") for _ in range(30)]
+    assert new[0][0] == active[0][0] == waiting[0][0]
+    assert all(w[0] == new[0][0] for w in new + active + waiting)
+    medians = [statistics.median(t for _, t in runs) * 1000 for runs in (new, active, waiting)]
+    shown = " / ".join(f"{m:.1f}" for m in medians)
+    print(f"\nsign-up POST median, new / active / pending: {shown} ms")

@@ -5,18 +5,22 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import login_required
 
+from newsletter.auth.roles import BEHEERDER, requires
 from newsletter.subscribers.admin import views
 
 bp = Blueprint("subscriber_admin", __name__, url_prefix="/beheer/lezers")
 
 bp.add_url_rule("/", "dashboard", login_required(views.dashboard))
-bp.add_url_rule("/lezers.csv", "export_csv", login_required(views.export_csv))
-bp.add_url_rule("/inzage", "person", login_required(views.person), methods=["POST"])
-bp.add_url_rule("/wissen", "erase", login_required(views.erase), methods=["POST"])
+bp.add_url_rule("/lezers.csv", "export_csv", requires(BEHEERDER)(views.export_csv))
+bp.add_url_rule("/inzage", "person", requires(BEHEERDER)(views.person), methods=["POST"])
+bp.add_url_rule("/wissen", "erase", requires(BEHEERDER)(views.erase), methods=["POST"])
 bp.add_url_rule(
-    "/importeren", "import_upload", login_required(views.import_upload), methods=["GET", "POST"]
+    "/importeren",
+    "import_upload",
+    requires(BEHEERDER)(views.import_upload),
+    methods=["GET", "POST"],
 )
-bp.add_url_rule("/importeren/<int:job_id>", "import_job", login_required(views.import_job))
+bp.add_url_rule("/importeren/<int:job_id>", "import_job", requires(BEHEERDER)(views.import_job))
 bp.add_url_rule(
-    "/importeren/<int:job_id>.json", "import_status", login_required(views.import_status)
+    "/importeren/<int:job_id>.json", "import_status", requires(BEHEERDER)(views.import_status)
 )

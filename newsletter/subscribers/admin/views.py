@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 from flask import (
     Response,
@@ -23,6 +24,7 @@ from newsletter.subscribers import geo, import_jobs, privacy, stats
 from newsletter.subscribers.admin.forms import EraseForm, ImportForm, PersonForm
 from newsletter.subscribers.models import ROLE_LABELS, ImportJob, Role
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 BUCKETS = [(0, "geen"), (1, "1"), (2, "2–4"), (5, "5–9"), (10, "10 of meer")]
 
 
@@ -64,6 +66,8 @@ def dashboard() -> str:
         week_province=province,
         role_labels=ROLE_LABELS,
         events=audit.recent(),
+        action_labels=audit.ACTION_LABELS,
+        amsterdam=AMSTERDAM,
         person_form=PersonForm(prefix="inzage"),
         erase_form=EraseForm(prefix="wissen"),
         import_form=ImportForm(),
@@ -82,7 +86,7 @@ def person() -> Response:
     form = PersonForm(prefix="inzage")
     if form.validate_on_submit():
         try:
-            data = privacy.person_export(form.email.data)
+            data = privacy.person_export(form.email.data, _actor())
         except privacy.SubscriberError as exc:
             flash(str(exc), "error")
         else:

@@ -26,9 +26,11 @@ from newsletter.subscribers.lifecycle.journey import (
     change_preferences,
     confirm,
     confirmation_state,
+    process_signup,
     request_preferences_link,
     request_signup,
     resend_confirmation,
+    submit_signup,
     unsubscribe,
 )
 from newsletter.subscribers.lifecycle.outcomes import (
@@ -68,6 +70,7 @@ __all__ = [
     "expire_import_reports",
     "get_by_public_id",
     "import_chunk",
+    "process_signup",
     "purge_expired",
     "refused_by_relay",
     "replay",
@@ -75,5 +78,6 @@ __all__ = [
     "request_signup",
     "resend_confirmation",
     "retention",
+    "submit_signup",
     "unsubscribe",
 ]

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from newsletter.database import utcnow
@@ -26,6 +26,7 @@ from newsletter.subscribers.models import (
     ConsentKind,
     ConsentSource,
     Role,
+    SubmittedSignup,
     Subscriber,
     new_public_id,
 )
@@ -115,6 +116,40 @@ def request_signup(
         enqueue_after_commit("send_confirmation", existing.id)
     db.session.commit()
     return None
+
+
+def submit_signup(req: SignupRequest) -> None:
+    """The web request's whole part: one row, its message after the commit (equal work for
+    every address; `process_signup` in the worker decides what happens)."""
+    submitted = SubmittedSignup(
+        email=req.email.address,
+        email_key=req.email.key,
+        name=req.name,
+        gemeente_code=req.gemeente_code,
+        role=req.role,
+        ip_prefix=req.ip_prefix,
+    )
+    db.session.add(submitted)
+    db.session.flush()
+    enqueue_after_commit("process_signup", submitted.id)
+    db.session.commit()
+
+
+def process_signup(submitted_id: int, interval: int) -> None:
+    """Handle a submitted form once (a redelivered message finds nothing left to do)."""
+    submitted = db.session.get(SubmittedSignup, submitted_id)
+    if submitted is None:
+        return
+    req = SignupRequest(
+        email=NormalisedEmail(address=submitted.email, key=submitted.email_key),
+        name=submitted.name,
+        gemeente_code=submitted.gemeente_code,
+        role=submitted.role,
+        ip_prefix=submitted.ip_prefix,
+    )
+    request_signup(req, interval, submitted.submitted_at)
+    db.session.execute(delete(SubmittedSignup).where(SubmittedSignup.id == submitted_id))
+    db.session.commit()
 
 
 def resend_confirmation(email: NormalisedEmail, interval: int, now: datetime | None = None) -> None:

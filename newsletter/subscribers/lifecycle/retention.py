@@ -16,6 +16,7 @@ from newsletter.subscribers.lifecycle.core import (
 from newsletter.subscribers.models import (
     ConsentEvent,
     ImportJob,
+    SubmittedSignup,
     Subscriber,
 )
 
@@ -27,6 +28,9 @@ def erase(subscriber: Subscriber, actor: Actor | None) -> None:
     line without the address are all that stay (the ledger keeps only counts: SET NULL)."""
     digest = suppression.suppress(subscriber.email_key, "erased")
     db.session.execute(delete(ConsentEvent).where(ConsentEvent.subscriber_id == subscriber.id))
+    db.session.execute(
+        delete(SubmittedSignup).where(SubmittedSignup.email_key == subscriber.email_key)
+    )
     _redact_import_reports(subscriber.email)
     db.session.delete(subscriber)
     record(actor, "erase", "lezer", f"sleutel {digest[:12]}")  # the hash prefix, not the address
@@ -55,9 +59,13 @@ def expire_import_reports(now: datetime, max_age_days: int) -> int:
 
 
 def retention(now: datetime, confirm_max_age_seconds: int) -> None:
-    """The clock's chore: expired sign-ups and old import reports go."""
+    """The clock's chore: expired sign-ups, forms never handled, and old import reports go."""
     purge_expired(now, confirm_max_age_seconds, CLOCK)
     expire_import_reports(now, IMPORT_REPORT_DAYS)
+    db.session.execute(  # a form its message never reached (a day is far more than a retry)
+        delete(SubmittedSignup).where(SubmittedSignup.submitted_at < now - timedelta(days=1))
+    )
+    db.session.commit()
 
 
 def purge_expired(now: datetime, max_age_seconds: int, actor: Actor | None = None) -> int:

@@ -48,15 +48,14 @@ def signup() -> str | Response:
             if human and address_allowed(email.key, settings.signup_address_limit):
                 gemeente = find_gemeente(form.gemeente.data)
                 assert gemeente is not None  # the form validated it
-                lifecycle.request_signup(
+                lifecycle.submit_signup(
                     lifecycle.SignupRequest(
                         email=email,
                         name=form.name.data,
                         gemeente_code=gemeente.code,
                         role=Role(form.role.data),
                         ip_prefix=ip_prefix(request.remote_addr),
-                    ),
-                    interval=settings.confirmation_interval_seconds,
+                    )
                 )
             return redirect(url_for("subscribers.check_inbox"), code=303)
     form.started.data = new_time_trap()
