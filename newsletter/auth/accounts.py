@@ -1,55 +1,167 @@
-"""Editor accounts: create, authenticate, load. Only a scrypt hash of a password is stored."""
+"""Editor accounts: create, authenticate, disable, roles, passwords. Only a scrypt hash of a
+password is stored; every change is audited; there is always an enabled beheerder."""
 
 from __future__ import annotations
+
+import hashlib
 
 from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from newsletter.auth import roles as role_names
+from newsletter.auth.audit import CLI, Actor, record
 from newsletter.auth.models import Editor
+from newsletter.auth.sessions import end_everywhere
 from newsletter.database import utcnow
 from newsletter.extensions import db
 
 PASSWORD_MIN = 12
+#: passwords people pick first; a long one from this list is still refused
+COMMON = {
+    "welkom123456",
+    "wachtwoord123",
+    "wachtwoord1234",
+    "password1234",
+    "qwertyuiop12",
+    "123456789012",
+    "zomer2026zomer",
+    "vng-nieuwsbrief",
+    "overhetravijn",
+    "ravijn123456",
+}
 
 
 class AccountError(Exception):
     """A rule said no; the message is Dutch and shown to the editor or on the command line."""
 
 
-def create_editor(email: str, password: str, name: str = "") -> Editor:
+def check_password(password: str) -> None:
+    if len(password) < PASSWORD_MIN:
+        raise AccountError(f"Het wachtwoord moet minstens {PASSWORD_MIN} tekens lang zijn.")
+    if password.lower() in COMMON or len(set(password)) < 5:
+        raise AccountError("Dit wachtwoord is te makkelijk te raden. Kies een langere zin.")
+
+
+def create_editor(
+    email: str,
+    password: str,
+    name: str = "",
+    roles: tuple[str, ...] = role_names.ALL,
+    actor: Actor | None = None,
+) -> Editor:
     email = email.strip().lower()
     if "@" not in email or len(email) > 320:
         raise AccountError("Dat is geen e-mailadres.")
-    if len(password) < PASSWORD_MIN:
-        raise AccountError(f"Het wachtwoord moet minstens {PASSWORD_MIN} tekens lang zijn.")
+    check_password(password)
     if db.session.scalar(select(Editor).where(Editor.email == email)):
         raise AccountError(f"Er is al een redacteur met {email}.")
-    editor = Editor(email=email, name=name, password_hash=generate_password_hash(password))
+    editor = Editor(
+        email=email,
+        name=name,
+        password_hash=generate_password_hash(password),
+        roles=",".join(roles),
+    )
     db.session.add(editor)
+    record(actor or CLI, "editor-created", email, ", ".join(roles))
     db.session.commit()
     return editor
 
 
 def authenticate(email: str, password: str) -> Editor | None:
     editor = db.session.scalar(select(Editor).where(Editor.email == email.strip().lower()))
-    if editor is None:
+    if editor is None or not editor.is_active:
         check_password_hash(_dummy_hash(), password)  # same time whether or not the address exists
+        _failed(email)
         return None
     if not check_password_hash(editor.password_hash, password):
+        _failed(email)
         return None
     editor.last_login_at = utcnow()
     db.session.commit()
     return editor
 
 
+def _failed(email: str) -> None:
+    """Audited without the typed text itself: a stranger's typing never reaches the log."""
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:12]
+    record(Actor("onbekend"), "login-failed", f"adres {digest}")
+    db.session.commit()
+
+
 def get(editor_id: int) -> Editor | None:
     return db.session.get(Editor, editor_id)
+
+
+def by_email(email: str) -> Editor:
+    editor = db.session.scalar(select(Editor).where(Editor.email == email.strip().lower()))
+    if editor is None:
+        raise AccountError(f"Er is geen redacteur met {email}.")
+    return editor
+
+
+def all_editors() -> list[Editor]:
+    return list(db.session.scalars(select(Editor).order_by(Editor.email)))
 
 
 def load_user(editor_id: str) -> Editor | None:
     """Flask-Login's user loader: the session holds the id as text."""
     return get(int(editor_id)) if editor_id.isdigit() else None
+
+
+def _keeps_a_beheerder(changed: Editor, roles: str, enabled: bool) -> None:
+    others = [
+        e
+        for e in all_editors()
+        if e.id != changed.id and e.is_active and e.has_role(role_names.BEHEERDER)
+    ]
+    if not others and not (enabled and role_names.BEHEERDER in roles.split(",")):
+        raise AccountError(
+            "Dan is er geen beheerder meer. Maak eerst een andere beheerder "
+            "(flask editors create … --roles beheerder)."
+        )
+
+
+def set_roles(email: str, roles: tuple[str, ...], actor: Actor | None = None) -> Editor:
+    editor = by_email(email)
+    _keeps_a_beheerder(editor, ",".join(roles), editor.is_active)
+    editor.roles = ",".join(roles)
+    end_everywhere(editor, actor or CLI, "rollen gewijzigd: " + ", ".join(roles))
+    db.session.commit()
+    return editor
+
+
+def disable(email: str, actor: Actor | None = None) -> Editor:
+    editor = by_email(email)
+    _keeps_a_beheerder(editor, editor.roles, enabled=False)
+    editor.disabled_at = utcnow()
+    end_everywhere(editor, actor or CLI, "uitgeschakeld")
+    db.session.commit()
+    return editor
+
+
+def enable(email: str, actor: Actor | None = None) -> Editor:
+    editor = by_email(email)
+    editor.disabled_at = None
+    record(actor or CLI, "editor-enabled", editor.email)
+    db.session.commit()
+    return editor
+
+
+def reset_password(email: str, password: str, actor: Actor | None = None) -> Editor:
+    editor = by_email(email)
+    check_password(password)
+    editor.password_hash = generate_password_hash(password)
+    end_everywhere(editor, actor or CLI, "wachtwoord gewijzigd")
+    db.session.commit()
+    return editor
+
+
+def log_out_everywhere(email: str, actor: Actor | None = None) -> Editor:
+    editor = by_email(email)
+    end_everywhere(editor, actor or CLI, "overal uitgelogd")
+    db.session.commit()
+    return editor
 
 
 def _dummy_hash() -> str:

@@ -20,6 +20,12 @@ ACTION_LABELS = {
     "export": "lezers geëxporteerd",
     "purge": "verlopen aanmeldingen verwijderd",
     "test-send": "testmail",
+    "inzage": "gegevens van een lezer ingezien",
+    "login": "ingelogd",
+    "login-failed": "inloggen mislukt",
+    "sessions-ended": "sessies beëindigd",
+    "editor-created": "redacteur aangemaakt",
+    "editor-enabled": "redacteur weer ingeschakeld",
 }
 
 

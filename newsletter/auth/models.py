@@ -23,6 +23,20 @@ class Editor(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: comma-separated: redacteur, eindredacteur, beheerder (see auth/roles.py)
+    roles: Mapped[str] = mapped_column(String(80), default="redacteur", server_default="redacteur")
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: sessions carry this number; raising it ends every session of the editor at once
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    def has_role(self, role: str) -> bool:
+        """An eindredacteur can do what a redacteur can, and more."""
+        held = self.roles.split(",")
+        return role in held or (role == "redacteur" and "eindredacteur" in held)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: a disabled editor cannot log in
+        return self.disabled_at is None
 
 
 class AuditEvent(db.Model):

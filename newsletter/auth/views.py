@@ -5,10 +5,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from newsletter.auth import accounts
+from newsletter.auth import accounts, sessions
 from newsletter.auth.forms import LoginForm
 from newsletter.forms import ActionForm
 
@@ -18,7 +18,7 @@ def login() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         editor = accounts.authenticate(form.email.data, form.password.data)
         if editor is not None:
-            login_user(editor)
+            sessions.start(editor)
             target = request.args.get("next", "")
             parts = urlsplit(target)
             if not target.startswith("/beheer") or parts.netloc or parts.scheme:
@@ -29,6 +29,6 @@ def login() -> str | Response | tuple[str, int]:
 
 
 def logout() -> Response:
-    ActionForm().validate_on_submit()
-    logout_user()
+    if ActionForm().validate_on_submit():
+        sessions.stop(current_user._get_current_object())  # type: ignore[attr-defined]
     return redirect(url_for("auth.login"), code=303)

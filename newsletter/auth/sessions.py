@@ -1,0 +1,69 @@
+"""Sessions the server controls: a session is valid only while it carries the editor's current
+session version, within its idle and absolute lifetime, and the editor is not disabled.
+
+Logging out, changing a password, disabling an editor and "log out everywhere" raise the
+version: every copy of every session of that editor stops working at once, a replayed cookie
+included. Nothing binds a session to headers the client sets (X-Forwarded-For, User-Agent).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+from flask import current_app, flash, g, session
+from flask_login import current_user, login_user, logout_user
+
+from newsletter.auth.audit import Actor, record
+from newsletter.auth.models import Editor
+from newsletter.extensions import db
+
+now = time.time  # the clock, replaceable in tests
+
+
+def start(editor: Editor) -> None:
+    """A fresh session (new id, so a new CSRF token too) for a logged-in editor."""
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF keeps the token of this request in g as well
+    login_user(editor)
+    stamp = now()
+    session.update(sv=editor.session_version, sid=secrets.token_hex(16), at=stamp, seen=stamp)
+    record(Actor(editor.email, editor.id), "login", "beheer")
+    db.session.commit()
+
+
+def end_everywhere(editor: Editor, actor: Actor, why: str) -> None:
+    """Every session of `editor` ends (the caller's commit stores it with its reason)."""
+    editor.session_version += 1
+    record(actor, "sessions-ended", editor.email, why)
+
+
+def stop(editor: Editor) -> None:
+    end_everywhere(editor, Actor(editor.email, editor.id), "uitgelogd")
+    db.session.commit()
+    logout_user()
+    session.clear()
+    g.pop("csrf_token", None)
+
+
+def check() -> None:
+    """Before every request: end a session that is no longer valid (then login_required sends
+    the editor to the login page)."""
+    if not current_user.is_authenticated:
+        return
+    settings = current_app.config["SETTINGS"]
+    stamp = now()
+    editor: Editor = current_user._get_current_object()  # type: ignore[attr-defined]
+    valid = (
+        editor.is_active
+        and session.get("sv") == editor.session_version
+        and stamp - float(session.get("at", 0)) < settings.session_max_hours * 3600
+        and stamp - float(session.get("seen", 0)) < settings.session_idle_minutes * 60
+    )
+    if not valid:
+        logout_user()
+        session.clear()
+        flash("Je sessie is afgelopen. Log opnieuw in.")
+        return
+    if stamp - float(session["seen"]) > 30:  # refresh now and then, not on every request
+        session["seen"] = stamp
