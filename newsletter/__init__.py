@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from newsletter import jobs, models  # noqa: F401  (models: the full schema for Alembic)
+    from newsletter.auth import sessions
     from newsletter.auth.accounts import load_user
     from newsletter.database import configure_engines
     from newsletter.extensions import csrf, db, limiter, login_manager, migrate
@@ -34,7 +35,10 @@ def register_extensions(app: Flask) -> None:
     from newsletter.subscribers.tokens import Signer
 
     configure_engines()
-    app.before_request(allow_large_bodies)  # first: CSRF reads the form in its own hook
+    # before CSRF reads the form in its own hook: an ended session is ended first, and only
+    # an editor whose role needs it may send a large body
+    app.before_request(sessions.check)
+    app.before_request(allow_large_bodies)
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(resource_dir("migrations")), render_as_batch=True, compare_type=True

@@ -8,6 +8,8 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from newsletter.accesslog import mask  # a token in a path never reaches a log
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -68,7 +70,7 @@ def handle_csrf(exc: CSRFError) -> tuple[str, int]:
 def handle_unexpected(exc: Exception) -> tuple[str, int]:
     if isinstance(exc, HTTPException):
         return handle_http(exc)
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    log.exception("unhandled error on %s %s", request.method, mask(request.path))
     return _page(500)
 
 

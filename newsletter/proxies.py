@@ -31,10 +31,19 @@ def parse_trusted(value: str) -> int | tuple[Network, ...]:
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """'1.2.3.4', '1.2.3.4:5678', '[2001:db8::1]:80', '::ffff:1.2.3.4' (as IPv4); else None."""
+    text = text.strip()
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]  # IPv4 with a port
     try:
-        return ipaddress.ip_address(text.strip().strip("[]"))
+        address = ipaddress.ip_address(text)
     except ValueError:
         return None
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
 
 
 class TrustedNetworks:
@@ -57,8 +66,9 @@ class TrustedNetworks:
                 client = hop
                 if not self.trusted(hop):
                     break
-            if _address(client) is not None:
-                environ["REMOTE_ADDR"] = client
+            address = _address(client)
+            if address is not None:
+                environ["REMOTE_ADDR"] = str(address)
             proto = environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")[-1].strip()
             if proto in ("http", "https"):
                 environ["wsgi.url_scheme"] = proto

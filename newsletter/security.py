@@ -23,12 +23,13 @@ MAIL_PAGE_CSP = (
 )
 
 
-#: bodies larger than BODY_MAX, for logged-in editors only: images, CSV files, edition sources
+#: bodies larger than BODY_MAX, for logged-in editors with the role only: images, CSV files,
+#: edition sources (role names as in auth/roles.py)
 LARGE_BODIES = {
-    "editions.upload": 6 * 1024 * 1024,
-    "subscriber_admin.import_upload": 8 * 1024 * 1024,
-    "editions.new": 1024 * 1024,
-    "editions.edit": 1024 * 1024,
+    "editions.upload": (6 * 1024 * 1024, "redacteur"),
+    "subscriber_admin.import_upload": (8 * 1024 * 1024, "beheerder"),
+    "editions.new": (1024 * 1024, "redacteur"),
+    "editions.edit": (1024 * 1024, "redacteur"),
 }
 
 
@@ -37,10 +38,10 @@ def allow_large_bodies() -> None:
 
     Everywhere else a body over BODY_MAX is refused from its Content-Length alone (413) before
     a byte of it is parsed, so one large or many-field post cannot tie up a worker."""
-    limit = LARGE_BODIES.get(request.endpoint or "")
-    if limit and current_user.is_authenticated:
-        request.max_content_length = limit
-        request.max_form_memory_size = limit
+    found = LARGE_BODIES.get(request.endpoint or "")
+    if found and current_user.is_authenticated and current_user.has_role(found[1]):
+        request.max_content_length = found[0]
+        request.max_form_memory_size = found[0]
 
 
 def add_security_headers(response: Response) -> Response:

@@ -65,11 +65,13 @@ def _reset_schema(app) -> None:
 
 def _fresh_csrf_cache() -> None:
     """Tests keep one app context open across requests (the `db` fixture), so Flask's `g`
-    lives longer than a request; Flask-WTF caches the page's CSRF token there. Each request
-    starts without it, as every request does in production."""
+    lives longer than a request; Flask-WTF caches the page's CSRF token there and Flask-Login
+    the logged-in editor. Each request starts without them, as every request does in
+    production (where two test clients would otherwise see each other's editor)."""
     from flask import g
 
     g.pop("csrf_token", None)
+    g.pop("_login_user", None)  # Flask-Login's user of the request, likewise
 
 
 #: the running test worker, while a test has asked for one (see `worker`)
@@ -115,7 +117,8 @@ def app():
     import workers
 
     workers.app.test_client_class = _signup_client_class()
-    workers.app.before_request(_fresh_csrf_cache)
+    # first of all hooks: the app's own (session check, CSRF) must see a fresh `g`
+    workers.app.before_request_funcs.setdefault(None, []).insert(0, _fresh_csrf_cache)
     _reset_schema(workers.app)
     yield workers.app
     SINK.stop()

@@ -24,7 +24,9 @@ def upgrade():
     with op.batch_alter_table("edition", schema=None) as batch_op:
         batch_op.add_column(sa.Column("archive_html", sa.Text(), nullable=True))
     bind = op.get_bind()
-    rows = bind.execute(sa.text("SELECT id, error FROM delivery WHERE error IS NOT NULL"))
+    rows = bind.execute(  # failed rows hold the relay's reply; skipped ones our own reason
+        sa.text("SELECT id, error FROM delivery WHERE error IS NOT NULL AND state = 'failed'")
+    )
     for row_id, error in rows.fetchall():
         found = CODE.match(error)
         code = found.group(0) if found else "onbekende fout"

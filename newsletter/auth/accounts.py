@@ -4,6 +4,7 @@ password is stored; every change is audited; there is always an enabled beheerde
 from __future__ import annotations
 
 import hashlib
+import hmac
 
 from flask import current_app
 from sqlalchemy import select
@@ -47,10 +48,15 @@ def create_editor(
     email: str,
     password: str,
     name: str = "",
-    roles: tuple[str, ...] = role_names.ALL,
+    roles: tuple[str, ...] | None = None,
     actor: Actor | None = None,
 ) -> Editor:
+    """Without `roles`: the very first editor gets every role (someone must manage the rest),
+    later ones are redacteur only (least privilege)."""
     email = email.strip().lower()
+    if roles is None:
+        first = db.session.scalar(select(Editor.id).limit(1)) is None
+        roles = role_names.ALL if first else (role_names.REDACTEUR,)
     if "@" not in email or len(email) > 320:
         raise AccountError("Dat is geen e-mailadres.")
     check_password(password)
@@ -83,8 +89,10 @@ def authenticate(email: str, password: str) -> Editor | None:
 
 
 def _failed(email: str) -> None:
-    """Audited without the typed text itself: a stranger's typing never reaches the log."""
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:12]
+    """Audited with a keyed hash of the typed text, never the text (a password typed into the
+    address field must not reach the log, nor a hash anyone could try guesses against)."""
+    key = current_app.config["SETTINGS"].secret_keys[0].encode()
+    digest = hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()[:12]
     record(Actor("onbekend"), "login-failed", f"adres {digest}")
     db.session.commit()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import login_required
 
-from newsletter.auth import sessions, views
+from newsletter.auth import views
 from newsletter.extensions import limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/beheer")
@@ -17,5 +17,3 @@ bp.add_url_rule(
     methods=["GET", "POST"],
 )
 bp.add_url_rule("/uitloggen", "logout", login_required(views.logout), methods=["POST"])
-
-bp.before_app_request(sessions.check)

@@ -38,16 +38,16 @@ def _run(action, *args):
 @click.option(
     "--roles",
     "role_text",
-    default=",".join(roles.ALL),
-    show_default=True,
-    help="Rollen, met komma's: redacteur, eindredacteur, beheerder.",
+    default="",
+    help="Rollen, met komma's: redacteur, eindredacteur, beheerder. Zonder: de eerste "
+    "redacteur krijgt alle rollen, latere alleen redacteur.",
 )
 @click.option("--password-stdin", is_flag=True, help="Lees het wachtwoord van stdin.")
 def create_editor(email: str, name: str, role_text: str, password_stdin: bool) -> None:
     """Maak een redacteur aan; het wachtwoord wordt gevraagd (of van stdin gelezen)."""
-    chosen = _roles(role_text)
+    chosen = _roles(role_text) if role_text else None
     editor = _run(lambda: accounts.create_editor(email, _password(password_stdin), name, chosen))
-    click.echo(f"Redacteur {editor.email} aangemaakt ({', '.join(chosen)}).")
+    click.echo(f"Redacteur {editor.email} aangemaakt ({editor.roles.replace(',', ', ')}).")
 
 
 @editors.command("list")

@@ -2,7 +2,8 @@
 
 A DSN is a multipart/report with a message/delivery-status part: one block per recipient with
 Final-Recipient, Action and Status. Action "failed" with a 5.x.x status is a hard bounce, and it
-counts only when the returned headers carry our Message-ID (<edition.delivery.ravijn@…>) for a
+counts only when the returned headers carry our Message-ID (<edition.row.tag.ravijn@…>, the tag an
+HMAC that only we can make) for a
 ledger row of that very reader: then the row is marked failed and the reader bounced (by the
 subscribers' lifecycle). 4.x.x is left alone: the relay is still trying. Files are only read,
 never moved or deleted.
@@ -10,17 +11,21 @@ never moved or deleted.
 
 from __future__ import annotations
 
+import hmac
 import re
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
 
+from flask import current_app
+
 from newsletter.delivery import ledger
+from newsletter.delivery.prepared import row_tag
 from newsletter.extensions import db
 from newsletter.subscribers import lifecycle, queries
 
-OUR_ID = re.compile(r"<(\d+)\.(\d+)\.ravijn@")
+OUR_ID = re.compile(r"<(\d+)\.(\d+)\.([0-9a-f]{16})\.ravijn@")
 MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -96,7 +101,14 @@ def _our_delivery(part: Message) -> int | None:
         raw = part.get_payload(decode=True) or b""
         text = raw.decode("ascii", "replace") if isinstance(raw, bytes) else str(raw)
     found = OUR_ID.search(text)
-    return int(found.group(2)) if found else None
+    if found is None:
+        return None
+    edition_id, row_id, tag = int(found.group(1)), int(found.group(2)), found.group(3)
+    settings = current_app.config["SETTINGS"]
+    keys = (*settings.secret_keys, *settings.retired_keys)  # mails sent before a rotation
+    if not any(hmac.compare_digest(tag, row_tag(edition_id, row_id, key)) for key in keys):
+        return None  # looks like ours, is not: a forged or altered Message-ID
+    return row_id
 
 
 def ingest(path: Path) -> IngestReport:

@@ -46,6 +46,7 @@ def publish(edition_id: int, actor: Actor | None = None) -> Edition:
     if not transition(
         edition_id,
         {EditionState.draft, EditionState.scheduled},
+        unchanged_since=edition.updated_at,  # the version checked above is the one that goes
         state=EditionState.sending,
         published_at=now,
         published_by_id=editor_id,
@@ -53,7 +54,9 @@ def publish(edition_id: int, actor: Actor | None = None) -> Edition:
         state_note=None,
     ):
         db.session.rollback()
-        raise EditionError("Deze editie is al verzonden of wordt verzonden.")
+        raise EditionError(
+            "Deze editie is net gewijzigd of al verzonden. Bekijk haar opnieuw en verstuur dan."
+        )
     record(actor, "publish", f"editie {edition_id}", f"{recipients} lezers")
     enqueue_after_commit("fan_out", edition_id)
     db.session.commit()

@@ -13,6 +13,8 @@ before the subject: otherwise the very message readers get (same builder, header
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -42,6 +44,17 @@ class Recipient:
     links: dict[str, str] = field(default_factory=dict)
 
 
+def row_tag(edition_id: int, row_id: int, key: str) -> str:
+    """Proof that a Message-ID is ours: an HMAC of edition and ledger row. Row numbers are
+    sequential; without the tag anyone could write a DSN for another reader's row."""
+    message = f"ravijn.message-id.v1:{edition_id}.{row_id}".encode()
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()[:16]
+
+
+def message_id_for(edition_id: int, row_id: int, domain: str, key: str) -> str:
+    return f"<{edition_id}.{row_id}.{row_tag(edition_id, row_id, key)}.ravijn@{domain}>"
+
+
 def _encode(stretch: str, last: bool) -> bytes:
     return message.qp(stretch) if last else message.qp_open(stretch)
 
@@ -57,6 +70,7 @@ class PreparedEdition:
         self.domain = message.sender_domain(mail_from)
         self.skeleton = message.Skeleton.new()
         self.mail_from = mail_from
+        self._key = current_app.config["SETTINGS"].secret_keys[0]
         self.head = self._head(rendered.subject)
         self.list_id = list_id
         markers = Markers(rendered.nonce)
@@ -89,7 +103,7 @@ class PreparedEdition:
         row = recipient.delivery_id
         if row is None:  # never our ledger pattern, so a bounce of a test changes nobody
             return f"<{self.edition_id}.test-{secrets.token_hex(8)}.ravijn@{self.domain}>"
-        return f"<{self.edition_id}.{row}.ravijn@{self.domain}>"
+        return message_id_for(self.edition_id, row, self.domain, self._key)
 
     def bytes_for(self, recipient: Recipient, *, subject_prefix: str = "") -> bytes:
         """The message for one reader; a test-send marks its subject with `subject_prefix`."""

@@ -201,12 +201,20 @@ def unschedule(edition_id: int) -> Edition:
     return edition
 
 
-def transition(edition_id: int, allowed: set[EditionState], **values: object) -> bool:
+def transition(
+    edition_id: int,
+    allowed: set[EditionState],
+    *,
+    unchanged_since: datetime | None = None,
+    **values: object,
+) -> bool:
     """One guarded UPDATE of an edition's state (the caller commits): two editors, or an
-    editor and the clock, can never start or finish the same send twice."""
+    editor and the clock, can never start or finish the same send twice; with
+    `unchanged_since`, only if nobody saved the edition after that moment."""
+    guard = [Edition.updated_at == unchanged_since] if unchanged_since is not None else []
     result = db.session.execute(
         sql_update(Edition)
-        .where(Edition.id == edition_id, Edition.state.in_(allowed))
+        .where(Edition.id == edition_id, Edition.state.in_(allowed), *guard)
         .values(updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False)
     )

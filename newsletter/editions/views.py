@@ -21,8 +21,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from newsletter.auth import audit
+from newsletter.auth.roles import EINDREDACTEUR
 from newsletter.editions import media, services
 from newsletter.editions.forms import STARTER, ScheduleForm, SourceForm
+from newsletter.editions.models import EditionState
 from newsletter.forms import ActionForm
 from newsletter.security import MAIL_PAGE_CSP
 from newsletter.urls import external_url
@@ -64,6 +66,12 @@ def _edition_or_404(edition_id: int):
 
 def edit(edition_id: int) -> str | Response | tuple[str, int]:
     edition = _edition_or_404(edition_id)
+    if (
+        request.method == "POST"
+        and edition.state == EditionState.scheduled
+        and not current_user.has_role(EINDREDACTEUR)
+    ):
+        abort(403)  # what is planned to go out is changed only by who may plan it
     form = SourceForm(data={"source": edition.source} if request.method == "GET" else None)
     wants_json = request.headers.get("X-Requested-With") == "fetch"
     if form.validate_on_submit():

@@ -21,12 +21,21 @@ from newsletter.urls import external_url
 log = logging.getLogger(__name__)
 
 
-def _deliver(subscriber: Subscriber, template: str, subject: str, context: dict[str, str]) -> None:
+def _deliver(
+    subscriber: Subscriber,
+    template: str,
+    subject: str,
+    context: dict[str, str],
+    *,
+    by_name: bool = True,
+) -> None:
+    """`by_name=False` for the confirmation: its name was typed by whoever filled in the form,
+    so it appears nowhere in the mail, the To header included."""
     rendered = render_email(template, subject, {"name": subscriber.name, **context})
     data = message.compose(
         mail_from=current_app.config["SETTINGS"].mail_from,
         to_address=subscriber.email,
-        to_name=subscriber.name,
+        to_name=subscriber.name if by_name else "",
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
@@ -49,7 +58,7 @@ def _ask_to_confirm(
     if subscriber is None:
         return False
     url = links.confirm_url(subscriber.public_id, subscriber.confirm_nonce)
-    _deliver(subscriber, template, subject, {"confirm_url": url})
+    _deliver(subscriber, template, subject, {"confirm_url": url}, by_name=False)
     return True
 
 

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import dkim
 import pytest
+from flask import current_app
 
 from newsletter.delivery.models import Delivery, DeliveryState
+from newsletter.delivery.prepared import message_id_for
 from newsletter.mail.dkim import signed
 from newsletter.subscribers.models import Subscriber, SubscriberState
 from tests.factories import dkim_key, make_subscriber
@@ -39,11 +41,20 @@ Content-Type: text/rfc822-headers
 
 From: OVER het ravijn <nieuwsbrief@ravijn.example>
 To: {address}
-Message-ID: <{edition}.{delivery}.ravijn@ravijn.example>
+Message-ID: {message_id}
 Subject: OVER het ravijn
 
 --B--
 """
+
+
+def dsn(**fields) -> str:
+    """A DSN whose returned headers carry the Message-ID we gave that ledger row."""
+    settings = current_app.config["SETTINGS"]
+    message_id = message_id_for(
+        fields["edition"], fields["delivery"], "ravijn.example", settings.secret_keys[0]
+    )
+    return DSN.format(message_id=message_id, **fields)
 
 
 def test_bounces_ingest_marks_hard_bounces_only(app, db, tmp_path):
@@ -61,13 +72,13 @@ def test_bounces_ingest_marks_hard_bounces_only(app, db, tmp_path):
     for sub in ("new", "cur", "tmp"):
         (maildir / sub).mkdir(parents=True)
     files = {
-        "new/1.eml": DSN.format(
+        "new/1.eml": dsn(
             address=hard.email, action="failed", status="5.1.1", edition=edition.id, delivery=row.id
         ),
-        "new/2.eml": DSN.format(
+        "new/2.eml": dsn(
             address=soft.email, action="delayed", status="4.2.2", edition=edition.id, delivery=0
         ),
-        "cur/3.eml": DSN.format(
+        "cur/3.eml": dsn(
             address="nooit@elders.example", action="failed", status="5.1.1", edition=1, delivery=1
         ),
         "cur/4.eml": "From: iemand@x.example\nSubject: Afwezig\n\nIk ben er niet.\n",

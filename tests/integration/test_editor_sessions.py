@@ -8,6 +8,7 @@ from sqlalchemy import select
 from newsletter.auth import accounts, sessions
 from newsletter.auth.models import AuditEvent
 from newsletter.editions import services as editions
+from newsletter.editions.models import EditionState
 from tests.factories import EDITOR_PASSWORD, SOURCE, readers
 from tests.helpers import CSRF, form_tokens
 
@@ -108,6 +109,12 @@ def test_roles_decide_what_an_editor_may_do(app, db, editor, worker, sink):
         assert writer.post(url, data=token | {"email": "x@y.example"}).status_code == 403
     boss = log_in(app, editor.email)  # all roles: publishes
     assert boss.get(f"/beheer/edities/{edition.id}/versturen").status_code == 200
+    # what is planned to go out is changed only by who may plan it
+    edition.state = EditionState.scheduled
+    db.session.commit()
+    token = form_tokens(writer, f"/beheer/edities/{edition.id}")
+    answer = writer.post(f"/beheer/edities/{edition.id}", data=token | {"source": SOURCE})
+    assert answer.status_code == 403
 
 
 def test_the_editors_cli_and_never_an_account_without_a_beheerder(app, db):
@@ -131,6 +138,10 @@ def test_the_editors_cli_and_never_an_account_without_a_beheerder(app, db):
     assert last.exit_code == 1 and "geen beheerder meer" in last.output
     assert run("set-roles", "baas@vng.example", "redacteur").exit_code == 1
     assert "baas@vng.example" in run("list").output
+    later = run(
+        "create", "later@vng.example", "--password-stdin", stdin="nog een goed wachtwoord\n"
+    )
+    assert later.exit_code == 0 and "(redacteur)" in later.output  # least privilege after the first
     assert (
         run(
             "reset-password",

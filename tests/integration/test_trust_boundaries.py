@@ -8,11 +8,13 @@ import statistics
 import time
 
 import pytest
+from flask import current_app
 from sqlalchemy import select, update
 
 from newsletter.auth.audit import last
 from newsletter.delivery import control
 from newsletter.delivery.models import Delivery
+from newsletter.delivery.prepared import message_id_for
 from newsletter.editions import services as editions
 from newsletter.editions.models import Edition, EditionState
 from newsletter.subscribers import privacy
@@ -80,8 +82,9 @@ List-Unsubscribe-Post: List-Unsubscribe=One-Click
 
 
 def dsn(address: str, edition_id: int | None = None, row_id: int | None = None) -> str:
-    message_id = f"Message-ID: <{edition_id}.{row_id}.ravijn@ravijn.example>" if row_id else ""
-    return POSTFIX_DSN.format(address=address, message_id=message_id)
+    key = current_app.config["SETTINGS"].secret_keys[0]
+    ours = message_id_for(edition_id, row_id, "ravijn.example", key) if row_id else ""
+    return POSTFIX_DSN.format(address=address, message_id=f"Message-ID: {ours}" if ours else "")
 
 
 def ingest(app, folder, files: dict[str, str]) -> str:
@@ -104,6 +107,12 @@ def test_finding_3_forged_bounces_change_nobody(app, db, tmp_path):
     db.session.commit()
 
     forged = ingest(app, tmp_path / "a", {"forged.eml": dsn(bert.email)})  # no Message-ID
+    # a Message-ID in our form but without our tag: anyone can count ledger rows
+    guessed = POSTFIX_DSN.format(
+        address=anna.email,
+        message_id=f"Message-ID: <{edition.id}.{row.id}.0123456789abcdef.ravijn@ravijn.example>",
+    )
+    assert "1 zonder bewijs" in ingest(app, tmp_path / "g", {"guessed.eml": guessed})
     other = ingest(app, tmp_path / "b", {"other.eml": dsn(bert.email, edition.id, row.id)})
     assert "0 harde bounce(s) verwerkt" in forged and "1 zonder bewijs" in forged
     assert "0 harde bounce(s) verwerkt" in other and "1 zonder bewijs" in other
@@ -278,6 +287,7 @@ def test_finding_5_no_strangers_text_and_one_limit_per_mailbox(
     client.post("/aanmelden", data=signup_form(name="Anna de Vries"))
     [mail] = sink.wait_for(1)
     assert "Anna" not in mail.message().get_body(("plain",)).get_content()  # nobody by name
+    assert "Anna" not in str(mail.message()["To"])  # not in the To header either
 
     sink.clear()
     settings(signup_address_limit="2 per hour", confirmation_interval_seconds=0)
@@ -330,3 +340,27 @@ def test_finding_9_a_new_and_a_known_address_cost_the_request_the_same_work(
     medians = [statistics.median(t for _, t in runs) * 1000 for runs in (new, active, waiting)]
     shown = " / ".join(f"{m:.1f}" for m in medians)
     print(f"\nsign-up POST median, new / active / pending: {shown} ms")
+
+
+def test_finding_9_a_form_whose_message_was_lost_is_handled_by_the_clock(app, db, worker, sink):
+    from datetime import timedelta
+
+    from newsletter.database import utcnow
+    from newsletter.subscribers import lifecycle
+    from newsletter.subscribers.models import Role, SubmittedSignup
+
+    db.session.add(
+        SubmittedSignup(
+            email="vergeten@gemeente.example",
+            email_key="vergeten@gemeente.example",
+            name="Vergeten",
+            gemeente_code="GM0363",
+            role=Role.raadslid,
+            submitted_at=utcnow() - timedelta(minutes=5),
+        )
+    )
+    db.session.commit()  # no message queued: as if Redis was away at that moment
+    lifecycle.retention(utcnow(), app.config["SETTINGS"].confirm_max_age_seconds)
+    [mail] = sink.wait_for(1)
+    assert mail.recipients == ["vergeten@gemeente.example"]
+    wait_until(lambda: db.session.scalar(select(SubmittedSignup.id)) is None, 5, "the form gone")

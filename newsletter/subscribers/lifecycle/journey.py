@@ -28,6 +28,7 @@ from newsletter.subscribers.models import (
     Role,
     SubmittedSignup,
     Subscriber,
+    SubscriberState,
     new_public_id,
 )
 
@@ -152,32 +153,35 @@ def process_signup(submitted_id: int, interval: int) -> None:
     db.session.commit()
 
 
-def resend_confirmation(email: NormalisedEmail, interval: int, now: datetime | None = None) -> None:
-    """From the expired-link page: only a pending sign-up gets its link again (rate-limited)."""
+def _mail_once(
+    email: NormalisedEmail,
+    state: SubscriberState,
+    actor_name: str,
+    interval: int,
+    now: datetime | None,
+) -> None:
+    """A link by mail to a subscriber in `state`, at most once per interval; else nothing."""
     now = now or utcnow()
     existing = by_key(email.key)
-    if existing is None or existing.state != S.pending:
+    if existing is None or existing.state != state:
         return
     if _claim_mail_slot(existing.id, now, interval):
-        enqueue_after_commit("send_confirmation", existing.id)
+        enqueue_after_commit(actor_name, existing.id)
         db.session.commit()
     else:
         db.session.rollback()
+
+
+def resend_confirmation(email: NormalisedEmail, interval: int, now: datetime | None = None) -> None:
+    """From the expired-link page: only a pending sign-up gets its link again (rate-limited)."""
+    _mail_once(email, S.pending, "send_confirmation", interval, now)
 
 
 def request_preferences_link(
     email: NormalisedEmail, interval: int, now: datetime | None = None
 ) -> None:
     """From an expired preferences link: an active subscriber gets a fresh one (rate-limited)."""
-    now = now or utcnow()
-    existing = by_key(email.key)
-    if existing is None or existing.state != S.active:
-        return
-    if _claim_mail_slot(existing.id, now, interval):
-        enqueue_after_commit("send_preferences_link", existing.id)
-        db.session.commit()
-    else:
-        db.session.rollback()
+    _mail_once(email, S.active, "send_preferences_link", interval, now)
 
 
 def confirmation_state(public_id: str, nonce: str) -> ConfirmOutcome:

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select, update
 
 from newsletter.auth.audit import CLOCK, Actor, record
 from newsletter.extensions import db
+from newsletter.jobs import enqueue_after_commit
 from newsletter.subscribers import suppression
 from newsletter.subscribers.lifecycle.core import (
     S,
@@ -65,6 +66,13 @@ def retention(now: datetime, confirm_max_age_seconds: int) -> None:
     db.session.execute(  # a form its message never reached (a day is far more than a retry)
         delete(SubmittedSignup).where(SubmittedSignup.submitted_at < now - timedelta(days=1))
     )
+    stranded = db.session.scalars(  # its message was lost (Redis away at that moment): again
+        select(SubmittedSignup.id)
+        .where(SubmittedSignup.submitted_at < now - timedelta(minutes=1))
+        .limit(500)
+    )
+    for submitted_id in stranded:  # handling a form twice is harmless (the mail slot guards)
+        enqueue_after_commit("process_signup", submitted_id)
     db.session.commit()
 
 

@@ -106,7 +106,8 @@ def confirm(token: str) -> str | Response | tuple[str, int]:
     )
 
 
-def resend() -> str | Response:
+def _link_by_mail(send, page) -> str | Response | tuple[str, int]:
+    """An e-mail address in, a link by mail out (when due); one answer for every address."""
     form = ResendForm()
     if form.validate_on_submit():
         try:
@@ -115,9 +116,16 @@ def resend() -> str | Response:
             form.email.errors = [str(exc)]
         else:
             if address_allowed(email.key, _settings().signup_address_limit):
-                lifecycle.resend_confirmation(email, _settings().confirmation_interval_seconds)
+                send(email, _settings().confirmation_interval_seconds)
             return redirect(url_for("subscribers.check_inbox"), code=303)
-    return render_template("site/link_problem.html", expired=True, form=form), 422
+    return page(form), 422
+
+
+def resend() -> str | Response | tuple[str, int]:
+    return _link_by_mail(
+        lifecycle.resend_confirmation,
+        lambda form: render_template("site/link_problem.html", expired=True, form=form),
+    )
 
 
 def _subscriber_or_404(purpose: Purpose, token: str, max_age: int | None = None):
@@ -138,18 +146,9 @@ def _preferences_expired(form: ResendForm | None = None) -> tuple[str, int]:
 
 def new_preferences_link() -> str | Response | tuple[str, int]:
     """A fresh preferences link by mail; the same answer whether or not the address is known."""
-    form = ResendForm()
-    if form.validate_on_submit():
-        try:
-            email = normalise_email(form.email.data)
-        except InvalidEmail as exc:
-            form.email.errors = [str(exc)]
-        else:
-            if address_allowed(email.key, _settings().signup_address_limit):
-                lifecycle.request_preferences_link(email, _settings().confirmation_interval_seconds)
-            return redirect(url_for("subscribers.check_inbox"), code=303)
-    page, _ = _preferences_expired(form)
-    return page, 422
+    return _link_by_mail(
+        lifecycle.request_preferences_link, lambda form: _preferences_expired(form)[0]
+    )
 
 
 def preferences(token: str) -> str | tuple[str, int]:
