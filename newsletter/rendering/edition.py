@@ -151,9 +151,9 @@ def _text(front, body, personal, links, web_url, signup_url) -> str:
         head.insert(0, date_label(front) + (f" · {front.theme}" if front.theme else ""))
     if personal:
         foot = (
-            "Je krijgt OVER het ravijn omdat je je hebt aangemeld voor deze nieuwsbrief "
+            "U krijgt OVER het ravijn omdat u zich hebt aangemeld voor deze nieuwsbrief "
             "van de VNG.\n"
-            f"Je gegevens wijzigen: {links['preferences_url']}\n"
+            f"Uw gegevens wijzigen: {links['preferences_url']}\n"
             f"Afmelden: {links['unsubscribe_url']}\n"
             + (f"Bekijk online: {web_url}\n" if web_url else "")
         )
