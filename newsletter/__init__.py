@@ -57,6 +57,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from newsletter.auth.blueprint import bp as auth
+    from newsletter.auth.blueprint import editors_bp as editors
     from newsletter.delivery.blueprint import bp as delivery
     from newsletter.editions.archive import bp as archive
     from newsletter.editions.blueprint import bp as editions
@@ -64,7 +65,16 @@ def register_blueprints(app: Flask) -> None:
     from newsletter.subscribers.admin.blueprint import bp as subscriber_admin
     from newsletter.subscribers.pages.blueprint import bp as subscribers
 
-    for blueprint in (subscribers, auth, editions, media, archive, delivery, subscriber_admin):
+    for blueprint in (
+        subscribers,
+        auth,
+        editors,
+        editions,
+        media,
+        archive,
+        delivery,
+        subscriber_admin,
+    ):
         app.register_blueprint(blueprint)
     if app.config["SETTINGS"].env != "production":
         from newsletter.dev.blueprint import bp as dev

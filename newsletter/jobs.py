@@ -36,6 +36,7 @@ ACTOR_QUEUES: dict[str, str] = {
     "send_already_subscribed": TRANSACTIONAL,
     "send_preferences_link": TRANSACTIONAL,
     "send_test_edition": TRANSACTIONAL,
+    "send_editor_password_link": TRANSACTIONAL,
     "send_repermission": BULK,  # an import can ask thousands: never ahead of a sign-up
     "fan_out": BULK,
     "send_batch": BULK,

@@ -1,8 +1,8 @@
 """Every model, imported in one place so that Alembic and the drift test see the whole schema."""
 
-from newsletter.auth.models import AuditEvent, Editor
+from newsletter.auth.models import AuditEvent, Editor, RecoveryCode
 from newsletter.delivery.models import Delivery
-from newsletter.editions.models import Edition
+from newsletter.editions.models import Approval, Edition
 from newsletter.reference.models import Gemeente
 from newsletter.subscribers.models import (
     ConsentEvent,
@@ -13,6 +13,7 @@ from newsletter.subscribers.models import (
 )
 
 __all__ = [
+    "Approval",
     "AuditEvent",
     "ConsentEvent",
     "Delivery",
@@ -20,6 +21,7 @@ __all__ = [
     "Editor",
     "Gemeente",
     "ImportJob",
+    "RecoveryCode",
     "SubmittedSignup",
     "Subscriber",
     "Suppression",

@@ -75,6 +75,15 @@ def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+        raise ConfigError(f"{name} must be on or off (1/0, true/false), got {raw!r}")
+    return raw in ("1", "true", "yes", "on")
+
+
 def _url(env: dict[str, str], name: str, schemes: tuple[str, ...]) -> str:
     value = env.get(name, "").strip()
     if not value:
@@ -130,6 +139,10 @@ class Settings:
     retired_keys: tuple[str, ...] = ()  # verify unsubscribe links only (old mails keep working)
     session_idle_minutes: int = 30  # an editor's session ends after this long without a request
     session_max_hours: int = 12  # and after this long in any case
+    #: an edition goes out only after a second eindredacteur approved that exact version
+    four_eyes: bool = True
+    #: editors log in with a second factor (TOTP); always so in production
+    require_second_factor: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -241,6 +254,8 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         preferences_link_days=_int(env, "PREFERENCES_LINK_DAYS", 90, minimum=1),
         session_idle_minutes=_int(env, "SESSION_IDLE_MINUTES", 30, minimum=1),
         session_max_hours=_int(env, "SESSION_MAX_HOURS", 12, minimum=1),
+        four_eyes=_flag(env, "FOUR_EYES", True),
+        require_second_factor=mode == "production" or _flag(env, "REQUIRE_2FA", False),
         retired_keys=tuple(k.strip() for k in env.get("RETIRED_KEYS", "").split(",") if k.strip()),
         **_dkim(env, mail_from),
     )

@@ -6,6 +6,7 @@ import dramatiq
 from dramatiq.middleware import CurrentMessage
 from flask import current_app
 
+from newsletter.auth import mails as editor_mails
 from newsletter.database import utcnow
 from newsletter.delivery import reconcile as reconciler
 from newsletter.delivery import sender, snapshot, testsend
@@ -70,6 +71,11 @@ def send_test_edition(edition_id: int, editor_id: int) -> None:
     message = CurrentMessage.get_current_message()
     retries = message.options.get("retries", 0) if message else 0
     testsend.send_test(edition_id, editor_id, last_try=retries >= TRANSACTIONAL_RETRIES)
+
+
+@_transactional
+def send_editor_password_link(editor_id: int, welcome: bool) -> None:
+    editor_mails.send_password_link(editor_id, welcome)
 
 
 def _bulk(fn):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from newsletter.auth import roles as role_names
+from newsletter.auth import second_factor
 from newsletter.auth.audit import CLI, Actor, record
 from newsletter.auth.models import Editor
 from newsletter.auth.sessions import end_everywhere
@@ -161,6 +162,14 @@ def reset_password(email: str, password: str, actor: Actor | None = None) -> Edi
     check_password(password)
     editor.password_hash = generate_password_hash(password)
     end_everywhere(editor, actor or CLI, "wachtwoord gewijzigd")
+    db.session.commit()
+    return editor
+
+
+def reset_second_factor(email: str, actor: Actor | None = None) -> Editor:
+    """The editor lost the phone and the recovery codes: enrol again at the next login."""
+    editor = by_email(email)
+    second_factor.reset(editor, actor or CLI)
     db.session.commit()
     return editor
 

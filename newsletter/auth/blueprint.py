@@ -1,19 +1,56 @@
-"""/beheer/inloggen and /beheer/uitloggen."""
+"""/beheer/inloggen (password, then the code), /beheer/tweestaps, the password pages, and
+/beheer/redacteuren for beheerders."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 from flask_login import login_required
 
-from newsletter.auth import views
+from newsletter.auth import manage, password_views, views
+from newsletter.auth.roles import BEHEERDER, requires
 from newsletter.extensions import limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/beheer")
+LOGIN_LIMIT = "10 per minute;50 per hour"
 
 bp.add_url_rule(
     "/inloggen",
     "login",
-    limiter.limit("10 per minute;50 per hour", methods=["POST"])(views.login),
+    limiter.limit(LOGIN_LIMIT, methods=["POST"])(views.login),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/inloggen/code",
+    "code",
+    limiter.limit(LOGIN_LIMIT, methods=["POST"])(views.code),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/tweestaps",
+    "enrol",
+    limiter.limit(LOGIN_LIMIT, methods=["POST"])(views.enrol),
     methods=["GET", "POST"],
 )
 bp.add_url_rule("/uitloggen", "logout", login_required(views.logout), methods=["POST"])
+bp.add_url_rule(
+    "/wachtwoord-vergeten",
+    "forgot",
+    limiter.limit("5 per minute;20 per hour", methods=["POST"])(password_views.forgot),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/wachtwoord/<token>",
+    "new_password",
+    limiter.limit(LOGIN_LIMIT, methods=["POST"])(password_views.new_password),
+    methods=["GET", "POST"],
+)
+
+editors_bp = Blueprint("editors", __name__, url_prefix="/beheer/redacteuren")
+editors_bp.add_url_rule("/", "index", requires(BEHEERDER)(manage.index))
+editors_bp.add_url_rule("/", "create", requires(BEHEERDER)(manage.create), methods=["POST"])
+editors_bp.add_url_rule(
+    "/<int:editor_id>/rollen", "set_roles", requires(BEHEERDER)(manage.set_roles), methods=["POST"]
+)
+editors_bp.add_url_rule(
+    "/<int:editor_id>/actie", "act", requires(BEHEERDER)(manage.act), methods=["POST"]
+)

@@ -1,10 +1,13 @@
-"""The login form."""
+"""Forms of logging in and of managing editors."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from newsletter.auth import roles
 
 
 class LoginForm(FlaskForm):
@@ -14,3 +17,55 @@ class LoginForm(FlaskForm):
     password = PasswordField(
         "Wachtwoord", validators=[DataRequired("Vul je wachtwoord in."), Length(max=500)]
     )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code",
+        description="De zes cijfers uit je authenticator-app, of een herstelcode.",
+        validators=[DataRequired("Vul de code in."), Length(max=40)],
+    )
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField(
+        "E-mailadres", validators=[DataRequired("Vul je e-mailadres in."), Length(max=320)]
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        "Nieuw wachtwoord",
+        description="Minstens 12 tekens. Een zin van een paar woorden is sterk en makkelijk "
+        "te onthouden.",
+        validators=[DataRequired("Vul een nieuw wachtwoord in."), Length(max=500)],
+    )
+    repeat = PasswordField(
+        "Nieuw wachtwoord nog een keer",
+        validators=[DataRequired("Vul het wachtwoord nog een keer in."), Length(max=500)],
+    )
+
+    def validate_repeat(self, field: PasswordField) -> None:
+        if field.data != self.password.data:
+            raise ValueError("De twee wachtwoorden zijn niet gelijk.")
+
+
+class _Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+ROLE_CHOICES = [(role, roles.LABELS[role]) for role in roles.ALL]
+
+
+class RolesForm(FlaskForm):
+    roles = _Checkboxes(
+        "Rollen", choices=ROLE_CHOICES, validators=[DataRequired("Kies minstens één rol.")]
+    )
+
+
+class NewEditorForm(RolesForm):
+    email = EmailField(
+        "E-mailadres", validators=[DataRequired("Vul het e-mailadres in."), Length(max=320)]
+    )
+    name = StringField("Naam", validators=[Length(max=120)])

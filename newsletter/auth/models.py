@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import BigInteger, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from newsletter.database import UTCDateTime, utcnow
@@ -28,6 +28,13 @@ class Editor(UserMixin, db.Model):
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: sessions carry this number; raising it ends every session of the editor at once
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    #: the second factor (TOTP, RFC 6238); enrolled once a first code was right
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)  # a code counts only once
+    #: wrong codes in a row, and until when the next one waits (never locked for good)
+    code_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    code_blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def has_role(self, role: str) -> bool:
         """An eindredacteur can do what a redacteur can, and more."""
@@ -35,8 +42,27 @@ class Editor(UserMixin, db.Model):
         return role in held or (role == "redacteur" and "eindredacteur" in held)
 
     @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enrolled_at is not None and self.totp_secret is not None
+
+    @property
+    def role_list(self) -> list[str]:
+        return [role for role in self.roles.split(",") if role]
+
+    @property
     def is_active(self) -> bool:  # Flask-Login: a disabled editor cannot log in
         return self.disabled_at is None
+
+
+class RecoveryCode(db.Model):
+    """One of ten one-time codes for a lost phone; only a SHA-256 of the (random) code."""
+
+    __tablename__ = "editor_recovery_code"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    editor_id: Mapped[int] = mapped_column(ForeignKey("editor.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditEvent(db.Model):

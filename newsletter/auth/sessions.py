@@ -19,6 +19,37 @@ from newsletter.auth.models import Editor
 from newsletter.extensions import db
 
 now = time.time  # the clock, replaceable in tests
+PENDING_SECONDS = 300  # between a right password and the code
+
+
+def begin(editor: Editor, target: str) -> None:
+    """The password was right; the session knows only that, until the second factor is shown
+    (or enrolled). Nothing of /beheer opens with it."""
+    session.clear()
+    g.pop("csrf_token", None)
+    session["pending"] = {"id": editor.id, "sv": editor.session_version, "at": now(), "to": target}
+
+
+def pending_editor() -> Editor | None:
+    """The editor half-way through logging in, if that was recent and nothing ended it."""
+    pending = session.get("pending")
+    if not isinstance(pending, dict):
+        return None
+    editor = db.session.get(Editor, int(pending.get("id", 0)))
+    if (
+        editor is None
+        or not editor.is_active
+        or pending.get("sv") != editor.session_version
+        or now() - float(pending.get("at", 0)) > PENDING_SECONDS
+    ):
+        session.pop("pending", None)
+        return None
+    return editor
+
+
+def pending_target() -> str:
+    pending = session.get("pending")
+    return str(pending.get("to", "")) if isinstance(pending, dict) else ""
 
 
 def start(editor: Editor) -> None:
@@ -56,6 +87,7 @@ def check() -> None:
     editor: Editor = current_user._get_current_object()  # type: ignore[attr-defined]
     valid = (
         editor.is_active
+        and (editor.has_second_factor or not settings.require_second_factor)
         and session.get("sv") == editor.session_version
         and stamp - float(session.get("at", 0)) < settings.session_max_hours * 3600
         and stamp - float(session.get("seen", 0)) < settings.session_idle_minutes * 60

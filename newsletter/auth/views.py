@@ -1,31 +1,108 @@
-"""Thin views: log in and out of /beheer."""
+"""Thin views: log in (password, then the second factor), enrol the second factor, log out."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from newsletter.auth import accounts, sessions
-from newsletter.auth.forms import LoginForm
+from newsletter.auth import accounts, second_factor, sessions
+from newsletter.auth.audit import Actor
+from newsletter.auth.forms import CodeForm, LoginForm
+from newsletter.auth.models import Editor
 from newsletter.forms import ActionForm
 
+Page = str | Response | tuple[str, int]
 
-def login() -> str | Response | tuple[str, int]:
+
+def _target(raw: str) -> str:
+    """Only a path inside /beheer: a `next` pointing elsewhere is ignored (no open redirect)."""
+    parts = urlsplit(raw)
+    if not raw.startswith("/beheer") or parts.netloc or parts.scheme:
+        return url_for("editions.index")
+    return raw
+
+
+def login() -> Page:
     form = LoginForm()
     if form.validate_on_submit():
         editor = accounts.authenticate(form.email.data, form.password.data)
         if editor is not None:
+            target = _target(request.args.get("next", ""))
+            if editor.has_second_factor or current_app.config["SETTINGS"].require_second_factor:
+                sessions.begin(editor, target)
+                step = "auth.code" if editor.has_second_factor else "auth.enrol"
+                return redirect(url_for(step), code=303)
             sessions.start(editor)
-            target = request.args.get("next", "")
-            parts = urlsplit(target)
-            if not target.startswith("/beheer") or parts.netloc or parts.scheme:
-                target = url_for("editions.index")
             return redirect(target, code=303)
         form.password.errors = ["Dit e-mailadres en wachtwoord horen niet bij elkaar."]
     return render_template("beheer/login.html", form=form), (422 if form.errors else 200)
+
+
+def code() -> Page:
+    """Step two of logging in: a code from the app (or a recovery code)."""
+    editor = sessions.pending_editor()
+    if editor is None:
+        flash("Log opnieuw in.")
+        return redirect(url_for("auth.login"), code=303)
+    if not editor.has_second_factor:
+        return redirect(url_for("auth.enrol"), code=303)
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            second_factor.verify(editor, form.code.data)
+        except second_factor.CodeError as exc:
+            form.code.errors = [str(exc)]
+        else:
+            target = sessions.pending_target()
+            sessions.start(editor)
+            return redirect(_target(target), code=303)
+    return render_template("beheer/login_code.html", form=form), (422 if form.errors else 200)
+
+
+def _enrolling_editor() -> tuple[Editor | None, bool]:
+    """(editor, half-way through logging in?) for the enrolment page."""
+    pending = sessions.pending_editor()
+    if pending is not None:
+        return pending, True
+    if current_user.is_authenticated:
+        return current_user._get_current_object(), False  # type: ignore[attr-defined]
+    return None, False
+
+
+def enrol() -> Page:
+    """Scan the QR code (or type the secret), prove it with one code, get recovery codes."""
+    editor, logging_in = _enrolling_editor()
+    if editor is None:
+        return redirect(url_for("auth.login"), code=303)
+    if editor.has_second_factor:
+        if logging_in:
+            return redirect(url_for("auth.code"), code=303)
+        left = second_factor.recovery_codes_left(editor)
+        return render_template("beheer/second_factor.html", enrolment=None, left=left, form=None)
+    secret = session.get("enrol_secret") or second_factor.new_enrolment(editor).secret
+    session["enrol_secret"] = secret
+    enrolment = second_factor.new_enrolment(editor, secret)
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = second_factor.enrol(
+                editor, secret, form.code.data, Actor(editor.email, editor.id)
+            )
+        except second_factor.CodeError as exc:
+            form.code.errors = [str(exc)]
+        else:
+            session.pop("enrol_secret", None)
+            target = url_for("editions.index")
+            if logging_in:
+                target = _target(sessions.pending_target())
+                sessions.start(editor)
+            return render_template("beheer/recovery_codes.html", codes=codes, target=target)
+    return render_template(
+        "beheer/second_factor.html", enrolment=enrolment, form=form, logging_in=logging_in
+    ), (422 if form.errors else 200)
 
 
 def logout() -> Response:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from newsletter.auth.audit import CLOCK, Actor, record
 from newsletter.database import utcnow
 from newsletter.delivery import ledger
+from newsletter.editions import approval
 from newsletter.editions import services as editions
 from newsletter.editions.models import Edition, EditionState
 from newsletter.editions.services import EditionError, transition
@@ -22,12 +23,15 @@ from newsletter.subscribers import segments
 log = logging.getLogger(__name__)
 
 
-def check_publishable(edition: Edition) -> int:
-    """The number of recipients it would go to now; EditionError when it may not go out."""
+def check_publishable(edition: Edition, actor: Actor | None = None) -> int:
+    """The number of recipients it would go to now; EditionError when it may not go out
+    (for `actor`: the four-eyes rule, see editions/approval.py)."""
     if edition.state not in (EditionState.draft, EditionState.scheduled):
         raise EditionError("Deze editie is al verzonden of wordt verzonden.")
-    if not editions.render(edition).ok:
+    rendered = editions.render(edition)
+    if not rendered.ok:
         raise EditionError("Los eerst de fouten op; daarna kun je de editie versturen.")
+    approval.required(edition, rendered, actor)
     try:
         recipients = segments.count(segments.resolve(edition.segment))
     except segments.SegmentError as exc:
@@ -40,7 +44,8 @@ def check_publishable(edition: Edition) -> int:
 def publish(edition_id: int, actor: Actor | None = None) -> Edition:
     """Freeze the audience now and start sending (the fan-out is queued after the commit)."""
     edition = editions.get(edition_id)
-    recipients = check_publishable(edition)
+    recipients = check_publishable(edition, actor)
+    how = approval.required(edition, editions.render(edition), actor)
     editor_id = actor.editor_id if actor else None
     now = utcnow()
     if not transition(
@@ -57,7 +62,7 @@ def publish(edition_id: int, actor: Actor | None = None) -> Edition:
         raise EditionError(
             "Deze editie is net gewijzigd of al verzonden. Bekijk haar opnieuw en verstuur dan."
         )
-    record(actor, "publish", f"editie {edition_id}", f"{recipients} lezers")
+    record(actor, "publish", f"editie {edition_id}", f"{recipients} lezers, {how}")
     enqueue_after_commit("fan_out", edition_id)
     db.session.commit()
     db.session.refresh(edition)

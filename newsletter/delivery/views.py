@@ -40,7 +40,7 @@ def confirm(edition_id: int) -> str | Response | tuple[str, int]:
     form = ActionForm()
     problem, recipients = None, 0
     try:
-        recipients = control.check_publishable(edition)
+        recipients = control.check_publishable(edition, _actor())
     except editions.EditionError as exc:
         problem = str(exc)
     if form.validate_on_submit() and problem is None:

@@ -36,6 +36,18 @@ bp.add_url_rule(
     methods=["POST"],
 )
 bp.add_url_rule(
+    "/edities/<int:edition_id>/goedkeuren",
+    "approve",
+    requires(EINDREDACTEUR)(views.approve),
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/edities/<int:edition_id>/goedkeuring-vragen",
+    "ask_approval",
+    requires(REDACTEUR)(views.ask_approval),
+    methods=["POST"],
+)
+bp.add_url_rule(
     "/afbeeldingen",
     "upload",
     requires(REDACTEUR)(limiter.limit("30 per minute")(views.upload)),

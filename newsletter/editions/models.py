@@ -61,6 +61,10 @@ class Edition(db.Model):
     # the public web version, stored once it is sent: the archive never renders per request
     archive_html: Mapped[str | None] = mapped_column(Text())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("editor.id", ondelete="SET NULL"))
+    #: who made the current version: four-eyes needs someone else to approve it
+    edited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("editor.id", ondelete="SET NULL", name="fk_edition_edited_by")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -71,3 +75,20 @@ class Edition(db.Model):
     @property
     def editable(self) -> bool:
         return self.state in EDITABLE
+
+
+class Approval(db.Model):
+    """A second eindredacteur said yes to one rendered version (its fingerprint). Any change
+    gives the edition another fingerprint, so the approval no longer matches; `voided_at` says
+    when that was noticed (and the audit says by whom)."""
+
+    __tablename__ = "edition_approval"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("edition.id", ondelete="CASCADE"), index=True
+    )
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("editor.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

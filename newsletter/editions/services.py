@@ -9,11 +9,15 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
 
+from newsletter.auth.audit import Actor, record
 from newsletter.database import utcnow
+from newsletter.editions import approval
+from newsletter.editions.errors import EditionError
 from newsletter.editions.models import EDITABLE, Edition, EditionState
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
@@ -21,9 +25,7 @@ from newsletter.rendering.edition import RenderedEdition, personalise, render_ed
 from newsletter.rendering.problems import Problem
 from newsletter.urls import external_url
 
-
-class EditionError(Exception):
-    """A rule said no; the message is Dutch and shown to the editor."""
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass(frozen=True)
@@ -132,16 +134,38 @@ def create(source: str, editor_id: int | None = None) -> tuple[Edition, Rendered
 SENT_ALREADY = "Deze editie is al verzonden of wordt verzonden en kan niet meer veranderen."
 
 
-def update(edition_id: int, source: str) -> tuple[Edition, RenderedEdition]:
+UNAPPROVED_NOTE = "Gewijzigd na de goedkeuring: keur opnieuw goed en plan dan opnieuw in."
+
+
+def update(
+    edition_id: int, source: str, actor: Actor | None = None
+) -> tuple[Edition, RenderedEdition]:
     """Save a draft. The write itself checks the state, so a save that races a publish loses:
-    what goes out is always the version that was checked when it was published."""
+    what goes out is always the version that was checked when it was published.
+
+    A change voids an approval of the earlier version; a scheduled edition that loses its
+    approval goes back to draft at once (it would not go out at its time anyway)."""
     edition = get(edition_id)
     if edition.state not in EDITABLE:
         raise EditionError(SENT_ALREADY)
     values, rendered = _fields(source, edition_id)
+    if source != edition.source:
+        values["edited_by_id"] = actor.editor_id if actor else None
     if not transition(edition_id, EDITABLE, **values):
         db.session.rollback()
         raise EditionError(SENT_ALREADY)
+    voided = approval.void_outdated(
+        edition_id, approval.fingerprint(rendered, str(values["segment"])), actor
+    )
+    if voided and approval.four_eyes() and edition.state == EditionState.scheduled:
+        transition(
+            edition_id,
+            {EditionState.scheduled},
+            state=EditionState.draft,
+            scheduled_at=None,
+            state_note=UNAPPROVED_NOTE,
+        )
+        record(actor, "unschedule", f"editie {edition_id}", "goedkeuring vervallen")
     db.session.commit()
     db.session.refresh(edition)
     return edition, rendered
@@ -178,25 +202,34 @@ def request_test_send(edition_id: int, editor_id: int) -> None:
     db.session.commit()
 
 
-def schedule(edition_id: int, when: datetime) -> Edition:
+def schedule(edition_id: int, when: datetime, actor: Actor | None = None) -> Edition:
     edition = get(edition_id)
     if edition.state not in EDITABLE:
         raise EditionError(
             "Alleen een concept of ingeplande editie kan (opnieuw) worden ingepland."
         )
-    if not render(edition).ok:
+    rendered = render(edition)
+    if not rendered.ok:
         raise EditionError("Los eerst de fouten op; daarna kun je de editie inplannen.")
     if when <= utcnow():
         raise EditionError("Kies een moment in de toekomst.")
-    edition.state, edition.scheduled_at = EditionState.scheduled, when
+    how = approval.required(edition, rendered, actor)
+    edition.state, edition.scheduled_at, edition.state_note = EditionState.scheduled, when, None
+    record(
+        actor,
+        "schedule",
+        f"editie {edition_id}",
+        f"voor {when.astimezone(AMSTERDAM):%d-%m-%Y %H:%M}, {how}",
+    )
     db.session.commit()
     return edition
 
 
-def unschedule(edition_id: int) -> Edition:
+def unschedule(edition_id: int, actor: Actor | None = None) -> Edition:
     edition = get(edition_id)
     if edition.state == EditionState.scheduled:
         edition.state, edition.scheduled_at = EditionState.draft, None
+        record(actor, "unschedule", f"editie {edition_id}")
         db.session.commit()
     return edition
 

@@ -22,11 +22,12 @@ from werkzeug.wrappers import Response
 
 from newsletter.auth import audit
 from newsletter.auth.roles import EINDREDACTEUR
-from newsletter.editions import media, services
+from newsletter.editions import approval, media, services
 from newsletter.editions.forms import STARTER, ScheduleForm, SourceForm
 from newsletter.editions.models import EditionState
 from newsletter.forms import ActionForm
 from newsletter.security import MAIL_PAGE_CSP
+from newsletter.subscribers import segments
 from newsletter.urls import external_url
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -57,6 +58,10 @@ def new() -> str | Response | tuple[str, int]:
     return render_template("beheer/new.html", form=form), (422 if form.errors else 200)
 
 
+def _me() -> audit.Actor:
+    return audit.Actor(current_user.email, current_user.id)
+
+
 def _edition_or_404(edition_id: int):
     try:
         return services.get(edition_id)
@@ -76,7 +81,7 @@ def edit(edition_id: int) -> str | Response | tuple[str, int]:
     wants_json = request.headers.get("X-Requested-With") == "fetch"
     if form.validate_on_submit():
         try:
-            edition, rendered = services.update(edition.id, form.source.data)
+            edition, rendered = services.update(edition.id, form.source.data, _me())
         except services.EditionError as exc:
             if wants_json:
                 return jsonify({"errors": [str(exc)], "warnings": [], "text": ""}), 409
@@ -100,7 +105,49 @@ def edit(edition_id: int) -> str | Response | tuple[str, int]:
         schedule_form=ScheduleForm(),
         amsterdam=AMSTERDAM,
         last_test=audit.last("test-send", f"editie {edition.id}"),
+        approval=_approval_state(edition),
     ), (422 if form.errors else 200)
+
+
+def _approval_state(edition) -> dict[str, object]:
+    """What the edit page says about four-eyes: approved by whom, or who may approve."""
+    rendered = services.render(edition)
+    found = approval.approver_of(edition, rendered)
+    state: dict[str, object] = {
+        "on": approval.four_eyes(),
+        "approved": found,
+        "may_approve": current_user.has_role(EINDREDACTEUR)
+        and approval.may_approve(edition, _me()),
+        "asked": audit.last("approval-requested", f"editie {edition.id}"),
+        "recipients": None,
+    }
+    if edition.editable and rendered.ok and found is None and state["may_approve"]:
+        try:
+            state["recipients"] = segments.count(segments.resolve(edition.segment))
+        except segments.SegmentError as exc:
+            state["problem"] = str(exc)
+    return state
+
+
+def approve(edition_id: int) -> Response:
+    """A second eindredacteur approves the version on the page (four-eyes)."""
+    edition = _edition_or_404(edition_id)
+    if ActionForm().validate_on_submit():
+        try:
+            recipients = segments.count(segments.resolve(edition.segment))
+            approval.approve(edition, services.render(edition), _me(), recipients)
+            flash("Goedgekeurd. Deze versie kan nu worden ingepland of verstuurd.")
+        except (services.EditionError, segments.SegmentError) as exc:
+            flash(str(exc), "error")
+    return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
+
+
+def ask_approval(edition_id: int) -> Response:
+    edition = _edition_or_404(edition_id)
+    if ActionForm().validate_on_submit():
+        approval.ask(edition, _me())
+        flash("Gevraagd. Een eindredacteur ziet het bij deze editie en in het overzicht.")
+    return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
 
 
 def preview(edition_id: int) -> Response:
@@ -131,7 +178,7 @@ def schedule(edition_id: int) -> Response:
     if form.validate_on_submit():
         when = form.when.data.replace(tzinfo=AMSTERDAM)
         try:
-            services.schedule(edition.id, when)
+            services.schedule(edition.id, when, _me())
             flash(f"Ingepland voor {when.strftime('%d-%m-%Y %H:%M')} (Nederlandse tijd).")
         except services.EditionError as exc:
             flash(str(exc), "error")
@@ -143,7 +190,7 @@ def schedule(edition_id: int) -> Response:
 def unschedule(edition_id: int) -> Response:
     edition = _edition_or_404(edition_id)
     if ActionForm().validate_on_submit():
-        services.unschedule(edition.id)
+        services.unschedule(edition.id, _me())
         flash("De editie is weer een concept.")
     return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
 

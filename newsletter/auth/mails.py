@@ -1,0 +1,48 @@
+"""Mails to editors: the password link. Through the one way out, like every mail."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from newsletter.auth import passwords
+from newsletter.auth.models import Editor
+from newsletter.extensions import db
+from newsletter.mail import message, outgoing
+from newsletter.rendering.mjml import render_email
+from newsletter.urls import external_url
+
+WELCOME = (
+    "Uw account voor de redactie van OVER het ravijn",
+    "Welkom bij de redactie",
+    "Er is een account voor u gemaakt op de redactiepagina's van OVER het ravijn. "
+    "Kies met de knop een wachtwoord.",
+)
+RESET = (
+    "Een nieuw wachtwoord voor de redactie van OVER het ravijn",
+    "Een nieuw wachtwoord",
+    "U vroeg een nieuw wachtwoord voor de redactiepagina's van OVER het ravijn. "
+    "Kies met de knop een nieuw wachtwoord.",
+)
+
+
+def send_password_link(editor_id: int, welcome: bool) -> bool:
+    editor = db.session.get(Editor, editor_id)
+    if editor is None or not editor.is_active:
+        return False
+    url = external_url("auth.new_password", token=passwords.token_for(editor))
+    subject, heading, intro = WELCOME if welcome else RESET
+    rendered = render_email(
+        "editor_password",
+        subject,
+        {"name": editor.name or editor.email, "url": url, "heading": heading, "intro": intro},
+    )
+    data = message.compose(
+        mail_from=current_app.config["SETTINGS"].mail_from,
+        to_address=editor.email,
+        to_name=editor.name,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+    )
+    outgoing.send(data, editor.email)
+    return True

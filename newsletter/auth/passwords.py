@@ -1,0 +1,78 @@
+"""Password links: an editor who forgot the password, or a new editor made on the page, gets a
+signed link that works for one hour and only once.
+
+The link carries the editor's id and a fingerprint of the current password hash and session
+version; setting a password changes both, so a used (or older) link no longer matches. The
+salt is this purpose's own: no other token of ours opens this door.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from newsletter.auth import accounts
+from newsletter.auth.audit import Actor, record
+from newsletter.auth.models import Editor
+from newsletter.extensions import db
+from newsletter.jobs import enqueue_after_commit
+
+SALT = "ravijn.editor-password.v1"
+LINK_SECONDS = 3600
+MAX_TOKEN_LENGTH = 512
+
+
+class LinkError(Exception):
+    """The link is not (or no longer) valid; the message is Dutch."""
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    keys = current_app.config["SETTINGS"].secret_keys
+    return URLSafeTimedSerializer(list(reversed(keys)), salt=SALT)  # signs with the first key
+
+
+def _fingerprint(editor: Editor) -> str:
+    state = f"{editor.password_hash}|{editor.session_version}"
+    return hashlib.sha256(state.encode()).hexdigest()[:16]
+
+
+def token_for(editor: Editor) -> str:
+    return _serializer().dumps({"e": editor.id, "p": _fingerprint(editor)})
+
+
+def editor_for(token: str) -> Editor:
+    try:
+        if len(token) > MAX_TOKEN_LENGTH:
+            raise BadData("too long")
+        data = _serializer().loads(token, max_age=LINK_SECONDS)
+        editor = db.session.get(Editor, int(data["e"]))
+    except SignatureExpired:
+        raise LinkError("Deze link is ouder dan een uur. Vraag hieronder een nieuwe aan.") from None
+    except (BadData, KeyError, TypeError, ValueError):
+        raise LinkError("Deze link klopt niet. Vraag hieronder een nieuwe aan.") from None
+    if editor is None or not editor.is_active or data.get("p") != _fingerprint(editor):
+        raise LinkError("Deze link is al gebruikt of vervangen. Vraag hieronder een nieuwe aan.")
+    return editor
+
+
+def set_password(token: str, password: str) -> Editor:
+    """Check the link again (it may have been used in another tab), then set the password;
+    every session of the editor ends."""
+    editor = editor_for(token)
+    return accounts.reset_password(editor.email, password, Actor(editor.email, editor.id))
+
+
+def request_link(email: str, actor: Actor | None = None, *, welcome: bool = False) -> bool:
+    """Mail a link to an active editor with this address. Unknown addresses get the same
+    answer on the page and nothing in the mail; the audit has a line either way only when
+    someone was found."""
+    editor = db.session.scalar(select(Editor).where(Editor.email == email.strip().lower()))
+    if editor is None or not editor.is_active:
+        return False
+    record(actor or Actor("onbekend"), "password-link", editor.email)
+    enqueue_after_commit("send_editor_password_link", editor.id, welcome)
+    db.session.commit()
+    return True

@@ -1,0 +1,132 @@
+"""Four-eyes sending: an edition is scheduled or published only after a second eindredacteur
+approved the exact version that goes out.
+
+An approval holds the fingerprint of the rendered edition (subject, preheader, the HTML and
+text parts with sample values, and the audience). Any change that alters what readers would
+get gives another fingerprint, so the approval no longer matches; the save that did it marks
+the approval void and says so in the audit. Who made a version cannot approve it.
+
+`FOUR_EYES=off` is for a one-person team: each send then says so in the audit. The server's
+shell stays the operator's door: `flask delivery publish` is audited as a command-line action.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from newsletter.auth.accounts import get as get_editor
+from newsletter.auth.audit import CLI, Actor, record
+from newsletter.database import utcnow
+from newsletter.editions.errors import EditionError
+from newsletter.editions.models import EDITABLE, Approval, Edition
+from newsletter.extensions import db
+from newsletter.rendering.edition import RenderedEdition, personalise
+
+#: sample values: the fingerprint must not depend on who receives it, nor on the render's nonce
+_SAMPLE = {"name": "X", "preferences_url": "https://x/v", "unsubscribe_url": "https://x/a"}
+
+
+class ApprovalError(EditionError):
+    """A four-eyes rule said no; the message is Dutch and shown to the editor."""
+
+
+def fingerprint(rendered: RenderedEdition, segment: str) -> str:
+    html, text = personalise(rendered, _SAMPLE)
+    digest = hashlib.sha256()
+    for part in (rendered.subject, rendered.preheader, html, text, segment):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def four_eyes() -> bool:
+    return bool(current_app.config["SETTINGS"].four_eyes)
+
+
+def current(edition: Edition, rendered: RenderedEdition) -> Approval | None:
+    """The approval that matches this exact version, if any."""
+    return db.session.scalar(
+        select(Approval)
+        .where(
+            Approval.edition_id == edition.id,
+            Approval.voided_at.is_(None),
+            Approval.fingerprint == fingerprint(rendered, edition.segment),
+        )
+        .order_by(Approval.id.desc())
+        .limit(1)
+    )
+
+
+def may_approve(edition: Edition, actor: Actor) -> bool:
+    """Not who made this version (nor, for a version nobody changed, who created it)."""
+    author = edition.edited_by_id or edition.created_by_id
+    return actor.editor_id is not None and actor.editor_id != author
+
+
+def approve(edition: Edition, rendered: RenderedEdition, actor: Actor, recipients: int) -> None:
+    if edition.state not in EDITABLE:
+        raise ApprovalError("Deze editie is al verzonden of wordt verzonden.")
+    if not rendered.ok:
+        raise ApprovalError("Los eerst de fouten op; daarna kan de editie worden goedgekeurd.")
+    if not may_approve(edition, actor):
+        raise ApprovalError(
+            "Je hebt deze versie zelf gemaakt. Een andere eindredacteur moet haar goedkeuren."
+        )
+    if current(edition, rendered) is None:
+        db.session.add(
+            Approval(
+                edition_id=edition.id,
+                fingerprint=fingerprint(rendered, edition.segment),
+                approved_by_id=actor.editor_id,
+            )
+        )
+        record(actor, "approve", f"editie {edition.id}", f"{recipients} lezers")
+    db.session.commit()
+
+
+def ask(edition: Edition, actor: Actor) -> None:
+    record(actor, "approval-requested", f"editie {edition.id}")
+    db.session.commit()
+
+
+def void_outdated(edition_id: int, new_fingerprint: str, actor: Actor | None) -> bool:
+    """After a save: approvals of another version are void (the caller commits)."""
+    result = db.session.execute(
+        update(Approval)
+        .where(
+            Approval.edition_id == edition_id,
+            Approval.voided_at.is_(None),
+            Approval.fingerprint != new_fingerprint,
+        )
+        .values(voided_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:
+        record(actor, "approval-voided", f"editie {edition_id}", "de editie is gewijzigd")
+    return bool(result.rowcount)
+
+
+def required(edition: Edition, rendered: RenderedEdition, actor: Actor | None) -> str:
+    """Raise ApprovalError when this version may not go out yet; else a note for the audit."""
+    if actor is None or actor == CLI:
+        return "via de opdrachtregel"
+    if not four_eyes():
+        return "zonder vier-ogen (FOUR_EYES staat uit)"
+    if current(edition, rendered) is None:
+        raise ApprovalError(
+            "Deze versie is nog niet goedgekeurd. Een tweede eindredacteur moet haar eerst "
+            "goedkeuren; daarna kan ze worden ingepland of verstuurd."
+        )
+    return "goedgekeurd (vier ogen)"
+
+
+def approver_of(edition: Edition, rendered: RenderedEdition) -> tuple[Approval, str] | None:
+    """The matching approval and the approver's address, for the edit page."""
+    found = current(edition, rendered)
+    if found is None:
+        return None
+    who = get_editor(found.approved_by_id) if found.approved_by_id else None
+    return found, (who.email if who else "een verwijderde redacteur")
