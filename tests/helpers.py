@@ -102,3 +102,10 @@ def backdated_token(app, purpose, payload: object, seconds: int) -> str:
 
     keys = list(reversed(app.config["SETTINGS"].secret_keys))
     return URLSafeTimedSerializer(keys, salt=purpose.value, signer=Earlier).dumps(payload)
+
+
+def https_client(app, referer: str = "https://localhost/beheer/"):
+    """A fresh client that speaks https with a same-origin Referer (CSRF's strict check)."""
+    client = app.test_client()
+    client.environ_base.update({"wsgi.url_scheme": "https", "HTTP_REFERER": referer})
+    return client

@@ -135,7 +135,8 @@ def set_roles(email: str, roles: tuple[str, ...], actor: Actor | None = None) ->
     editor = by_email(email)
     _keeps_a_beheerder(editor, ",".join(roles), editor.is_active)
     editor.roles = ",".join(roles)
-    end_everywhere(editor, actor or CLI, "rollen gewijzigd: " + ", ".join(roles))
+    record(actor or CLI, "roles-changed", editor.email, ", ".join(roles))
+    end_everywhere(editor, actor or CLI, "rollen gewijzigd")
     db.session.commit()
     return editor
 
@@ -144,6 +145,7 @@ def disable(email: str, actor: Actor | None = None) -> Editor:
     editor = by_email(email)
     _keeps_a_beheerder(editor, editor.roles, enabled=False)
     editor.disabled_at = utcnow()
+    record(actor or CLI, "editor-disabled", editor.email)
     end_everywhere(editor, actor or CLI, "uitgeschakeld")
     db.session.commit()
     return editor

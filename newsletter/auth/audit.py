@@ -26,7 +26,23 @@ ACTION_LABELS = {
     "sessions-ended": "sessies beëindigd",
     "editor-created": "redacteur aangemaakt",
     "editor-enabled": "redacteur weer ingeschakeld",
+    "unschedule": "terug naar concept",
+    "approve": "goedgekeurd",
+    "approval-requested": "goedkeuring gevraagd",
+    "approval-voided": "goedkeuring vervallen",
+    "2fa-enrolled": "tweestapsverificatie ingesteld",
+    "2fa-reset": "tweestapsverificatie gewist",
+    "2fa-failed": "foute code",
+    "recovery-code-used": "herstelcode gebruikt",
+    "password-link": "wachtwoordlink gestuurd",
+    "roles-changed": "rollen gewijzigd",
+    "editor-disabled": "redacteur uitgeschakeld",
 }
+
+
+def label(action: str) -> str:
+    """The Dutch words for an action on the pages (the code stays in the database)."""
+    return ACTION_LABELS.get(action, action)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import click
 
 from newsletter.auth import accounts, roles
 
-editors = click.Group("editors", help="Redacteuren beheren: aanmaken, rollen, uitschakelen.")
+editors = click.Group("editors", help="Redacteuren beheren: aanmaken, rollen, uitschakelen, wachtwoord, tweestaps.")
 
 
 def _password(password_stdin: bool) -> str:
@@ -55,7 +55,9 @@ def list_editors() -> None:
     """Alle redacteuren met hun rollen."""
     for editor in accounts.all_editors():
         state = "uitgeschakeld" if editor.disabled_at else "actief"
-        click.echo(f"{editor.email:<40} {state:<13} {editor.roles.replace(',', ', ')}")
+        factor = "2FA aan" if editor.has_second_factor else "2FA niet ingesteld"
+        roles_text = editor.roles.replace(",", ", ")
+        click.echo(f"{editor.email:<40} {state:<13} {factor:<18} {roles_text}")
 
 
 @editors.command("set-roles")
@@ -95,3 +97,12 @@ def reset_password(email: str, password_stdin: bool) -> None:
 def logout_everywhere(email: str) -> None:
     """Beëindig alle sessies van een redacteur (bijvoorbeeld na een verloren laptop)."""
     click.echo(f"Alle sessies van {_run(accounts.log_out_everywhere, email).email} zijn beëindigd.")
+
+
+@editors.command("reset-2fa")
+@click.argument("email")
+def reset_second_factor(email: str) -> None:
+    """Wis de tweestapsverificatie (telefoon en herstelcodes kwijt); bij de volgende keer
+    inloggen stelt de redacteur haar opnieuw in. Alle sessies eindigen."""
+    editor = _run(accounts.reset_second_factor, email)
+    click.echo(f"Tweestapsverificatie van {editor.email} gewist; alle sessies zijn beëindigd.")

@@ -55,12 +55,13 @@ class _Checkboxes(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-ROLE_CHOICES = [(role, roles.LABELS[role]) for role in roles.ALL]
+def _role_choices() -> list[tuple[str, str]]:
+    return [(role, roles.LABELS[role]) for role in roles.ALL]
 
 
 class RolesForm(FlaskForm):
     roles = _Checkboxes(
-        "Rollen", choices=ROLE_CHOICES, validators=[DataRequired("Kies minstens één rol.")]
+        "Rollen", choices=_role_choices, validators=[DataRequired("Kies minstens één rol.")]
     )
 
 

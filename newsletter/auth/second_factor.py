@@ -85,7 +85,8 @@ def verify(editor: Editor, code: str, now: datetime | None = None) -> None:
         wait = max(1, round((editor.code_blocked_until - now).total_seconds() / 60))
         record(Actor(editor.email, editor.id), "2fa-failed", editor.email, "te snel na fouten")
         db.session.commit()
-        raise CodeError(f"Te veel foute codes. Probeer het over {wait} minuut/minuten opnieuw.")
+        unit = "minuut" if wait == 1 else "minuten"
+        raise CodeError(f"Te veel foute codes. Probeer het over {wait} {unit} opnieuw.")
     cleaned = code.strip().replace(" ", "").replace("-", "").lower()
     if cleaned.isdigit():
         step = _matching_step(editor.totp_secret or "", cleaned, for_time=now)

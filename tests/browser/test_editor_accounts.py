@@ -1,0 +1,131 @@
+"""Issue 11, acceptance 1, in Chromium: a beheerder makes a redacteur and an eindredacteur;
+each chooses a password from the mail and enrols TOTP from the QR code's secret; the redacteur
+writes and asks for approval; the eindredacteur approves; an edit voids it; approved again, the
+eindredacteur publishes. The redacteur cannot reach publish, export or erasure. axe on every
+new page."""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+import pytest
+
+from newsletter.editions.models import EditionState
+from tests.factories import EDITOR_PASSWORD, SOURCE, readers
+from tests.helpers import current_edition, wait_until
+
+pytestmark = pytest.mark.browser
+WRITER, CHIEF = "schrijver@vng.example", "eind@vng.example"
+PASSWORD = "mijn eigen lange zin van woorden"
+
+
+def enrol(page, axe, label: str) -> None:
+    """On the enrolment page: 'scan' the QR code (read its secret), type the app's code."""
+    assert page.get_by_role("heading", name="Tweestapsverificatie").is_visible()
+    assert page.locator(".qr svg").is_visible()
+    axe(page, f"2FA enrolment ({label})")
+    secret = page.locator("#geheime-sleutel").get_attribute("data-secret")
+    page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Tweestapsverificatie aanzetten").click()
+    assert page.get_by_role("heading", name="Je herstelcodes").is_visible()
+    assert page.locator("#herstelcodes li").count() == 10
+    axe(page, f"recovery codes ({label})")
+    page.get_by_role("link", name="Ik heb de codes bewaard, ga verder").click()
+    assert page.get_by_role("heading", name="Edities").is_visible()
+
+
+def first_login(browser, live_server, sink, axe, email: str):
+    """A new editor: the welcome mail's link, a password, then logging in with enrolment."""
+    context = browser.new_context(base_url=live_server, locale="nl-NL")
+    page = context.new_page()
+    page.goto(welcome_link(sink, email))
+    assert page.get_by_role("heading", name="Nieuw wachtwoord kiezen").is_visible()
+    axe(page, f"choose a password ({email})")
+    page.get_by_label("Nieuw wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_label("Nieuw wachtwoord nog een keer").fill(PASSWORD)
+    page.get_by_role("button", name="Wachtwoord opslaan").click()
+    assert page.get_by_text("Uw nieuwe wachtwoord is opgeslagen").is_visible()
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    enrol(page, axe, email)
+    return page
+
+
+def welcome_link(sink, email: str) -> str:
+    """The password link in the welcome mail to `email`."""
+    [mail] = wait_until(
+        lambda: [r for r in sink.received if r.recipients == [email]], 10, f"a mail to {email}"
+    )
+    text = mail.message().get_body(preferencelist=("plain",)).get_content()
+    [url] = re.findall(r"http://127\.0\.0\.1:\d+/beheer/wachtwoord/\S+", text)
+    return url
+
+
+def test_roles_two_factor_and_four_eyes_end_to_end(
+    browser, page, axe, app, live_server, editor, worker, sink, db, settings
+):
+    settings(require_second_factor=True, four_eyes=True)
+    readers(db, 3)
+    page.goto("/beheer/inloggen")
+    page.get_by_label("E-mailadres").fill(editor.email)
+    page.get_by_label("Wachtwoord").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    enrol(page, axe, "beheerder")
+
+    page.get_by_role("link", name="Redacteuren").click()
+    assert page.get_by_role("heading", name="Redacteuren", exact=True).is_visible()
+    axe(page, "editors page")
+    for email, role in ((WRITER, "Redacteur"), (CHIEF, "Eindredacteur")):
+        form = page.locator("form[action$='/beheer/redacteuren/']")
+        form.get_by_label("E-mailadres").fill(email)
+        form.get_by_label(role, exact=True).check()
+        form.get_by_role("button", name="Redacteur toevoegen").click()
+        assert page.get_by_text(f"{email} is aangemaakt").is_visible()
+    axe(page, "editors page with three editors")
+
+    writer = first_login(browser, live_server, sink, axe, WRITER)
+    writer.get_by_role("link", name="Nieuwe editie").first.click()
+    writer.get_by_label("Editie (front matter en Markdown)").fill(SOURCE)
+    writer.get_by_role("button", name="Opslaan als concept").click()
+    edition_id = int(writer.url.rstrip("/").rsplit("/", 1)[1])
+    writer.get_by_role("button", name="Vraag om goedkeuring").click()
+    assert writer.get_by_text("Gevraagd.").is_visible()
+    axe(writer, "edit page, approval asked")
+    for url in (
+        f"/beheer/edities/{edition_id}/versturen",
+        "/beheer/lezers/lezers.csv",
+        "/beheer/lezers/importeren",
+        "/beheer/redacteuren/",
+    ):
+        assert writer.goto(url).status == 403, url
+    assert writer.get_by_role("heading", name="Geen toegang").is_visible()
+    refused = writer.request.post(f"/beheer/edities/{edition_id}/goedkeuren", form={})
+    assert refused.status in (400, 403)
+
+    chief = first_login(browser, live_server, sink, axe, CHIEF)
+    chief.goto(f"/beheer/edities/{edition_id}")
+    assert chief.get_by_text(f"Goedkeuring gevraagd door {WRITER}").is_visible()
+    assert chief.get_by_text("Gaat naar 3 lezers").is_visible()
+    axe(chief, "edit page for the approver")
+    chief.get_by_role("button", name="Deze versie goedkeuren").click()
+    assert chief.get_by_text("Goedgekeurd. Deze versie kan nu").is_visible()
+
+    # the writer changes a word: the approval is void
+    writer.goto(f"/beheer/edities/{edition_id}")
+    source = writer.get_by_label("Editie (front matter en Markdown)")
+    source.fill(SOURCE.replace("gemeenten", "Gemeenten", 1))
+    writer.get_by_role("button", name="Opslaan en voorbeeld bijwerken").click()
+    assert writer.get_by_text("Opgeslagen.").is_visible()
+    chief.goto(f"/beheer/edities/{edition_id}")
+    assert chief.get_by_text("Deze versie is nog niet goedgekeurd").is_visible()
+    chief.get_by_role("link", name="Nu versturen…").click()
+    assert chief.get_by_text("nog niet goedgekeurd").is_visible()
+
+    chief.goto(f"/beheer/edities/{edition_id}")
+    chief.get_by_role("button", name="Deze versie goedkeuren").click()
+    chief.get_by_role("link", name="Nu versturen…").click()
+    chief.get_by_role("button", name="Ja, verstuur naar 3 lezers").click()
+    assert chief.get_by_role("heading", name="Voortgang").is_visible()
+    assert current_edition(edition_id).state in (EditionState.sending, EditionState.sent)
