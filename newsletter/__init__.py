@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from newsletter import formatting
 from newsletter.resources import resource_dir
 from newsletter.settings import Settings, from_env
 
@@ -22,6 +23,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_security_headers(app)
     register_proxies(app)
     register_commands(app)
+    formatting.register(app)
     return app
 
 

@@ -37,6 +37,7 @@ ACTOR_QUEUES: dict[str, str] = {
     "send_preferences_link": TRANSACTIONAL,
     "send_test_edition": TRANSACTIONAL,
     "send_editor_password_link": TRANSACTIONAL,
+    "send_editor_notice": TRANSACTIONAL,
     "send_repermission": BULK,  # an import can ask thousands: never ahead of a sign-up
     "fan_out": BULK,
     "send_batch": BULK,

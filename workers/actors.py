@@ -10,6 +10,7 @@ from newsletter.auth import mails as editor_mails
 from newsletter.database import utcnow
 from newsletter.delivery import reconcile as reconciler
 from newsletter.delivery import sender, snapshot, testsend
+from newsletter.editions import notices
 from newsletter.jobs import ACTOR_QUEUES, QUEUE_PRIORITY
 from newsletter.mail.transport import PermanentFailure
 from newsletter.subscribers import import_jobs, lifecycle, mails
@@ -67,15 +68,21 @@ def send_goodbye(subscriber_id: int) -> None:
 
 
 @_transactional
-def send_test_edition(edition_id: int, editor_id: int) -> None:
+def send_test_edition(edition_id: int, editor_id: int, index: int = -1) -> None:
     message = CurrentMessage.get_current_message()
     retries = message.options.get("retries", 0) if message else 0
-    testsend.send_test(edition_id, editor_id, last_try=retries >= TRANSACTIONAL_RETRIES)
+    last_try = retries >= TRANSACTIONAL_RETRIES
+    testsend.send_test(edition_id, editor_id, index, last_try=last_try)
 
 
 @_transactional
 def send_editor_password_link(editor_id: int, welcome: bool) -> None:
     editor_mails.send_password_link(editor_id, welcome)
+
+
+@_transactional
+def send_editor_notice(kind: int, edition_id: int) -> None:
+    notices.send(kind, edition_id)
 
 
 def _bulk(fn):

@@ -3,8 +3,11 @@ password is stored; every change is audited; there is always an enabled beheerde
 
 from __future__ import annotations
 
+import functools
+import gzip
 import hashlib
 import hmac
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -19,8 +22,9 @@ from newsletter.database import utcnow
 from newsletter.extensions import db
 
 PASSWORD_MIN = 12
-#: passwords people pick first; a long one from this list is still refused
-COMMON = {
+COMMON_FILE = Path(__file__).parent / "data" / "common-passwords.txt.gz"
+#: Dutch and local ones people pick first, on top of the common list in data/
+LOCAL = {
     "welkom123456",
     "wachtwoord123",
     "wachtwoord1234",
@@ -38,10 +42,17 @@ class AccountError(Exception):
     """A rule said no; the message is Dutch and shown to the editor or on the command line."""
 
 
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """19,640 common passwords (Django's list, see data/README.md) and the local ones."""
+    with gzip.open(COMMON_FILE, "rt", encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines) | LOCAL
+
+
 def check_password(password: str) -> None:
     if len(password) < PASSWORD_MIN:
         raise AccountError(f"Het wachtwoord moet minstens {PASSWORD_MIN} tekens lang zijn.")
-    if password.lower() in COMMON or len(set(password)) < 5:
+    if password.lower().strip() in common_passwords() or len(set(password)) < 5:
         raise AccountError("Dit wachtwoord is te makkelijk te raden. Kies een langere zin.")
 
 
@@ -84,18 +95,21 @@ def authenticate(email: str, password: str) -> Editor | None:
     if not check_password_hash(editor.password_hash, password):
         _failed(email)
         return None
-    editor.last_login_at = utcnow()
-    db.session.commit()
     return editor
 
 
 def _failed(email: str) -> None:
     """Audited with a keyed hash of the typed text, never the text (a password typed into the
     address field must not reach the log, nor a hash anyone could try guesses against)."""
-    key = current_app.config["SETTINGS"].secret_keys[0].encode()
-    digest = hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()[:12]
-    record(Actor("onbekend"), "login-failed", f"adres {digest}")
+    record(Actor("onbekend"), "login-failed", f"adres {keyed_hash(email)}")
     db.session.commit()
+
+
+def keyed_hash(text: str) -> str:
+    """12 hex digits of an HMAC under the signing key: the same address gives the same mark in
+    the audit, and nobody without the key can test guesses against it."""
+    key = current_app.config["SETTINGS"].secret_keys[0].encode()
+    return hmac.new(key, text.strip().lower().encode(), hashlib.sha256).hexdigest()[:12]
 
 
 def get(editor_id: int) -> Editor | None:

@@ -9,7 +9,9 @@ import click
 
 from newsletter.auth import accounts, roles
 
-editors = click.Group("editors", help="Redacteuren beheren: aanmaken, rollen, uitschakelen, wachtwoord, tweestaps.")
+editors = click.Group(
+    "editors", help="Redacteuren beheren: aanmaken, rollen, uitschakelen, wachtwoord, tweestaps."
+)
 
 
 def _password(password_stdin: bool) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from newsletter.auth import roles
@@ -47,7 +47,7 @@ class NewPasswordForm(FlaskForm):
 
     def validate_repeat(self, field: PasswordField) -> None:
         if field.data != self.password.data:
-            raise ValueError("De twee wachtwoorden zijn niet gelijk.")
+            raise ValidationError("De twee wachtwoorden zijn niet gelijk.")
 
 
 class _Checkboxes(SelectMultipleField):

@@ -11,17 +11,20 @@ from newsletter.mail import message, outgoing
 from newsletter.rendering.mjml import render_email
 from newsletter.urls import external_url
 
+# colleagues: "je", as on the editors' pages (readers get "u")
 WELCOME = (
-    "Uw account voor de redactie van OVER het ravijn",
+    "Je account voor de redactie van OVER het ravijn",
     "Welkom bij de redactie",
-    "Er is een account voor u gemaakt op de redactiepagina's van OVER het ravijn. "
-    "Kies met de knop een wachtwoord.",
+    "Er is een account voor je gemaakt op de redactiepagina's van OVER het ravijn. Kies via "
+    "de link een wachtwoord. De link werkt drie dagen en één keer.",
+    "Verwachtte je dit niet? Laat het de beheerder weten die je account maakte.",
 )
 RESET = (
     "Een nieuw wachtwoord voor de redactie van OVER het ravijn",
     "Een nieuw wachtwoord",
-    "U vroeg een nieuw wachtwoord voor de redactiepagina's van OVER het ravijn. "
-    "Kies met de knop een nieuw wachtwoord.",
+    "Je vroeg een nieuw wachtwoord voor de redactiepagina's van OVER het ravijn. Kies via de "
+    "link een nieuw wachtwoord. De link werkt een uur en één keer.",
+    "Vroeg je niets? Dan hoef je niets te doen; je wachtwoord blijft hetzelfde.",
 )
 
 
@@ -29,12 +32,11 @@ def send_password_link(editor_id: int, welcome: bool) -> bool:
     editor = db.session.get(Editor, editor_id)
     if editor is None or not editor.is_active:
         return False
-    url = external_url("auth.new_password", token=passwords.token_for(editor))
-    subject, heading, intro = WELCOME if welcome else RESET
+    url = external_url("auth.new_password", token=passwords.token_for(editor, welcome))
+    subject, heading, intro, unasked = WELCOME if welcome else RESET
+    values = {"url": url, "heading": heading, "intro": intro, "unasked": unasked}
     rendered = render_email(
-        "editor_password",
-        subject,
-        {"name": editor.name or editor.email, "url": url, "heading": heading, "intro": intro},
+        "editor_password", subject, {"name": editor.name or editor.email, **values}
     )
     data = message.compose(
         mail_from=current_app.config["SETTINGS"].mail_from,

@@ -34,7 +34,7 @@ def new_password(token: str) -> Page:
         except accounts.AccountError as exc:
             form.password.errors = [str(exc)]
         else:
-            flash("Uw nieuwe wachtwoord is opgeslagen. Log hieronder in.")
+            flash("Je nieuwe wachtwoord is opgeslagen. Log hieronder in.")
             return redirect(url_for("auth.login"), code=303)
     return render_template("beheer/new_password.html", form=form, editor=editor), (
         422 if form.errors else 200

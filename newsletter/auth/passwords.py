@@ -1,5 +1,6 @@
-"""Password links: an editor who forgot the password, or a new editor made on the page, gets a
-signed link that works for one hour and only once.
+"""Password links: an editor who forgot the password gets a signed link that works for one
+hour and only once; a new editor made on the page gets one that works three days (a welcome
+should survive a weekend), once.
 
 The link carries the editor's id and a fingerprint of the current password hash and session
 version; setting a password changes both, so a used (or older) link no longer matches. The
@@ -9,6 +10,7 @@ salt is this purpose's own: no other token of ours opens this door.
 from __future__ import annotations
 
 import hashlib
+import time
 
 from flask import current_app
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
@@ -22,6 +24,7 @@ from newsletter.jobs import enqueue_after_commit
 
 SALT = "ravijn.editor-password.v1"
 LINK_SECONDS = 3600
+WELCOME_SECONDS = 72 * 3600
 MAX_TOKEN_LENGTH = 512
 
 
@@ -39,18 +42,20 @@ def _fingerprint(editor: Editor) -> str:
     return hashlib.sha256(state.encode()).hexdigest()[:16]
 
 
-def token_for(editor: Editor) -> str:
-    return _serializer().dumps({"e": editor.id, "p": _fingerprint(editor)})
+def token_for(editor: Editor, welcome: bool = False) -> str:
+    return _serializer().dumps({"e": editor.id, "p": _fingerprint(editor), "w": int(welcome)})
 
 
 def editor_for(token: str) -> Editor:
     try:
         if len(token) > MAX_TOKEN_LENGTH:
             raise BadData("too long")
-        data = _serializer().loads(token, max_age=LINK_SECONDS)
+        data, signed_at = _serializer().loads(token, max_age=WELCOME_SECONDS, return_timestamp=True)
+        if not data.get("w") and time.time() - signed_at.timestamp() > LINK_SECONDS:
+            raise SignatureExpired("older than an hour")
         editor = db.session.get(Editor, int(data["e"]))
     except SignatureExpired:
-        raise LinkError("Deze link is ouder dan een uur. Vraag hieronder een nieuwe aan.") from None
+        raise LinkError("Deze link is verlopen. Vraag hieronder een nieuwe aan.") from None
     except (BadData, KeyError, TypeError, ValueError):
         raise LinkError("Deze link klopt niet. Vraag hieronder een nieuwe aan.") from None
     if editor is None or not editor.is_active or data.get("p") != _fingerprint(editor):

@@ -49,7 +49,7 @@ def new_enrolment(editor: Editor, secret: str | None = None) -> Enrolment:
     secret = secret or pyotp.random_base32()
     uri = pyotp.TOTP(secret).provisioning_uri(name=editor.email, issuer_name=ISSUER)
     svg = segno.make(uri, error="m").svg_inline(
-        scale=5, border=4, dark="#000", light="#fff", title="QR-code voor uw authenticator-app"
+        scale=5, border=4, dark="#000", light="#fff", title="QR-code voor je authenticator-app"
     )
     return Enrolment(secret, uri, svg)
 
@@ -59,7 +59,7 @@ def enrol(editor: Editor, secret: str, code: str, actor: Actor) -> list[str]:
     shown once (only their hashes are kept)."""
     step = _matching_step(secret, code)
     if step is None:
-        raise CodeError("Deze code klopt niet. Kijk of de tijd op uw telefoon goed staat.")
+        raise CodeError("Deze code klopt niet. Kijk of de tijd op je telefoon goed staat.")
     editor.totp_secret, editor.totp_enrolled_at, editor.totp_last_step = secret, utcnow(), step
     editor.code_failures, editor.code_blocked_until = 0, None
     codes = _new_recovery_codes(editor)
@@ -102,7 +102,7 @@ def verify(editor: Editor, code: str, now: datetime | None = None) -> None:
         editor.code_blocked_until = now + min(timedelta(seconds=30 * 2**over), MAX_WAIT)
     record(Actor(editor.email, editor.id), "2fa-failed", editor.email, f"{editor.code_failures}e")
     db.session.commit()
-    raise CodeError("Deze code klopt niet. Typ de zes cijfers die uw app nu laat zien.")
+    raise CodeError("Deze code klopt niet. Typ de zes cijfers die je app nu laat zien.")
 
 
 def recovery_codes_left(editor: Editor) -> int:

@@ -16,6 +16,7 @@ from flask_login import current_user, login_user, logout_user
 
 from newsletter.auth.audit import Actor, record
 from newsletter.auth.models import Editor
+from newsletter.database import utcnow
 from newsletter.extensions import db
 
 now = time.time  # the clock, replaceable in tests
@@ -59,6 +60,7 @@ def start(editor: Editor) -> None:
     login_user(editor)
     stamp = now()
     session.update(sv=editor.session_version, sid=secrets.token_hex(16), at=stamp, seen=stamp)
+    editor.last_login_at = utcnow()
     record(Actor(editor.email, editor.id), "login", "beheer")
     db.session.commit()
 

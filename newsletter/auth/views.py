@@ -86,6 +86,7 @@ def enrol() -> Page:
     session["enrol_secret"] = secret
     enrolment = second_factor.new_enrolment(editor, secret)
     form = CodeForm()
+    form.code.description = "De zes cijfers die de app nu laat zien."
     if form.validate_on_submit():
         try:
             codes = second_factor.enrol(
@@ -108,4 +109,5 @@ def enrol() -> Page:
 def logout() -> Response:
     if ActionForm().validate_on_submit():
         sessions.stop(current_user._get_current_object())  # type: ignore[attr-defined]
+        flash("Je bent uitgelogd.")
     return redirect(url_for("auth.login"), code=303)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from newsletter.auth.audit import CLOCK, Actor, record
 from newsletter.database import utcnow
 from newsletter.delivery import ledger
-from newsletter.editions import approval
+from newsletter.editions import approval, notices
 from newsletter.editions import services as editions
 from newsletter.editions.models import Edition, EditionState
 from newsletter.editions.services import EditionError, transition
@@ -146,6 +146,7 @@ def start_due(now: datetime, max_delay: timedelta) -> list[int]:
                 state_note="Niet verzonden: het geplande moment is gemist (de dienst lag stil). "
                 "Plan opnieuw in of verstuur nu.",
             )
+            enqueue_after_commit("send_editor_notice", notices.SCHEDULE_MISSED, edition.id)
             db.session.commit()
             continue
         try:
@@ -159,5 +160,6 @@ def start_due(now: datetime, max_delay: timedelta) -> list[int]:
                 state=EditionState.draft,
                 state_note=f"Niet verzonden op het geplande moment: {exc}",
             )
+            enqueue_after_commit("send_editor_notice", notices.SCHEDULE_MISSED, edition.id)
             db.session.commit()
     return started

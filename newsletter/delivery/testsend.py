@@ -23,24 +23,32 @@ def target(edition_id: int) -> str:
     return f"editie {edition_id}"
 
 
-def send_test(edition_id: int, editor_id: int, *, last_try: bool = True) -> bool:
-    """False when the edition or the editor is gone, or the mail was refused for good."""
+def send_test(edition_id: int, editor_id: int, index: int = -1, *, last_try: bool = True) -> bool:
+    """To the editor's test address number `index` (-1: the editor's own). False when the
+    edition, the editor or the address is gone, or the mail was refused for good. The audit
+    names another address only by a keyed hash."""
     editor = accounts.get(editor_id)
     if editor is None:
         return False
     actor = Actor(editor.email, editor.id)
+    chosen = editor.test_addresses.split("\n") if editor.test_addresses else []
+    if index >= len(chosen):
+        return False
+    to = chosen[index] if index >= 0 else editor.email
+    where = "" if to == editor.email else f"naar adres {accounts.keyed_hash(to)}: "
     try:
         prepared = prepared_for(edition_id)
-        recipient = sample_recipient(edition_id, editor.email, editor.name or editor.email)
-        outgoing.send(prepared.bytes_for(recipient, subject_prefix=SUBJECT_PREFIX), editor.email)
+        name = (editor.name or editor.email) if to == editor.email else to
+        recipient = sample_recipient(edition_id, to, name)
+        outgoing.send(prepared.bytes_for(recipient, subject_prefix=SUBJECT_PREFIX), to)
     except (EditionError, HeaderError, PermanentFailure) as exc:
-        _outcome(actor, edition_id, f"mislukt: {exc}")
+        _outcome(actor, edition_id, f"{where}mislukt: {exc}")
         return False
     except TemporaryFailure as exc:
         if last_try:
-            _outcome(actor, edition_id, f"mislukt: de mailserver antwoordde niet ({exc})")
+            _outcome(actor, edition_id, f"{where}mislukt: de mailserver antwoordde niet ({exc})")
         raise  # the worker tries again later
-    _outcome(actor, edition_id, "afgeleverd bij de mailserver")
+    _outcome(actor, edition_id, f"{where}afgeleverd bij de mailserver")
     return True
 
 

@@ -20,9 +20,11 @@ from sqlalchemy import select, update
 from newsletter.auth.accounts import get as get_editor
 from newsletter.auth.audit import CLI, Actor, record
 from newsletter.database import utcnow
+from newsletter.editions import notices
 from newsletter.editions.errors import EditionError
 from newsletter.editions.models import EDITABLE, Approval, Edition
 from newsletter.extensions import db
+from newsletter.jobs import enqueue_after_commit
 from newsletter.rendering.edition import RenderedEdition, personalise
 
 #: sample values: the fingerprint must not depend on who receives it, nor on the render's nonce
@@ -88,7 +90,9 @@ def approve(edition: Edition, rendered: RenderedEdition, actor: Actor, recipient
 
 
 def ask(edition: Edition, actor: Actor) -> None:
+    """Audited, and the eindredacteuren get a mail (after the commit)."""
     record(actor, "approval-requested", f"editie {edition.id}")
+    enqueue_after_commit("send_editor_notice", notices.APPROVAL_ASKED, edition.id)
     db.session.commit()
 
 
@@ -129,4 +133,4 @@ def approver_of(edition: Edition, rendered: RenderedEdition) -> tuple[Approval, 
     if found is None:
         return None
     who = get_editor(found.approved_by_id) if found.approved_by_id else None
-    return found, (who.email if who else "een verwijderde redacteur")
+    return found, ((who.name or who.email) if who else "een verwijderde redacteur")

@@ -1,14 +1,23 @@
-"""Forms of the editor's workspace."""
+"""Forms of the editor's workspace: the edition as fields (for communications editors), the
+source view (front matter + Markdown, for power users), scheduling and test-sends."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from newsletter.forms import ActionForm
+from newsletter.rendering.frontmatter import PREHEADER_MAX, TITLE_MAX
 
-__all__ = ["STARTER", "ActionForm", "ScheduleForm", "SourceForm"]
+__all__ = ["STARTER", "ActionForm", "EditionForm", "ScheduleForm", "SourceForm", "TestSendForm"]
 
 SOURCE_MAX = 200_000
 
@@ -25,6 +34,10 @@ Schrijf hier de editie in Markdown.
 
 [Schrijf uw Kamerlid](https://vng.nl/ravijn){{.button}}
 """
+STARTER_BODY = """## Deze week
+
+Schrijf hier de tekst van de editie.
+"""
 
 
 class SourceForm(FlaskForm):
@@ -37,9 +50,64 @@ class SourceForm(FlaskForm):
     )
 
 
+class _Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: object) -> None:
+        """Unknown values are reported by the audience check (with a suggestion), not here."""
+
+
+class EditionForm(FlaskForm):
+    """The edition as fields; `compose` turns them into the source, quoting included."""
+
+    title = StringField(
+        "Onderwerp",
+        description="Wordt het onderwerp van de mail en de titel in het archief.",
+        validators=[
+            DataRequired("Vul het onderwerp in."),
+            Length(max=TITLE_MAX, message=f"Het onderwerp mag hoogstens {TITLE_MAX} tekens."),
+        ],
+    )
+    preheader = StringField(
+        "Voorregel",
+        description="Eén zin die mailprogramma's na het onderwerp laten zien.",
+        validators=[Length(max=PREHEADER_MAX, message="De voorregel is te lang.")],
+    )
+    edition_date = DateField(
+        "Datum van de editie",
+        validators=[Optional()],
+        render_kw={"autocomplete": "off"},
+    )
+    theme = StringField("Thema", description="Bijvoorbeeld Jeugdzorg.", validators=[Length(max=80)])
+    provinces = _Checkboxes("Provincies", choices=[])
+    roles = _Checkboxes("Functies", choices=[])
+    gemeenten = StringField(
+        "Gemeenten",
+        description="Namen met komma's ertussen. Leeg: alle gemeenten.",
+        validators=[Length(max=10_000)],
+    )
+    body = TextAreaField(
+        "Tekst van de editie",
+        validators=[
+            DataRequired("De tekst is leeg."),
+            Length(max=SOURCE_MAX, message="De tekst is te lang."),
+        ],
+    )
+
+
 class ScheduleForm(FlaskForm):
     when = DateTimeLocalField(
         "Verzenden op (Nederlandse tijd)",
         format="%Y-%m-%dT%H:%M",
         validators=[DataRequired("Kies een datum en tijd.")],
+    )
+
+
+class TestSendForm(FlaskForm):
+    addresses = TextAreaField(
+        "Testadressen",
+        description="Hoogstens vijf adressen, elk op een eigen regel of met komma's ertussen. "
+        "Leeg: alleen naar jezelf.",
+        validators=[Length(max=2000)],
     )

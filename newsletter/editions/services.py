@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy import update as sql_update
 
 from newsletter.auth.audit import Actor, record
+from newsletter.auth.models import Editor
 from newsletter.database import utcnow
 from newsletter.editions import approval
 from newsletter.editions.errors import EditionError
@@ -23,6 +24,7 @@ from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
 from newsletter.rendering.edition import RenderedEdition, personalise, render_edition
 from newsletter.rendering.problems import Problem
+from newsletter.subscribers import addresses, segments
 from newsletter.urls import external_url
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -61,6 +63,7 @@ def render(
         personal=personal,
         web_url=web_url(edition_id) if edition_id else "",
         signup_url=external_url("subscribers.signup"),
+        own_media=external_url("media.show", name="x")[:-1],  # …/media/
     )
     with _rendered_lock:
         _rendered[key] = rendered
@@ -98,10 +101,26 @@ def preview(source: str) -> Preview:
     return preview_of(render(source))
 
 
+def audience_problems(rendered: RenderedEdition) -> list[Problem]:
+    """Unknown provinces, roles or municipalities in the audience, with suggestions."""
+    return [Problem.error(text) for text in segments.problems(rendered.front.segment)]
+
+
+def check_ready(edition: Edition, doing: str) -> RenderedEdition:
+    """EditionError unless the edition renders without errors and its audience exists."""
+    rendered = render(edition)
+    if not rendered.ok:
+        raise EditionError(f"Los eerst de fouten op; daarna kun je de editie {doing}.")
+    audience = audience_problems(rendered)
+    if audience:
+        raise EditionError(f"De doelgroep klopt niet: {audience[0].message}")
+    return rendered
+
+
 def preview_of(rendered: RenderedEdition) -> Preview:
     return Preview(
         rendered,
-        [p for p in rendered.problems if p.level == "error"],
+        [p for p in rendered.problems if p.level == "error"] + audience_problems(rendered),
         [p for p in rendered.problems if p.level == "warning"],
         personalise(rendered, SAMPLE)[1],
     )
@@ -192,14 +211,44 @@ def sent_editions() -> list[Edition]:
     )
 
 
-def request_test_send(edition_id: int, editor_id: int) -> None:
-    """The editor gets the reader's mail ("[TEST]" before the subject) at their own address."""
+TEST_ADDRESSES_MAX = 5
+
+
+def test_addresses(text: str) -> list[str]:
+    """Up to five addresses, one per line or with commas between; EditionError names a wrong one."""
+    found: list[str] = []
+    for part in text.replace(";", ",").replace("\n", ",").split(","):
+        if not part.strip():
+            continue
+        try:
+            address = addresses.normalise_email(part).address
+        except addresses.InvalidEmail:
+            raise EditionError(f"‘{part.strip()[:80]}’ is geen e-mailadres.") from None
+        if address not in found:
+            found.append(address)
+    if len(found) > TEST_ADDRESSES_MAX:
+        raise EditionError(f"Hoogstens {TEST_ADDRESSES_MAX} testadressen tegelijk.")
+    return found
+
+
+def request_test_send(edition_id: int, editor_id: int, to: str = "") -> list[str]:
+    """The reader's mail ("[TEST]" before the subject) to up to five addresses, or to the
+    editor's own; returns where it goes."""
     edition = get(edition_id)
+    if edition.state not in EDITABLE:
+        raise EditionError("Deze editie is al verzonden; een test is niet meer nodig.")
     rendered = render(edition)
     if not rendered.ok:
         raise EditionError("Los eerst de fouten op; daarna kun je een test versturen.")
-    enqueue_after_commit("send_test_edition", edition.id, editor_id)
+    chosen = test_addresses(to)
+    editor = db.session.get(Editor, editor_id)
+    if editor is None:
+        raise EditionError("Je account bestaat niet meer.")
+    editor.test_addresses = "\n".join(chosen)  # remembered; the queue carries the index only
+    for index in range(len(chosen)) if chosen else [-1]:
+        enqueue_after_commit("send_test_edition", edition.id, editor_id, index)
     db.session.commit()
+    return chosen or [editor.email]
 
 
 def schedule(edition_id: int, when: datetime, actor: Actor | None = None) -> Edition:
@@ -208,9 +257,7 @@ def schedule(edition_id: int, when: datetime, actor: Actor | None = None) -> Edi
         raise EditionError(
             "Alleen een concept of ingeplande editie kan (opnieuw) worden ingepland."
         )
-    rendered = render(edition)
-    if not rendered.ok:
-        raise EditionError("Los eerst de fouten op; daarna kun je de editie inplannen.")
+    rendered = check_ready(edition, "inplannen")
     if when <= utcnow():
         raise EditionError("Kies een moment in de toekomst.")
     how = approval.required(edition, rendered, actor)

@@ -1,42 +1,71 @@
-"""Thin views of the editor's workspace."""
+"""Thin views of the editor's workspace: the list, a new edition and the edit page, as a form
+(fields and a text editor) or as the source (front matter + Markdown) for power users."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from newsletter.auth import audit
 from newsletter.auth.roles import EINDREDACTEUR
-from newsletter.editions import approval, media, services
-from newsletter.editions.forms import STARTER, ScheduleForm, SourceForm
-from newsletter.editions.models import EditionState
+from newsletter.editions import approval, fields, services
+from newsletter.editions.forms import (
+    STARTER,
+    STARTER_BODY,
+    EditionForm,
+    ScheduleForm,
+    SourceForm,
+    TestSendForm,
+)
+from newsletter.editions.models import Edition, EditionState
+from newsletter.formatting import plural
 from newsletter.forms import ActionForm
 from newsletter.security import MAIL_PAGE_CSP
 from newsletter.subscribers import segments
-from newsletter.urls import external_url
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+Page = str | Response | tuple[str, int]
 
 
 def index() -> str:
     return render_template(
         "beheer/index.html", editions=services.all_editions(), amsterdam=AMSTERDAM
     )
+
+
+def me() -> audit.Actor:
+    return audit.Actor(current_user.email, current_user.id)
+
+
+def edition_or_404(edition_id: int) -> Edition:
+    try:
+        return services.get(edition_id)
+    except services.EditionError:
+        abort(404)
+
+
+def _source_view() -> bool:
+    return request.args.get("weergave") == "bron"
+
+
+def _posted_form() -> tuple[FlaskForm, str | None]:
+    """The form that was sent (fields or source) and, when valid, the source it stands for."""
+    if "body" in request.form:
+        form = fields.prepare(EditionForm())
+        return form, fields.compose(fields.from_form(form)) if form.validate_on_submit() else None
+    source_form = SourceForm()
+    return source_form, source_form.source.data if source_form.validate_on_submit() else None
+
+
+def _form_for(source: str) -> FlaskForm:
+    """The fields for this source; its source view when it cannot be shown as fields."""
+    found = None if _source_view() else fields.decompose(source)
+    return fields.form_for(found) if found else SourceForm(data={"source": source})
 
 
 def _problems_json(preview: services.Preview) -> dict[str, object]:
@@ -47,77 +76,101 @@ def _problems_json(preview: services.Preview) -> dict[str, object]:
     }
 
 
-def new() -> str | Response | tuple[str, int]:
-    form = SourceForm()
-    if form.validate_on_submit():
-        edition, _ = services.create(form.source.data, current_user.id)
-        flash("De editie is opgeslagen als concept.")
-        return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
-    if not form.is_submitted():
-        form.source.data = STARTER.format(today=date.today().isoformat())
-    return render_template("beheer/new.html", form=form), (422 if form.errors else 200)
+def new() -> Page:
+    """A new draft; with JavaScript the first keystroke saves it (and the page becomes the
+    edition's own page, with its preview)."""
+    if request.method == "POST":
+        form, source = _posted_form()
+        if source is not None:
+            edition, rendered = services.create(source, current_user.id)
+            url = url_for("editions.edit", edition_id=edition.id)
+            if request.headers.get("X-Requested-With") == "fetch":
+                body = _problems_json(services.preview_of(rendered))
+                return jsonify(body | {"saved": True, "edit_url": url})
+            flash("De editie is opgeslagen als concept.")
+            return redirect(url, code=303)
+    elif _source_view():
+        form = SourceForm(data={"source": STARTER.format(today=date.today().isoformat())})
+    else:
+        form = fields.form_for(fields.Fields(date=date.today(), body=STARTER_BODY))
+    return render_template("beheer/new.html", form=form, **_choices()), (
+        422 if form.errors else 200
+    )
 
 
-def _me() -> audit.Actor:
-    return audit.Actor(current_user.email, current_user.id)
+def _choices(source: str = "") -> dict[str, object]:
+    return {"gemeente_names": segments.gemeente_names(), "audience_line": _audience(source)}
 
 
-def _edition_or_404(edition_id: int):
-    try:
-        return services.get(edition_id)
-    except services.EditionError:
-        abort(404)
+def _audience(source: str) -> str:
+    """The line under the audience, also without JavaScript (after a save)."""
+    found = fields.decompose(source) if source else None
+    if found is None:
+        return ""
+    problems = segments.problems(found.segment)
+    if problems:
+        return " ".join(problems)
+    return (
+        "Gaat naar "
+        + plural(segments.count(segments.resolve(found.segment)), "lezer", "lezers")
+        + "."
+    )
 
 
-def edit(edition_id: int) -> str | Response | tuple[str, int]:
-    edition = _edition_or_404(edition_id)
+def edit(edition_id: int) -> Page:
+    edition = edition_or_404(edition_id)
     if (
         request.method == "POST"
         and edition.state == EditionState.scheduled
         and not current_user.has_role(EINDREDACTEUR)
     ):
         abort(403)  # what is planned to go out is changed only by who may plan it
-    form = SourceForm(data={"source": edition.source} if request.method == "GET" else None)
     wants_json = request.headers.get("X-Requested-With") == "fetch"
-    if form.validate_on_submit():
-        try:
-            edition, rendered = services.update(edition.id, form.source.data, _me())
-        except services.EditionError as exc:
-            if wants_json:
-                return jsonify({"errors": [str(exc)], "warnings": [], "text": ""}), 409
-            form.source.errors = [str(exc)]
-        else:
-            if wants_json:
-                return jsonify(_problems_json(services.preview_of(rendered)) | {"saved": True})
-            flash("Opgeslagen.")
-            return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
-    elif wants_json:
-        return jsonify(
-            {"errors": [e for f in form.errors.values() for e in f], "warnings": []}
-        ), 422
-    preview = services.preview(form.source.data or edition.source)
+    source = None
+    if request.method == "POST":
+        form, source = _posted_form()
+        if source is not None:
+            try:
+                edition, rendered = services.update(edition.id, source, me())
+            except services.EditionError as exc:
+                if wants_json:
+                    return jsonify({"errors": [str(exc)], "warnings": [], "text": ""}), 409
+                first = form.source if isinstance(form, SourceForm) else form.title
+                first.errors = [str(exc)]
+            else:
+                if wants_json:
+                    return jsonify(_problems_json(services.preview_of(rendered)) | {"saved": True})
+                flash("Opgeslagen.")
+                return redirect(request.full_path.rstrip("?"), code=303)
+        elif wants_json:
+            errors = [e for f in form.errors.values() for e in f]
+            return jsonify({"errors": errors, "warnings": []}), 422
+    else:
+        form = _form_for(edition.source)
     return render_template(
         "beheer/edit.html",
         edition=edition,
         form=form,
-        preview=preview,
+        source_view=isinstance(form, SourceForm),
+        preview=services.preview(source or edition.source),
         action=ActionForm(),
         schedule_form=ScheduleForm(),
+        test_form=TestSendForm(),
         amsterdam=AMSTERDAM,
         last_test=audit.last("test-send", f"editie {edition.id}"),
         approval=_approval_state(edition),
+        **_choices(source or edition.source),
     ), (422 if form.errors else 200)
 
 
-def _approval_state(edition) -> dict[str, object]:
+def _approval_state(edition: Edition) -> dict[str, object]:
     """What the edit page says about four-eyes: approved by whom, or who may approve."""
     rendered = services.render(edition)
     found = approval.approver_of(edition, rendered)
     state: dict[str, object] = {
         "on": approval.four_eyes(),
         "approved": found,
-        "may_approve": current_user.has_role(EINDREDACTEUR)
-        and approval.may_approve(edition, _me()),
+        "may_approve": current_user.has_role(EINDREDACTEUR) and approval.may_approve(edition, me()),
         "asked": audit.last("approval-requested", f"editie {edition.id}"),
         "recipients": None,
     }
@@ -129,103 +182,22 @@ def _approval_state(edition) -> dict[str, object]:
     return state
 
 
-def approve(edition_id: int) -> Response:
-    """A second eindredacteur approves the version on the page (four-eyes)."""
-    edition = _edition_or_404(edition_id)
-    if ActionForm().validate_on_submit():
-        try:
-            recipients = segments.count(segments.resolve(edition.segment))
-            approval.approve(edition, services.render(edition), _me(), recipients)
-            flash("Goedgekeurd. Deze versie kan nu worden ingepland of verstuurd.")
-        except (services.EditionError, segments.SegmentError) as exc:
-            flash(str(exc), "error")
-    return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
-
-
-def ask_approval(edition_id: int) -> Response:
-    edition = _edition_or_404(edition_id)
-    if ActionForm().validate_on_submit():
-        approval.ask(edition, _me())
-        flash("Gevraagd. Een eindredacteur ziet het bij deze editie en in het overzicht.")
-    return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
-
-
 def preview(edition_id: int) -> Response:
-    edition = _edition_or_404(edition_id)
+    edition = edition_or_404(edition_id)
     response = Response(services.sample(edition).html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = MAIL_PAGE_CSP
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def test_send(edition_id: int) -> Response:
-    edition = _edition_or_404(edition_id)
-    if ActionForm().validate_on_submit():
-        try:
-            services.request_test_send(edition.id, current_user.id)
-            flash(
-                f"De testmail gaat naar {current_user.email}. Hieronder zie je of de mailserver "
-                "hem heeft aangenomen (vernieuw de pagina)."
-            )
-        except services.EditionError as exc:
-            flash(str(exc), "error")
-    return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
-
-
-def schedule(edition_id: int) -> Response:
-    edition = _edition_or_404(edition_id)
-    form = ScheduleForm()
-    if form.validate_on_submit():
-        when = form.when.data.replace(tzinfo=AMSTERDAM)
-        try:
-            services.schedule(edition.id, when, _me())
-            flash(f"Ingepland voor {when.strftime('%d-%m-%Y %H:%M')} (Nederlandse tijd).")
-        except services.EditionError as exc:
-            flash(str(exc), "error")
-    else:
-        flash("Kies een geldige datum en tijd.", "error")
-    return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
-
-
-def unschedule(edition_id: int) -> Response:
-    edition = _edition_or_404(edition_id)
-    if ActionForm().validate_on_submit():
-        services.unschedule(edition.id, _me())
-        flash("De editie is weer een concept.")
-    return redirect(url_for("editions.edit", edition_id=edition.id), code=303)
-
-
-def _media_dir() -> Path:
-    return current_app.config["SETTINGS"].instance_path / "media"
-
-
-def upload() -> Response:
-    """Store an image and show the Markdown to paste, with its absolute URL."""
-    back = request.form.get("edition_id", "")
-    target = (
-        url_for("editions.edit", edition_id=int(back))
-        if back.isdigit()
-        else url_for("editions.index")
-    )
-    form = ActionForm()
-    file = request.files.get("image")
-    if not form.validate_on_submit() or file is None:
-        flash("Kies een afbeelding om te uploaden.", "error")
-        return redirect(target, code=303)
-    try:
-        name = media.save(_media_dir(), file.read(media.MAX_BYTES + 1))
-    except media.MediaError as exc:
-        flash(str(exc), "error")
-        return redirect(target, code=303)
-    url = external_url("media.show", name=name)
-    flash(f"Afbeelding opgeslagen. Zet dit in de editie: ![beschrijf de afbeelding]({url})")
-    return redirect(target, code=303)
-
-
-def serve_media(name: str) -> Response:
-    path = media.path_for(_media_dir(), name)
-    if path is None:
-        abort(404)
-    response = send_file(path, mimetype=media.MIMETYPES[name.rsplit(".", 1)[1]], max_age=31536000)
-    response.headers["Content-Security-Policy"] = "default-src 'none'"
-    return response
+def audience_count() -> Response:
+    """GET ?provincies=…&functies=…&gemeenten=a,b: how many readers, for the live line."""
+    wanted = {
+        "provincies": request.args.getlist("provincies"),
+        "functies": request.args.getlist("functies"),
+        "gemeenten": [n.strip() for n in request.args.get("gemeenten", "").split(",") if n.strip()],
+    }
+    problems = segments.problems(wanted)
+    if problems:
+        return jsonify({"count": None, "problems": problems})
+    return jsonify({"count": segments.count(segments.resolve(wanted)), "problems": []})

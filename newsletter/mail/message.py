@@ -35,8 +35,24 @@ def header(name: str, value: str) -> bytes:
     check_header_value(name, value)
     if value.isascii() and len(name) + len(value) < 76:  # the common case, per reader: fast
         return f"{name}: {value}\r\n".encode("ascii")
+    if value.isascii():
+        return _fold_ascii(name, value)
     # the header object, not policy.fold(): fold() leaves a short non-ASCII value unencoded
     return policy.SMTP.header_factory(name, value).fold(policy=policy.SMTP).encode("ascii")
+
+
+def _fold_ascii(name: str, value: str) -> bytes:
+    """Fold at spaces into lines of at most 78 characters, the first one holding words too
+    (the standard library's folder may leave `Subject:` alone on its line, and then readers
+    see the subject with a leading space). Unfolding gives back exactly `value`."""
+    lines, current = [], f"{name}:"
+    for word in value.split(" "):
+        if len(current) + 1 + len(word) > 78 and current.strip() and current != f"{name}:":
+            lines.append(current)
+            current = ""
+        current += " " + word
+    lines.append(current)
+    return ("\r\n".join(lines) + "\r\n").encode("ascii")
 
 
 def address_header(name: str, display_name: str, address: str) -> bytes:

@@ -97,13 +97,18 @@ def date_label(front: frontmatter.FrontMatter) -> str:
 
 
 def render_edition(
-    source: str, *, personal: bool = True, web_url: str = "", signup_url: str = ""
+    source: str,
+    *,
+    personal: bool = True,
+    web_url: str = "",
+    signup_url: str = "",
+    own_media: str = "",
 ) -> RenderedEdition:
     """Render once; with personal=False (archive) the footer has no personal links."""
     raw, body, first_line = frontmatter.split(source)
     front, problems = frontmatter.parse(raw)
     try:
-        document = build(body, first_line)
+        document = build(body, first_line, own_media)
     except RecursionError:  # lists or quotes nested hundreds deep
         document = Document(sections=[], text="")
         problems.append(Problem.error("De tekst is te diep genest (lijsten of citaten)."))

@@ -81,6 +81,32 @@ def _segment(value: object, line: int) -> tuple[dict[str, list[str]], list[Probl
     return result, problems
 
 
+def explain(exc: yaml.YAMLError) -> str:
+    """The parser's complaint, said as an editor can act on it (never the parser's English)."""
+    problem = str(getattr(exc, "problem", "") or "")
+    if "mapping values are not allowed" in problem:
+        return (
+            "Er staat een dubbele punt in een waarde. Zet de hele waarde tussen "
+            'aanhalingstekens, bijvoorbeeld: title: "Jeugdzorg: het gat blijft".'
+        )
+    if "'\\t'" in problem or "tab" in problem:
+        return "Er staat een tab in de kop van de editie. Gebruik spaties."
+    if "found unexpected end of stream" in problem or "found unknown escape" in problem:
+        return (
+            "Een aanhalingsteken wordt niet afgesloten. Zet aan het eind van de waarde hetzelfde "
+            "aanhalingsteken als aan het begin."
+        )
+    if "expected <block end>" in problem or "did not find expected key" in problem:
+        return (
+            "Een waarde heeft aanhalingstekens in het midden. Zet de hele waarde tussen "
+            "enkele aanhalingstekens, of gebruik het formulier in plaats van de bronweergave."
+        )
+    return (
+        "De kop van de editie (tussen de twee regels ---) klopt niet. Kijk naar dubbele punten "
+        "en aanhalingstekens op deze regel, of gebruik het formulier."
+    )
+
+
 def parse(raw: str | None) -> tuple[FrontMatter, list[Problem]]:
     """Check the front matter; every problem names the key and its line (1 = the first `---`)."""
     if raw is None:
@@ -97,7 +123,7 @@ def parse(raw: str | None) -> tuple[FrontMatter, list[Problem]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
-        return FrontMatter(), [Problem.error(f"De front matter is geen geldige YAML: {exc}", line)]
+        return FrontMatter(), [Problem.error(explain(exc), line)]
     if data is None:
         data, node = {}, None
     if not isinstance(data, dict):
@@ -139,3 +165,66 @@ def parse(raw: str | None) -> tuple[FrontMatter, list[Problem]]:
             Problem.warning("'preheader' ontbreekt: mailprogramma's tonen dan de eerste zin.", 1)
         )
     return FrontMatter(**values), problems  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Fields:
+    """An edition as the workspace's form shows it: fields for the front matter, and the body."""
+
+    title: str = ""
+    preheader: str = ""
+    date: dt.date | None = None
+    theme: str = ""
+    segment: dict[str, list[str]] = field(default_factory=dict)
+    body: str = ""
+
+
+def compose(fields: Fields) -> str:
+    """The source (front matter + Markdown) for the form's fields. YAML quoting is done here,
+    so a title with a colon, quotes or an emoji needs nothing from the editor."""
+    data: dict[str, object] = {"title": fields.title.strip()}
+    if fields.preheader.strip():
+        data["preheader"] = fields.preheader.strip()
+    if fields.date is not None:
+        data["date"] = fields.date
+    if fields.theme.strip():
+        data["theme"] = fields.theme.strip()
+    segment = {key: items for key, items in fields.segment.items() if items}
+    if segment:
+        data["segment"] = segment
+    front = yaml.safe_dump(
+        data, allow_unicode=True, sort_keys=False, width=100_000, default_flow_style=None
+    )
+    body = fields.body.replace("\r\n", "\n").replace("\r", "\n")
+    return f"---\n{front}---\n{body}"
+
+
+def decompose(source: str) -> Fields | None:
+    """The form's fields for a source, or None when its front matter cannot be read as fields
+    (then the source view shows it, with the problem)."""
+    raw, body, _ = split(source)
+    if raw is None or len(raw) > FRONT_MAX:
+        return None
+    try:
+        data = yaml.safe_load(raw) or {}
+    except (yaml.YAMLError, RecursionError):
+        return None
+    if not isinstance(data, dict) or set(data) - set(KNOWN):
+        return None
+    texts = {key: data.get(key) or "" for key in ("title", "preheader", "theme")}
+    if not all(isinstance(value, str) for value in texts.values()):
+        return None
+    date = data.get("date")
+    if date is not None and not (isinstance(date, dt.date) and not isinstance(date, dt.datetime)):
+        return None
+    segment, problems = _segment(data.get("segment"), 1)
+    if problems:
+        return None
+    return Fields(
+        title=texts["title"],
+        preheader=texts["preheader"],
+        date=date,
+        theme=texts["theme"],
+        segment=segment,
+        body=body,
+    )

@@ -19,6 +19,8 @@ TRANSACTIONAL: dict[str, tuple[str, ...]] = {
     "already_subscribed": ("preferences_url",),
     "preferences_link": ("preferences_url", "days"),
     "goodbye": ("signup_url",),
+    "editor_notice": ("url", "heading", "intro"),
+    "editor_password": ("url", "heading", "intro", "unasked"),
 }
 SAMPLE_EDITION = """---
 title: "Controle: de mail wordt opgemaakt"

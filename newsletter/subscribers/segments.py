@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,12 +11,16 @@ from sqlalchemy import ColumnElement, Select, func, select
 
 from newsletter.extensions import db
 from newsletter.reference.models import Gemeente
-from newsletter.reference.services import find_gemeente, fold
+from newsletter.reference.services import all_gemeenten, find_gemeente, fold
 from newsletter.subscribers.models import ROLE_LABELS, Role, Subscriber, SubscriberState
 
 
 class SegmentError(ValueError):
-    """A segment names something that does not exist; the message is Dutch."""
+    """A segment names something that does not exist; the message is Dutch (args[1]: one
+    message per unknown name)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,16 @@ class Segment:
         return "lezers met " + " en ".join(parts)
 
 
+def choices() -> tuple[list[str], list[str]]:
+    """(provinces, roles) as an editor picks them for an audience."""
+    return sorted(_provinces().values()), list(ROLE_LABELS.values())
+
+
+def gemeente_names() -> list[str]:
+    """Every municipality by the name people use, for the audience's search."""
+    return sorted((g.common_name or g.name for g in all_gemeenten()), key=fold)
+
+
 def _provinces() -> dict[str, str]:
     names = db.session.scalars(select(Gemeente.province).distinct())
     return {fold(name): name for name in names}
@@ -58,18 +73,46 @@ def resolve(segment: str | dict[str, list[str]]) -> Segment:
         "gemeenten": [find_gemeente(n) for n in data.get("gemeenten", [])],
     }
     unknown = [
-        name
+        (key, name)
         for key, values in found.items()
         for name, value in zip(data.get(key, []), values, strict=True)
         if value is None
     ]
     if unknown:
-        raise SegmentError("Onbekend in het segment: " + ", ".join(unknown) + ".")
+        messages = [_unknown(key, name, known) for key, name in unknown]
+        raise SegmentError(" ".join(messages), messages)
     return Segment(
         provinces=tuple(p for p in found["provincies"] if p),
         roles=tuple(r for r in found["functies"] if r),
         gemeenten=tuple(g.code for g in found["gemeenten"] if g),
     )
+
+
+KINDS = {"provincies": "provincie", "functies": "functie", "gemeenten": "gemeente"}
+
+
+def _unknown(key: str, name: str, provinces: dict[str, str]) -> str:
+    """'Onbekende provincie: Gelderlnd. Misschien bedoeld: Gelderland?'"""
+    choices = {
+        "provincies": list(provinces.values()),
+        "functies": list(ROLE_LABELS.values()),
+        "gemeenten": [g.common_name or g.name for g in all_gemeenten()],
+    }[key]
+    by_fold = {fold(choice): choice for choice in choices}
+    close = difflib.get_close_matches(fold(name), list(by_fold), n=2, cutoff=0.75)
+    text = f"Onbekende {KINDS[key]}: {name}."
+    if close:
+        text += " Misschien bedoeld: " + " of ".join(by_fold[c] for c in close) + "?"
+    return text
+
+
+def problems(segment: str | dict[str, list[str]]) -> list[str]:
+    """Every unknown name in a segment, each with a suggestion where one is close."""
+    try:
+        resolve(segment)
+    except SegmentError as exc:
+        return list(exc.args[1]) if len(exc.args) > 1 else [str(exc)]
+    return []
 
 
 def conditions(segment: Segment, snapshot_at: datetime | None = None) -> list[ColumnElement]:

@@ -45,7 +45,7 @@ def first_login(browser, live_server, sink, axe, email: str):
     page.get_by_label("Nieuw wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_label("Nieuw wachtwoord nog een keer").fill(PASSWORD)
     page.get_by_role("button", name="Wachtwoord opslaan").click()
-    assert page.get_by_text("Uw nieuwe wachtwoord is opgeslagen").is_visible()
+    assert page.get_by_text("Je nieuwe wachtwoord is opgeslagen").is_visible()
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
@@ -56,7 +56,13 @@ def first_login(browser, live_server, sink, axe, email: str):
 def welcome_link(sink, email: str) -> str:
     """The password link in the welcome mail to `email`."""
     [mail] = wait_until(
-        lambda: [r for r in sink.received if r.recipients == [email]], 10, f"a mail to {email}"
+        lambda: [
+            r
+            for r in sink.received
+            if r.recipients == [email] and r.message()["Subject"].startswith("Je account")
+        ],
+        10,
+        f"a welcome mail to {email}",
     )
     text = mail.message().get_body(preferencelist=("plain",)).get_content()
     [url] = re.findall(r"http://127\.0\.0\.1:\d+/beheer/wachtwoord/\S+", text)
@@ -78,7 +84,7 @@ def test_roles_two_factor_and_four_eyes_end_to_end(
     assert page.get_by_role("heading", name="Redacteuren", exact=True).is_visible()
     axe(page, "editors page")
     for email, role in ((WRITER, "Redacteur"), (CHIEF, "Eindredacteur")):
-        form = page.locator("form[action$='/beheer/redacteuren/']")
+        form = page.locator("form[action$='/beheer/redacteuren/#nieuw']")
         form.get_by_label("E-mailadres").fill(email)
         form.get_by_label(role, exact=True).check()
         form.get_by_role("button", name="Redacteur toevoegen").click()
@@ -86,7 +92,7 @@ def test_roles_two_factor_and_four_eyes_end_to_end(
     axe(page, "editors page with three editors")
 
     writer = first_login(browser, live_server, sink, axe, WRITER)
-    writer.get_by_role("link", name="Nieuwe editie").first.click()
+    writer.goto("/beheer/edities/nieuw?weergave=bron")
     writer.get_by_label("Editie (front matter en Markdown)").fill(SOURCE)
     writer.get_by_role("button", name="Opslaan als concept").click()
     edition_id = int(writer.url.rstrip("/").rsplit("/", 1)[1])
@@ -104,23 +110,29 @@ def test_roles_two_factor_and_four_eyes_end_to_end(
     refused = writer.request.post(f"/beheer/edities/{edition_id}/goedkeuren", form={})
     assert refused.status in (400, 403)
 
+    asked = f"Goedkeuring gevraagd: {SOURCE.split(chr(34))[1]}"
+    wait_until(
+        lambda: [r for r in sink.received if r.message()["Subject"] == asked], 10, "the notice"
+    )
     chief = first_login(browser, live_server, sink, axe, CHIEF)
     chief.goto(f"/beheer/edities/{edition_id}")
     assert chief.get_by_text(f"Goedkeuring gevraagd door {WRITER}").is_visible()
-    assert chief.get_by_text("Gaat naar 3 lezers").is_visible()
+    assert chief.locator("#goedkeuring").get_by_text("Gaat naar 3 lezers").is_visible()
     axe(chief, "edit page for the approver")
     chief.get_by_role("button", name="Deze versie goedkeuren").click()
     assert chief.get_by_text("Goedgekeurd. Deze versie kan nu").is_visible()
 
     # the writer changes a word: the approval is void
-    writer.goto(f"/beheer/edities/{edition_id}")
+    writer.goto(f"/beheer/edities/{edition_id}?weergave=bron")
     source = writer.get_by_label("Editie (front matter en Markdown)")
     source.fill(SOURCE.replace("gemeenten", "Gemeenten", 1))
     writer.get_by_role("button", name="Opslaan en voorbeeld bijwerken").click()
     assert writer.get_by_text("Opgeslagen.").is_visible()
     chief.goto(f"/beheer/edities/{edition_id}")
     assert chief.get_by_text("Deze versie is nog niet goedgekeurd").is_visible()
-    chief.get_by_role("link", name="Nu versturen…").click()
+    assert chief.get_by_role("link", name="Nu versturen…").count() == 0
+    assert chief.get_by_text("Versturen en inplannen kan zodra").is_visible()
+    chief.goto(f"/beheer/edities/{edition_id}/versturen")  # the URL refuses as well
     assert chief.get_by_text("nog niet goedgekeurd").is_visible()
 
     chief.goto(f"/beheer/edities/{edition_id}")

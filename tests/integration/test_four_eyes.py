@@ -72,7 +72,7 @@ def test_only_an_approved_version_goes_out_and_an_edit_voids_the_approval(
     page = boss.get(f"/beheer/edities/{edition_id}").get_data(as_text=True)
     assert "Gaat naar <strong>3 lezers</strong>" in page and "Deze versie goedkeuren" in page
     assert post(boss, f"/beheer/edities/{edition_id}/goedkeuren").status_code == 303
-    assert "goedgekeurd door redactie@vng.example" in boss.get(
+    assert "goedgekeurd door Redactie op" in boss.get(
         f"/beheer/edities/{edition_id}"
     ).get_data(as_text=True)
 
@@ -111,7 +111,7 @@ def test_a_scheduled_edition_changed_after_approval_goes_back_to_draft(app, db, 
     second = log_in(app, SECOND)
     post(second, f"/beheer/edities/{edition.id}/goedkeuren")
     when = (utcnow() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    post(team["boss"], f"/beheer/edities/{edition.id}/inplannen", when=when)
+    post(team["boss"], f"/beheer/edities/{edition.id}/inplannen", when=when, bevestigd="ja")
     assert current_edition(edition.id).state == EditionState.scheduled
     assert "goedgekeurd (vier ogen)" in audit("schedule")[0].detail
 

@@ -32,7 +32,7 @@ def password_step(app, email: str):
 def enrol(client) -> tuple[str, list[str]]:
     """Scan the QR code (read its secret), type the app's code; the recovery codes come back."""
     page = client.get("/beheer/tweestaps").get_data(as_text=True)
-    assert "<svg" in page and "QR-code voor uw authenticator-app" in page
+    assert "<svg" in page and "QR-code voor je authenticator-app" in page
     secret = SECRET.search(page).group(1)
     data = form_tokens(client, "/beheer/tweestaps") | {"code": pyotp.TOTP(secret).now()}
     answer = client.post("/beheer/tweestaps", data=data)

@@ -1,5 +1,8 @@
-"""Unit tests need no services: their app has an in-memory SQLite it never touches and a Redis
-URL nobody answers (`pytest tests/unit` passes with PostgreSQL and Redis stopped)."""
+"""Unit tests need no services: their app has an in-memory SQLite it never touches and never
+talks to Redis (`pytest tests/unit` passes with PostgreSQL and Redis stopped).
+
+Its Redis URL stays the suite's own: the rate limiter is one object shared by every app in the
+process, so a dead URL here would break the integration and browser tests run after these."""
 
 from __future__ import annotations
 
@@ -13,7 +16,5 @@ def app():
     from newsletter import create_app
     from newsletter.settings import from_env
 
-    settings = dataclasses.replace(
-        from_env(), database_url="sqlite://", redis_url="redis://127.0.0.1:9/0", broker_url=""
-    )
+    settings = dataclasses.replace(from_env(), database_url="sqlite://", broker_url="")
     return create_app(settings)

@@ -100,3 +100,32 @@ def test_a_subject_we_build_with_a_line_break_is_refused():
             text="x",
             html="x",
         )
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Goedkeuring gevraagd: Jeugdzorg: gemeenten kunnen het gat niet dichten",
+        "Een heel lang onderwerp " * 6,
+        "twee  spaties  en  meer   dan   zeventig   tekens   in   een   regel   kop",
+        "Één onderwerp met accenten: café, reünie en financiële ruimte voor gemeenten in 2026",
+    ],
+)
+def test_a_long_subject_folds_with_words_on_the_first_line_and_unfolds_unchanged(subject):
+    """The standard folder left `Subject:` alone on its line: readers saw a leading space."""
+    data = compose(
+        mail_from="OVER het ravijn <nb@ravijn.example>",
+        to_address="a@gemeente.example",
+        to_name="",
+        subject=subject,
+        text="x",
+        html="<p>x</p>",
+    )
+    lines = data.split(b"\r\n\r\n")[0].decode().split("\r\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("Subject:"))
+    folded = [lines[start]]
+    folded += [line for line in lines[start + 1 :] if line.startswith(" ")][: len(lines)]
+    assert folded[0].strip() != "Subject:"
+    assert all(len(line) <= 78 for line in folded)
+    parsed = message_from_bytes(data, policy=policy.default)["Subject"]
+    assert parsed == subject

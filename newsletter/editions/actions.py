@@ -1,0 +1,118 @@
+"""Thin views of what an editor does to an edition: approve, ask for approval, test-send,
+schedule (a confirmation step with the count), unschedule, duplicate, delete a draft."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from newsletter.editions import approval, housekeeping, services
+from newsletter.editions.forms import ScheduleForm, TestSendForm
+from newsletter.editions.views import AMSTERDAM, Page, edition_or_404, me
+from newsletter.forms import ActionForm
+from newsletter.subscribers import segments
+
+
+def _back(edition_id: int) -> Response:
+    return redirect(url_for("editions.edit", edition_id=edition_id), code=303)
+
+
+def approve(edition_id: int) -> Response:
+    """A second eindredacteur approves the version on the page (four-eyes)."""
+    edition = edition_or_404(edition_id)
+    if ActionForm().validate_on_submit():
+        try:
+            recipients = segments.count(segments.resolve(edition.segment))
+            approval.approve(edition, services.render(edition), me(), recipients)
+            flash("Goedgekeurd. Deze versie kan nu worden ingepland of verstuurd.")
+        except (services.EditionError, segments.SegmentError) as exc:
+            flash(str(exc), "error")
+    return _back(edition.id)
+
+
+def ask_approval(edition_id: int) -> Response:
+    edition = edition_or_404(edition_id)
+    if ActionForm().validate_on_submit():
+        approval.ask(edition, me())
+        flash("Gevraagd. Een eindredacteur ziet het bij deze editie.")
+    return _back(edition.id)
+
+
+def test_send(edition_id: int) -> Response:
+    edition = edition_or_404(edition_id)
+    form = TestSendForm()
+    if form.validate_on_submit():
+        try:
+            sent_to = services.request_test_send(
+                edition.id, current_user.id, form.addresses.data or ""
+            )
+            flash(
+                f"De testmail gaat naar {', '.join(sent_to)}. Hieronder zie je of de "
+                "mailserver hem heeft aangenomen (vernieuw de pagina)."
+            )
+        except services.EditionError as exc:
+            flash(str(exc), "error")
+    return _back(edition.id)
+
+
+def schedule(edition_id: int) -> Page:
+    """Step one shows when and to how many readers; step two (confirmed) plans it."""
+    edition = edition_or_404(edition_id)
+    form = ScheduleForm()
+    if not form.validate_on_submit():
+        flash("Kies een geldige datum en tijd.", "error")
+        return _back(edition.id)
+    when = form.when.data.replace(tzinfo=AMSTERDAM)
+    try:
+        recipients = housekeeping.check_schedulable(edition, when, me())
+    except services.EditionError as exc:
+        flash(str(exc), "error")
+        return _back(edition.id)
+    if request.form.get("bevestigd") != "ja":
+        return render_template(
+            "beheer/schedule.html",
+            edition=edition,
+            form=form,
+            when=when,
+            recipients=recipients,
+            segment=segments.resolve(edition.segment).describe(),
+        )
+    try:
+        services.schedule(edition.id, when, me())
+        flash(f"Ingepland voor {when:%d-%m-%Y %H:%M} (Nederlandse tijd).")
+    except services.EditionError as exc:
+        flash(str(exc), "error")
+    return _back(edition.id)
+
+
+def unschedule(edition_id: int) -> Response:
+    edition = edition_or_404(edition_id)
+    if ActionForm().validate_on_submit():
+        services.unschedule(edition.id, me())
+        flash("De editie is weer een concept.")
+    return _back(edition.id)
+
+
+def duplicate(edition_id: int) -> Response:
+    edition = edition_or_404(edition_id)
+    if ActionForm().validate_on_submit():
+        copy = housekeeping.duplicate(edition, me())
+        flash("Dit is een kopie; pas hem aan en sla op.")
+        return _back(copy.id)
+    return _back(edition.id)
+
+
+def delete(edition_id: int) -> Page:
+    """GET asks; POST deletes the draft (audited)."""
+    edition = edition_or_404(edition_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            housekeeping.delete_draft(edition, me())
+        except services.EditionError as exc:
+            flash(str(exc), "error")
+            return _back(edition.id)
+        flash(f"De editie ‘{edition.title or 'zonder titel'}’ is verwijderd.")
+        return redirect(url_for("editions.index"), code=303)
+    return render_template("beheer/delete.html", edition=edition, form=form)
