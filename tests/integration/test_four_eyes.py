@@ -72,9 +72,9 @@ def test_only_an_approved_version_goes_out_and_an_edit_voids_the_approval(
     page = boss.get(f"/beheer/edities/{edition_id}").get_data(as_text=True)
     assert "Gaat naar <strong>3 lezers</strong>" in page and "Deze versie goedkeuren" in page
     assert post(boss, f"/beheer/edities/{edition_id}/goedkeuren").status_code == 303
-    assert "goedgekeurd door Redactie op" in boss.get(
-        f"/beheer/edities/{edition_id}"
-    ).get_data(as_text=True)
+    assert "goedgekeurd door Redactie op" in boss.get(f"/beheer/edities/{edition_id}").get_data(
+        as_text=True
+    )
 
     # the writer changes one word after the approval: it no longer holds
     assert save(writer, edition_id, SOURCE.replace("gemeenten", "Gemeenten", 1)).status_code == 303
