@@ -10,6 +10,7 @@ from newsletter.delivery import ledger
 from newsletter.delivery.ledger import DeliveryState
 from newsletter.editions.models import STATE_LABELS, Edition
 from newsletter.extensions import db
+from newsletter.formatting import duration, number
 
 RATE_WINDOW = 60
 
@@ -37,9 +38,31 @@ class Progress:
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
 
+    @property
+    def listing(self) -> bool:
+        """The audience is still being written to the ledger: counts are not final yet."""
+        return not self.snapshot_done and self.state in ("sending", "paused")
+
+    def texts(self) -> dict[str, str]:
+        """The figures as the page shows them, in Dutch (1.234; 19,4 per seconde; 3 minuten)."""
+        making = "lijst wordt gemaakt…"
+        return {
+            "total_text": making if self.listing else number(self.total),
+            "pending_text": making if self.listing else number(self.pending),
+            "sent_text": number(self.sent),
+            "failed_text": number(self.failed),
+            "skipped_text": number(self.skipped),
+            "rate_text": f"{number(self.rate, 1)} per seconde" if self.rate else "–",
+            "eta_text": duration(self.eta_seconds) if self.eta_seconds is not None else "–",
+        }
+
     def as_dict(self) -> dict[str, object]:
         running = self.state in ("sending", "paused")  # the page keeps polling while so
-        return asdict(self) | {"done": self.done, "percent": self.percent, "running": running}
+        return (
+            asdict(self)
+            | self.texts()
+            | {"done": self.done, "percent": self.percent, "running": running}
+        )
 
 
 def progress(edition: Edition) -> Progress:

@@ -70,8 +70,17 @@
 
   function later() {
     clearTimeout(timer);
-    timer = setTimeout(save, 700);
+    timer = setTimeout(function () { timer = null; save(); }, 700);
   }
+  // leaving the page within the 0.7 s after a change: that change is saved all the same
+  window.addEventListener("pagehide", function () {
+    if (timer === null) return;
+    clearTimeout(timer);
+    fetch(form.dataset.autosave, {
+      method: "POST", body: new FormData(form), keepalive: true,
+      headers: { "X-Requested-With": "fetch" }, credentials: "same-origin"
+    });
+  });
   form.addEventListener("input", later);
   form.addEventListener("change", later);
 

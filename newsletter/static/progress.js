@@ -21,6 +21,9 @@
     bar.max = data.total || 1;
     bar.value = data.done;
     bar.textContent = data.percent + "%";
+    if (!data.running) {  // finished: no pausing or cancelling any more, even before the reload
+      document.querySelectorAll("[data-while-running]").forEach(function (el) { el.hidden = true; });
+    }
     if (lastState !== null && lastState !== data.state) {
       stamp.textContent = "Status gewijzigd: " + data.state_label + ".";
       window.location.reload();  // new state, new buttons (pause/resume) or the final report

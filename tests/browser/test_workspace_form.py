@@ -1,0 +1,201 @@
+"""Issue 12, acceptance 1 and 4, in Chromium: an editor makes an edition without typing YAML or
+Markdown syntax (fields, tick-boxes, the toolbar, an image by button and by paste), sees the
+count follow the audience, test-sends to two addresses and schedules through the
+confirmation step; the test mail matches the preview. axe on every workspace page, with errors
+shown and with the editor focused; no admin page scrolls sideways at 375 px."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from playwright.sync_api import expect
+
+from newsletter.database import utcnow
+from newsletter.editions import services
+from newsletter.editions.models import Edition, EditionState
+from newsletter.subscribers.models import SubscriberState
+from tests.factories import EDITOR_PASSWORD, SOURCE, make_subscriber, readers
+from tests.helpers import current_edition, wait_until
+from tests.integration.test_editions import PNG
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, email: str) -> None:
+    page.goto("/beheer/inloggen")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("heading", name="Edities").wait_for()
+
+
+def paste_image(page) -> None:
+    """What the browser does when an image from the clipboard is pasted into the text."""
+    page.evaluate(
+        """(data) => {
+            const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], "geplakt.png", {type: "image/png"}));
+            const body = document.getElementById("body");
+            const paste = new ClipboardEvent("paste", {clipboardData: transfer, bubbles: true});
+            body.dispatchEvent(paste);
+        }""",
+        base64.b64encode(PNG).decode(),
+    )
+
+
+def test_an_edition_without_yaml_or_markdown(page, axe, live_server, editor, worker, sink, db):
+    # readers in two provinces (Utrecht: GM0344, Gelderland: GM0202 Arnhem) and elsewhere
+    for i, code in enumerate(["GM0344", "GM0344", "GM0202", "GM0363"]):
+        make_subscriber(
+            db,
+            f"lezer{i}@gemeente.example",
+            gemeente_code=code,
+            state=SubscriberState.active,
+            confirmed_at=utcnow(),
+        )
+    db.session.commit()
+    answers = iter(
+        [
+            "https://vng.nl/ravijn",  # the link
+            "https://vng.nl/actie",  # the button
+            "Grafiek van het tekort",  # alt text of the uploaded image
+            "Foto van het gemeentehuis",  # and of the pasted one
+        ]
+    )
+    page.on("dialog", lambda dialog: dialog.accept(next(answers)))
+    log_in(page, editor.email)
+
+    page.get_by_role("link", name="Nieuwe editie").first.click()
+    assert page.get_by_role("heading", name="Nieuwe editie").is_visible()
+    axe(page, "new edition form")
+    page.get_by_label("Onderwerp").fill('Jeugdzorg: "het gat" blijft')
+    page.get_by_label("Voorregel").fill("Wat u vóór het debat kunt doen.")
+    count = page.locator("#doelgroep-aantal")
+    expect(count).to_have_text("Gaat naar 4 lezers.")
+    page.get_by_label("Utrecht", exact=True).check()
+    expect(count).to_have_text("Gaat naar 2 lezers.")
+    page.get_by_label("Gelderland", exact=True).check()
+    expect(count).to_have_text("Gaat naar 3 lezers.")
+
+    body = page.get_by_label("Tekst van de editie")
+    body.fill("")
+    page.get_by_role("button", name="Kop").click()
+    body.press_sequentially("De cijfers")
+    body.press("End")
+    body.press("Enter")
+    body.press("Enter")
+    body.press_sequentially("Het tekort is ")
+    page.get_by_role("button", name="Vet").click()  # inserts **vette tekst**, selected
+    body.press_sequentially("groot")
+    body.press("End")
+    body.press_sequentially(". ")
+    body.press("Control+K")  # a link, by keyboard
+    body.press("End")
+    body.press("Enter")
+    body.press("Enter")
+    page.get_by_role("button", name="Knop").click()
+    page.wait_for_url(re.compile(r"/beheer/edities/\d+$"))  # the first keystrokes made the draft
+    edition_id = int(page.url.rsplit("/", 1)[1])
+    body.press("End")
+    body.press("Enter")
+    body.press("Enter")
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Afbeelding").click()
+    chooser.value.set_files(files=[{"name": "grafiek.png", "mimeType": "image/png", "buffer": PNG}])
+    expect(page.locator("#afbeelding-status")).to_have_text("Afbeelding ingevoegd.")
+    body.press("End")
+    body.press("Enter")
+    paste_image(page)
+    expect(body).to_have_value(re.compile(r"Foto van het gemeentehuis"))
+    text = body.input_value()
+
+    def stored_text():
+        db.session.expire_all()
+        source = db.session.get(Edition, edition_id).source
+        return source if "Foto van het gemeentehuis" in source else None
+
+    wait_until(stored_text, 10, "the autosave of the last change")
+    assert "## De cijfers" in text and "**groot**" in text
+    assert "[tekst van de link](https://vng.nl/ravijn)" in text
+    assert "{.button}" in text and "![Grafiek van het tekort](http://127.0.0.1:" in text
+    page.goto(f"/beheer/edities/{edition_id}")  # the edition's own page, as it is stored
+    body = page.get_by_label("Tekst van de editie")
+    assert body.input_value() == text
+    body.focus()
+    axe(page, "edit page, editor focused")
+    assert page.get_by_text("Geen fouten of waarschuwingen.").is_visible()
+
+    # an error shows up in the checks, and axe is still happy
+    page.get_by_label("Onderwerp").fill("")
+    page.get_by_role("button", name="Opslaan en voorbeeld bijwerken").click()
+    assert page.get_by_role("heading", name="Er ging iets mis").is_visible()
+    axe(page, "edit page with errors")
+    page.get_by_label("Onderwerp").fill('Jeugdzorg: "het gat" blijft')
+    page.get_by_role("button", name="Opslaan en voorbeeld bijwerken").click()
+    assert page.get_by_text("Opgeslagen.").is_visible()
+
+    stored = db.session.get(Edition, edition_id)
+    db.session.refresh(stored)
+    assert stored.title == 'Jeugdzorg: "het gat" blijft'
+    assert stored.segment == '{"provincies": ["Gelderland", "Utrecht"]}'  # in the list's order
+
+    page.get_by_label("Testadressen").fill("anna@vng.example, bert@vng.example")
+    page.get_by_role("button", name="Stuur een test").click()
+    mails = sink.wait_for(2)
+    assert sorted(m.recipients[0] for m in mails) == ["anna@vng.example", "bert@vng.example"]
+    html = mails[0].message().get_body(preferencelist=("html",)).get_content()
+    mail_text = " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+    frame = page.frame_locator("iframe.desktop")
+    preview_text = " ".join(frame.locator("body").inner_text().split())
+    for part in ("De cijfers", "Het tekort is groot", "Jeugdzorg", "tekst van de link"):
+        assert part in mail_text and part in preview_text, part
+    mail_images = re.findall(r'src="(http://[^"]+/media/[^"]+)"', html)
+    assert len(mail_images) == 2 and frame.locator("img[src*='/media/']").count() == 2
+
+    page.get_by_label("Verzenden op (Nederlandse tijd)").fill("2031-05-04T09:30")
+    page.get_by_role("button", name="Inplannen…").click()
+    assert page.get_by_text("naar de lezers in de doelgroep: nu 3 lezers").is_visible()
+    axe(page, "schedule confirmation")
+    page.get_by_role("button", name="Ja, plan in voor 04-05-2031 09:30").click()
+    assert page.get_by_role("status").get_by_text("Ingepland voor 04-05-2031 09:30").is_visible()
+    assert current_edition(edition_id).state == EditionState.scheduled
+
+
+def test_no_admin_page_scrolls_sideways_at_375_px(browser, live_server, editor, db, axe):
+    readers(db, 2)
+    draft, _ = services.create(SOURCE, editor.id)
+    sent, _ = services.create(SOURCE, editor.id)
+    sent.state = EditionState.sent
+    db.session.commit()
+    context = browser.new_context(
+        base_url=live_server, locale="nl-NL", viewport={"width": 375, "height": 800}
+    )
+    page = context.new_page()
+    log_in(page, editor.email)
+    urls = [
+        "/beheer/",
+        "/beheer/edities/nieuw",
+        "/beheer/edities/nieuw?weergave=bron",
+        f"/beheer/edities/{draft.id}",
+        f"/beheer/edities/{draft.id}?weergave=bron",
+        f"/beheer/edities/{draft.id}/verwijderen",
+        f"/beheer/edities/{draft.id}/versturen",
+        f"/beheer/edities/{sent.id}",
+        f"/beheer/edities/{sent.id}/verzending",
+        "/beheer/lezers/",
+        "/beheer/verzendingen",
+        "/beheer/redacteuren/",
+        "/beheer/tweestaps",
+    ]
+    wide = {}
+    for url in urls:
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            wide[url] = width
+    assert wide == {}, f"pages wider than 375 px: {wide}"
+    context.close()
