@@ -4,8 +4,10 @@
 - Separator: comma, semicolon or tab, read from the header line.
 - Columns (Dutch or English names): naam/name, e-mailadres/email, gemeente (CBS code or name,
   case and accents do not matter), functie/role, and optionally toestemming_datum/consent_date
-  (YYYY-MM-DD) with toestemming_bron/consent_source as proof of consent.
-- Every invalid row is reported with its line number; if there is one, nothing is imported.
+  (DD-MM-JJJJ as Dutch Excel writes it, or JJJJ-MM-DD) with toestemming_bron/consent_source
+  as proof of consent.
+- Every invalid row is reported with its line number and all its problems at once; if there
+  is one, nothing is imported.
 - The same address twice in the file, or already known: merged (first row wins; someone who
   unsubscribed is never subscribed again by an import). Addresses on the suppression list are
   refused.
@@ -108,39 +110,65 @@ def _role(text: str) -> Role | None:
     return None
 
 
+def day_of(text: str) -> date | None:
+    """A date as Dutch Excel writes it (31-12-2025, 31/12/2025, 31.12.2025, 1-2-2026) or ISO
+    (2025-12-31); None when it is none of these."""
+    text = text.strip().split(" ")[0]  # Excel may add a time: "31-12-2025 00:00"
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    parts = text.replace("/", "-").replace(".", "-").split("-")
+    if len(parts) == 3 and all(part.isdigit() for part in parts) and len(parts[2]) == 4:
+        try:
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            return None
+    return None
+
+
 def _parse(line: int, cells: list[str], where: dict[str, int]) -> Row | str:
+    """The row, or every problem of it at once ('naam ontbreekt; functie … is onbekend')."""
+
     def cell(key: str) -> str:
         index = where.get(key)
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
+    problems: list[str] = []
     name = cell("name")
     if not name:
-        return "naam ontbreekt"
-    if len(name) > 120 or any(ord(c) < 32 for c in name):
-        return "naam is te lang of bevat besturingstekens"
+        problems.append("naam ontbreekt")
+    elif len(name) > 120 or any(ord(c) < 32 for c in name):
+        problems.append("naam is te lang of bevat besturingstekens")
+    email = None
     try:
         email = normalise_email(cell("email"))
     except InvalidEmail:
-        return f"'{cell('email')[:80]}' is geen geldig e-mailadres"
+        problems.append(f"'{cell('email')[:80]}' is geen geldig e-mailadres")
     gemeente = find_gemeente(cell("gemeente"))
     if gemeente is None:
-        return f"gemeente '{cell('gemeente')[:80]}' bestaat niet"
+        problems.append(f"gemeente '{cell('gemeente')[:80]}' bestaat niet")
     role = _role(cell("role"))
     if role is None:
-        return f"functie '{cell('role')[:40]}' is onbekend"
+        problems.append(f"functie '{cell('role')[:40]}' is onbekend")
     consent_at, source = None, cell("consent_source") or None
     if cell("consent_date"):
-        try:
-            day = date.fromisoformat(cell("consent_date"))
-        except ValueError:
-            return f"toestemming_datum '{cell('consent_date')[:20]}' is geen datum (JJJJ-MM-DD)"
-        if day > date.today():
-            return "toestemming_datum ligt in de toekomst"
+        day = day_of(cell("consent_date"))
+        if day is None:
+            problems.append(
+                f"toestemming_datum '{cell('consent_date')[:20]}' is geen datum "
+                "(DD-MM-JJJJ of JJJJ-MM-DD)"
+            )
+        elif day > date.today():
+            problems.append("toestemming_datum ligt in de toekomst")
+        else:
+            consent_at = datetime.combine(day, time(12), tzinfo=UTC)
         if not source:
-            return "toestemming_datum zonder toestemming_bron"
-        consent_at = datetime.combine(day, time(12), tzinfo=UTC)
+            problems.append("toestemming_datum zonder toestemming_bron")
     elif source:
-        return "toestemming_bron zonder toestemming_datum"
+        problems.append("toestemming_bron zonder toestemming_datum")
+    if problems or email is None or gemeente is None or role is None:
+        return "; ".join(problems)
     return Row(line, name, email, gemeente.code, role, consent_at, source[:150] if source else None)
 
 

@@ -131,7 +131,7 @@ def test_export_escapes_formulas(app, db, tmp_path):
     db.session.commit()
     out = tmp_path / "lezers.csv"
     assert run(app, "subscribers", "export", str(out)).exit_code == 0
-    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows[0][0] == "naam" and len(rows) == 2
     assert rows[1][0].startswith("'=") and rows[1][2] == "Utrecht"
 

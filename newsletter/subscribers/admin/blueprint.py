@@ -12,6 +12,7 @@ bp = Blueprint("subscriber_admin", __name__, url_prefix="/beheer/lezers")
 
 bp.add_url_rule("/", "dashboard", login_required(views.dashboard))
 bp.add_url_rule("/lezers.csv", "export_csv", requires(BEHEERDER)(views.export_csv))
+bp.add_url_rule("/voorbeeld.csv", "example_csv", requires(BEHEERDER)(views.example_csv))
 bp.add_url_rule("/inzage", "person", requires(BEHEERDER)(views.person), methods=["POST"])
 bp.add_url_rule("/wissen", "erase", requires(BEHEERDER)(views.erase), methods=["POST"])
 bp.add_url_rule(

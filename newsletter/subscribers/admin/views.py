@@ -74,8 +74,23 @@ def dashboard() -> str:
     )
 
 
+EXAMPLE_CSV = (
+    "naam;e-mailadres;gemeente;functie;toestemming_datum;toestemming_bron\r\n"
+    "Anna de Vries;a.devries@utrecht.nl;Utrecht;Wethouder;15-03-2026;VNG-congres 2026\r\n"
+    "Bert Jansen;b.jansen@arnhem.nl;Arnhem;Raadslid;;\r\n"
+)
+
+
+def example_csv() -> Response:
+    """What an import file looks like (semicolons, Dutch dates, with and without consent)."""
+    response = Response("\ufeff" + EXAMPLE_CSV, mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="voorbeeld-import.csv"'
+    return response
+
+
 def export_csv() -> Response:
-    rows = privacy.export_active(_actor(), "actieve lezers")
+    comma = request.args.get("scheiding") == "komma"
+    rows = privacy.export_active(_actor(), "actieve lezers", "," if comma else ";")
     response = Response(stream_with_context(rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="lezers.csv"'
     response.headers["Cache-Control"] = "no-store"
