@@ -37,6 +37,10 @@ ACTION_LABELS = {
     "password-link": "wachtwoordlink gestuurd",
     "roles-changed": "rollen gewijzigd",
     "editor-disabled": "redacteur uitgeschakeld",
+    "reader-viewed": "gegevens van een lezer bekeken",
+    "reader-corrected": "gegevens van een lezer gecorrigeerd",
+    "duplicate": "editie gekopieerd",
+    "delete": "concept verwijderd",
 }
 
 

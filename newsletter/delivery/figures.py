@@ -29,7 +29,7 @@ def _unsubscribed_within_week(edition_id: int, published_at: datetime | None) ->
     )
 
 
-def editions() -> list[EditionFigures]:
+def editions(limit: int | None = 20) -> list[EditionFigures]:
     return [
         EditionFigures(
             r[0],
@@ -41,5 +41,10 @@ def editions() -> list[EditionFigures]:
             r[6] or 0,
             _unsubscribed_within_week(r[0], r[2]),
         )
-        for r in ledger.edition_totals()
+        for r in ledger.edition_totals(limit)
     ]
+
+
+def of_edition(edition_id: int) -> EditionFigures | None:
+    """The figures of one edition once it went out (None before)."""
+    return next((f for f in editions(limit=None) if f.id == edition_id), None)

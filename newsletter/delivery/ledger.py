@@ -224,7 +224,35 @@ def subscribers_of(edition_id: int) -> Select:
     return select(Delivery.subscriber_id).where(Delivery.edition_id == edition_id)
 
 
-def edition_totals(limit: int = 20) -> list[Any]:
+def received_by(subscriber_id: int, limit: int = 100) -> list[Any]:
+    """(edition id, title, state, sent_at, error code) of what one reader was sent, newest first."""
+    return list(
+        db.session.execute(
+            select(Edition.id, Edition.title, Delivery.state, Delivery.sent_at, Delivery.error)
+            .join(Edition, Edition.id == Delivery.edition_id)
+            .where(Delivery.subscriber_id == subscriber_id)
+            .order_by(Delivery.id.desc())
+            .limit(limit)
+        ).all()
+    )
+
+
+def rows_of(edition_id: int, failed_only: bool, limit: int = 1000) -> list[Any]:
+    """(subscriber id, state, sent_at, error code) of one edition's ledger, in send order."""
+    where = [Delivery.edition_id == edition_id]
+    if failed_only:
+        where.append(Delivery.state == DeliveryState.failed)
+    return list(
+        db.session.execute(
+            select(Delivery.subscriber_id, Delivery.state, Delivery.sent_at, Delivery.error)
+            .where(*where)
+            .order_by(Delivery.id)
+            .limit(limit)
+        ).all()
+    )
+
+
+def edition_totals(limit: int | None = 20) -> list[Any]:
     """(id, title, published_at, rows, sent, failed, bounced) of the latest sent editions."""
     failed = Delivery.state == DeliveryState.failed
     bounced = and_(failed, Delivery.error.like("5%") | Delivery.error.like("DSN%"))

@@ -3,18 +3,23 @@ and the figures of every send."""
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, url_for
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from newsletter.auth.audit import Actor
 from newsletter.delivery import control, figures, progress
+from newsletter.delivery import recipients as recipients_of
 from newsletter.delivery.forms import CancelForm
 from newsletter.delivery.reconcile import reconcile
 from newsletter.editions import services as editions
 from newsletter.editions.models import Edition, EditionState
 from newsletter.forms import ActionForm
 from newsletter.subscribers import segments
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def _actor() -> Actor:
@@ -68,6 +73,7 @@ def sending(edition_id: int) -> str:
         "beheer/sending.html",
         edition=edition,
         shown=progress.progress(edition),
+        results=figures.of_edition(edition.id) if edition.state == EditionState.sent else None,
         action=ActionForm(),
         cancel_form=CancelForm(),
     )
@@ -112,3 +118,17 @@ def cancel(edition_id: int) -> Response:
 
 def overview() -> str:
     return render_template("beheer/sends.html", editions=figures.editions())
+
+
+def recipients(edition_id: int) -> str:
+    """Who received this edition, or (?alleen=mislukt) whose mail failed or bounced."""
+    edition = _edition(edition_id)
+    failed_only = request.args.get("alleen") == "mislukt"
+    return render_template(
+        "beheer/recipients.html",
+        edition=edition,
+        rows=recipients_of.of_edition(edition.id, failed_only),
+        failed_only=failed_only,
+        limit=recipients_of.LIMIT,
+        amsterdam=AMSTERDAM,
+    )

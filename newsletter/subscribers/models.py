@@ -61,6 +61,7 @@ class ConsentSource(enum.StrEnum):
     relay = "relay"  # the relay refused the address at RCPT (5xx)
     bounce_report = "bounce report"  # a DSN that answers our own message
     complaint_report = "complaint report"  # a feedback-loop report (ARF)
+    editor = "editor"  # an editor at VNG corrected the details on the reader's page
 
 
 def new_public_id() -> str:

@@ -166,7 +166,7 @@ def test_an_edition_without_yaml_or_markdown(page, axe, live_server, editor, wor
 
 
 def test_no_admin_page_scrolls_sideways_at_375_px(browser, live_server, editor, db, axe):
-    readers(db, 2)
+    found = readers(db, 2)
     draft, _ = services.create(SOURCE, editor.id)
     sent, _ = services.create(SOURCE, editor.id)
     sent.state = EditionState.sent
@@ -190,11 +190,16 @@ def test_no_admin_page_scrolls_sideways_at_375_px(browser, live_server, editor, 
         "/beheer/verzendingen",
         "/beheer/redacteuren/",
         "/beheer/tweestaps",
+        "/beheer/lezers/zoeken?q=lezer",
+        f"/beheer/lezers/{found[0].id}",
+        f"/beheer/edities/{sent.id}/ontvangers",
+        "/beheer/lezers/importeren",
     ]
     wide = {}
     for url in urls:
         page.goto(url)
         width = page.evaluate("document.documentElement.scrollWidth")
+        axe(page, f"{url} at 375 px")
         if width > 375:
             wide[url] = width
     assert wide == {}, f"pages wider than 375 px: {wide}"

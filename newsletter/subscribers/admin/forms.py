@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField
+from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 
@@ -20,3 +20,13 @@ class EraseForm(PersonForm):
 class ImportForm(FlaskForm):
     file = FileField("CSV-bestand met lezers", validators=[FileRequired()])
     dry_run = BooleanField("Alleen controleren (proef): niets opslaan", default=True)
+
+
+class CorrectionForm(FlaskForm):
+    """An editor corrects a reader's details (the reader's own page offers the same)."""
+
+    name = StringField("Naam", validators=[DataRequired("Vul de naam in."), Length(max=120)])
+    gemeente = StringField(
+        "Gemeente", validators=[DataRequired("Vul de gemeente in."), Length(max=120)]
+    )
+    role = SelectField("Functie", choices=[])

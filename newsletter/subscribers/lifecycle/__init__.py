@@ -18,6 +18,7 @@ from newsletter.subscribers.lifecycle.core import (
     get_by_public_id,
     replay,
 )
+from newsletter.subscribers.lifecycle.corrections import correct
 from newsletter.subscribers.lifecycle.imports import ImportCounts, import_chunk
 from newsletter.subscribers.lifecycle.journey import (
     ConfirmOutcome,
@@ -66,6 +67,7 @@ __all__ = [
     "complain",
     "confirm",
     "confirmation_state",
+    "correct",
     "erase",
     "expire_import_reports",
     "get_by_public_id",

@@ -1,0 +1,38 @@
+"""An editor corrects a reader's details (a typo in the name, a move to another municipality,
+a new role): the same change as on the preferences page, with its consent event and an audit
+line saying who did it."""
+
+from __future__ import annotations
+
+from newsletter.auth.audit import Actor, record
+from newsletter.extensions import db
+from newsletter.subscribers.lifecycle.core import UnknownSubscriber, add_event
+from newsletter.subscribers.lifecycle.journey import ProfileChange
+from newsletter.subscribers.models import ConsentKind, ConsentSource, Subscriber
+
+
+def correct(subscriber_id: int, change: ProfileChange, actor: Actor) -> list[str]:
+    """The fields that changed (empty: nothing to store)."""
+    subscriber = db.session.get(Subscriber, subscriber_id)
+    if subscriber is None:
+        raise UnknownSubscriber(subscriber_id)
+    changed = [
+        field
+        for field in ("name", "gemeente_code", "role")
+        if getattr(subscriber, field) != getattr(change, field)
+    ]
+    if not changed:
+        return []
+    for field in changed:
+        setattr(subscriber, field, getattr(change, field))
+    labels = {"name": "naam", "gemeente_code": "gemeente", "role": "functie"}
+    words = ", ".join(labels[field] for field in changed)
+    add_event(
+        subscriber.id,
+        ConsentKind.preferences_changed,
+        ConsentSource.editor,
+        detail=f"gecorrigeerd: {words}",
+    )
+    record(actor, "reader-corrected", f"lezer {subscriber.id}", words)
+    db.session.commit()
+    return changed
