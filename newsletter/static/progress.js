@@ -1,5 +1,6 @@
 // Live progress (of a send, of an import): polls the JSON status every 2 s and updates the
-// bar and the figures; reloads once the job stops running, to show its final page.
+// bar and the figures. A send's page ends in place (its buttons go); an import's page reloads
+// once, to show its report.
 // Without JavaScript the page still shows the figures as they were, with a refresh link.
 (function () {
   "use strict";
@@ -21,12 +22,16 @@
     bar.max = data.total || 1;
     bar.value = data.done;
     bar.textContent = data.percent + "%";
-    if (!data.running) {  // finished: no pausing or cancelling any more, even before the reload
+    if (!data.running) {  // finished: no pausing or cancelling any more, and no reload needed
       document.querySelectorAll("[data-while-running]").forEach(function (el) { el.hidden = true; });
-    }
-    if (lastState !== null && lastState !== data.state) {
+      if (lastState !== null && lastState !== data.state) {
+        stamp.textContent = "Klaar: " + data.state_label + ".";
+        // an import's page shows its report only when done; a send's page has it all
+        if (section.hasAttribute("data-reload-when-done")) { window.location.reload(); }
+      }
+    } else if (lastState !== null && lastState !== data.state) {
       stamp.textContent = "Status gewijzigd: " + data.state_label + ".";
-      window.location.reload();  // new state, new buttons (pause/resume) or the final report
+      window.location.reload();  // paused or resumed: the other button
     }
     lastState = data.state;
   }

@@ -20,8 +20,9 @@ WRITER, CHIEF = "schrijver@vng.example", "eind@vng.example"
 PASSWORD = "mijn eigen lange zin van woorden"
 
 
-def enrol(page, axe, label: str) -> None:
-    """On the enrolment page: 'scan' the QR code (read its secret), type the app's code."""
+def enrol(page, axe, label: str) -> list[str]:
+    """On the enrolment page: 'scan' the QR code (read its secret), type the app's code; the
+    recovery codes the page shows once come back."""
     assert page.get_by_role("heading", name="Tweestapsverificatie").is_visible()
     assert page.locator(".qr svg").is_visible()
     axe(page, f"2FA enrolment ({label})")
@@ -30,15 +31,23 @@ def enrol(page, axe, label: str) -> None:
     page.get_by_role("button", name="Tweestapsverificatie aanzetten").click()
     assert page.get_by_role("heading", name="Je herstelcodes").is_visible()
     assert page.locator("#herstelcodes li").count() == 10
+    codes = page.locator("#herstelcodes code").all_inner_texts()
     axe(page, f"recovery codes ({label})")
     page.get_by_role("link", name="Ik heb de codes bewaard, ga verder").click()
     assert page.get_by_role("heading", name="Edities").is_visible()
+    return codes
 
 
 def first_login(browser, live_server, sink, axe, email: str):
     """A new editor: the welcome mail's link, a password, then logging in with enrolment."""
     context = browser.new_context(base_url=live_server, locale="nl-NL")
     page = context.new_page()
+    page.goto("/beheer/wachtwoord-vergeten")
+    axe(page, "forgot password")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_role("button", name="Stuur een link").click()
+    assert page.get_by_role("heading", name="Kijk in je mailbox").is_visible()
+    axe(page, "password link sent")
     page.goto(welcome_link(sink, email))
     assert page.get_by_role("heading", name="Nieuw wachtwoord kiezen").is_visible()
     axe(page, f"choose a password ({email})")
@@ -78,7 +87,22 @@ def test_roles_two_factor_and_four_eyes_end_to_end(
     page.get_by_label("E-mailadres").fill(editor.email)
     page.get_by_label("Wachtwoord").fill(EDITOR_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    enrol(page, axe, "beheerder")
+    codes = enrol(page, axe, "beheerder")
+
+    # logging out and in again: the code page (a recovery code, as after a lost phone)
+    page.get_by_role("button", name="Uitloggen").click()
+    assert page.get_by_text("Je bent uitgelogd.").is_visible()
+    page.get_by_label("E-mailadres").fill(editor.email)
+    page.get_by_label("Wachtwoord").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    assert page.get_by_role("heading", name="Code invullen").is_visible()
+    page.get_by_label("Code").fill("000000")
+    page.get_by_role("button", name="Inloggen").click()
+    assert page.get_by_text("Deze code klopt niet").first.is_visible()
+    axe(page, "code page with an error")
+    page.get_by_label("Code").fill(codes[0])
+    page.get_by_role("button", name="Inloggen").click()
+    assert page.get_by_role("heading", name="Edities").is_visible()
 
     page.get_by_role("link", name="Redacteuren").click()
     assert page.get_by_role("heading", name="Redacteuren", exact=True).is_visible()

@@ -204,3 +204,35 @@ def test_no_admin_page_scrolls_sideways_at_375_px(browser, live_server, editor, 
             wide[url] = width
     assert wide == {}, f"pages wider than 375 px: {wide}"
     context.close()
+
+
+def test_the_progress_of_a_2000_reader_send_ends_without_reload(
+    page, axe, live_server, editor, worker, sink, db
+):
+    """No '0 / 0' while the list is made; at the end no pause or cancel, the final counts, and
+    the page never reloaded."""
+    readers(db, 2000)
+    edition, _ = services.create(SOURCE, editor.id)
+    log_in(page, editor.email)
+    page.goto(f"/beheer/edities/{edition.id}/versturen")
+    page.get_by_role("button", name="Ja, verstuur naar 2.000 lezers").click()
+    page.get_by_role("heading", name="Voortgang").wait_for()
+    page.evaluate(
+        """() => {
+            window.seenTotals = [];
+            window.notReloaded = true;  // a reload would start a fresh window without it
+            const cell = document.querySelector('[data-field="total_text"]');
+            window.seenTotals.push(cell.textContent);
+            new MutationObserver(() => window.seenTotals.push(cell.textContent))
+                .observe(cell, {childList: true, characterData: true, subtree: true});
+        }"""
+    )
+    expect(page.locator('[data-field="state_label"]')).to_have_text("Verzonden", timeout=90_000)
+    assert page.evaluate("window.notReloaded") is True
+    expect(page.locator('[data-field="sent_text"]')).to_have_text("2.000")
+    assert page.get_by_role("button", name="Pauzeren").is_hidden()
+    assert page.get_by_role("button", name="Annuleren").is_hidden()
+    seen = set(page.evaluate("window.seenTotals"))
+    assert seen <= {"lijst wordt gemaakt…", "2.000"}, seen
+    axe(page, "finished send")
+    assert len({m.recipients[0] for m in sink.received}) == 2000

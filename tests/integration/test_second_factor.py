@@ -168,5 +168,7 @@ def test_a_beheerder_resets_the_second_factor_on_the_page_and_the_cli(app, db, e
     assert "gewist" in result.output
     db.session.expire_all()
     assert not accounts.by_email(writer.email).has_second_factor
-    resets = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "2fa-reset")).all()
+    resets = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "2fa-reset").order_by(AuditEvent.id)
+    ).all()
     assert [r.actor for r in resets] == [editor.email, "opdrachtregel"]
