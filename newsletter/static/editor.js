@@ -227,4 +227,32 @@
     input.addEventListener("change", recount);
   });
   recount();
+
+  // ---- a municipality search that adds to the list ----------------------------------------
+  var adder = form.querySelector(".add-town");
+  var towns = form.querySelector("#gemeenten");
+  if (adder && towns) {
+    adder.hidden = false;
+    var search = adder.querySelector("#gemeente-zoeken");
+    var known = {};
+    document.querySelectorAll("#gemeenten-lijst option").forEach(function (option) {
+      known[option.value.toLowerCase()] = option.value;
+    });
+    var add = function () {
+      var name = known[search.value.trim().toLowerCase()];
+      if (!name) {
+        count.textContent = "Kies een gemeente uit de lijst.";
+        return;
+      }
+      var current = towns.value.split(",").map(function (t) { return t.trim(); }).filter(Boolean);
+      if (current.indexOf(name) === -1) current.push(name);
+      towns.value = current.join(", ");
+      search.value = "";
+      towns.dispatchEvent(new Event("change", { bubbles: true }));
+    };
+    adder.querySelector("#gemeente-toevoegen").addEventListener("click", add);
+    search.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); add(); }
+    });
+  }
 })();
