@@ -13,10 +13,10 @@ from newsletter.accesslog import mask  # a token in a path never reaches a log
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: ("Dat ging niet goed", "We konden je verzoek niet verwerken. Probeer het opnieuw."),
+    400: ("Dat ging niet goed", "We konden uw verzoek niet verwerken. Probeer het opnieuw."),
     403: (
         "Geen toegang",
-        "Je rol geeft geen toegang tot deze pagina. Vraag een beheerder als je die wel nodig hebt.",
+        "Uw rol geeft geen toegang tot deze pagina. Vraag een beheerder als u die wel nodig hebt.",
     ),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres."),
     405: (
@@ -26,7 +26,7 @@ MESSAGES = {
     410: ("Deze link is verlopen", "Vraag een nieuwe link aan."),
     413: (
         "Te groot",
-        "Wat je verstuurde is te groot. Probeer het met minder tekst of een kleiner bestand.",
+        "Wat u verstuurde is te groot. Probeer het met minder tekst of een kleiner bestand.",
     ),
     429: (
         "Even geduld",
@@ -51,7 +51,7 @@ def handle_http(exc: HTTPException) -> tuple[str, int]:
             404,
             "Deze link werkt niet",
             "De link is niet compleet of niet (meer) geldig. Kopieer de hele link uit de e-mail, "
-            "of meld je opnieuw aan.",
+            "of meld u opnieuw aan.",
         )
     if code not in MESSAGES:
         code = 400 if code < 500 else 500

@@ -139,6 +139,12 @@ class Settings:
     retired_keys: tuple[str, ...] = ()  # verify unsubscribe links only (old mails keep working)
     session_idle_minutes: int = 30  # an editor's session ends after this long without a request
     session_max_hours: int = 12  # and after this long in any case
+    #: the privacy page: who is responsible, whom to write to, the data protection officer
+    privacy_controller: str = (
+        "Vereniging van Nederlandse Gemeenten (VNG), Nassaulaan 12, 2514 JS Den Haag"
+    )
+    privacy_contact: str = "privacy@vng.nl"
+    privacy_dpo: str = "fg@vng.nl"
     #: an edition goes out only after a second eindredacteur approved that exact version
     four_eyes: bool = True
     #: editors log in with a second factor (TOTP); always so in production
@@ -255,10 +261,28 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         session_idle_minutes=_int(env, "SESSION_IDLE_MINUTES", 30, minimum=1),
         session_max_hours=_int(env, "SESSION_MAX_HOURS", 12, minimum=1),
         four_eyes=_flag(env, "FOUR_EYES", True),
+        **_privacy(env),
         require_second_factor=mode == "production" or _flag(env, "REQUIRE_2FA", False),
         retired_keys=tuple(k.strip() for k in env.get("RETIRED_KEYS", "").split(",") if k.strip()),
         **_dkim(env, mail_from),
     )
+
+
+def _privacy(env: dict[str, str]) -> dict[str, str]:
+    """The privacy page's contacts; an address that is not one is a configuration error."""
+    found = {}
+    for name, key in (
+        ("PRIVACY_CONTROLLER", "privacy_controller"),
+        ("PRIVACY_CONTACT", "privacy_contact"),
+        ("PRIVACY_DPO", "privacy_dpo"),
+    ):
+        value = env.get(name, "").strip()
+        if not value:
+            continue
+        if key != "privacy_controller" and ("@" not in value or not value.isprintable()):
+            raise ConfigError(f"{name} must be an e-mail address, got {value!r}")
+        found[key] = value
+    return found
 
 
 def _trusted_proxies(env: dict[str, str]) -> int | tuple[object, ...]:

@@ -35,6 +35,7 @@ def send_password_link(editor_id: int, welcome: bool) -> bool:
     url = external_url("auth.new_password", token=passwords.token_for(editor, welcome))
     subject, heading, intro, unasked = WELCOME if welcome else RESET
     values = {"url": url, "heading": heading, "intro": intro, "unasked": unasked}
+    values["privacy_url"] = external_url("subscribers.privacy")
     rendered = render_email(
         "editor_password", subject, {"name": editor.name or editor.email, **values}
     )

@@ -46,7 +46,14 @@ def send(kind: int, edition_id: int) -> int:
     subject, heading, intro = _texts(kind, edition)
     url = external_url("editions.edit", edition_id=str(edition.id))
     rendered = render_email(
-        "editor_notice", subject, {"heading": heading, "intro": intro, "url": url}
+        "editor_notice",
+        subject,
+        {
+            "heading": heading,
+            "intro": intro,
+            "url": url,
+            "privacy_url": external_url("subscribers.privacy"),
+        },
     )
     sender = current_app.config["SETTINGS"].mail_from
     for editor in chiefs or active:

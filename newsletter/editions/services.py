@@ -64,6 +64,7 @@ def render(
         web_url=web_url(edition_id) if edition_id else "",
         signup_url=external_url("subscribers.signup"),
         own_media=external_url("media.show", name="x")[:-1],  # …/media/
+        privacy_url=external_url("subscribers.privacy"),
     )
     with _rendered_lock:
         _rendered[key] = rendered

@@ -103,6 +103,7 @@ def render_edition(
     web_url: str = "",
     signup_url: str = "",
     own_media: str = "",
+    privacy_url: str = "",
 ) -> RenderedEdition:
     """Render once; with personal=False (archive) the footer has no personal links."""
     raw, body, first_line = frontmatter.split(source)
@@ -130,6 +131,7 @@ def render_edition(
         "personal": personal,
         "web_url": web_url,
         "signup_url": signup_url,
+        "privacy_url": privacy_url,
         **links,
     }
     try:
@@ -137,8 +139,8 @@ def render_edition(
     except RenderError as exc:  # an editor's text must never end in a 500
         problems.append(Problem.error(f"De mail kon niet worden opgemaakt ({exc})."))
         html = ""
-    problems += _check(html, markers, tuple(u for u in (web_url, signup_url) if u))
-    text = _text(front, document.text, personal, links, web_url, signup_url)
+    problems += _check(html, markers, tuple(u for u in (web_url, signup_url, privacy_url) if u))
+    text = _text(front, document.text, personal, links, web_url, signup_url, privacy_url)
     return RenderedEdition(
         subject=front.title,
         preheader=front.preheader,
@@ -150,7 +152,7 @@ def render_edition(
     )
 
 
-def _text(front, body, personal, links, web_url, signup_url) -> str:
+def _text(front, body, personal, links, web_url, signup_url, privacy_url="") -> str:
     head = [front.title, "=" * min(len(front.title), 70)]
     if date_label(front):
         head.insert(0, date_label(front) + (f" · {front.theme}" if front.theme else ""))
@@ -172,6 +174,7 @@ def _text(front, body, personal, links, web_url, signup_url) -> str:
         + body
         + "\n-- \n"
         + foot
+        + (f"Privacy: {privacy_url}\n" if privacy_url else "")
         + "VNG, Nassaulaan 12, 2514 JS Den Haag\n"
     )
 

@@ -26,8 +26,10 @@ STYLES = {
         "margin:12px 0;padding:4px 0 4px 16px;border-left:4px solid #00597a;color:#333333;"
     ),
     "table": "border-collapse:collapse;width:100%;margin:12px 0;",
-    "th": "border:1px solid #999999;padding:6px;text-align:left;background:#f2f2f2;",
-    "td": "border:1px solid #999999;padding:6px;text-align:left;",
+    # words stay whole in a cell (no "Gemeentefo|nds" on a phone); a wide table scrolls itself
+    "th": "border:1px solid #999999;padding:6px;text-align:left;background:#f2f2f2;"
+    "white-space:nowrap;",
+    "td": "border:1px solid #999999;padding:6px;text-align:left;white-space:nowrap;",
     "pre": "white-space:pre-wrap;background:#f2f2f2;padding:12px;font-size:14px;",
     "code": "font-family:Consolas,Menlo,monospace;font-size:15px;",
     "img": "max-width:100%;height:auto;",
@@ -59,6 +61,13 @@ class Block:
     html: str = ""
     url: str = ""
     label: str = ""
+
+
+def _scrollable_tables(html: str) -> str:
+    """A table in a box that scrolls sideways on its own, so the mail never does."""
+    return html.replace(
+        "<table ", '<div style="overflow-x:auto;width:0;min-width:100%;"><table '
+    ).replace("</table>", "</table></div>")
 
 
 @dataclass
@@ -193,7 +202,8 @@ def build(body: str, first_line: int = 1, own_media: str = "") -> Document:
 
     def flush() -> None:
         if pending:
-            doc.sections[-1].append(Block("text", md.renderer.render(pending, md.options, {})))
+            html = md.renderer.render(pending, md.options, {})
+            doc.sections[-1].append(Block("text", _scrollable_tables(html)))
             pending.clear()
 
     i = 0

@@ -21,7 +21,7 @@ def normalise_email(raw: str) -> NormalisedEmail:
     """Validate syntax (no DNS: a municipal network may not resolve), fold case, encode IDN."""
     text = (raw or "").strip()
     if not text:
-        raise InvalidEmail("Vul je e-mailadres in.")
+        raise InvalidEmail("Vul uw e-mailadres in.")
     if len(text) > 254 or any(ord(c) < 32 or ord(c) == 127 for c in text):
         raise InvalidEmail("Dit is geen geldig e-mailadres.")
     try:

@@ -31,7 +31,10 @@ def _deliver(
 ) -> None:
     """`by_name=False` for the confirmation: its name was typed by whoever filled in the form,
     so it appears nowhere in the mail, the To header included."""
-    rendered = render_email(template, subject, {"name": subscriber.name, **context})
+    privacy = external_url("subscribers.privacy")
+    rendered = render_email(
+        template, subject, {"name": subscriber.name, "privacy_url": privacy, **context}
+    )
     data = message.compose(
         mail_from=current_app.config["SETTINGS"].mail_from,
         to_address=subscriber.email,
@@ -66,7 +69,7 @@ def send_confirmation(subscriber_id: int) -> bool:
     return _ask_to_confirm(
         subscriber_id,
         "confirm",
-        "Bevestig je aanmelding voor OVER het ravijn",
+        "Bevestig uw aanmelding voor OVER het ravijn",
         SubscriberState.pending,
         SubscriberState.unsubscribed,
         SubscriberState.bounced,
@@ -107,7 +110,7 @@ def send_already_subscribed(subscriber_id: int) -> bool:
     _deliver(
         subscriber,
         "already_subscribed",
-        "Je bent al aangemeld voor OVER het ravijn",
+        "U bent al aangemeld voor OVER het ravijn",
         {"preferences_url": links.preferences_url(subscriber.public_id)},
     )
     return True
@@ -120,7 +123,7 @@ def send_preferences_link(subscriber_id: int) -> bool:
     _deliver(
         subscriber,
         "preferences_link",
-        "Een nieuwe link naar je gegevens voor OVER het ravijn",
+        "Een nieuwe link naar uw gegevens voor OVER het ravijn",
         {
             "preferences_url": links.preferences_url(subscriber.public_id),
             "days": str(current_app.config["SETTINGS"].preferences_link_days),
@@ -136,7 +139,7 @@ def send_goodbye(subscriber_id: int) -> bool:
     _deliver(
         subscriber,
         "goodbye",
-        "Je bent afgemeld voor OVER het ravijn",
+        "U bent afgemeld voor OVER het ravijn",
         {"signup_url": external_url("subscribers.signup")},
     )
     return True

@@ -54,7 +54,7 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
 
     # error state: an empty form
     page.get_by_role("button", name="Aanmelden").click()
-    assert page.get_by_role("heading", name="Er ging iets mis").is_visible()
+    assert page.get_by_role("heading", name="Nog niet alles is goed ingevuld").is_visible()
     assert page.title().startswith("Fout:")
     axe(page, "sign-up form with errors")
 
@@ -79,20 +79,20 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Aanmelden"
     page.keyboard.press("Enter")
-    page.wait_for_url("**/aanmelden/controleer-je-inbox")
+    page.wait_for_url("**/aanmelden/kijk-in-uw-mailbox")
     axe(page, "check your inbox")
 
     # the mail, as a newcomer reads it on the dev outbox page
     assert len(sink.wait_for(1)) == 1
     page.goto("/dev/outbox")
     axe(page, "dev outbox")
-    page.get_by_role("link", name="Bevestig je aanmelding voor OVER het ravijn").click()
+    page.get_by_role("link", name="Bevestig uw aanmelding voor OVER het ravijn").click()
     axe(page, "dev mail")
     page.locator(".mail-text a").first.click()
     assert page.get_by_role("heading", name="Aanmelding bevestigen").is_visible()
     axe(page, "confirm page")
     page.get_by_role("button", name="Ja, ik wil de nieuwsbrief ontvangen").click()
-    assert page.get_by_role("heading", name="Je bent aangemeld").is_visible()
+    assert page.get_by_role("heading", name="U bent aangemeld").is_visible()
     axe(page, "confirmed")
     subscriber = db.session.scalar(select(Subscriber))
     assert subscriber.state == SubscriberState.active
@@ -100,7 +100,7 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
     preferences_url = preferences.get_attribute("href")
     page.go_back()
     page.reload()
-    assert page.get_by_role("heading", name="Je aanmelding was al bevestigd").is_visible()
+    assert page.get_by_role("heading", name="Uw aanmelding was al bevestigd").is_visible()
     # an old confirmation link (a scanner's replay) opens no door to the details
     assert page.get_by_role("link", name="Mijn gegevens bekijken of wijzigen").count() == 0
     axe(page, "already confirmed")
@@ -110,13 +110,13 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
     axe(page, "preferences")
     page.get_by_label("Naam").fill("")
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_text("Vul je naam in.").first.is_visible()
+    assert page.get_by_text("Vul uw naam in.").first.is_visible()
     axe(page, "preferences with errors")
     page.get_by_label("Naam").fill("Anna de Vries")
     page.get_by_role("combobox", name="Gemeente").fill("Den Haag ('s-Gravenhage)")
     page.get_by_label("Functie").select_option("burgemeester")
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_text("Je wijzigingen zijn opgeslagen.").is_visible()
+    assert page.get_by_text("Uw wijzigingen zijn opgeslagen.").is_visible()
     axe(page, "preferences saved")
     db.session.expire_all()
     assert db.session.scalar(select(Subscriber.gemeente_code)) == "GM0518"
@@ -135,7 +135,7 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
     db.session.expire_all()
     assert db.session.scalar(select(Subscriber.state)) == SubscriberState.unsubscribed
     page.reload()
-    assert page.get_by_role("heading", name="Je bent afgemeld").is_visible()
+    assert page.get_by_role("heading", name="U bent afgemeld").is_visible()
     axe(page, "unsubscribed")
     assert consent_kinds(db) == ["requested", "confirmed", "preferences_changed", "unsubscribed"]
     assert len(sink.wait_for(3)) == 3  # confirm, welcome, goodbye
@@ -149,7 +149,7 @@ def test_error_pages_are_accessible(page, axe, app, live_server, db):
     assert page.get_by_role("heading", name="Deze link werkt niet").is_visible()
     axe(page, "tampered confirmation link")
     page.get_by_role("button", name="Stuur een nieuwe link").click()
-    assert page.get_by_text("Vul je e-mailadres in.").first.is_visible()
+    assert page.get_by_text("Vul uw e-mailadres in.").first.is_visible()
     axe(page, "resend form with errors")
     token = signer.dumps(Purpose.confirm, ["onbekend", "nonce"])
     current = app.config["SETTINGS"]

@@ -139,7 +139,7 @@ def test_an_edition_without_yaml_or_markdown(page, axe, live_server, editor, wor
     # an error shows up in the checks, and axe is still happy
     page.get_by_label("Onderwerp").fill("")
     page.get_by_role("button", name="Opslaan en voorbeeld bijwerken").click()
-    assert page.get_by_role("heading", name="Er ging iets mis").is_visible()
+    assert page.get_by_role("heading", name="Nog niet alles is goed ingevuld").is_visible()
     axe(page, "edit page with errors")
     page.get_by_label("Onderwerp").fill('Jeugdzorg: "het gat" blijft')
     page.get_by_role("button", name="Opslaan en voorbeeld bijwerken").click()

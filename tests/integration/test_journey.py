@@ -18,7 +18,8 @@ LINK = re.compile(r"https://ravijn\.example(/\S+)")
 
 def links_in(received) -> list[str]:
     text = received.message().get_body(preferencelist=("plain",)).get_content()
-    return [m.group(1) for m in LINK.finditer(text)]
+    # the personal links (every mail also links the privacy page)
+    return [m.group(1) for m in LINK.finditer(text) if m.group(1) != "/privacy"]
 
 
 def kinds(db, subscriber_id: int) -> list[str]:
@@ -43,7 +44,7 @@ def sign_up_and_confirm(client, signup_form, sink, db, **fields) -> Subscriber:
     assert page.status_code == 200
     assert "Aanmelding bevestigen" in page.get_data(as_text=True)
     response = client.post(confirm_path, data=form_tokens(client, confirm_path))
-    assert "Je bent aangemeld" in response.get_data(as_text=True)
+    assert "U bent aangemeld" in response.get_data(as_text=True)
     sink.wait_for(2)
     sink.clear()
     return subscriber(db, fields.get("email", "anna@utrecht.example"))
@@ -52,7 +53,7 @@ def sign_up_and_confirm(client, signup_form, sink, db, **fields) -> Subscriber:
 def test_double_opt_in_journey(client, signup_form, worker, sink, db):
     response = client.post("/aanmelden", data=signup_form())
     assert response.status_code == 303
-    assert urlsplit(response.headers["Location"]).path == "/aanmelden/controleer-je-inbox"
+    assert urlsplit(response.headers["Location"]).path == "/aanmelden/kijk-in-uw-mailbox"
 
     pending = subscriber(db)
     assert pending.state == SubscriberState.pending
@@ -64,7 +65,7 @@ def test_double_opt_in_journey(client, signup_form, worker, sink, db):
 
     [mail] = sink.wait_for(1)
     message = mail.message()
-    assert message["Subject"] == "Bevestig je aanmelding voor OVER het ravijn"
+    assert message["Subject"] == "Bevestig uw aanmelding voor OVER het ravijn"
     assert message.get_content_type() == "multipart/alternative"
     assert "List-Unsubscribe" not in message
     [confirm_path] = links_in(mail)
@@ -74,7 +75,7 @@ def test_double_opt_in_journey(client, signup_form, worker, sink, db):
     assert client.get(confirm_path).status_code == 200
     assert subscriber(db).state == SubscriberState.pending
     page = client.post(confirm_path, data=form_tokens(client, confirm_path))
-    assert "Je bent aangemeld" in page.get_data(as_text=True)
+    assert "U bent aangemeld" in page.get_data(as_text=True)
     assert subscriber(db).state == SubscriberState.active
 
     received = sink.wait_for(2)
@@ -115,10 +116,10 @@ def test_preferences_unsubscribe_and_way_back(client, signup_form, worker, sink,
     assert client.get(unsub_path).status_code == 200
     assert subscriber(db).state == SubscriberState.active  # GET never unsubscribes
     done = client.post(unsub_path, data=form_tokens(client, unsub_path))
-    assert "Je bent afgemeld" in done.get_data(as_text=True)
+    assert "U bent afgemeld" in done.get_data(as_text=True)
     assert subscriber(db).state == SubscriberState.unsubscribed
     [goodbye] = sink.wait_for(1)
-    assert goodbye.message()["Subject"] == "Je bent afgemeld voor OVER het ravijn"
+    assert goodbye.message()["Subject"] == "U bent afgemeld voor OVER het ravijn"
     assert "/aanmelden" in links_in(goodbye)
 
     # the way back is a fresh double opt-in
@@ -245,18 +246,24 @@ def test_no_enumeration_and_one_mail_per_hour(client, signup_form, settings, wor
     sink.clear()
     client.post("/aanmelden", data=signup_form(email="active@x.example", name="Niet Anna"))
     [notice] = sink.wait_for(1)
-    assert notice.message()["Subject"] == "Je bent al aangemeld voor OVER het ravijn"
+    assert notice.message()["Subject"] == "U bent al aangemeld voor OVER het ravijn"
     assert subscriber(db, "active@x.example").name == "Anna de Vries"
 
 
-def test_time_trap_and_honeypot_drop_quietly(client, signup_form, settings, worker, sink, db):
+def test_a_too_fast_form_is_asked_again_and_a_bot_learns_nothing(
+    client, signup_form, settings, worker, sink, db
+):
+    """No silent end (issue 13): a person whose form was too fast, or whose form is a day old,
+    is asked to press once more; the honeypot is answered like a sign-up and does nothing."""
     settings(signup_min_seconds=2)
-    fast = client.post("/aanmelden", data=signup_form())
-    assert fast.status_code == 303
+    for fast in (signup_form(), signup_form(started="123")):
+        answer = client.post("/aanmelden", data=fast)
+        assert answer.status_code == 200
+        page = answer.get_data(as_text=True)
+        assert "Wilt u nog één keer op Aanmelden drukken?" in page
+        assert "anna@utrecht.example" in page  # nothing to type again
     bot = client.post("/aanmelden", data=signup_form(website="http://spam.example"))
     assert bot.status_code == 303
-    forged = client.post("/aanmelden", data=signup_form(started="123"))
-    assert forged.status_code == 303
     assert subscriber(db) is None
     assert sink.settle(1) == []
 
@@ -288,10 +295,10 @@ def test_validation_errors_are_dutch_and_store_nothing(client, signup_form, db):
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     for message in (
-        "Vul je naam in.",
+        "Vul uw naam in.",
         "Deze gemeente kennen we niet",
-        "Kies je functie.",
-        "Vink aan dat je de nieuwsbrief wilt ontvangen.",
+        "Kies uw functie.",
+        "Vink aan dat u de nieuwsbrief wilt ontvangen.",
         'aria-invalid="true"',
     ):
         assert message in body

@@ -5,14 +5,16 @@ from bs4 import BeautifulSoup
 from newsletter.mail.message import compose
 from newsletter.rendering.mjml import render_email
 
+PRIVACY = {"privacy_url": "https://ravijn.example/privacy"}  # linked from every mail
 CONTEXTS = {
-    "confirm": {"confirm_url": "https://ravijn.example/bevestigen/abc"},
+    "confirm": {"confirm_url": "https://ravijn.example/bevestigen/abc", **PRIVACY},
     "welcome": {
         "preferences_url": "https://ravijn.example/voorkeuren/p",
         "unsubscribe_url": "https://ravijn.example/afmelden/u",
+        **PRIVACY,
     },
-    "goodbye": {"signup_url": "https://ravijn.example/aanmelden"},
-    "already_subscribed": {"preferences_url": "https://ravijn.example/voorkeuren/p"},
+    "goodbye": {"signup_url": "https://ravijn.example/aanmelden", **PRIVACY},
+    "already_subscribed": {"preferences_url": "https://ravijn.example/voorkeuren/p", **PRIVACY},
 }
 
 

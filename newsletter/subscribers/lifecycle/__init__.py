@@ -31,6 +31,7 @@ from newsletter.subscribers.lifecycle.journey import (
     request_preferences_link,
     request_signup,
     resend_confirmation,
+    resubscribe,
     submit_signup,
     unsubscribe,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "request_preferences_link",
     "request_signup",
     "resend_confirmation",
+    "resubscribe",
     "retention",
     "submit_signup",
     "unsubscribe",

@@ -263,3 +263,24 @@ def unsubscribe(public_id: str, source: ConsentSource, now: datetime | None = No
         enqueue_after_commit("send_goodbye", subscriber.id)
     db.session.commit()
     return True
+
+
+def resubscribe(public_id: str, now: datetime | None = None) -> bool:
+    """'Toch weer aanmelden' on the preferences page: the link came from the reader's own
+    mailbox, so it is an opt-in of its own; only someone who unsubscribed (not a bounce or a
+    complaint) comes back this way. A fresh consent event, no new form."""
+    now = now or utcnow()
+    subscriber = get_by_public_id(public_id)
+    if not change_state(
+        subscriber.id,
+        [S.unsubscribed],
+        state=S.active,
+        confirmed_at=now,
+        unsubscribed_at=None,
+    ):
+        db.session.rollback()
+        return False
+    add_event(subscriber.id, ConsentKind.resubscribed, ConsentSource.preferences_page)
+    enqueue_after_commit("send_welcome", subscriber.id)
+    db.session.commit()
+    return True

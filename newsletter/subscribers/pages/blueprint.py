@@ -23,7 +23,7 @@ bp.add_url_rule(
     limiter.limit(_signup_limit, **_post_only)(views.signup),
     methods=["GET", "POST"],
 )
-bp.add_url_rule("/aanmelden/controleer-je-inbox", "check_inbox", views.check_inbox)
+bp.add_url_rule("/aanmelden/kijk-in-uw-mailbox", "check_inbox", views.check_inbox)
 bp.add_url_rule(
     "/bevestigen/opnieuw",
     "resend",

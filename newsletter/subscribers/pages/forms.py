@@ -9,6 +9,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from newsletter.reference.services import find_gemeente
+from newsletter.subscribers.addresses import InvalidEmail, normalise_email
 from newsletter.subscribers.models import ROLE_LABELS, Role
 
 NAME_MAX = 120
@@ -31,7 +32,16 @@ _LINKLIKE = re.compile(
 def _no_links(form: FlaskForm, field: StringField) -> None:
     """A name is a name: no web or mail address (text typed here could reach a mail)."""
     if field.data and _LINKLIKE.search(field.data):
-        raise ValidationError("Vul alleen je naam in, zonder web- of e-mailadres.")
+        raise ValidationError("Vul alleen uw naam in, zonder web- of e-mailadres.")
+
+
+def _valid_email(form: FlaskForm, field: StringField) -> None:
+    """Checked with the other fields, so every problem shows at once."""
+    if field.data and field.data.strip():
+        try:
+            normalise_email(field.data)
+        except InvalidEmail as exc:
+            raise ValidationError(str(exc)) from None
 
 
 def _known_gemeente(form: FlaskForm, field: StringField) -> None:
@@ -42,15 +52,15 @@ def _known_gemeente(form: FlaskForm, field: StringField) -> None:
 
 
 def _role_choices() -> list[tuple[str, str]]:
-    return [("", "Kies je functie")] + [(role.value, ROLE_LABELS[role]) for role in Role]
+    return [("", "Kies uw functie")] + [(role.value, ROLE_LABELS[role]) for role in Role]
 
 
 class ProfileFields(FlaskForm):
     name = StringField(
         "Naam",
         validators=[
-            DataRequired("Vul je naam in."),
-            Length(max=NAME_MAX, message=f"Je naam mag hoogstens {NAME_MAX} tekens lang zijn."),
+            DataRequired("Vul uw naam in."),
+            Length(max=NAME_MAX, message=f"Uw naam mag hoogstens {NAME_MAX} tekens lang zijn."),
             _printable,
             _no_links,
         ],
@@ -59,37 +69,38 @@ class ProfileFields(FlaskForm):
     gemeente = StringField(
         "Gemeente",
         validators=[
-            DataRequired("Kies je gemeente."),
+            DataRequired("Kies uw gemeente."),
             Length(max=120, message="Kies een gemeente uit de lijst."),
             _printable,
             _known_gemeente,
         ],
-        description="Begin te typen en kies je gemeente uit de lijst.",
+        description="Begin te typen en kies uw gemeente uit de lijst.",
     )
     role = SelectField(
         "Functie",
         choices=_role_choices,
-        validators=[InputRequired("Kies je functie.")],
+        validators=[InputRequired("Kies uw functie.")],
         validate_choice=False,
     )
 
     def validate_role(self, field: SelectField) -> None:
         if field.data not in {r.value for r in Role}:
-            raise ValidationError("Kies je functie uit de lijst.")
+            raise ValidationError("Kies uw functie uit de lijst.")
 
 
 class SignupForm(ProfileFields):
     email = StringField(
         "E-mailadres",
         validators=[
-            DataRequired("Vul je e-mailadres in."),
+            DataRequired("Vul uw e-mailadres in."),
             Length(max=254, message="Dit e-mailadres is te lang."),
+            _valid_email,
         ],
         description="Bijvoorbeeld: naam@gemeente.nl",
     )
     consent = BooleanField(
         "Ja, ik wil de nieuwsbrief ontvangen en ga akkoord met de privacytekst hierboven.",
-        validators=[DataRequired("Vink aan dat je de nieuwsbrief wilt ontvangen.")],
+        validators=[DataRequired("Vink aan dat u de nieuwsbrief wilt ontvangen.")],
     )
     # Bots fill every field; people never see this one (hidden by CSS, out of the tab order).
     website = StringField("Laat dit veld leeg", validators=[Length(max=200)])
@@ -103,7 +114,7 @@ class PreferencesForm(ProfileFields):
 class ResendForm(FlaskForm):
     email = StringField(
         "E-mailadres",
-        validators=[DataRequired("Vul je e-mailadres in."), Length(max=254)],
+        validators=[DataRequired("Vul uw e-mailadres in."), Length(max=254)],
     )
 
 

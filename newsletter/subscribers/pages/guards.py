@@ -1,6 +1,7 @@
-"""Quiet defences of the sign-up form: honeypot, signed time-trap, per-address rate limit.
+"""Defences of the sign-up form: honeypot, signed time-trap, per-address rate limit.
 
-A request they stop gets the very same answer as a real sign-up, so a bot learns nothing.
+A bot's request gets the very same answer as a real sign-up, so it learns nothing; a person
+whose form was too fast is asked to press the button once more (never a silent end).
 """
 
 from __future__ import annotations
@@ -25,19 +26,26 @@ def new_time_trap() -> str:
     return signer().dumps(Purpose.form_time, [int(time.time()), secrets.token_hex(8)])
 
 
-def passes_time_trap(token: str | None, min_seconds: int) -> bool:
-    """True when the form was signed by us between `min_seconds` and a day ago, the first
-    time it comes back: a replayed form (a bot re-posting one token) is dropped quietly."""
+PASSED, AGAIN, REPLAYED = "passed", "again", "replayed"
+
+
+def time_trap(token: str | None, min_seconds: int) -> str:
+    """PASSED when the form was signed by us between `min_seconds` and a day ago, the first
+    time it comes back. AGAIN when it came back too soon (autofill and Enter) or the form is
+    older than a day or not ours: the page asks the person to press once more, nothing is
+    dropped silently. REPLAYED when the same form comes back a second time (a double click, a
+    bot re-posting one token): answered like a sign-up, and nothing is done."""
     try:
         value = signer().loads(Purpose.form_time, token or "", max_age=TIME_TRAP_MAX_AGE)
     except TokenInvalid:
-        return False
+        return AGAIN
     if not (isinstance(value, list) and len(value) == 2 and type(value[0]) is int):
-        return False
+        return AGAIN
     if time.time() - value[0] < min_seconds:
-        return False
+        return AGAIN
     used = "ravijn:form-used:" + hashlib.sha256(str(value[1]).encode()).hexdigest()[:32]
-    return bool(current_app.extensions["redis"].set(used, "1", nx=True, ex=TIME_TRAP_MAX_AGE))
+    first = current_app.extensions["redis"].set(used, "1", nx=True, ex=TIME_TRAP_MAX_AGE)
+    return PASSED if first else REPLAYED
 
 
 def address_allowed(email_key: str, limit: str) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from newsletter.extensions import csrf
@@ -13,7 +13,13 @@ from newsletter.subscribers.consent import CONSENT_TEXT, ip_prefix
 from newsletter.subscribers.links import signer
 from newsletter.subscribers.models import ConsentSource, Role, SubscriberState
 from newsletter.subscribers.pages.forms import ConfirmForm, PreferencesForm, ResendForm, SignupForm
-from newsletter.subscribers.pages.guards import address_allowed, new_time_trap, passes_time_trap
+from newsletter.subscribers.pages.guards import (
+    AGAIN,
+    REPLAYED,
+    address_allowed,
+    new_time_trap,
+    time_trap,
+)
 from newsletter.subscribers.tokens import Purpose, TokenExpired, TokenInvalid
 
 
@@ -30,43 +36,76 @@ def home() -> str:
 
 
 def privacy() -> str:
-    return render_template("site/privacy.html", consent_text=CONSENT_TEXT)
+    """From the settings and the retention the code enforces (one source for both)."""
+    settings = _settings()
+    facts = {
+        "controller": settings.privacy_controller,
+        "contact": settings.privacy_contact,
+        "dpo": settings.privacy_dpo,
+        "pending_hours": settings.confirm_max_age_seconds // 3600,
+        "import_days": lifecycle.IMPORT_REPORT_DAYS,
+    }
+    return render_template("site/privacy.html", consent_text=CONSENT_TEXT, privacy=facts)
 
 
-def signup() -> str | Response:
+def signup() -> str | Response | tuple[str, int]:
+    """Every field is checked in one pass. A form sent faster than a person types (autofill and
+    Enter) is not dropped: the page asks to press the button once more. The answer page repeats
+    the address and says truthfully what happens next."""
     form = SignupForm()
+    again = False
     if form.validate_on_submit():
-        try:
-            email = normalise_email(form.email.data)
-        except InvalidEmail as exc:
-            form.email.errors = [str(exc)]
+        email = normalise_email(form.email.data)  # the form checked it
+        settings = _settings()
+        if form.website.data:  # the hidden field: only a program fills it in
+            return _answer(form.email.data)
+        trap = time_trap(form.started.data, settings.signup_min_seconds)
+        if trap == AGAIN:
+            again = True
+        elif trap == REPLAYED:
+            return _answer(form.email.data)
+        elif not address_allowed(email.key, settings.signup_address_limit):
+            return _answer(form.email.data, too_often=True)
         else:
-            settings = _settings()
-            human = not form.website.data and passes_time_trap(
-                form.started.data, settings.signup_min_seconds
-            )
-            if human and address_allowed(email.key, settings.signup_address_limit):
-                gemeente = find_gemeente(form.gemeente.data)
-                assert gemeente is not None  # the form validated it
-                lifecycle.submit_signup(
-                    lifecycle.SignupRequest(
-                        email=email,
-                        name=form.name.data,
-                        gemeente_code=gemeente.code,
-                        role=Role(form.role.data),
-                        ip_prefix=ip_prefix(request.remote_addr),
-                    )
+            gemeente = find_gemeente(form.gemeente.data)
+            assert gemeente is not None  # the form validated it
+            lifecycle.submit_signup(
+                lifecycle.SignupRequest(
+                    email=email,
+                    name=form.name.data,
+                    gemeente_code=gemeente.code,
+                    role=Role(form.role.data),
+                    ip_prefix=ip_prefix(request.remote_addr),
                 )
-            return redirect(url_for("subscribers.check_inbox"), code=303)
+            )
+            return _answer(form.email.data)
     form.started.data = new_time_trap()
     status = 422 if form.errors else 200
     return render_template(
-        "site/signup.html", form=form, options=_options(), consent_text=CONSENT_TEXT
+        "site/signup.html",
+        form=form,
+        options=_options(),
+        consent_text=CONSENT_TEXT,
+        again=again,
     ), status
 
 
+def _answer(address: str, too_often: bool = False) -> Response:
+    """The address goes with the reader's own session (never in the URL or a log)."""
+    session["signup_address"] = address.strip()[:254]
+    session["signup_too_often"] = too_often
+    return redirect(url_for("subscribers.check_inbox"), code=303)
+
+
 def check_inbox() -> str:
-    return render_template("site/check_inbox.html")
+    minutes = max(1, _settings().confirmation_interval_seconds // 60)
+    interval = "uur" if minutes == 60 else f"{minutes} minuten"
+    return render_template(
+        "site/check_inbox.html",
+        address=session.pop("signup_address", ""),
+        too_often=session.pop("signup_too_often", False),
+        interval=interval,
+    )
 
 
 def _link_problem(expired: bool) -> tuple[str, int]:
@@ -168,6 +207,11 @@ def preferences(token: str) -> str | tuple[str, int]:
         }
     )
     saved = False
+    if request.method == "POST" and request.form.get("actie") == "weer-aanmelden":
+        lifecycle.resubscribe(subscriber.public_id)
+        return redirect(url_for("subscribers.preferences", token=token, terug="ja"), code=303)
+    if subscriber.state == SubscriberState.unsubscribed and request.method == "POST":
+        abort(409)  # the fields are not shown to someone who unsubscribed
     if form.validate_on_submit():
         gemeente = find_gemeente(form.gemeente.data)
         assert gemeente is not None
@@ -182,6 +226,7 @@ def preferences(token: str) -> str | tuple[str, int]:
         form=form,
         options=_options(),
         saved=saved,
+        back=request.args.get("terug") == "ja",
         subscriber=subscriber,
         masked_email=masked(subscriber.email),
         unsubscribe_token=unsubscribe_token,
@@ -194,12 +239,14 @@ def unsubscribe(token: str) -> str | tuple[str, int, dict[str, str]]:
     if request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click":
         # RFC 8058: a mail client posts without cookies or CSRF token; answer 200, no redirect.
         lifecycle.unsubscribe(subscriber.public_id, ConsentSource.one_click)
-        return "Je bent afgemeld voor OVER het ravijn.\n", 200, {"Content-Type": "text/plain"}
+        return "U bent afgemeld voor OVER het ravijn.\n", 200, {"Content-Type": "text/plain"}
     form = ConfirmForm()
+    # the link came from the reader's mailbox: the way back is the preferences page
+    way_back = signer().dumps(Purpose.preferences, subscriber.public_id)
     if request.method == "POST":
         csrf.protect()
         lifecycle.unsubscribe(subscriber.public_id, ConsentSource.preferences_page)
-        return render_template("site/unsubscribed.html")
+        return render_template("site/unsubscribed.html", preferences_token=way_back)
     if subscriber.state == SubscriberState.unsubscribed:
-        return render_template("site/unsubscribed.html")
+        return render_template("site/unsubscribed.html", preferences_token=way_back)
     return render_template("site/unsubscribe.html", form=form)
