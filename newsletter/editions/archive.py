@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, abort, render_template
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from newsletter.editions import services
 from newsletter.editions.models import EditionState
 from newsletter.extensions import limiter
+from newsletter.rendering import agenda
 from newsletter.security import MAIL_PAGE_CSP
 from newsletter.urls import external_url
 
@@ -36,6 +39,30 @@ def show(edition_id: int) -> Response:
         abort(404)
     response = Response(services.archive_html(edition), mimetype="text/html")
     response.headers["Content-Security-Policy"] = MAIL_PAGE_CSP
+    return response
+
+
+@bp.get("/<int:edition_id>/agenda/<int:number>.ics")
+@limiter.limit(ARCHIVE_LIMIT)
+def agenda_item(edition_id: int, number: int) -> Response:
+    """One date of an edition for the reader's calendar: sent editions only (editors may look
+    at a draft's), no personal data in the link or the file."""
+    try:
+        edition = services.get(edition_id)
+    except services.EditionError:
+        abort(404)
+    if edition.state != EditionState.sent and not current_user.is_authenticated:
+        abort(404)
+    items = services.render(edition, personal=False).front.agenda
+    if not 1 <= number <= len(items):
+        abort(404)
+    host = urlsplit(external_url("archive.index")).hostname or "localhost"
+    stamp = edition.sent_at or edition.updated_at
+    body = agenda.ics(items[number - 1], f"ravijn-{edition.id}-{number}@{host}", stamp)
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="ravijn-{edition.id}-{number}.ics"'
+    )
     return response
 
 

@@ -4,6 +4,7 @@ editor) and source → fields, so the form and the source view round-trip."""
 from __future__ import annotations
 
 from newsletter.editions.forms import EditionForm
+from newsletter.rendering.agenda import AgendaItem
 from newsletter.rendering.frontmatter import Fields, compose, decompose
 from newsletter.subscribers import segments
 
@@ -24,8 +25,20 @@ def from_form(form: EditionForm) -> Fields:
         "functies": list(form.roles.data or []),
         "gemeenten": [n.strip() for n in (form.gemeenten.data or "").split(",") if n.strip()],
     }
+    agenda = tuple(
+        AgendaItem(
+            row["title"].strip(),
+            row["start"],
+            row["end"],
+            (row["place"] or "").strip(),
+            (row["link"] or "").strip(),
+        )
+        for row in form.agenda.data
+        if (row["title"] or "").strip() and row["start"] is not None
+    )
     return Fields(
         title=form.title.data or "",
+        agenda=agenda,
         preheader=form.preheader.data or "",
         date=form.edition_date.data,
         theme=form.theme.data or "",
@@ -45,6 +58,16 @@ def form_for(fields: Fields) -> EditionForm:
                 "provinces": fields.segment.get("provincies", []),
                 "roles": fields.segment.get("functies", []),
                 "gemeenten": ", ".join(fields.segment.get("gemeenten", [])),
+                "agenda": [
+                    {
+                        "title": item.title,
+                        "start": item.start,
+                        "end": item.end,
+                        "place": item.place,
+                        "link": item.link,
+                    }
+                    for item in fields.agenda
+                ],
                 "body": fields.body,
             }
         )

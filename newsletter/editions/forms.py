@@ -7,6 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -58,6 +61,24 @@ class _Checkboxes(SelectMultipleField):
         """Unknown values are reported by the audience check (with a suggestion), not here."""
 
 
+class AgendaRow(Form):
+    """One date to save; a row without a title is left out."""
+
+    title = StringField("Titel", validators=[Length(max=150)])
+    start = DateTimeLocalField("Begin", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    end = DateTimeLocalField("Einde", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    place = StringField("Plaats", validators=[Length(max=150)])
+    link = StringField("Link (https://…)", validators=[Length(max=500)])
+
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        """A titled row needs its start (Optional() would stop a field-level check)."""
+        valid = super().validate(extra_validators)
+        if (self.title.data or "").strip() and self.start.data is None:
+            self.start.errors = [*self.start.errors, "Vul in wanneer het begint."]
+            return False
+        return valid
+
+
 class EditionForm(FlaskForm):
     """The edition as fields; `compose` turns them into the source, quoting included."""
 
@@ -87,6 +108,7 @@ class EditionForm(FlaskForm):
         description="Namen met komma's ertussen. Leeg: alle gemeenten.",
         validators=[Length(max=10_000)],
     )
+    agenda = FieldList(FormField(AgendaRow), min_entries=3, max_entries=10)
     body = TextAreaField(
         "Tekst van de editie",
         validators=[

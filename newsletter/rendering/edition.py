@@ -122,8 +122,19 @@ def render_edition(
         for block in section:
             block.label = attr(block.label)
             block.html = Markup(block.html)  # markdown-it output, raw HTML off  # noqa: S704
+    agenda = [
+        {
+            "label": item.label(),
+            "title": item.title,
+            "place": item.place,
+            "link": item.link,
+            "ics_url": f"{web_url}/agenda/{number}.ics" if web_url else "",
+        }
+        for number, item in enumerate(front.agenda, start=1)
+    ]
     context = {
         "subject": front.title or "OVER het ravijn",
+        "agenda": agenda,
         "preheader": front.preheader,
         "date_label": date_label(front),
         "theme": front.theme,
@@ -139,8 +150,10 @@ def render_edition(
     except RenderError as exc:  # an editor's text must never end in a 500
         problems.append(Problem.error(f"De mail kon niet worden opgemaakt ({exc})."))
         html = ""
-    problems += _check(html, markers, tuple(u for u in (web_url, signup_url, privacy_url) if u))
+    own = (web_url, signup_url, privacy_url, *(item["ics_url"] for item in agenda))
+    problems += _check(html, markers, tuple(u for u in own if u))
     text = _text(front, document.text, personal, links, web_url, signup_url, privacy_url)
+    text = _with_agenda(text, agenda)
     return RenderedEdition(
         subject=front.title,
         preheader=front.preheader,
@@ -150,6 +163,24 @@ def render_edition(
         front=front,
         nonce=markers.nonce if markers else "",
     )
+
+
+def _with_agenda(text: str, agenda: list[dict[str, str]]) -> str:
+    """The text part lists the dates too, before the footer."""
+    if not agenda:
+        return text
+    lines = ["In uw agenda", "------------"]
+    for item in agenda:
+        lines.append(
+            f"- {item['label']}: {item['title']}" + (f", {item['place']}" if item["place"] else "")
+        )
+        if item["ics_url"]:
+            lines.append(f"  In uw agenda zetten: {item['ics_url']}")
+        if item["link"]:
+            lines.append(f"  Meer informatie: {item['link']}")
+    block = "\n".join(lines) + "\n\n"
+    head, sep, foot = text.partition("\n-- \n")
+    return head.rstrip("\n") + "\n\n" + block + sep.lstrip("\n") + foot if sep else text + block
 
 
 def _text(front, body, personal, links, web_url, signup_url, privacy_url="") -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from newsletter.rendering import agenda as agenda_items
 from newsletter.rendering.lines import line_problem, one_line, without_noncharacters
 from newsletter.rendering.problems import Problem
 
@@ -16,6 +17,7 @@ KNOWN = {
     "date": "de datum van de editie (JJJJ-MM-DD)",
     "theme": "het campagnethema",
     "segment": "de doelgroep",
+    "agenda": "afspraken voor in de agenda van de lezer",
 }
 TITLE_MAX = 150
 FRONT_MAX = 10_000  # a title, a date and a segment fit many times over
@@ -29,6 +31,7 @@ class FrontMatter:
     date: dt.date | None = None
     theme: str | None = None
     segment: dict[str, list[str]] = field(default_factory=dict)
+    agenda: tuple[agenda_items.AgendaItem, ...] = ()
 
 
 def split(source: str) -> tuple[str | None, str, int]:
@@ -158,6 +161,9 @@ def parse(raw: str | None) -> tuple[FrontMatter, list[Problem]]:
         elif key == "segment":
             values["segment"], found = _segment(value, line)
             problems += found
+        elif key == "agenda":
+            values["agenda"], found = agenda_items.parse(value, line)
+            problems += found
     if not values.get("title"):
         problems.append(Problem.error("'title' ontbreekt: die wordt het onderwerp van de mail.", 1))
     if not values.get("preheader"):
@@ -176,6 +182,7 @@ class Fields:
     date: dt.date | None = None
     theme: str = ""
     segment: dict[str, list[str]] = field(default_factory=dict)
+    agenda: tuple[agenda_items.AgendaItem, ...] = ()
     body: str = ""
 
 
@@ -192,6 +199,8 @@ def compose(fields: Fields) -> str:
     segment = {key: items for key, items in fields.segment.items() if items}
     if segment:
         data["segment"] = segment
+    if fields.agenda:
+        data["agenda"] = [item.as_front() for item in fields.agenda]
     front = yaml.safe_dump(
         data, allow_unicode=True, sort_keys=False, width=100_000, default_flow_style=None
     )
@@ -218,7 +227,8 @@ def decompose(source: str) -> Fields | None:
     if date is not None and not (isinstance(date, dt.date) and not isinstance(date, dt.datetime)):
         return None
     segment, problems = _segment(data.get("segment"), 1)
-    if problems:
+    agenda, agenda_problems = agenda_items.parse(data.get("agenda"), 1)
+    if problems or agenda_problems:
         return None
     return Fields(
         title=texts["title"],
@@ -226,5 +236,6 @@ def decompose(source: str) -> Fields | None:
         date=date,
         theme=texts["theme"],
         segment=segment,
+        agenda=agenda,
         body=body,
     )
