@@ -33,6 +33,8 @@ ACTOR_QUEUES: dict[str, str] = {
     "send_confirmation": TRANSACTIONAL,
     "send_welcome": TRANSACTIONAL,
     "send_goodbye": TRANSACTIONAL,
+    "send_address_confirmation": TRANSACTIONAL,
+    "send_address_notice": TRANSACTIONAL,
     "send_already_subscribed": TRANSACTIONAL,
     "send_preferences_link": TRANSACTIONAL,
     "send_test_edition": TRANSACTIONAL,

@@ -68,6 +68,16 @@ def send_goodbye(subscriber_id: int) -> None:
 
 
 @_transactional
+def send_address_confirmation(subscriber_id: int) -> None:
+    mails.send_address_confirmation(subscriber_id)
+
+
+@_transactional
+def send_address_notice(subscriber_id: int) -> None:
+    mails.send_address_notice(subscriber_id)
+
+
+@_transactional
 def send_test_edition(edition_id: int, editor_id: int, index: int = -1) -> None:
     message = CurrentMessage.get_current_message()
     retries = message.options.get("retries", 0) if message else 0

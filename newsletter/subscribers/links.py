@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import current_app
 
 from newsletter.subscribers.tokens import Purpose, Signer
@@ -15,6 +17,14 @@ def signer() -> Signer:
 def confirm_url(public_id: str, nonce: str) -> str:
     token = signer().dumps(Purpose.confirm, [public_id, nonce])
     return external_url("subscribers.confirm", token=token)
+
+
+def address_url(public_id: str, pending: str) -> str:
+    """The link to the new mailbox: it names the subscriber and a digest of the new address,
+    never the address itself."""
+    digest = hashlib.sha256(pending.encode()).hexdigest()[:16]
+    token = signer().dumps(Purpose.address, [public_id, digest])
+    return external_url("subscribers.confirm_address", token=token)
 
 
 def preferences_url(public_id: str) -> str:

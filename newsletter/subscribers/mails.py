@@ -15,6 +15,7 @@ from newsletter.extensions import db
 from newsletter.mail import message, outgoing
 from newsletter.rendering.mjml import render_email
 from newsletter.subscribers import links
+from newsletter.subscribers.addresses import masked
 from newsletter.subscribers.models import Subscriber, SubscriberState
 from newsletter.urls import external_url
 
@@ -28,6 +29,7 @@ def _deliver(
     context: dict[str, str],
     *,
     by_name: bool = True,
+    to: str | None = None,
 ) -> None:
     """`by_name=False` for the confirmation: its name was typed by whoever filled in the form,
     so it appears nowhere in the mail, the To header included."""
@@ -37,13 +39,13 @@ def _deliver(
     )
     data = message.compose(
         mail_from=current_app.config["SETTINGS"].mail_from,
-        to_address=subscriber.email,
+        to_address=to or subscriber.email,
         to_name=subscriber.name if by_name else "",
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
     )
-    outgoing.send(data, subscriber.email)
+    outgoing.send(data, to or subscriber.email)
     log.info("sent %s mail to subscriber %s", template, subscriber.id)
 
 
@@ -141,5 +143,35 @@ def send_goodbye(subscriber_id: int) -> bool:
         "goodbye",
         "U bent afgemeld voor OVER het ravijn",
         {"signup_url": external_url("subscribers.signup")},
+    )
+    return True
+
+
+def send_address_confirmation(subscriber_id: int) -> bool:
+    """To the new address only: the link that makes it the reader's address."""
+    subscriber = db.session.get(Subscriber, subscriber_id)
+    if subscriber is None or subscriber.pending_email is None:
+        return False
+    url = links.address_url(subscriber.public_id, subscriber.pending_email)
+    _deliver(
+        subscriber,
+        "address_confirm",
+        "Bevestig uw nieuwe e-mailadres voor OVER het ravijn",
+        {"confirm_url": url},
+        to=subscriber.pending_email,
+    )
+    return True
+
+
+def send_address_notice(subscriber_id: int) -> bool:
+    """To the old address: a change was asked; nothing changes unless the new one confirms."""
+    subscriber = db.session.get(Subscriber, subscriber_id)
+    if subscriber is None or subscriber.pending_email is None:
+        return False
+    _deliver(
+        subscriber,
+        "address_notice",
+        "Uw e-mailadres voor OVER het ravijn wordt misschien gewijzigd",
+        {"new_address": masked(subscriber.pending_email)},
     )
     return True

@@ -77,6 +77,8 @@ class Subscriber(db.Model):
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     email: Mapped[str] = mapped_column(String(320))
     email_key: Mapped[str] = mapped_column(String(320), unique=True)
+    #: a new address asked for on the preferences page, until it is confirmed from its mailbox
+    pending_email: Mapped[str | None] = mapped_column(String(320))
     name: Mapped[str] = mapped_column(String(120))
     gemeente_code: Mapped[str | None] = mapped_column(ForeignKey("gemeente.code"), index=True)
     role: Mapped[Role] = mapped_column(enum_type(Role, "role"))

@@ -25,9 +25,10 @@ class Purpose(enum.StrEnum):
     preferences = "ravijn.preferences.v2"
     unsubscribe = "ravijn.unsubscribe.v1"
     form_time = "ravijn.form-time.v1"
+    address = "ravijn.address-change.v1"
 
 
-TIMED = {Purpose.confirm, Purpose.preferences, Purpose.form_time}
+TIMED = {Purpose.confirm, Purpose.preferences, Purpose.form_time, Purpose.address}
 UNTIMED_PREFERENCES = "ravijn.preferences.v1"  # links of the first version: no time in them
 
 

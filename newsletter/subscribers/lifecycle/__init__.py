@@ -10,6 +10,11 @@ page), and change rows only when a mail is really sent: at most one confirmation
 subscribed") mail per address per interval, whatever is submitted.
 """
 
+from newsletter.subscribers.lifecycle.address import (
+    AddressOutcome,
+    confirm_address_change,
+    request_address_change,
+)
 from newsletter.subscribers.lifecycle.core import (
     CAN_CONFIRM,
     LEADS_TO,
@@ -54,6 +59,7 @@ __all__ = [
     "CAN_CONFIRM",
     "IMPORT_REPORT_DAYS",
     "LEADS_TO",
+    "AddressOutcome",
     "ConfirmOutcome",
     "ConsentKind",
     "ConsentSource",
@@ -67,6 +73,7 @@ __all__ = [
     "change_preferences",
     "complain",
     "confirm",
+    "confirm_address_change",
     "confirmation_state",
     "correct",
     "erase",
@@ -77,6 +84,7 @@ __all__ = [
     "purge_expired",
     "refused_by_relay",
     "replay",
+    "request_address_change",
     "request_preferences_link",
     "request_signup",
     "resend_confirmation",

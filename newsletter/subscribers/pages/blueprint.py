@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, request
 
 from newsletter.extensions import limiter
-from newsletter.subscribers.pages import views
+from newsletter.subscribers.pages import address_views, views
 
 bp = Blueprint("subscribers", __name__)
 
@@ -44,6 +44,18 @@ bp.add_url_rule(
 )
 
 
+bp.add_url_rule(
+    "/voorkeuren/<token>/adres",
+    "change_address",
+    limiter.limit(_signup_limit)(address_views.change_address),
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/adres/<token>",
+    "confirm_address",
+    limiter.limit(LINK_PAGE_LIMIT)(address_views.confirm_address),
+    methods=["GET", "POST"],
+)
 bp.add_url_rule(
     "/voorkeuren/nieuwe-link",
     "new_preferences_link",

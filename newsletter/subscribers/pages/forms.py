@@ -120,3 +120,11 @@ class ResendForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """Only the CSRF token: confirming and leaving happen on a button, never on a GET."""
+
+
+class AddressForm(FlaskForm):
+    email = StringField(
+        "Nieuw e-mailadres",
+        validators=[DataRequired("Vul uw nieuwe e-mailadres in."), Length(max=254), _valid_email],
+        description="We sturen een e-mail naar dit adres. Met de link daarin bevestigt u het.",
+    )

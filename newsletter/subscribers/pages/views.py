@@ -12,7 +12,13 @@ from newsletter.subscribers.addresses import InvalidEmail, masked, normalise_ema
 from newsletter.subscribers.consent import CONSENT_TEXT, ip_prefix
 from newsletter.subscribers.links import signer
 from newsletter.subscribers.models import ConsentSource, Role, SubscriberState
-from newsletter.subscribers.pages.forms import ConfirmForm, PreferencesForm, ResendForm, SignupForm
+from newsletter.subscribers.pages.forms import (
+    AddressForm,
+    ConfirmForm,
+    PreferencesForm,
+    ResendForm,
+    SignupForm,
+)
 from newsletter.subscribers.pages.guards import (
     AGAIN,
     REPLAYED,
@@ -228,6 +234,9 @@ def preferences(token: str) -> str | tuple[str, int]:
         saved=saved,
         back=request.args.get("terug") == "ja",
         subscriber=subscriber,
+        token=token,
+        address_form=AddressForm(prefix="adres"),
+        pending_masked=masked(subscriber.pending_email) if subscriber.pending_email else "",
         masked_email=masked(subscriber.email),
         unsubscribe_token=unsubscribe_token,
     ), (422 if form.errors else 200)

@@ -1,0 +1,54 @@
+"""Thin views of a change of e-mail address: asked on the preferences page, confirmed with a
+button behind the link in the new mailbox (mail scanners open links; a button they do not
+press)."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template
+from werkzeug.wrappers import Response
+
+from newsletter.subscribers import lifecycle
+from newsletter.subscribers.addresses import normalise_email
+from newsletter.subscribers.links import signer
+from newsletter.subscribers.pages.forms import AddressForm, ConfirmForm
+from newsletter.subscribers.tokens import Purpose, TokenExpired, TokenInvalid
+
+Page = str | Response | tuple[str, int]
+
+
+def change_address(token: str) -> Page:
+    try:
+        public_id = signer().load_str(
+            Purpose.preferences, token, current_app.config["SETTINGS"].preferences_link_days * 86400
+        )
+        subscriber = lifecycle.get_by_public_id(public_id)
+    except (TokenInvalid, lifecycle.UnknownSubscriber):
+        abort(404, description="link")
+    form = AddressForm(prefix="adres")
+    if not form.validate_on_submit():
+        return render_template("site/address_form.html", form=form, token=token), 422
+    new = normalise_email(form.email.data)
+    if not lifecycle.request_address_change(subscriber.public_id, new):
+        form.email.errors = ["Dit is al uw adres. Vul een ander adres in."]
+        return render_template("site/address_form.html", form=form, token=token), 422
+    return render_template("site/address_sent.html", address=new.address)
+
+
+def confirm_address(token: str) -> Page:
+    try:
+        public_id, expected = signer().load_pair(Purpose.address, token, max_age=72 * 3600)
+    except TokenExpired:
+        return render_template("site/address_done.html", outcome="expired"), 410
+    except TokenInvalid:
+        abort(404, description="link")
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("site/address_confirm.html", form=form)
+    try:
+        outcome = lifecycle.confirm_address_change(public_id, expected)
+    except lifecycle.UnknownSubscriber:
+        abort(404, description="link")
+    status = (
+        200 if outcome in (lifecycle.AddressOutcome.changed, lifecycle.AddressOutcome.same) else 409
+    )
+    return render_template("site/address_done.html", outcome=outcome.value), status
