@@ -36,6 +36,7 @@ def send_password_link(editor_id: int, welcome: bool) -> bool:
     subject, heading, intro, unasked = WELCOME if welcome else RESET
     values = {"url": url, "heading": heading, "intro": intro, "unasked": unasked}
     values["privacy_url"] = external_url("subscribers.privacy")
+    values["archive_url"] = external_url("archive.index")
     rendered = render_email(
         "editor_password", subject, {"name": editor.name or editor.email, **values}
     )

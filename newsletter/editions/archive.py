@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
+from markupsafe import escape
 from werkzeug.wrappers import Response
 
 from newsletter.editions import services
@@ -37,9 +38,34 @@ def show(edition_id: int) -> Response:
         abort(404)
     if edition.state != EditionState.sent:
         abort(404)
-    response = Response(services.archive_html(edition), mimetype="text/html")
+    response = Response(_as_page(services.archive_html(edition), edition), mimetype="text/html")
     response.headers["Content-Security-Policy"] = MAIL_PAGE_CSP
     return response
+
+
+def _as_page(html: str, edition) -> str:
+    """The stored web version, with what a page needs and a mail does not: a way back to the
+    archive, and Open Graph for a shared link (title and description, no tracking)."""
+    url = external_url("archive.show", edition_id=str(edition.id))
+    meta = (
+        f'<meta property="og:type" content="article">'
+        f'<meta property="og:title" content="{escape(edition.title)}">'
+        f'<meta property="og:description" content="{escape(edition.preheader or edition.title)}">'
+        f'<meta property="og:url" content="{escape(url)}">'
+        f'<meta property="og:site_name" content="OVER het ravijn">'
+        f'<meta name="description" content="{escape(edition.preheader or edition.title)}">'
+    )
+    back = (
+        '<p style="max-width:600px;margin:12px auto;padding:0 16px;font-family:Arial,sans-serif;">'
+        f'<a href="{escape(external_url("archive.index"))}" style="color:#00597a;">'
+        "← Alle nieuwsbrieven van OVER het ravijn</a></p>"
+    )
+    html = html.replace("</head>", meta + "</head>", 1)
+    head, marker, rest = html.partition("<body")
+    if not marker:
+        return back + html
+    tag_end = rest.index(">") + 1
+    return head + marker + rest[:tag_end] + back + rest[tag_end:]
 
 
 @bp.get("/<int:edition_id>/agenda/<int:number>.ics")

@@ -36,9 +36,12 @@ def from_form(form: EditionForm) -> Fields:
         for row in form.agenda.data
         if (row["title"] or "").strip() and row["start"] is not None
     )
+    tags = (form.hashtags.data or "").replace("#", "").replace(" ", ",").split(",")
     return Fields(
         title=form.title.data or "",
         agenda=agenda,
+        hashtags=tuple(tag.strip() for tag in tags if tag.strip()),
+        share=form.share.data or "",
         preheader=form.preheader.data or "",
         date=form.edition_date.data,
         theme=form.theme.data or "",
@@ -58,6 +61,8 @@ def form_for(fields: Fields) -> EditionForm:
                 "provinces": fields.segment.get("provincies", []),
                 "roles": fields.segment.get("functies", []),
                 "gemeenten": ", ".join(fields.segment.get("gemeenten", [])),
+                "hashtags": ", ".join(fields.hashtags),
+                "share": fields.share,
                 "agenda": [
                     {
                         "title": item.title,

@@ -109,6 +109,16 @@ class EditionForm(FlaskForm):
         validators=[Length(max=10_000)],
     )
     agenda = FieldList(FormField(AgendaRow), min_entries=3, max_entries=10)
+    hashtags = StringField(
+        "Hashtags",
+        description="Met komma's ertussen, zonder #. Bijvoorbeeld: 1voor12, ravijn.",
+        validators=[Length(max=300)],
+    )
+    share = StringField(
+        "Tekst om te delen",
+        description="Eén zin die lezers meesturen als ze de campagne delen.",
+        validators=[Length(max=200)],
+    )
     body = TextAreaField(
         "Tekst van de editie",
         validators=[

@@ -53,6 +53,7 @@ def send(kind: int, edition_id: int) -> int:
             "intro": intro,
             "url": url,
             "privacy_url": external_url("subscribers.privacy"),
+            "archive_url": external_url("archive.index"),
         },
     )
     sender = current_app.config["SETTINGS"].mail_from

@@ -65,6 +65,7 @@ def render(
         signup_url=external_url("subscribers.signup"),
         own_media=external_url("media.show", name="x")[:-1],  # …/media/
         privacy_url=external_url("subscribers.privacy"),
+        archive_url=external_url("archive.index"),
     )
     with _rendered_lock:
         _rendered[key] = rendered

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 from markupsafe import Markup
 
-from newsletter.rendering import frontmatter
+from newsletter.rendering import frontmatter, share
 from newsletter.rendering.markdown import Document, attr, build
 from newsletter.rendering.markers import Markers
 from newsletter.rendering.mjml import RenderError, compile_mjml, environment
@@ -104,6 +104,7 @@ def render_edition(
     signup_url: str = "",
     own_media: str = "",
     privacy_url: str = "",
+    archive_url: str = "",
 ) -> RenderedEdition:
     """Render once; with personal=False (archive) the footer has no personal links."""
     raw, body, first_line = frontmatter.split(source)
@@ -132,9 +133,16 @@ def render_edition(
         }
         for number, item in enumerate(front.agenda, start=1)
     ]
+    shares = (
+        share.links(front.share, web_url, front.hashtags, front.title)
+        if (front.hashtags or front.share)
+        else []
+    )
     context = {
         "subject": front.title or "OVER het ravijn",
         "agenda": agenda,
+        "shares": shares,
+        "hashtags": " ".join(f"#{tag}" for tag in front.hashtags),
         "preheader": front.preheader,
         "date_label": date_label(front),
         "theme": front.theme,
@@ -143,6 +151,7 @@ def render_edition(
         "web_url": web_url,
         "signup_url": signup_url,
         "privacy_url": privacy_url,
+        "archive_url": archive_url,
         **links,
     }
     try:
@@ -150,10 +159,15 @@ def render_edition(
     except RenderError as exc:  # an editor's text must never end in a 500
         problems.append(Problem.error(f"De mail kon niet worden opgemaakt ({exc})."))
         html = ""
-    own = (web_url, signup_url, privacy_url, *(item["ics_url"] for item in agenda))
+    own = (web_url, signup_url, privacy_url, archive_url, *(i["ics_url"] for i in agenda))
     problems += _check(html, markers, tuple(u for u in own if u))
     text = _text(front, document.text, personal, links, web_url, signup_url, privacy_url)
+    if archive_url:
+        text = text.replace(
+            "VNG, Nassaulaan", f"Eerdere nieuwsbrieven: {archive_url}\nVNG, Nassaulaan"
+        )
     text = _with_agenda(text, agenda)
+    text = _with_shares(text, shares, front.hashtags)
     return RenderedEdition(
         subject=front.title,
         preheader=front.preheader,
@@ -163,6 +177,20 @@ def render_edition(
         front=front,
         nonce=markers.nonce if markers else "",
     )
+
+
+def _with_shares(text: str, shares: list[dict[str, str]], hashtags: tuple[str, ...]) -> str:
+    if not shares:
+        return text
+    tags = " ".join(f"#{tag}" for tag in hashtags)
+    lines = ["Deel de campagne" + (f" ({tags})" if tags else "")]
+    lines += [f"- {item['label']}: {item['href']}" for item in shares]
+    return _before_footer(text, "\n".join(lines) + "\n\n")
+
+
+def _before_footer(text: str, block: str) -> str:
+    head, sep, foot = text.partition("\n-- \n")
+    return head.rstrip("\n") + "\n\n" + block + sep.lstrip("\n") + foot if sep else text + block
 
 
 def _with_agenda(text: str, agenda: list[dict[str, str]]) -> str:
@@ -178,9 +206,7 @@ def _with_agenda(text: str, agenda: list[dict[str, str]]) -> str:
             lines.append(f"  In uw agenda zetten: {item['ics_url']}")
         if item["link"]:
             lines.append(f"  Meer informatie: {item['link']}")
-    block = "\n".join(lines) + "\n\n"
-    head, sep, foot = text.partition("\n-- \n")
-    return head.rstrip("\n") + "\n\n" + block + sep.lstrip("\n") + foot if sep else text + block
+    return _before_footer(text, "\n".join(lines) + "\n\n")
 
 
 def _text(front, body, personal, links, web_url, signup_url, privacy_url="") -> str:

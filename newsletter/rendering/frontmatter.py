@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -18,7 +19,10 @@ KNOWN = {
     "theme": "het campagnethema",
     "segment": "de doelgroep",
     "agenda": "afspraken voor in de agenda van de lezer",
+    "hashtags": "hashtags van de campagne, zonder #",
+    "share": "de tekst die lezers delen",
 }
+HASHTAG = re.compile(r"^[A-Za-z0-9_]{1,50}$")
 TITLE_MAX = 150
 FRONT_MAX = 10_000  # a title, a date and a segment fit many times over
 PREHEADER_MAX = 200
@@ -32,6 +36,27 @@ class FrontMatter:
     theme: str | None = None
     segment: dict[str, list[str]] = field(default_factory=dict)
     agenda: tuple[agenda_items.AgendaItem, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    share: str = ""
+
+
+def _hashtags(value: object, line: int) -> tuple[tuple[str, ...], list[Problem]]:
+    items = [value] if isinstance(value, str) else value
+    if value in (None, "", []):
+        return (), []
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        return (), [Problem.error("'hashtags' moet een lijst zijn, zoals [1voor12, ravijn].", line)]
+    tags = tuple(str(i).strip().lstrip("#") for i in items if str(i).strip())
+    wrong = [t for t in tags if not HASHTAG.match(t)]
+    if wrong or len(tags) > 5:
+        return (), [
+            Problem.error(
+                "Een hashtag is één woord van letters en cijfers (hoogstens 5): "
+                + ", ".join(wrong or tags),
+                line,
+            )
+        ]
+    return tags, []
 
 
 def split(source: str) -> tuple[str | None, str, int]:
@@ -164,6 +189,12 @@ def parse(raw: str | None) -> tuple[FrontMatter, list[Problem]]:
         elif key == "agenda":
             values["agenda"], found = agenda_items.parse(value, line)
             problems += found
+        elif key == "hashtags":
+            values["hashtags"], found = _hashtags(value, line)
+            problems += found
+        elif key == "share":
+            values["share"], found = _single_line("share", value, line, 200)
+            problems += found
     if not values.get("title"):
         problems.append(Problem.error("'title' ontbreekt: die wordt het onderwerp van de mail.", 1))
     if not values.get("preheader"):
@@ -183,6 +214,8 @@ class Fields:
     theme: str = ""
     segment: dict[str, list[str]] = field(default_factory=dict)
     agenda: tuple[agenda_items.AgendaItem, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    share: str = ""
     body: str = ""
 
 
@@ -201,6 +234,10 @@ def compose(fields: Fields) -> str:
         data["segment"] = segment
     if fields.agenda:
         data["agenda"] = [item.as_front() for item in fields.agenda]
+    if fields.hashtags:
+        data["hashtags"] = list(fields.hashtags)
+    if fields.share.strip():
+        data["share"] = fields.share.strip()
     front = yaml.safe_dump(
         data, allow_unicode=True, sort_keys=False, width=100_000, default_flow_style=None
     )
@@ -228,7 +265,9 @@ def decompose(source: str) -> Fields | None:
         return None
     segment, problems = _segment(data.get("segment"), 1)
     agenda, agenda_problems = agenda_items.parse(data.get("agenda"), 1)
-    if problems or agenda_problems:
+    hashtags, tag_problems = _hashtags(data.get("hashtags"), 1)
+    share = data.get("share") or ""
+    if problems or agenda_problems or tag_problems or not isinstance(share, str):
         return None
     return Fields(
         title=texts["title"],
@@ -237,5 +276,7 @@ def decompose(source: str) -> Fields | None:
         theme=texts["theme"],
         segment=segment,
         agenda=agenda,
+        hashtags=hashtags,
+        share=share,
         body=body,
     )

@@ -42,7 +42,11 @@ Een alinea met een [link](https://vng.nl/ravijn).
 def _checks() -> dict[str, Callable[[], None]]:
     def transactional(name: str, keys: tuple[str, ...]) -> Callable[[], None]:
         def check() -> None:
-            values = {"name": "Anna", "privacy_url": URL + "privacy"}
+            values = {
+                "name": "Anna",
+                "privacy_url": URL + "privacy",
+                "archive_url": URL + "archief",
+            }
             values |= {key: URL + key for key in keys}
             rendered = render_email(name, "Onderwerp", values)
             if "<mj-" in rendered.html or not rendered.text.strip():

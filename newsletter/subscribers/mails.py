@@ -33,10 +33,11 @@ def _deliver(
 ) -> None:
     """`by_name=False` for the confirmation: its name was typed by whoever filled in the form,
     so it appears nowhere in the mail, the To header included."""
-    privacy = external_url("subscribers.privacy")
-    rendered = render_email(
-        template, subject, {"name": subscriber.name, "privacy_url": privacy, **context}
-    )
+    footer = {
+        "privacy_url": external_url("subscribers.privacy"),
+        "archive_url": external_url("archive.index"),
+    }
+    rendered = render_email(template, subject, {"name": subscriber.name, **footer, **context})
     data = message.compose(
         mail_from=current_app.config["SETTINGS"].mail_from,
         to_address=to or subscriber.email,

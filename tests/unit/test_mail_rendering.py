@@ -5,7 +5,10 @@ from bs4 import BeautifulSoup
 from newsletter.mail.message import compose
 from newsletter.rendering.mjml import render_email
 
-PRIVACY = {"privacy_url": "https://ravijn.example/privacy"}  # linked from every mail
+PRIVACY = {  # linked from every mail
+    "privacy_url": "https://ravijn.example/privacy",
+    "archive_url": "https://ravijn.example/archief/",
+}
 CONTEXTS = {
     "confirm": {"confirm_url": "https://ravijn.example/bevestigen/abc", **PRIVACY},
     "welcome": {
