@@ -52,6 +52,7 @@ bench: $(STAMP) ## Run the benchmarks under bench/ (they print figures)
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/signup.py
 	$(BIN)/python bench/delivery.py
+	$(BIN)/python bench/readability.py
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis .import_linter_cache build dist
