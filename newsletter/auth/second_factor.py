@@ -79,7 +79,9 @@ def reset(editor: Editor, actor: Actor) -> None:
 
 
 def verify(editor: Editor, code: str, now: datetime | None = None) -> None:
-    """Accept a TOTP code or an unused recovery code, or raise CodeError (audited)."""
+    """Accept a TOTP code or an unused recovery code, or raise CodeError (audited). The editor's
+    row is locked first: two codes sent at once are counted, and a code counts once."""
+    db.session.refresh(editor, with_for_update=True)
     now = now or utcnow()
     if editor.code_blocked_until is not None and now < editor.code_blocked_until:
         wait = max(1, round((editor.code_blocked_until - now).total_seconds() / 60))

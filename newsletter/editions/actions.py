@@ -24,7 +24,8 @@ def approve(edition_id: int) -> Response:
     if ActionForm().validate_on_submit():
         try:
             recipients = segments.count(segments.resolve(edition.segment))
-            approval.approve(edition, services.render(edition), me(), recipients)
+            seen = request.form.get("versie", "")
+            approval.approve(edition, services.render(edition), me(), recipients, seen)
             flash("Goedgekeurd. Deze versie kan nu worden ingepland of verstuurd.")
         except (services.EditionError, segments.SegmentError) as exc:
             flash(str(exc), "error")

@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from newsletter.auth.accounts import get as get_editor
-from newsletter.auth.audit import CLI, Actor, record
+from newsletter.auth.audit import CLI, CLOCK, Actor, last, record
 from newsletter.database import utcnow
 from newsletter.editions import notices
 from newsletter.editions.errors import EditionError
@@ -50,12 +50,16 @@ def four_eyes() -> bool:
 
 def current(edition: Edition, rendered: RenderedEdition) -> Approval | None:
     """The approval that matches this exact version, if any."""
+    return matching(edition.id, fingerprint(rendered, edition.segment))
+
+
+def matching(edition_id: int, version: str) -> Approval | None:
     return db.session.scalar(
         select(Approval)
         .where(
-            Approval.edition_id == edition.id,
+            Approval.edition_id == edition_id,
             Approval.voided_at.is_(None),
-            Approval.fingerprint == fingerprint(rendered, edition.segment),
+            Approval.fingerprint == version,
         )
         .order_by(Approval.id.desc())
         .limit(1)
@@ -63,19 +67,28 @@ def current(edition: Edition, rendered: RenderedEdition) -> Approval | None:
 
 
 def may_approve(edition: Edition, actor: Actor) -> bool:
-    """Not who made this version (nor, for a version nobody changed, who created it)."""
-    author = edition.edited_by_id or edition.created_by_id
-    return actor.editor_id is not None and actor.editor_id != author
+    """Neither who wrote the edition nor who made this version (a trivial edit by someone else
+    must not let the author approve their own text)."""
+    authors = {edition.created_by_id, edition.edited_by_id} - {None}
+    return actor.editor_id is not None and actor.editor_id not in authors
 
 
-def approve(edition: Edition, rendered: RenderedEdition, actor: Actor, recipients: int) -> None:
+def approve(
+    edition: Edition, rendered: RenderedEdition, actor: Actor, recipients: int, seen: str
+) -> None:
+    """`seen`: the fingerprint of the version the approver looked at (a hidden field on the
+    page); a save in between means another version, which they did not see."""
     if edition.state not in EDITABLE:
         raise ApprovalError("Deze editie is al verzonden of wordt verzonden.")
     if not rendered.ok:
         raise ApprovalError("Los eerst de fouten op; daarna kan de editie worden goedgekeurd.")
     if not may_approve(edition, actor):
         raise ApprovalError(
-            "Je hebt deze versie zelf gemaakt. Een andere eindredacteur moet haar goedkeuren."
+            "Je hebt aan deze editie geschreven. Een andere eindredacteur moet haar goedkeuren."
+        )
+    if seen != fingerprint(rendered, edition.segment):
+        raise ApprovalError(
+            "De editie is gewijzigd sinds je haar opende. Bekijk de nieuwe versie en keur dan goed."
         )
     if current(edition, rendered) is None:
         db.session.add(
@@ -119,12 +132,21 @@ def required(edition: Edition, rendered: RenderedEdition, actor: Actor | None) -
         return "via de opdrachtregel"
     if not four_eyes():
         return "zonder vier-ogen (FOUR_EYES staat uit)"
+    if actor == CLOCK and scheduled_from_the_command_line(edition):
+        # `flask delivery publish --at`: the operator's door, kept at the planned time; any
+        # change since would have put the edition back to draft (services.update)
+        return "ingepland via de opdrachtregel"
     if current(edition, rendered) is None:
         raise ApprovalError(
             "Deze versie is nog niet goedgekeurd. Een tweede eindredacteur moet haar eerst "
             "goedkeuren; daarna kan ze worden ingepland of verstuurd."
         )
     return "goedgekeurd (vier ogen)"
+
+
+def scheduled_from_the_command_line(edition: Edition) -> bool:
+    planned = last("schedule", f"editie {edition.id}")
+    return planned is not None and planned.actor == CLI.label
 
 
 def approver_of(edition: Edition, rendered: RenderedEdition) -> tuple[Approval, str] | None:

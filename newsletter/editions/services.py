@@ -175,10 +175,11 @@ def update(
     if not transition(edition_id, EDITABLE, **values):
         db.session.rollback()
         raise EditionError(SENT_ALREADY)
-    voided = approval.void_outdated(
-        edition_id, approval.fingerprint(rendered, str(values["segment"])), actor
-    )
-    if voided and approval.four_eyes() and edition.state == EditionState.scheduled:
+    new_print = approval.fingerprint(rendered, str(values["segment"]))
+    voided = approval.void_outdated(edition_id, new_print, actor)
+    changed = source != edition.source
+    unapproved = approval.four_eyes() and edition.state == EditionState.scheduled and changed
+    if unapproved and (voided or approval.matching(edition_id, new_print) is None):
         transition(
             edition_id,
             {EditionState.scheduled},

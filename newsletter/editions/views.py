@@ -89,6 +89,9 @@ def new() -> Page:
                 return jsonify(body | {"saved": True, "edit_url": url})
             flash("De editie is opgeslagen als concept.")
             return redirect(url, code=303)
+        if request.headers.get("X-Requested-With") == "fetch":
+            errors = [e for field in form.errors.values() for e in field if isinstance(e, str)]
+            return jsonify({"errors": errors, "warnings": []}), 422
     elif _source_view():
         form = SourceForm(data={"source": STARTER.format(today=date.today().isoformat())})
     else:
@@ -173,6 +176,7 @@ def _approval_state(edition: Edition) -> dict[str, object]:
         "may_approve": current_user.has_role(EINDREDACTEUR) and approval.may_approve(edition, me()),
         "asked": audit.last("approval-requested", f"editie {edition.id}"),
         "recipients": None,
+        "fingerprint": approval.fingerprint(rendered, edition.segment),
     }
     if edition.editable and rendered.ok and found is None and state["may_approve"]:
         try:

@@ -74,6 +74,8 @@ def _day(moment: dt.datetime) -> str:
 
 def moment(value: object) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:  # 2026-03-21T10:00:00Z: shown as the time in Amsterdam
+            value = value.astimezone(AMSTERDAM)
         return value.replace(tzinfo=None)
     if isinstance(value, str):
         for pattern in FORMATS:

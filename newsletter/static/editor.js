@@ -54,7 +54,12 @@
     status.textContent = result.ok ? "Opgeslagen; het voorbeeld is bijgewerkt." : "Niet opgeslagen: zie de controle.";
   }
 
+  // one save at a time, in order: a newer change waits for the older save, so an old request
+  // can never land after a new one (and a new edition is created once)
+  var inFlight = false, again = false;
   function save() {
+    if (inFlight) { again = true; return; }
+    inFlight = true;
     status.textContent = "Opslaan…";
     fetch(form.dataset.autosave, {
       method: "POST",
@@ -65,6 +70,9 @@
       return response.json().then(function (data) { return { ok: response.ok, data: data }; });
     }).then(saved).catch(function () {
       status.textContent = "Opslaan lukte niet. Gebruik de knop onder het formulier.";
+    }).then(function () {
+      inFlight = false;
+      if (again) { again = false; save(); }
     });
   }
 
@@ -74,7 +82,7 @@
   }
   // leaving the page within the 0.7 s after a change: that change is saved all the same
   window.addEventListener("pagehide", function () {
-    if (timer === null) return;
+    if (timer === null || (inFlight && form.dataset.new)) return;
     clearTimeout(timer);
     fetch(form.dataset.autosave, {
       method: "POST", body: new FormData(form), keepalive: true,

@@ -63,7 +63,8 @@ def search(text: str) -> list[Found]:
     text = text.strip()[:120]
     if len(text) < 2:
         return []
-    pattern = f"%{text.lower()}%"
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
     gemeenten = [
         g.code
         for g in db.session.scalars(select(Gemeente))
@@ -73,8 +74,8 @@ def search(text: str) -> list[Found]:
         select(Subscriber)
         .where(
             or_(
-                Subscriber.email_key.like(pattern),
-                Subscriber.name.ilike(pattern),
+                Subscriber.email_key.like(pattern, escape="\\"),
+                Subscriber.name.ilike(pattern, escape="\\"),
                 Subscriber.gemeente_code.in_(gemeenten),
             )
         )

@@ -160,6 +160,7 @@ def send_address_confirmation(subscriber_id: int) -> bool:
         "Bevestig uw nieuwe e-mailadres voor OVER het ravijn",
         {"confirm_url": url},
         to=subscriber.pending_email,
+        by_name=False,  # an unconfirmed mailbox gets no name typed on our pages
     )
     return True
 

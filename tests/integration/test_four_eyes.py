@@ -3,7 +3,9 @@ a change voids the approval; the command line and FOUR_EYES=off say so in the au
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -48,6 +50,15 @@ def audit(action: str) -> list[AuditEvent]:
     return list(_db.session.scalars(statement))
 
 
+def approve(client, edition_id: int):
+    """Press "Deze versie goedkeuren" on the page as it is now (its version in a hidden field)."""
+    path = f"/beheer/edities/{edition_id}"
+    page = client.get(path).get_data(as_text=True)
+    found = re.search(r'name="versie" value="([0-9a-f]+)"', page)
+    seen = found.group(1) if found else ""
+    return client.post(path + "/goedkeuren", data=form_tokens(client, path) | {"versie": seen})
+
+
 def publish(client, edition_id: int):
     path = f"/beheer/edities/{edition_id}/versturen"
     return client.post(path, data=form_tokens(client, path))
@@ -61,7 +72,7 @@ def test_only_an_approved_version_goes_out_and_an_edit_voids_the_approval(
     edition_id = int(made.headers["Location"].rsplit("/", 1)[1])
     post(writer, f"/beheer/edities/{edition_id}/goedkeuring-vragen")
     assert audit("approval-requested")[0].actor == WRITER
-    assert post(writer, f"/beheer/edities/{edition_id}/goedkeuren").status_code == 403
+    assert approve(writer, edition_id).status_code == 403
 
     refused = publish(boss, edition_id)
     assert refused.status_code == 422 and "nog niet goedgekeurd" in refused.get_data(as_text=True)
@@ -71,7 +82,7 @@ def test_only_an_approved_version_goes_out_and_an_edit_voids_the_approval(
 
     page = boss.get(f"/beheer/edities/{edition_id}").get_data(as_text=True)
     assert "Gaat naar <strong>3 lezers</strong>" in page and "Deze versie goedkeuren" in page
-    assert post(boss, f"/beheer/edities/{edition_id}/goedkeuren").status_code == 303
+    assert approve(boss, edition_id).status_code == 303
     assert "goedgekeurd door Redactie op" in boss.get(f"/beheer/edities/{edition_id}").get_data(
         as_text=True
     )
@@ -82,7 +93,7 @@ def test_only_an_approved_version_goes_out_and_an_edit_voids_the_approval(
     assert db.session.scalar(select(Approval.voided_at)) is not None
     assert publish(boss, edition_id).status_code == 422
 
-    assert post(boss, f"/beheer/edities/{edition_id}/goedkeuren").status_code == 303
+    assert approve(boss, edition_id).status_code == 303
     assert publish(boss, edition_id).status_code == 303
     assert current_edition(edition_id).state in (EditionState.sending, EditionState.sent)
     [published] = audit("publish")
@@ -92,12 +103,12 @@ def test_only_an_approved_version_goes_out_and_an_edit_voids_the_approval(
 def test_who_made_the_version_cannot_approve_it(app, db, team, editor):
     boss = team["boss"]
     edition, _ = editions.create(SOURCE, editor.id)
-    answer = post(boss, f"/beheer/edities/{edition.id}/goedkeuren")
+    answer = approve(boss, edition.id)
     follow = boss.get(answer.headers["Location"]).get_data(as_text=True)
-    assert "Je hebt deze versie zelf gemaakt" in follow
+    assert "Je hebt aan deze editie geschreven" in follow
     assert db.session.scalar(select(Approval.id)) is None
     second = log_in(app, SECOND)
-    assert post(second, f"/beheer/edities/{edition.id}/goedkeuren").status_code == 303
+    assert approve(second, edition.id).status_code == 303
     assert db.session.scalar(select(Approval.id)) is not None
     # saving the same text again changes nothing: the approval stands
     editions.update(edition.id, SOURCE)
@@ -106,10 +117,23 @@ def test_who_made_the_version_cannot_approve_it(app, db, team, editor):
     assert approval.current(editions.get(edition.id), rendered) is not None
 
 
+def test_an_approval_is_for_the_version_the_approver_saw(app, db, team):
+    """A save between opening the page and pressing the button: the press approves nothing."""
+    boss, writer = team["boss"], team["writer"]
+    made = post(writer, "/beheer/edities/nieuw", source=SOURCE)
+    edition_id = int(made.headers["Location"].rsplit("/", 1)[1])
+    path = f"/beheer/edities/{edition_id}"
+    seen = re.search(r'name="versie" value="([0-9a-f]+)"', boss.get(path).get_data(True))[1]
+    save(writer, edition_id, SOURCE.replace("gemeenten", "Gemeenten", 1))
+    late = boss.post(path + "/goedkeuren", data=form_tokens(boss, path) | {"versie": seen})
+    assert "gewijzigd sinds je haar opende" in boss.get(late.headers["Location"]).get_data(True)
+    assert db.session.scalar(select(Approval.id)) is None
+
+
 def test_a_scheduled_edition_changed_after_approval_goes_back_to_draft(app, db, team, editor):
     edition, _ = editions.create(SOURCE, editor.id)
     second = log_in(app, SECOND)
-    post(second, f"/beheer/edities/{edition.id}/goedkeuren")
+    approve(second, edition.id)
     when = (utcnow() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     post(team["boss"], f"/beheer/edities/{edition.id}/inplannen", when=when, bevestigd="ja")
     assert current_edition(edition.id).state == EditionState.scheduled
@@ -125,11 +149,11 @@ def test_a_scheduled_edition_changed_after_approval_goes_back_to_draft(app, db, 
 def test_the_clock_sends_only_a_still_approved_version(app, db, team, editor, worker):
     approved, _ = editions.create(SOURCE, editor.id)
     second = log_in(app, SECOND)
-    post(second, f"/beheer/edities/{approved.id}/goedkeuren")
+    approve(second, approved.id)
     me = Actor(editor.email, editor.id)
     editions.schedule(approved.id, utcnow() + timedelta(minutes=1), me)
     voided, _ = editions.create(SOURCE.replace("Jeugdzorg", "Zorg", 1), editor.id)
-    post(second, f"/beheer/edities/{voided.id}/goedkeuren")
+    approve(second, voided.id)
     editions.schedule(voided.id, utcnow() + timedelta(minutes=1), me)
     db.session.execute(
         Approval.__table__.update()
@@ -167,3 +191,23 @@ def test_the_fingerprint_is_the_rendered_version_not_the_render(app, db, editor)
     assert edition.segment != '{"provincies": ["Utrecht"]}'
     other_audience = '{"provincies": ["Utrecht"]}'
     assert approval.fingerprint(editions.render(edition), other_audience) != first
+
+
+def test_a_command_line_schedule_goes_out_at_its_time_unless_changed(app, db, team, editor):
+    """`flask delivery publish --at` is the operator's door: the clock keeps it, as long as
+    nobody changed the edition on the web (then it needs an approval like any other)."""
+    kept, _ = editions.create(SOURCE, editor.id)
+    changed, _ = editions.create(SOURCE, editor.id)
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    when = (utcnow() + timedelta(minutes=2)).astimezone(amsterdam).strftime("%Y-%m-%d %H:%M")
+    for edition in (kept, changed):
+        result = app.test_cli_runner().invoke(
+            args=["delivery", "publish", str(edition.id), "--at", when]
+        )
+        assert result.exit_code == 0, result.output
+    save(log_in(app, SECOND), changed.id, SOURCE.replace("gemeenten", "Gemeenten", 1))
+    assert current_edition(changed.id).state == EditionState.draft
+    started = control.start_due(utcnow() + timedelta(minutes=5), timedelta(hours=24))
+    assert started == [kept.id]
+    [clock] = [e for e in audit("publish") if e.target == f"editie {kept.id}"]
+    assert clock.actor == "planner" and clock.detail.endswith("ingepland via de opdrachtregel")

@@ -18,8 +18,8 @@ LINK = re.compile(r"https://ravijn\.example(/\S+)")
 
 def links_in(received) -> list[str]:
     text = received.message().get_body(preferencelist=("plain",)).get_content()
-    # the personal links (every mail also links the privacy page)
-    return [m.group(1) for m in LINK.finditer(text) if m.group(1) != "/privacy"]
+    # the personal links (every mail also links the privacy page and the archive)
+    return [m.group(1) for m in LINK.finditer(text) if m.group(1) not in ("/privacy", "/archief/")]
 
 
 def kinds(db, subscriber_id: int) -> list[str]:

@@ -15,6 +15,9 @@ def test_finding_12_the_token_is_masked_and_the_door_kept():
     assert mask("/voorkeuren/xyz?x=1") == "/voorkeuren/…?x=1"
     assert mask("POST /bevestigen/opnieuw HTTP/1.1") == "POST /bevestigen/opnieuw HTTP/1.1"
     assert mask("GET /aanmelden HTTP/1.1") == "GET /aanmelden HTTP/1.1"
+    # an editor's password link and a new address's link are doors too
+    assert mask("GET /beheer/wachtwoord/eyJlIjo.x HTTP/1.1") == "GET /beheer/wachtwoord/… HTTP/1.1"
+    assert mask("POST /adres/eyJhIjo.y HTTP/1.1") == "POST /adres/… HTTP/1.1"
 
 
 def test_finding_12_gunicorn_writes_no_token(caplog):

@@ -265,12 +265,20 @@ def unsubscribe(public_id: str, source: ConsentSource, now: datetime | None = No
     return True
 
 
-def resubscribe(public_id: str, now: datetime | None = None) -> bool:
-    """'Toch weer aanmelden' on the preferences page: the link came from the reader's own
-    mailbox, so it is an opt-in of its own; only someone who unsubscribed (not a bounce or a
-    complaint) comes back this way. A fresh consent event, no new form."""
+UNDO_WINDOW = timedelta(minutes=30)
+
+
+def resubscribe(public_id: str, now: datetime | None = None, *, undo: bool = False) -> bool:
+    """'Toch weer aanmelden': on the preferences page (its link came from the reader's own
+    mailbox, an opt-in of its own), or as an undo right after unsubscribing (`undo`: within
+    30 minutes of it, through the unsubscribe link, which opens nothing else). Only someone who
+    unsubscribed (not a bounce or a complaint) comes back this way; a fresh consent event."""
     now = now or utcnow()
     subscriber = get_by_public_id(public_id)
+    if undo and (
+        subscriber.unsubscribed_at is None or now - subscriber.unsubscribed_at > UNDO_WINDOW
+    ):
+        return False
     if not change_state(
         subscriber.id,
         [S.unsubscribed],

@@ -11,6 +11,7 @@ from newsletter.subscribers import lifecycle
 from newsletter.subscribers.addresses import normalise_email
 from newsletter.subscribers.links import signer
 from newsletter.subscribers.pages.forms import AddressForm, ConfirmForm
+from newsletter.subscribers.pages.guards import address_allowed
 from newsletter.subscribers.tokens import Purpose, TokenExpired, TokenInvalid
 
 Page = str | Response | tuple[str, int]
@@ -28,6 +29,15 @@ def change_address(token: str) -> Page:
     if not form.validate_on_submit():
         return render_template("site/address_form.html", form=form, token=token), 422
     new = normalise_email(form.email.data)
+    limit = current_app.config["SETTINGS"].signup_address_limit
+    # the same limit as sign-ups, for the new mailbox and for this reader: a link to the
+    # preferences page cannot be used to mail any address again and again
+    if not (address_allowed(new.key, limit) and address_allowed(subscriber.email_key, limit)):
+        form.email.errors = [
+            "U vroeg het afgelopen uur al vaak om een ander adres. Probeer het over een uur "
+            "opnieuw."
+        ]
+        return render_template("site/address_form.html", form=form, token=token), 429
     if not lifecycle.request_address_change(subscriber.public_id, new):
         form.email.errors = ["Dit is al uw adres. Vul een ander adres in."]
         return render_template("site/address_form.html", form=form, token=token), 422

@@ -71,6 +71,12 @@ def _one_click() -> bool:
 
 
 bp.add_url_rule(
+    "/afmelden/<token>/terug",
+    "come_back",
+    limiter.limit(LINK_PAGE_LIMIT)(views.come_back),
+    methods=["POST"],
+)
+bp.add_url_rule(
     "/afmelden/<token>",
     "unsubscribe",
     limiter.limit(LINK_PAGE_LIMIT, exempt_when=_one_click)(views.unsubscribe),

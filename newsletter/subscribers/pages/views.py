@@ -250,12 +250,20 @@ def unsubscribe(token: str) -> str | tuple[str, int, dict[str, str]]:
         lifecycle.unsubscribe(subscriber.public_id, ConsentSource.one_click)
         return "U bent afgemeld voor OVER het ravijn.\n", 200, {"Content-Type": "text/plain"}
     form = ConfirmForm()
-    # the link came from the reader's mailbox: the way back is the preferences page
-    way_back = signer().dumps(Purpose.preferences, subscriber.public_id)
+    # an unsubscribe link never expires and may sit in a forwarded mail: it opens no other
+    # door; the way back is an undo for half an hour, or a new sign-up
     if request.method == "POST":
         csrf.protect()
         lifecycle.unsubscribe(subscriber.public_id, ConsentSource.preferences_page)
-        return render_template("site/unsubscribed.html", preferences_token=way_back)
+        return render_template("site/unsubscribed.html", token=token, form=ConfirmForm())
     if subscriber.state == SubscriberState.unsubscribed:
-        return render_template("site/unsubscribed.html", preferences_token=way_back)
+        return render_template("site/unsubscribed.html", token=token, form=ConfirmForm())
     return render_template("site/unsubscribe.html", form=form)
+
+
+def come_back(token: str) -> str | tuple[str, int]:
+    """'Toch weer aanmelden' on the page right after unsubscribing (an undo, half an hour)."""
+    subscriber = _subscriber_or_404(Purpose.unsubscribe, token)
+    if lifecycle.resubscribe(subscriber.public_id, undo=True):
+        return render_template("site/resubscribed.html")
+    return render_template("site/unsubscribed.html", token=None, form=None, too_late=True), 409
