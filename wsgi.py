@@ -3,6 +3,7 @@
 import sys
 
 from newsletter import create_app
+from newsletter.logs import configure as configure_logging
 from newsletter.settings import ConfigError
 
 try:
@@ -10,3 +11,5 @@ try:
 except ConfigError as exc:
     print(f"Configuration error: {exc}", file=sys.stderr)
     sys.exit(1)
+if app.config["SETTINGS"].log_format == "json":
+    configure_logging("json")  # one JSON object per line for the operator's log collector

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from newsletter import formatting
+from newsletter import formatting, logs
 from newsletter.resources import resource_dir
 from newsletter.settings import Settings, from_env
 
@@ -24,11 +24,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_proxies(app)
     register_commands(app)
     formatting.register(app)
+    logs.register(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
-    from newsletter import jobs, models  # noqa: F401  (models: the full schema for Alembic)
+    from newsletter import jobs, metrics, models  # noqa: F401  (models: the full schema for Alembic)
     from newsletter.auth import sessions
     from newsletter.auth.accounts import load_user
     from newsletter.database import configure_engines
@@ -53,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = None  # sessions are checked by the server (auth.sessions)
     login_manager.user_loader(load_user)
     jobs.init_app(app)
+    metrics.init_app()
     settings = app.config["SETTINGS"]
     app.extensions["signer"] = Signer(settings.secret_keys, settings.retired_keys)
 
@@ -64,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from newsletter.editions.archive import bp as archive
     from newsletter.editions.blueprint import bp as editions
     from newsletter.editions.blueprint import media_bp as media
+    from newsletter.ops.health import bp as ops
     from newsletter.subscribers.admin.blueprint import bp as subscriber_admin
     from newsletter.subscribers.pages.blueprint import bp as subscribers
 
@@ -76,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
         archive,
         delivery,
         subscriber_admin,
+        ops,
     ):
         app.register_blueprint(blueprint)
     if app.config["SETTINGS"].env != "production":

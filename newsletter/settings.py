@@ -139,6 +139,10 @@ class Settings:
     retired_keys: tuple[str, ...] = ()  # verify unsubscribe links only (old mails keep working)
     session_idle_minutes: int = 30  # an editor's session ends after this long without a request
     session_max_hours: int = 12  # and after this long in any case
+    #: "json": one JSON object per log line (for the operator's log collector); else plain text
+    log_format: str = "text"
+    #: /metrics answers only with this bearer token (unset: no /metrics at all)
+    metrics_token: str = ""
     #: the privacy page: who is responsible, whom to write to, the data protection officer
     privacy_controller: str = (
         "Vereniging van Nederlandse Gemeenten (VNG), Nassaulaan 12, 2514 JS Den Haag"
@@ -261,11 +265,20 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         session_idle_minutes=_int(env, "SESSION_IDLE_MINUTES", 30, minimum=1),
         session_max_hours=_int(env, "SESSION_MAX_HOURS", 12, minimum=1),
         four_eyes=_flag(env, "FOUR_EYES", True),
+        log_format=_log_format(env),
+        metrics_token=env.get("METRICS_TOKEN", "").strip(),
         **_privacy(env),
         require_second_factor=mode == "production" or _flag(env, "REQUIRE_2FA", False),
         retired_keys=tuple(k.strip() for k in env.get("RETIRED_KEYS", "").split(",") if k.strip()),
         **_dkim(env, mail_from),
     )
+
+
+def _log_format(env: dict[str, str]) -> str:
+    value = env.get("LOG_FORMAT", "text").strip().lower() or "text"
+    if value not in ("text", "json"):
+        raise ConfigError(f"LOG_FORMAT must be text or json, got {value!r}")
+    return value
 
 
 def _privacy(env: dict[str, str]) -> dict[str, str]:

@@ -14,6 +14,7 @@ import dramatiq
 from dramatiq.middleware import CurrentMessage
 
 from newsletter import create_app
+from newsletter.logs import configure as configure_logging
 from newsletter.settings import ConfigError
 from workers.clock import ClockMiddleware
 from workers.middleware import AppContextMiddleware
@@ -23,6 +24,9 @@ try:
 except ConfigError as exc:
     print(f"Configuration error: {exc}", file=sys.stderr)
     raise SystemExit(1) from None
+
+if app.config["SETTINGS"].log_format == "json":
+    configure_logging("json")  # Dramatiq's own handler writes plain text otherwise
 
 broker: dramatiq.Broker = app.extensions["broker"]
 broker.add_middleware(CurrentMessage())  # lets an actor know its last try

@@ -1,4 +1,10 @@
-"""Hard bounces from delivery status notifications (RFC 3464) in a Maildir or .eml files.
+"""Hard bounces (DSN, RFC 3464) and spam complaints (ARF, RFC 5965) in a Maildir or .eml files.
+
+An ARF report (multipart/report; report-type=feedback-report) from a provider's feedback loop
+counts when the returned message carries our Message-ID with its HMAC tag for a ledger row
+that was sent; the reader of that row is marked complained (mail stops at once) through the
+lifecycle, with the edition in the consent event. An Original-Rcpt-To that names someone else
+makes it count for nobody.
 
 A DSN is a multipart/report with a message/delivery-status part: one block per recipient with
 Final-Recipient, Action and Status. Action "failed" with a 5.x.x status is a hard bounce, and it
@@ -36,6 +42,7 @@ class IngestReport:
     soft: int = 0
     unknown: int = 0
     unproven: int = 0  # ours in name only: no row of ours for that reader, or already counted
+    complaints: int = 0  # ARF reports that proved they answer our mail to that reader
     problems: list[str] = field(default_factory=list)
 
 
@@ -63,11 +70,43 @@ def files(path: Path) -> list[Path]:
     return sorted(f for f in found if f.is_file())
 
 
+@dataclass(frozen=True)
+class Complaint:
+    edition_id: int | None
+    row_id: int | None
+    recipient: str  # Original-Rcpt-To, when the provider sent it
+    feedback_type: str
+
+
+def complaint(data: bytes) -> Complaint | None:
+    """The complaint an ARF report makes, or None when the message is no ARF report."""
+    message = message_from_bytes(data, policy=policy.compat32)
+    if message.get_content_type() != "multipart/report":
+        return None
+    if str(message.get_param("report-type", "")).lower() != "feedback-report":
+        return None
+    fields, ours = None, (None, None)
+    for part in message.walk():
+        kind = part.get_content_type()
+        if kind == "message/feedback-report":
+            payload = part.get_payload()
+            fields = payload[0] if isinstance(payload, list) and payload else None
+            if fields is None:
+                raw = part.get_payload(decode=True) or b""
+                fields = message_from_bytes(raw if isinstance(raw, bytes) else b"")
+        elif kind in ("text/rfc822-headers", "message/rfc822"):
+            ours = _our_message(part)
+    if fields is None:
+        raise ValueError("ARF zonder message/feedback-report")
+    recipient = str(fields.get("Original-Rcpt-To", "")).strip().strip("<>").lower()
+    return Complaint(ours[0], ours[1], recipient, str(fields.get("Feedback-Type", "")).lower())
+
+
 def parse(data: bytes) -> list[Bounce]:
     """The recipients a DSN reports on; ValueError when it is no DSN."""
     message = message_from_bytes(data, policy=policy.compat32)
     if message.get_content_type() != "multipart/report":
-        raise ValueError("geen DSN (geen multipart/report)")
+        raise ValueError("geen DSN of klachtmelding (geen multipart/report)")
     delivery_id = None
     status_part = None
     for part in message.walk():
@@ -75,7 +114,7 @@ def parse(data: bytes) -> list[Bounce]:
         if kind == "message/delivery-status":
             status_part = part
         elif kind in ("text/rfc822-headers", "message/rfc822"):
-            delivery_id = _our_delivery(part)
+            delivery_id = _our_message(part)[1]
     if status_part is None:
         raise ValueError("geen DSN (geen message/delivery-status)")
     blocks = status_part.get_payload()
@@ -93,7 +132,9 @@ def parse(data: bytes) -> list[Bounce]:
     return bounces
 
 
-def _our_delivery(part: Message) -> int | None:
+def _our_message(part: Message) -> tuple[int | None, int | None]:
+    """(edition id, ledger row id) of our Message-ID in the returned headers, when its HMAC tag
+    proves we made it; (None, None) otherwise."""
     payload = part.get_payload()
     if isinstance(payload, list) and payload:
         text = str(payload[0].get("Message-ID", ""))
@@ -102,13 +143,13 @@ def _our_delivery(part: Message) -> int | None:
         text = raw.decode("ascii", "replace") if isinstance(raw, bytes) else str(raw)
     found = OUR_ID.search(text)
     if found is None:
-        return None
+        return None, None
     edition_id, row_id, tag = int(found.group(1)), int(found.group(2)), found.group(3)
     settings = current_app.config["SETTINGS"]
     keys = (*settings.secret_keys, *settings.retired_keys)  # mails sent before a rotation
     if not any(hmac.compare_digest(tag, row_tag(edition_id, row_id, key)) for key in keys):
-        return None  # looks like ours, is not: a forged or altered Message-ID
-    return row_id
+        return None, None  # looks like ours, is not: a forged or altered Message-ID
+    return edition_id, row_id
 
 
 def ingest(path: Path) -> IngestReport:
@@ -117,11 +158,19 @@ def ingest(path: Path) -> IngestReport:
         try:
             if file.stat().st_size > MAX_BYTES:
                 raise ValueError("groter dan 5 MB, geen DSN")
-            found = parse(file.read_bytes())
+            data = file.read_bytes()
+            complained = complaint(data)
+            found = [] if complained else parse(data)
         except (OSError, ValueError) as exc:
             report.problems.append(f"{file}: {exc}")
             continue
         report.messages += 1
+        if complained is not None:
+            if _apply_complaint(complained):
+                report.complaints += 1
+            else:
+                report.unproven += 1
+            continue
         for bounce in found:
             if not bounce.hard:
                 report.soft += 1
@@ -152,3 +201,17 @@ def _apply(bounce: Bounce) -> str:
         return "unproven"
     lifecycle.bounce_reported(subscriber_id, bounce.status)  # commits the row's mark with it
     return "applied"
+
+
+def _apply_complaint(found: Complaint) -> bool:
+    """True only when the report proves it answers our mail to this reader (see the module)."""
+    if found.edition_id is None or found.row_id is None:
+        return False
+    subscriber_id = ledger.owner_of_row(found.row_id, found.edition_id)
+    if subscriber_id is None:
+        return False
+    if found.recipient and queries.id_for_address(found.recipient) != subscriber_id:
+        return False  # the provider names someone else: count it for nobody
+    return lifecycle.complain(
+        subscriber_id, f"klacht over editie {found.edition_id} ({found.feedback_type or 'abuse'})"
+    )

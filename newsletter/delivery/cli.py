@@ -138,7 +138,8 @@ def status(edition_id: int, follow: bool, interval: float) -> None:
 @delivery.command("ingest-bounces")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def ingest(path: Path) -> None:
-    """Lees DSN-berichten (RFC 3464) uit een Maildir, een map met .eml of één .eml."""
+    """Lees bounces (DSN, RFC 3464) en klachten (ARF, RFC 5965) uit een Maildir, een map met
+    .eml of één .eml."""
     report = bounce_service.ingest(path)
     for problem in report.problems:
         click.echo(problem, err=True)
@@ -146,5 +147,5 @@ def ingest(path: Path) -> None:
         f"{report.messages} bericht(en) gelezen: {report.hard} harde bounce(s) verwerkt, "
         f"{report.soft} tijdelijke genegeerd, {report.unknown} onbekend adres, "
         f"{report.unproven} zonder bewijs dat ze over onze mail gaan (genegeerd), "
-        f"{len(report.problems)} onleesbaar."
+        f"{len(report.problems)} onleesbaar, {report.complaints} klacht(en) over spam verwerkt."
     )

@@ -19,6 +19,7 @@ class EditionFigures:
     failed: int
     bounced: int
     unsubscribed_7d: int
+    complaints: int = 0
 
 
 def _unsubscribed_within_week(edition_id: int, published_at: datetime | None) -> int:
@@ -40,6 +41,7 @@ def editions(limit: int | None = 20) -> list[EditionFigures]:
             r[5] or 0,
             r[6] or 0,
             _unsubscribed_within_week(r[0], r[2]),
+            queries.complaints_about(r[0]),
         )
         for r in ledger.edition_totals(limit)
     ]

@@ -198,6 +198,17 @@ def fail_after_report(row_id: int, subscriber_id: int, status: str) -> bool:
     return result.rowcount == 1
 
 
+def owner_of_row(row_id: int, edition_id: int) -> int | None:
+    """The subscriber a ledger row of this edition went to (None: no such row, or erased)."""
+    return db.session.scalar(
+        select(Delivery.subscriber_id).where(
+            Delivery.id == row_id,
+            Delivery.edition_id == edition_id,
+            Delivery.state == DeliveryState.sent,
+        )
+    )
+
+
 def counts(edition_id: int) -> dict[DeliveryState, int]:
     return dict(
         db.session.execute(

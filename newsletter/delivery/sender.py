@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from newsletter import metrics
 from newsletter.auth.audit import AUTOMATIC
 from newsletter.delivery import control, ledger, limits
 from newsletter.delivery.ledger import DeliveryState, Marks
@@ -137,6 +138,8 @@ def _run(run: Run) -> None:
 def _mark(marks: Marks, row_id: int, state: DeliveryState, error: str | None = None) -> None:
     if not marks.mark(row_id, state, error):
         log.warning("delivery %s: lease lost before it was marked %s", row_id, state)
+        return
+    metrics.MAILS.labels("edition", state.value).inc()  # counted once, by who marked the row
 
 
 def _send_all(
@@ -164,7 +167,8 @@ def _send_all(
         while (wait := throttle.wait_seconds()) > 0:
             time.sleep(min(wait, CHECK_SECONDS))
         try:
-            smtp.send(prepared.bytes_for(recipient), recipient.email)
+            with metrics.SMTP_SECONDS.time():
+                smtp.send(prepared.bytes_for(recipient), recipient.email)
         except ConnectionFailure as exc:
             _connection_failed(run, circuit, exc)
             return

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
 
+from newsletter import metrics
 from newsletter.auth.audit import Actor, record
 from newsletter.auth.models import Editor
 from newsletter.database import utcnow
@@ -42,7 +44,7 @@ def web_url(edition_id: int) -> str:
     return external_url("archive.show", edition_id=str(edition_id))
 
 
-_rendered: OrderedDict[tuple[int | None, bool, str], RenderedEdition] = OrderedDict()
+_rendered: OrderedDict[tuple[str, int | None, bool, str], RenderedEdition] = OrderedDict()
 _rendered_lock = threading.Lock()
 
 
@@ -53,12 +55,24 @@ def render(
     the previews that reload after it (desktop, phone) find it ready."""
     source = edition if isinstance(edition, str) else edition.source
     edition_id = edition_id if isinstance(edition, str) else edition.id
-    key = (edition_id, personal, hashlib.sha256(source.encode()).hexdigest())
+    # the links in a render come from BASE_URL: a changed setting is another render
+    base = current_app.config["SETTINGS"].base_url
+    key = (base, edition_id, personal, hashlib.sha256(source.encode()).hexdigest())
     with _rendered_lock:
         found = _rendered.get(key)
     if found is not None:
         return found
-    rendered = render_edition(
+    with metrics.RENDER_SECONDS.time():
+        rendered = _render(source, personal, edition_id)
+    with _rendered_lock:
+        _rendered[key] = rendered
+        while len(_rendered) > 32:
+            _rendered.popitem(last=False)
+    return rendered
+
+
+def _render(source: str, personal: bool, edition_id: int | None) -> RenderedEdition:
+    return render_edition(
         source,
         personal=personal,
         web_url=web_url(edition_id) if edition_id else "",
@@ -67,11 +81,6 @@ def render(
         privacy_url=external_url("subscribers.privacy"),
         archive_url=external_url("archive.index"),
     )
-    with _rendered_lock:
-        _rendered[key] = rendered
-        while len(_rendered) > 32:
-            _rendered.popitem(last=False)
-    return rendered
 
 
 SAMPLE = {

@@ -14,6 +14,7 @@ from types import TracebackType
 
 from flask import current_app
 
+from newsletter import metrics
 from newsletter.mail.dkim import signed
 from newsletter.mail.message import sender_address
 from newsletter.mail.transport import ConnectionFailure, SmtpConnection
@@ -62,11 +63,13 @@ def _pooled(settings: Settings) -> Session:
 def send(data: bytes, recipient: str) -> None:
     """One mail over this thread's session; a session the relay dropped is reopened once."""
     session = _pooled(current_app.config["SETTINGS"])
-    try:
-        session.send(data, recipient)
-    except ConnectionFailure:
-        session.close()  # it may have timed out on the server's side: one fresh try
-        session.send(data, recipient)
+    with metrics.SMTP_SECONDS.time():
+        try:
+            session.send(data, recipient)
+        except ConnectionFailure:
+            session.close()  # it may have timed out on the server's side: one fresh try
+            session.send(data, recipient)
+    metrics.MAILS.labels("transactional", "sent").inc()
 
 
 def close_pooled() -> None:

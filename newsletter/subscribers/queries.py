@@ -63,3 +63,16 @@ def unsubscribed_among(subscriber_ids: Select, start: datetime, end: datetime) -
         )
         or 0
     )
+
+
+def complaints_about(edition_id: int) -> int:
+    """Spam complaints that proved they answer this edition (see delivery/bounces.py)."""
+    return (
+        db.session.scalar(
+            select(func.count(ConsentEvent.id)).where(
+                ConsentEvent.kind == ConsentKind.complained,
+                ConsentEvent.detail.like(f"klacht over editie {int(edition_id)} %"),
+            )
+        )
+        or 0
+    )

@@ -11,8 +11,10 @@ import random
 import time
 
 import pytest
+from prometheus_client import CollectorRegistry
+from prometheus_client.multiprocess import MultiProcessCollector
 
-from tests.acceptance.fleet import Fleet, finish, publish, sent_count, wait_until
+from tests.acceptance.fleet import READERS, Fleet, finish, publish, sent_count, wait_until
 
 pytestmark = [pytest.mark.slow]
 
@@ -32,10 +34,25 @@ def fleet(app, db, editor, paused_worker, tmp_path):
         fleet_.stop()
 
 
-def test_plain_send_reaches_everyone_once(fleet, db, editor):
-    f = fleet()
+def test_plain_send_reaches_everyone_once(fleet, db, editor, tmp_path):
+    """And the metrics of the two worker processes, summed, count every mail exactly once
+    (issue 14, acceptance 4: prometheus-client's multiprocess mode)."""
+    shared = tmp_path / "prometheus"
+    shared.mkdir()
+    f = fleet(PROMETHEUS_MULTIPROC_DIR=str(shared))
     edition_id, addresses = publish(f, db, editor)
     finish(f, db, edition_id, addresses, bound=0)
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=str(shared))
+    sent = sum(
+        sample.value
+        for family in registry.collect()
+        for sample in family.samples
+        if sample.name == "ravijn_mails_total"
+        and sample.labels == {"kind": "edition", "outcome": "sent"}
+    )
+    assert len(list(shared.glob("counter_*.db"))) >= 2  # written by more than one process
+    assert sent == READERS
 
 
 def test_three_workers_killed_at_random_moments(fleet, db, editor):

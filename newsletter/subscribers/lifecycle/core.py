@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select, update
 
+from newsletter import metrics
 from newsletter.database import utcnow
 from newsletter.extensions import db
 from newsletter.subscribers.consent import CONSENT_VERSION, consent_sha256
@@ -48,6 +49,7 @@ class UnknownSubscriber(LookupError):
 def add_event(
     subscriber_id: int, kind: ConsentKind, source: ConsentSource, **extra: str | None
 ) -> None:
+    metrics.reader_event(db.session(), kind.value)  # counted when this transaction commits
     db.session.add(
         ConsentEvent(
             subscriber_id=subscriber_id,

@@ -1,0 +1,93 @@
+"""/healthz: the process answers. /readyz: the database, Redis and the job broker answer, so
+this instance can take requests; the relay's circuit is reported too, without failing the
+check (sign-ups and pages work while the relay is away: their mail waits in the queue).
+
+Cheap enough to poll every second (one `SELECT 1`, one PING, one Redis read), no personal data,
+never cached, never rate-limited.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, abort, current_app, jsonify, request
+from sqlalchemy import text
+from werkzeug.wrappers import Response
+
+from newsletter import metrics
+from newsletter.delivery.limits import Circuit
+from newsletter.extensions import db
+from newsletter.jobs import BULK, MAINTENANCE, TRANSACTIONAL
+
+ACTOR_QUEUE_NAMES = (TRANSACTIONAL, BULK, MAINTENANCE)
+
+bp = Blueprint("ops", __name__)
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    return _no_store(jsonify({"status": "ok"}))
+
+
+def _check(name: str, probe) -> tuple[str, bool]:
+    try:
+        probe()
+    except Exception as exc:  # any failure means "not ready"; the name says which part
+        current_app.logger.warning("readyz: %s unavailable (%s)", name, exc.__class__.__name__)
+        return "onbereikbaar", False
+    return "ok", True
+
+
+def _database() -> None:
+    db.session.execute(text("SELECT 1"))
+    db.session.commit()
+
+
+def _redis() -> None:
+    current_app.extensions["redis"].ping()
+
+
+def _broker() -> None:
+    broker = current_app.extensions["broker"]
+    if current_app.config["SETTINGS"].broker_url.startswith("amqp"):
+        broker.connection.process_data_events(time_limit=0)
+    else:
+        broker.client.ping()
+
+
+@bp.get("/metrics")
+def metrics_page() -> Response:
+    """Prometheus text format, only with `Authorization: Bearer <METRICS_TOKEN>` (404 when no
+    token is set: the endpoint does not exist then)."""
+    token = current_app.config["SETTINGS"].metrics_token
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not token:
+        abort(404)
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        abort(403)
+    broker = current_app.extensions["broker"]
+    extra = [] if _amqp() else [metrics.QueueDepth(broker.client, ACTOR_QUEUE_NAMES)]
+    return _no_store(Response(metrics.exposition(extra), mimetype=metrics.CONTENT_TYPE))
+
+
+def _amqp() -> bool:
+    return current_app.config["SETTINGS"].broker_url.startswith("amqp")
+
+
+@bp.get("/readyz")
+def readyz() -> tuple[Response, int]:
+    checks, ready = {}, True
+    for name, probe in (("database", _database), ("redis", _redis), ("broker", _broker)):
+        checks[name], ok = _check(name, probe)
+        ready = ready and ok
+    try:
+        checks["relay"] = "circuit open" if Circuit().wait_seconds() > 0 else "ok"
+    except Exception:  # Redis is down: already reported above
+        checks["relay"] = "onbekend"
+    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    return _no_store(jsonify(body)), (200 if ready else 503)

@@ -1,0 +1,61 @@
+"""/metrics (issue 14): Prometheus text behind a token; reader events counted when their
+transaction commits; queue depth per queue; nothing personal in any label."""
+
+from __future__ import annotations
+
+import re
+
+from newsletter.subscribers import lifecycle
+from newsletter.subscribers.models import ConsentSource, SubscriberState
+from tests.factories import make_subscriber
+
+TOKEN = "een-lang-geheim-voor-prometheus-0123456789"
+
+
+def value(text: str, name: str, **labels: str) -> float:
+    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    pattern = (
+        rf"^{re.escape(name)}\{{{re.escape(wanted)}\}} ([0-9.e+]+)$"
+        if labels
+        else rf"^{re.escape(name)} ([0-9.e+]+)$"
+    )
+    found = re.search(pattern, text, re.MULTILINE)
+    return float(found.group(1)) if found else 0.0
+
+
+def test_metrics_need_their_token(client, db, settings):
+    assert client.get("/metrics").status_code == 404  # no token set: no endpoint
+    settings(metrics_token=TOKEN)
+    assert client.get("/metrics").status_code == 403
+    wrong = client.get("/metrics", headers={"Authorization": "Bearer niet-dit"})
+    assert wrong.status_code == 403
+
+
+def test_reader_events_count_on_commit_and_queues_are_measured(client, db, settings, paused_worker):
+    settings(metrics_token=TOKEN)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    before = client.get("/metrics", headers=auth).get_data(as_text=True)
+    anna = make_subscriber(db, "anna@gemeente.example", state=SubscriberState.active)
+    db.session.commit()
+    lifecycle.unsubscribe(anna.public_id, ConsentSource.one_click)  # queues a goodbye mail
+    after = client.get("/metrics", headers=auth).get_data(as_text=True)
+    name = "ravijn_reader_events_total"
+    assert value(after, name, event="unsubscribed") == value(before, name, event="unsubscribed") + 1
+    assert value(after, "ravijn_queue_depth", queue="transactional") >= 1
+    assert "gemeente.example" not in after and "anna" not in after
+    assert "ravijn_smtp_send_seconds_bucket" in after
+
+
+def test_a_rolled_back_event_is_not_counted(app, db):
+    from newsletter import metrics
+    from newsletter.extensions import db as _db
+    from newsletter.subscribers.lifecycle.core import add_event
+    from newsletter.subscribers.models import ConsentKind
+
+    anna = make_subscriber(db, "anna@gemeente.example", state=SubscriberState.active)
+    db.session.commit()
+    counter = metrics.READER_EVENTS.labels("complained")
+    start = counter._value.get()
+    add_event(anna.id, ConsentKind.complained, ConsentSource.complaint_report)
+    _db.session.rollback()
+    assert counter._value.get() == start
