@@ -12,9 +12,21 @@ from newsletter.mail.transport import TemporaryFailure
 
 
 @click.command("doctor")
-def doctor() -> None:
-    """Controleer of de database, Redis en de mailserver antwoorden."""
+@click.option(
+    "--dns", "check_dns", is_flag=True, help="Controleer ook SPF, DKIM, DMARC en de uitlijning."
+)
+def doctor(check_dns: bool) -> None:
+    """Controleer of de database, Redis en de mailserver antwoorden (en met --dns de DNS)."""
     settings = current_app.config["SETTINGS"]
+    if check_dns:
+        from newsletter.ops import dns_check
+
+        results = dns_check.run(settings)
+        for result in results:
+            click.echo(result.line())
+        if any(not r.ok and not r.warning for r in results):
+            raise SystemExit(1)
+        return
     problems = 0
     try:
         db.session.execute(text("SELECT 1"))

@@ -143,6 +143,8 @@ class Settings:
     log_format: str = "text"
     #: /metrics answers only with this bearer token (unset: no /metrics at all)
     metrics_token: str = ""
+    #: `flask doctor --dns` asks this server (host or host:port); empty: the system resolver
+    dns_resolver: str = ""
     #: the privacy page: who is responsible, whom to write to, the data protection officer
     privacy_controller: str = (
         "Vereniging van Nederlandse Gemeenten (VNG), Nassaulaan 12, 2514 JS Den Haag"
@@ -267,6 +269,7 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         four_eyes=_flag(env, "FOUR_EYES", True),
         log_format=_log_format(env),
         metrics_token=env.get("METRICS_TOKEN", "").strip(),
+        dns_resolver=env.get("DNS_RESOLVER", "").strip(),
         **_privacy(env),
         require_second_factor=mode == "production" or _flag(env, "REQUIRE_2FA", False),
         retired_keys=tuple(k.strip() for k in env.get("RETIRED_KEYS", "").split(",") if k.strip()),

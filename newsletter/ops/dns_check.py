@@ -1,0 +1,184 @@
+"""`flask doctor --dns`: is the sending domain set up so that mail is trusted? SPF names the
+relay, the DKIM key in DNS is the one we sign with, DMARC exists, and From is aligned with the
+DKIM domain and the return path. One Dutch line per check with what to fix.
+
+DNS_RESOLVER (host or host:port) asks one server directly; the tests run a real authoritative
+server of their own there. Without it, the system's resolver is used.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from email.utils import parseaddr
+
+import dns.exception
+import dns.resolver
+from dkim.crypto import parse_pem_private_key, parse_public_key
+
+from newsletter.settings import Settings
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    message: str
+    warning: bool = False  # not wrong, but worth a look
+
+    def line(self) -> str:
+        mark = "ok" if self.ok else ("LET OP" if self.warning else "FOUT")
+        return f"{self.name}: {mark}: {self.message}"
+
+
+def _resolver(settings: Settings) -> dns.resolver.Resolver:
+    if not settings.dns_resolver:
+        return dns.resolver.Resolver()
+    host, _, port = settings.dns_resolver.partition(":")
+    resolver = dns.resolver.Resolver(configure=False)
+    resolver.nameservers = [host]
+    resolver.port = int(port or 53)
+    resolver.timeout = resolver.lifetime = 3.0
+    return resolver
+
+
+def _txt(resolver: dns.resolver.Resolver, name: str) -> list[str]:
+    try:
+        answer = resolver.resolve(name, "TXT")
+    except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+        return []
+    return [b"".join(record.strings).decode("utf-8", "replace") for record in answer]
+
+
+def _domain(address: str) -> str:
+    return parseaddr(address)[1].rpartition("@")[2].lower()
+
+
+def _aligned(a: str, b: str) -> bool:
+    """Relaxed alignment: the same domain, or one a subdomain of the other."""
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def spf(settings: Settings, resolver: dns.resolver.Resolver) -> Check:
+    domain = _domain(settings.mail_from)
+    records = [r for r in _txt(resolver, domain) if r.lower().startswith("v=spf1")]
+    relay = settings.smtp_url.host.lower()
+    if not records:
+        return Check(
+            "SPF",
+            False,
+            f"{domain} heeft geen SPF-record. Zet een TXT-record op {domain}: "
+            f'"v=spf1 include:{relay} -all" (of a:/ip4: van de relay).',
+        )
+    terms = records[0].lower().split()
+    named = any(
+        term.split(":", 1)[-1].strip() in (relay, *_parents(relay))
+        for term in terms
+        if term.startswith(("include:", "a:", "mx:", "+include:", "+a:"))
+    )
+    if not named:
+        return Check(
+            "SPF",
+            False,
+            f"het SPF-record van {domain} noemt de relay {relay} niet. Voeg include:{relay} "
+            "(of a:/ip4: van de relay) toe, vóór -all.",
+            warning=True,
+        )
+    return Check("SPF", True, f"{domain} staat mail via {relay} toe.")
+
+
+def _parents(host: str) -> list[str]:
+    parts = host.split(".")
+    return [".".join(parts[i:]) for i in range(1, len(parts) - 1)]
+
+
+def dkim(settings: Settings, resolver: dns.resolver.Resolver) -> Check:
+    if not (settings.dkim_selector and settings.dkim_domain and settings.dkim_key_file):
+        return Check(
+            "DKIM",
+            False,
+            "niet ingesteld. Zet DKIM_SELECTOR en DKIM_PRIVATE_KEY_FILE, of laat de relay tekenen.",
+            warning=True,
+        )
+    name = f"{settings.dkim_selector}._domainkey.{settings.dkim_domain}"
+    records = [r for r in _txt(resolver, name) if "p=" in r]
+    if not records:
+        return Check(
+            "DKIM",
+            False,
+            f"geen DKIM-sleutel gevonden op {name}. Publiceer de publieke sleutel daar.",
+        )
+    tags = dict(part.strip().split("=", 1) for part in records[0].split(";") if "=" in part)
+    try:
+        published = parse_public_key(base64.b64decode("".join(tags.get("p", "").split())))
+        ours = parse_pem_private_key(settings.dkim_key_file.read_bytes())
+    except Exception:  # an unreadable key in DNS is a finding, not a crash
+        return Check("DKIM", False, f"de sleutel op {name} is onleesbaar. Publiceer haar opnieuw.")
+    if (published["modulus"], published["publicExponent"]) != (
+        ours["modulus"],
+        ours["publicExponent"],
+    ):
+        return Check(
+            "DKIM",
+            False,
+            f"de sleutel op {name} hoort niet bij DKIM_PRIVATE_KEY_FILE. Publiceer de publieke "
+            "sleutel van dat bestand (openssl rsa -in … -pubout).",
+        )
+    return Check("DKIM", True, f"de sleutel op {name} past bij de sleutel waarmee we tekenen.")
+
+
+def dmarc(settings: Settings, resolver: dns.resolver.Resolver) -> Check:
+    domain = _domain(settings.mail_from)
+    records = [r for r in _txt(resolver, f"_dmarc.{domain}") if r.lower().startswith("v=dmarc1")]
+    if not records:
+        return Check(
+            "DMARC",
+            False,
+            f"{domain} heeft geen DMARC-record. Zet een TXT-record op _dmarc.{domain}, "
+            'bijvoorbeeld "v=DMARC1; p=quarantine; rua=mailto:dmarc@…".',
+        )
+    tags = dict(p.strip().split("=", 1) for p in records[0].split(";") if "=" in p)
+    policy = tags.get("p", "").strip() or "onbekend"
+    if policy == "none":
+        return Check(
+            "DMARC",
+            True,
+            "beleid p=none: alleen rapporteren. Overweeg p=quarantine.",
+            warning=True,
+        )
+    return Check("DMARC", True, f"beleid p={policy}.")
+
+
+def alignment(settings: Settings) -> Check:
+    from_domain = _domain(settings.mail_from)
+    return_path = from_domain  # we send with MAIL_FROM's address as the envelope sender
+    if settings.dkim_domain and not _aligned(from_domain, settings.dkim_domain.lower()):
+        return Check(
+            "Uitlijning",
+            False,
+            f"From ({from_domain}) en het DKIM-domein ({settings.dkim_domain}) horen niet bij "
+            "elkaar. Teken met het domein van MAIL_FROM (DKIM_DOMAIN).",
+        )
+    return Check(
+        "Uitlijning",
+        True,
+        f"From, het afzenderadres van de envelop ({return_path}) en DKIM horen bij elkaar.",
+    )
+
+
+def run(settings: Settings) -> list[Check]:
+    resolver = _resolver(settings)
+    found = []
+    for check in (spf, dkim, dmarc):
+        try:
+            found.append(check(settings, resolver))
+        except dns.exception.DNSException as exc:
+            found.append(
+                Check(
+                    check.__name__.upper(),
+                    False,
+                    f"DNS antwoordde niet ({exc.__class__.__name__}).",
+                )
+            )
+    found.append(alignment(settings))
+    return found

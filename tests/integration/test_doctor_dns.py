@@ -1,0 +1,129 @@
+"""`flask doctor --dns` (issue 14, acceptance 3) against a real authoritative DNS server the
+test starts (dnslib), one test per misconfiguration with its Dutch advice, all green on a
+correct zone."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import subprocess
+
+import pytest
+from dnslib.server import DNSLogger, DNSServer
+from dnslib.zoneresolver import ZoneResolver
+
+from newsletter.dev.sink import free_port
+from tests.factories import dkim_key
+
+DOMAIN = "ravijn.example"
+RELAY = "relay.provider.example"
+
+
+def public_key(pem) -> str:
+    der = subprocess.run(
+        ["openssl", "rsa", "-in", str(pem), "-pubout", "-outform", "DER"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    return base64.b64encode(der).decode()
+
+
+def txt(value: str) -> str:
+    """A TXT value in zone syntax, split in strings of at most 255 characters."""
+    return " ".join(f'"{value[i : i + 250]}"' for i in range(0, len(value), 250))
+
+
+def zone(spf: str | None, dkim: str | None, dmarc: str | None) -> str:
+    lines = []
+    if spf is not None:
+        lines.append(f"{DOMAIN}. 60 IN TXT {txt(spf)}")
+    if dkim is not None:
+        lines.append(f"ravijn._domainkey.{DOMAIN}. 60 IN TXT {txt(dkim)}")
+    if dmarc is not None:
+        lines.append(f"_dmarc.{DOMAIN}. 60 IN TXT {txt(dmarc)}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def doctor(app, tmp_path, monkeypatch):
+    """Run `flask doctor --dns` against a zone served by a real DNS server on a free port."""
+    key, _ = dkim_key(tmp_path, "ravijn", DOMAIN)
+    (tmp_path / "ander").mkdir()
+    other, _ = dkim_key(tmp_path / "ander")
+    good = {
+        "spf": f"v=spf1 include:{RELAY} -all",
+        "dkim": f"v=DKIM1; k=rsa; p={public_key(key)}",
+        "dmarc": "v=DMARC1; p=quarantine; rua=mailto:dmarc@ravijn.example",
+    }
+    servers = []
+
+    def run(
+        mail_from: str = f"OVER het ravijn <nieuwsbrief@{DOMAIN}>", dkim_domain=DOMAIN, **records
+    ):
+        values = good | records
+        port = free_port()
+        server = DNSServer(
+            ZoneResolver(zone(values["spf"], values["dkim"], values["dmarc"])),
+            port=port,
+            address="127.0.0.1",
+            logger=DNSLogger(logf=lambda *_: None),
+        )
+        server.start_thread()
+        servers.append(server)
+        settings = dataclasses.replace(
+            app.config["SETTINGS"],
+            mail_from=mail_from,
+            smtp_url=dataclasses.replace(app.config["SETTINGS"].smtp_url, host=RELAY),
+            dkim_selector="ravijn",
+            dkim_domain=dkim_domain,
+            dkim_key_file=key,
+            dns_resolver=f"127.0.0.1:{port}",
+        )
+        monkeypatch.setitem(app.config, "SETTINGS", settings)
+        with app.app_context():  # as `flask doctor` has; no database is touched
+            return app.test_cli_runner().invoke(args=["doctor", "--dns"])
+
+    run.other_key = other
+    yield run
+    for server in servers:
+        server.stop()
+        server.server.server_close()  # dnslib's stop() leaves the socket open
+
+
+def test_a_correct_zone_is_all_green(doctor):
+    result = doctor()
+    assert result.exit_code == 0, result.output
+    assert result.output.count(": ok:") == 4
+
+
+def test_no_spf(doctor):
+    result = doctor(spf=None)
+    assert result.exit_code == 1
+    assert "SPF: FOUT: ravijn.example heeft geen SPF-record" in result.output
+    assert f"include:{RELAY}" in result.output
+
+
+def test_spf_without_the_relay(doctor):
+    result = doctor(spf="v=spf1 include:elders.example -all")
+    assert f"SPF: LET OP: het SPF-record van {DOMAIN} noemt de relay {RELAY} niet" in result.output
+
+
+def test_a_wrong_dkim_key(doctor):
+    result = doctor(dkim=f"v=DKIM1; k=rsa; p={public_key(doctor.other_key)}")
+    assert result.exit_code == 1
+    assert "hoort niet bij DKIM_PRIVATE_KEY_FILE" in result.output
+
+
+def test_no_dmarc(doctor):
+    result = doctor(dmarc=None)
+    assert result.exit_code == 1
+    assert f"DMARC: FOUT: {DOMAIN} heeft geen DMARC-record" in result.output
+
+
+def test_a_misaligned_from(doctor):
+    result = doctor(dkim_domain="elders.example", dkim=None)
+    assert result.exit_code == 1
+    assert (
+        "Uitlijning: FOUT: From (ravijn.example) en het DKIM-domein (elders.example)"
+        in result.output
+    )
