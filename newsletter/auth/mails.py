@@ -11,20 +11,20 @@ from newsletter.mail import message, outgoing
 from newsletter.rendering.mjml import render_email
 from newsletter.urls import external_url
 
-# colleagues: "je", as on the editors' pages (readers get "u")
+# mail leaves the admin: neutral wording (no pronoun), so no mail of ours is informal
 WELCOME = (
-    "Je account voor de redactie van OVER het ravijn",
+    "Een account voor de redactie van OVER het ravijn",
     "Welkom bij de redactie",
-    "Er is een account voor je gemaakt op de redactiepagina's van OVER het ravijn. Kies via "
-    "de link een wachtwoord. De link werkt drie dagen en één keer.",
-    "Verwachtte je dit niet? Laat het de beheerder weten die je account maakte.",
+    "Dit adres heeft nu een account op de redactiepagina's van OVER het ravijn. Kies via de "
+    "link een wachtwoord. De link werkt drie dagen en één keer.",
+    "Niet verwacht? Meld het aan de beheerder die het account maakte.",
 )
 RESET = (
     "Een nieuw wachtwoord voor de redactie van OVER het ravijn",
     "Een nieuw wachtwoord",
-    "Je vroeg een nieuw wachtwoord voor de redactiepagina's van OVER het ravijn. Kies via de "
-    "link een nieuw wachtwoord. De link werkt een uur en één keer.",
-    "Vroeg je niets? Dan hoef je niets te doen; je wachtwoord blijft hetzelfde.",
+    "Voor dit adres is een nieuw wachtwoord gevraagd op de redactiepagina's van OVER het "
+    "ravijn. Kies via de link een nieuw wachtwoord. De link werkt een uur en één keer.",
+    "Niet gevraagd? Dan is er niets te doen: het wachtwoord blijft hetzelfde.",
 )
 
 

@@ -68,7 +68,7 @@ def welcome_link(sink, email: str) -> str:
         lambda: [
             r
             for r in sink.received
-            if r.recipients == [email] and r.message()["Subject"].startswith("Je account")
+            if r.recipients == [email] and r.message()["Subject"].startswith("Een account")
         ],
         10,
         f"a welcome mail to {email}",

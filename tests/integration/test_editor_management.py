@@ -37,7 +37,7 @@ def test_a_beheerder_adds_an_editor_who_chooses_a_password_by_mail(app, db, edit
     made = accounts.by_email("nieuw@vng.example")
     assert made.role_list == ["redacteur", "eindredacteur"]
     [mail] = sink.wait_for(1)
-    assert mail.message()["Subject"] == "Je account voor de redactie van OVER het ravijn"
+    assert mail.message()["Subject"] == "Een account voor de redactie van OVER het ravijn"
     assert mail.message()["To"] == "Nieuwe Collega <nieuw@vng.example>"
 
     client = https_client(app)

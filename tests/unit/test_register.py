@@ -22,6 +22,8 @@ TEMPLATES = [
     ROOT / "templates" / "site" / "base.html",
     ROOT / "templates" / "site" / "_forms.html",
     ROOT / "templates" / "emails" / "base.mjml",
+    # mails to editors leave the admin too: neutral, never informal
+    *sorted((ROOT / "templates" / "emails").glob("editor_*")),
 ]
 
 
@@ -38,6 +40,8 @@ def test_the_reader_facing_messages_in_code_say_u_too():
         ROOT / "newsletter" / "subscribers" / "mails.py",
         ROOT / "newsletter" / "subscribers" / "addresses.py",
         ROOT / "newsletter" / "errors.py",
+        ROOT / "newsletter" / "auth" / "mails.py",
+        ROOT / "newsletter" / "editions" / "notices.py",
     ]
     for path in sources:
         strings = re.findall(r'"([^"\\n]*[A-Za-z][^"\\n]*)"', path.read_text(encoding="utf-8"))
