@@ -14,3 +14,11 @@ def external_url(endpoint: str, **values: str) -> str:
         parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme
     )
     return adapter.build(endpoint, values, force_external=True)
+
+
+def footer_links() -> dict[str, str]:
+    """The links at the foot of every mail we send: the privacy page and the archive."""
+    return {
+        "privacy_url": external_url("subscribers.privacy"),
+        "archive_url": external_url("archive.index"),
+    }

@@ -9,7 +9,7 @@ from newsletter.auth.models import Editor
 from newsletter.extensions import db
 from newsletter.mail import message, outgoing
 from newsletter.rendering.mjml import render_email
-from newsletter.urls import external_url
+from newsletter.urls import external_url, footer_links
 
 # mail leaves the admin: neutral wording (no pronoun), so no mail of ours is informal
 WELCOME = (
@@ -35,8 +35,7 @@ def send_password_link(editor_id: int, welcome: bool) -> bool:
     url = external_url("auth.new_password", token=passwords.token_for(editor, welcome))
     subject, heading, intro, unasked = WELCOME if welcome else RESET
     values = {"url": url, "heading": heading, "intro": intro, "unasked": unasked}
-    values["privacy_url"] = external_url("subscribers.privacy")
-    values["archive_url"] = external_url("archive.index")
+    values |= footer_links()
     rendered = render_email(
         "editor_password", subject, {"name": editor.name or editor.email, **values}
     )

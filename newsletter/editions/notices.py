@@ -12,7 +12,7 @@ from newsletter.editions.models import Edition
 from newsletter.extensions import db
 from newsletter.mail import message, outgoing
 from newsletter.rendering.mjml import render_email
-from newsletter.urls import external_url
+from newsletter.urls import external_url, footer_links
 
 APPROVAL_ASKED, SCHEDULE_MISSED = 1, 2  # the queue carries numbers only
 
@@ -52,8 +52,7 @@ def send(kind: int, edition_id: int) -> int:
             "heading": heading,
             "intro": intro,
             "url": url,
-            "privacy_url": external_url("subscribers.privacy"),
-            "archive_url": external_url("archive.index"),
+            **footer_links(),
         },
     )
     sender = current_app.config["SETTINGS"].mail_from

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from markupsafe import Markup
 
 from newsletter.rendering import frontmatter, share
+from newsletter.rendering.agenda import MONTHS
 from newsletter.rendering.markdown import Document, attr, build
 from newsletter.rendering.markers import Markers
 from newsletter.rendering.mjml import RenderError, compile_mjml, environment
@@ -19,20 +20,6 @@ from newsletter.rendering.problems import Problem
 
 PERSONAL_KEYS = ("name", "preferences_url", "unsubscribe_url")
 MAX_HTML_BYTES = 100_000
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from newsletter.rendering.mjml import render_email
 from newsletter.subscribers import links
 from newsletter.subscribers.addresses import masked
 from newsletter.subscribers.models import Subscriber, SubscriberState
-from newsletter.urls import external_url
+from newsletter.urls import external_url, footer_links
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +33,9 @@ def _deliver(
 ) -> None:
     """`by_name=False` for the confirmation: its name was typed by whoever filled in the form,
     so it appears nowhere in the mail, the To header included."""
-    footer = {
-        "privacy_url": external_url("subscribers.privacy"),
-        "archive_url": external_url("archive.index"),
-    }
-    rendered = render_email(template, subject, {"name": subscriber.name, **footer, **context})
+    rendered = render_email(
+        template, subject, {"name": subscriber.name, **footer_links(), **context}
+    )
     data = message.compose(
         mail_from=current_app.config["SETTINGS"].mail_from,
         to_address=to or subscriber.email,
