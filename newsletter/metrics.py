@@ -27,6 +27,10 @@ from sqlalchemy.orm import Session
 MAILS = Counter(
     "ravijn_mails", "Mails handed to the relay or refused, by kind and outcome", ["kind", "outcome"]
 )
+RELAY_MAILS = Counter("ravijn_relay_mails", "Mails each relay took", ["relay"])
+RELAY_FAILURES = Counter(
+    "ravijn_relay_failures", "Connections to a relay that failed (its circuit opened)", ["relay"]
+)
 READER_EVENTS = Counter(
     "ravijn_reader_events",
     "Sign-ups, confirmations, unsubscribes, bounces and complaints",

@@ -7,9 +7,10 @@ the embedded defaults exist only for `make run` (development) and the tests.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from newsletter.proxies import parse_trusted
 
@@ -31,6 +32,12 @@ class SmtpUrl:
     port: int
     username: str | None
     password: str | None
+    rate: int = 0  # messages per second for this relay (`?rate=20`); 0 = no limit of its own
+
+    @property
+    def label(self) -> str:
+        """host:port, never the credentials: for logs, metrics and the progress page."""
+        return f"{self.host}:{self.port}"
 
     @property
     def ssl(self) -> bool:
@@ -42,12 +49,17 @@ class SmtpUrl:
 
 
 def parse_smtp_url(value: str) -> SmtpUrl:
-    """Parse `smtp://user:pass@host:port`, `smtps://…` or `smtp+starttls://…`."""
+    """Parse `smtp://user:pass@host:port`, `smtps://…` or `smtp+starttls://…`, with an
+    optional `?rate=N` (messages per second through this relay)."""
     try:
         parts = urlsplit(value)
         port = parts.port
+        query = parse_qs(parts.query, strict_parsing=bool(parts.query))
+        rate = int(query.pop("rate", ["0"])[-1])
     except ValueError as exc:
         raise ConfigError(f"SMTP_URL is malformed: {exc}") from None
+    if query or rate < 0:
+        raise ConfigError("SMTP_URL: the only option after ? is rate=<messages per second>")
     if parts.scheme not in ("smtp", "smtps", "smtp+starttls"):
         raise ConfigError("SMTP_URL must start with smtp://, smtps:// or smtp+starttls://")
     if not parts.hostname:
@@ -59,7 +71,17 @@ def parse_smtp_url(value: str) -> SmtpUrl:
         port=port or default_port,
         username=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,
+        rate=rate,
     )
+
+
+def parse_relays(value: str) -> tuple[SmtpUrl, ...]:
+    """Several relays, in order of preference, separated by commas or spaces."""
+    urls = [part for part in re.split(r"[,\s]+", value) if part]
+    relays = tuple(parse_smtp_url(url) for url in urls)
+    if len({relay.label for relay in relays}) != len(relays):
+        raise ConfigError("SMTP_URL names the same relay (host:port) twice")
+    return relays
 
 
 def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
@@ -107,11 +129,13 @@ class Settings:
     env: str
     database_url: str
     redis_url: str
-    smtp_url: SmtpUrl
+    smtp_url: SmtpUrl  # the preferred relay
     mail_from: str
     base_url: str
     secret_keys: tuple[str, ...]
     instance_path: Path
+    #: further relays, in order: mail goes there while the ones before have an open circuit
+    smtp_fallbacks: tuple[SmtpUrl, ...] = ()
     outbox_dir: Path | None = None
     signup_min_seconds: int = 2
     signup_rate_limit: str = "10 per minute;60 per hour"
@@ -155,6 +179,10 @@ class Settings:
     four_eyes: bool = True
     #: editors log in with a second factor (TOTP); always so in production
     require_second_factor: bool = False
+
+    @property
+    def relays(self) -> tuple[SmtpUrl, ...]:
+        return (self.smtp_url, *self.smtp_fallbacks)
 
     @property
     def is_production(self) -> bool:
@@ -239,7 +267,7 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         env=mode,
         database_url=_database_url(_url(env, "DATABASE_URL", ("sqlite", "postgresql", "postgres"))),
         redis_url=_url(env, "REDIS_URL", ("redis", "rediss", "unix")),
-        smtp_url=parse_smtp_url(_url(env, "SMTP_URL", ("smtp", "smtps"))),
+        **_relays(env),
         mail_from=mail_from,
         base_url=base_url,
         secret_keys=keys,
@@ -275,6 +303,13 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         retired_keys=tuple(k.strip() for k in env.get("RETIRED_KEYS", "").split(",") if k.strip()),
         **_dkim(env, mail_from),
     )
+
+
+def _relays(env: dict[str, str]) -> dict[str, object]:
+    """SMTP_URLS (or SMTP_URL) may list several relays: the first is preferred."""
+    name = "SMTP_URLS" if env.get("SMTP_URLS", "").strip() else "SMTP_URL"
+    relays = parse_relays(_url(env, name, ("smtp", "smtps")))
+    return {"smtp_url": relays[0], "smtp_fallbacks": relays[1:]}
 
 
 def _log_format(env: dict[str, str]) -> str:

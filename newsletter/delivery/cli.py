@@ -108,6 +108,8 @@ def status_line(shown: progress.Progress) -> str:
         line += f", nog ongeveer {_duration(shown.eta_seconds)}"
     if not shown.snapshot_done and shown.state in ("sending", "paused"):
         line += " (lezerslijst wordt nog vastgelegd)"
+    if shown.relay and shown.state in ("sending", "paused"):
+        line += f", via {shown.relay_text()}"
     return line + (f". {shown.note}" if shown.note else "")
 
 

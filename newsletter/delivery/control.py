@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from newsletter.auth.audit import CLOCK, Actor, record
@@ -18,6 +19,7 @@ from newsletter.editions.models import Edition, EditionState
 from newsletter.editions.services import EditionError, transition
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
+from newsletter.mail import relays
 from newsletter.subscribers import segments
 
 log = logging.getLogger(__name__)
@@ -82,13 +84,16 @@ def pause(edition_id: int, note: str | None = None, actor: Actor | None = None) 
 
 
 def resume(edition_id: int, actor: Actor | None = None) -> bool:
-    """Paused → sending; the caller then runs the reconciler for it to queue what is left."""
+    """Paused → sending; the caller then runs the reconciler for it to queue what is left.
+    The relays' circuits are forgotten: whoever resumes expects the send to try at once."""
     changed = transition(
         edition_id, {EditionState.paused}, state=EditionState.sending, state_note=None
     )
     if changed:
         record(actor, "resume", f"editie {edition_id}")
     db.session.commit()
+    if changed:
+        relays.reset(current_app.config["SETTINGS"].relays)
     return changed
 
 

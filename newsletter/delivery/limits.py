@@ -3,8 +3,8 @@
 - `Throttle`: messages per second over all workers (GCRA; the clock is Redis's own TIME).
 - `Slots`: how many SMTP sessions may be open at once for editions; a slot is a lease that
   its holder renews, so a killed worker's slot frees itself.
-- `Circuit`: after a failed connection nobody tries again until a back-off has passed, and
-  then only one worker probes; consecutive failed probes are what may pause a send.
+- relay in use: which relay an edition's batches last went to, for the progress page (the
+  circuits themselves are the mail package's: newsletter.mail.relays).
 - batch keys: "a message for this batch is on the queue", so the reconciler can tell a lost
   message (Redis flushed or restarted) from one that simply waits its turn.
 
@@ -51,8 +51,11 @@ def client() -> redis.Redis:
 
 
 class Throttle:
-    def __init__(self, rate: int) -> None:
+    """`key` names a throttle of its own (one relay's rate); without one, the send rate."""
+
+    def __init__(self, rate: int, key: str = "") -> None:
         self.rate = rate
+        self.key = PREFIX + "throttle" + (":" + key if key else "")
         self._script = client().register_script(_THROTTLE) if rate else None
 
     def wait_seconds(self) -> float:
@@ -61,7 +64,7 @@ class Throttle:
             return 0.0
         interval = 1_000_000 // self.rate
         burst = max(interval, 1_000_000 // 10)  # a tenth of a second of burst
-        return int(self._script(keys=[PREFIX + "throttle"], args=[interval, burst])) / 1e6
+        return int(self._script(keys=[self.key], args=[interval, burst])) / 1e6
 
 
 class Slots:
@@ -77,39 +80,14 @@ class Slots:
         client().zrem(PREFIX + "slots", holder)
 
 
-class Circuit:
-    KEY, PROBE = PREFIX + "circuit", PREFIX + "probe"
-    MAX_BACKOFF = 60
-
-    def wait_seconds(self) -> float:
-        """0 when a connection may be tried now."""
-        r = client()
-        failures, open_until = r.hmget(self.KEY, "failures", "open_until")
-        if not failures:
-            return 0.0
-        now = _now(r)
-        if now < float(open_until or 0):
-            return float(open_until) - now
-        # the back-off has passed: one worker probes, the others wait for its verdict
-        return 0.0 if r.set(self.PROBE, "1", nx=True, ex=30) else 2.0
-
-    def failed(self) -> int:
-        """Count one more failed connection; returns the consecutive count."""
-        r = client()
-        failures = int(r.hincrby(self.KEY, "failures", 1))
-        backoff = min(2 ** (failures - 1), self.MAX_BACKOFF)
-        r.hset(self.KEY, "open_until", _now(r) + backoff)
-        r.delete(self.PROBE)
-        r.expire(self.KEY, 3600)
-        return failures
-
-    def succeeded(self) -> None:
-        client().delete(self.KEY, self.PROBE)
+def note_relay(edition_id: int, label: str) -> None:
+    """The relay this edition's batches use now (kept a minute: it is renewed per batch)."""
+    client().set(f"{PREFIX}relay:{edition_id}", label, ex=60)
 
 
-def _now(r: redis.Redis) -> float:
-    seconds, micros = r.time()
-    return seconds + micros / 1e6
+def relay_of(edition_id: int) -> str | None:
+    value = client().get(f"{PREFIX}relay:{edition_id}")
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def batch_key(edition_id: int, batch_no: int) -> str:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
+import redis
+from flask import current_app
+
 from newsletter.database import utcnow
-from newsletter.delivery import ledger
+from newsletter.delivery import ledger, limits
 from newsletter.delivery.ledger import DeliveryState
 from newsletter.editions.models import STATE_LABELS, Edition
 from newsletter.extensions import db
@@ -29,6 +32,8 @@ class Progress:
     pending: int
     rate: float  # messages per second over the last minute
     eta_seconds: int | None
+    relay: str | None = None  # host:port the batches go to now
+    relay_is_fallback: bool = False  # not the first relay in SMTP_URL: that one is down
 
     @property
     def done(self) -> int:
@@ -54,7 +59,15 @@ class Progress:
             "skipped_text": number(self.skipped),
             "rate_text": f"{number(self.rate, 1)} per seconde" if self.rate else "–",
             "eta_text": duration(self.eta_seconds) if self.eta_seconds is not None else "–",
+            "relay_text": self.relay_text(),
         }
+
+    def relay_text(self) -> str:
+        if not self.relay or self.state not in ("sending", "paused"):
+            return "–"
+        if self.relay_is_fallback:
+            return f"{self.relay} (reserve: de eerste mailserver is nu niet bereikbaar)"
+        return self.relay
 
     def as_dict(self) -> dict[str, object]:
         running = self.state in ("sending", "paused")  # the page keeps polling while so
@@ -89,4 +102,14 @@ def progress(edition: Edition) -> Progress:
         pending=pending,
         rate=round(rate, 1),
         eta_seconds=int(pending / rate) if rate and pending else None,
+        **_relay(edition.id),
     )
+
+
+def _relay(edition_id: int) -> dict[str, object]:
+    try:
+        label = limits.relay_of(edition_id)
+    except redis.RedisError:
+        return {}
+    first = current_app.config["SETTINGS"].smtp_url.label
+    return {"relay": label, "relay_is_fallback": bool(label) and label != first}

@@ -25,6 +25,7 @@ from newsletter.delivery.snapshot import queue_batch
 from newsletter.editions import services as editions
 from newsletter.editions.models import EditionState
 from newsletter.extensions import db
+from newsletter.mail import relays
 from newsletter.mail.outgoing import Session
 from newsletter.mail.transport import (
     ConnectionFailure,
@@ -32,7 +33,7 @@ from newsletter.mail.transport import (
     RecipientRefused,
     TemporaryFailure,
 )
-from newsletter.settings import Settings
+from newsletter.settings import Settings, SmtpUrl
 from newsletter.subscribers import lifecycle, queries
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ class Run:
     holder: str
     settings: Settings
     slots: limits.Slots
+    relay: SmtpUrl | None = None
     requeue_in: float | None = None
 
 
@@ -74,20 +76,23 @@ def _requeue(edition_id: int, batch_no: int, delay: float | None) -> None:
     db.session.commit()
 
 
-def send_batch(edition_id: int, batch_no: int) -> None:
+def send_batch(edition_id: int, batch_no: int, holder: str | None = None) -> None:
+    """Send what is due in one batch. `holder` names the lease: a retry of the same job
+    passes the same one, so it takes back its own rows at once instead of waiting for their
+    lease to run out (after the database was away, say)."""
     settings: Settings = current_app.config["SETTINGS"]
     key = limits.batch_key(edition_id, batch_no)
     if editions.state_of(edition_id) != EditionState.sending:
         limits.forget(key)  # paused, cancelled or done: resume queues what is left
         return
-    wait = limits.Circuit().wait_seconds()
-    if wait:
-        _requeue(edition_id, batch_no, delay=wait + _jitter(0, 1))
+    looking = relays.choose(settings.relays, probe=False)
+    if looking.relay is None:  # every relay's circuit is open: nothing to claim yet
+        _requeue(edition_id, batch_no, delay=looking.wait + _jitter(0, 1))
         return
     run = Run(
         edition_id,
         batch_no,
-        secrets.token_hex(16),
+        holder or secrets.token_hex(16),
         settings,
         limits.Slots(settings.smtp_max_connections, settings.lease_seconds),
     )
@@ -130,8 +135,14 @@ def _run(run: Run) -> None:
     recipients = _claim(run)
     if not recipients:
         return
+    choice = relays.choose(run.settings.relays)
+    if choice.relay is None:
+        run.requeue_in = choice.wait + _jitter(0, 1)
+        return
+    run.relay = choice.relay
     prepared = prepared_for(run.edition_id)
-    with Marks(run.holder) as marks, Session(run.settings) as smtp:
+    limits.note_relay(run.edition_id, run.relay.label)
+    with Marks(run.holder) as marks, Session(run.settings, run.relay) as smtp:
         _send_all(run, recipients, prepared, smtp, marks)
 
 
@@ -145,10 +156,11 @@ def _mark(marks: Marks, row_id: int, state: DeliveryState, error: str | None = N
 def _send_all(
     run: Run, recipients: list, prepared: PreparedEdition, smtp: Session, marks: Marks
 ) -> None:
-    throttle = limits.Throttle(run.settings.send_rate)
-    circuit = limits.Circuit()
+    throttles = [
+        limits.Throttle(run.settings.send_rate),
+        limits.Throttle(run.relay.rate, key=run.relay.label),
+    ]
     started = checked = renewed = time.monotonic()
-    fresh_connection = True
     for recipient in recipients:
         now = time.monotonic()
         if STOPPING.is_set() or now - started > SLICE_SECONDS:
@@ -164,13 +176,14 @@ def _send_all(
         if isinstance(recipient, int):
             _mark(marks, recipient, DeliveryState.skipped, "niet meer aangemeld")
             continue
-        while (wait := throttle.wait_seconds()) > 0:
-            time.sleep(min(wait, CHECK_SECONDS))
+        for throttle in throttles:
+            while (wait := throttle.wait_seconds()) > 0:
+                time.sleep(min(wait, CHECK_SECONDS))
         try:
             with metrics.SMTP_SECONDS.time():
                 smtp.send(prepared.bytes_for(recipient), recipient.email)
         except ConnectionFailure as exc:
-            _connection_failed(run, circuit, exc)
+            _connection_failed(run, exc)
             return
         except RecipientRefused as exc:
             _mark(marks, recipient.delivery_id, DeliveryState.failed, reply_code(exc))
@@ -181,17 +194,22 @@ def _send_all(
             _later(run, recipient.delivery_id, reply_code(exc))
         else:
             _mark(marks, recipient.delivery_id, DeliveryState.sent)
-        if fresh_connection:
-            fresh_connection = False
-            circuit.succeeded()
 
 
-def _connection_failed(run: Run, circuit: limits.Circuit, exc: Exception) -> None:
-    failures = circuit.failed()
+def _connection_failed(run: Run, exc: Exception) -> None:
+    """This relay's circuit opens. Another relay takes the batch at once; with none left, the
+    batch waits for the back-off, and after enough failures in a row the send pauses."""
+    failures = relays.failed(run.relay)
+    metrics.RELAY_FAILURES.labels(run.relay.label).inc()
     log.warning(
-        "edition %s: SMTP connection failed (%s in a row): %s", run.edition_id, failures, exc
+        "edition %s: relay %s cannot be reached (%s in a row): %s",
+        run.edition_id,
+        run.relay.label,
+        failures,
+        exc,
     )
-    if failures >= run.settings.pause_after_failures:
+    threshold = run.settings.pause_after_failures
+    if relays.all_failing(run.settings.relays, threshold):
         control.pause(
             run.edition_id,
             f"Automatisch gepauzeerd: de mailserver is {failures} keer achter elkaar niet "
@@ -199,7 +217,8 @@ def _connection_failed(run: Run, circuit: limits.Circuit, exc: Exception) -> Non
             AUTOMATIC,
         )
         return
-    run.requeue_in = circuit.wait_seconds() + _jitter(0, 1)
+    choice = relays.choose(run.settings.relays, probe=False)
+    run.requeue_in = _jitter(0, 0.3) if choice.relay else choice.wait + _jitter(0, 1)
 
 
 def _later(run: Run, delivery_id: int, error: str) -> None:

@@ -1,8 +1,10 @@
-"""The one way out: every mail is DKIM-signed here (when configured) and handed to the relay.
+"""The one way out: every mail is DKIM-signed here (when configured) and handed to a relay.
 
-- `Session`: one SMTP session that signs each message; an edition's batch opens its own.
+- `Session`: one SMTP session to one relay that signs each message; an edition's batch opens
+  its own, to the relay `relays.choose` names.
 - `send()`: one message over the calling thread's pooled session (transactional mail and
-  test-sends), so a worker thread pays for connect + EHLO once, not per mail.
+  test-sends), so a worker thread pays for connect + EHLO once, not per mail; when its relay
+  cannot be reached it goes to the next one (see relays.py).
 Both raise the transport's errors: Temporary/Connection/Permanent failure, RecipientRefused.
 """
 
@@ -15,10 +17,11 @@ from types import TracebackType
 from flask import current_app
 
 from newsletter import metrics
+from newsletter.mail import relays
 from newsletter.mail.dkim import signed
 from newsletter.mail.message import sender_address
 from newsletter.mail.transport import ConnectionFailure, SmtpConnection
-from newsletter.settings import Settings
+from newsletter.settings import Settings, SmtpUrl
 
 log = logging.getLogger(__name__)
 _pool = threading.local()
@@ -27,14 +30,21 @@ _pool = threading.local()
 class Session:
     """`with Session(settings) as session: session.send(data, recipient)`"""
 
-    def __init__(self, settings: Settings, timeout: float | None = None) -> None:
+    def __init__(
+        self, settings: Settings, relay: SmtpUrl | None = None, timeout: float | None = None
+    ) -> None:
         self.settings = settings
+        self.relay = relay or settings.smtp_url
         self.sender = sender_address(settings.mail_from)
         kwargs = {} if timeout is None else {"timeout": timeout}
-        self.connection = SmtpConnection(settings.smtp_url, **kwargs)
+        self.connection = SmtpConnection(self.relay, **kwargs)
 
     def send(self, data: bytes, recipient: str) -> None:
+        fresh = not self.connection.is_open
         self.connection.send(signed(data, self.settings), self.sender, recipient)
+        metrics.RELAY_MAILS.labels(self.relay.label).inc()
+        if fresh:  # a new session that took a mail: this relay works (closes its circuit)
+            relays.succeeded(self.relay)
 
     def close(self) -> None:
         self.connection.close()
@@ -52,23 +62,37 @@ class Session:
 
 
 def _pooled(settings: Settings) -> Session:
+    """This thread's session, to the relay of choice (back to the first one once it is up)."""
+    choice = relays.choose(settings.relays)
+    relay = choice.relay or settings.smtp_url  # all circuits open: try anyway, it is one mail
     session = getattr(_pool, "session", None)
-    if session is None or session.settings is not settings:
+    if session is None or session.settings is not settings or session.relay is not relay:
         if session is not None:
             session.close()
-        session = _pool.session = Session(settings)
+        session = _pool.session = Session(settings, relay)
     return session
 
 
 def send(data: bytes, recipient: str) -> None:
-    """One mail over this thread's session; a session the relay dropped is reopened once."""
-    session = _pooled(current_app.config["SETTINGS"])
+    """One mail over this thread's session. A session the relay dropped is reopened once (it
+    may have timed out on the server's side); a relay that cannot be reached at all opens its
+    circuit, and the mail goes to the next relay."""
+    settings: Settings = current_app.config["SETTINGS"]
     with metrics.SMTP_SECONDS.time():
-        try:
-            session.send(data, recipient)
-        except ConnectionFailure:
-            session.close()  # it may have timed out on the server's side: one fresh try
-            session.send(data, recipient)
+        for attempt in range(len(settings.relays) + 1):
+            session = _pooled(settings)
+            try:
+                session.send(data, recipient)
+                break
+            except ConnectionFailure as exc:
+                session.close()
+                if attempt == 0:
+                    continue  # the same relay once more, on a fresh connection
+                relays.failed(session.relay)
+                metrics.RELAY_FAILURES.labels(session.relay.label).inc()
+                log.warning("relay %s cannot be reached: %s", session.relay.label, exc)
+                if attempt == len(settings.relays):
+                    raise
     metrics.MAILS.labels("transactional", "sent").inc()
 
 

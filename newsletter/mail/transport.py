@@ -59,6 +59,10 @@ class SmtpConnection:
             ) from exc
         self._smtp = smtp
 
+    @property
+    def is_open(self) -> bool:
+        return self._smtp is not None
+
     def close(self) -> None:
         if self._smtp is not None:
             try:

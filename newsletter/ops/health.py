@@ -15,9 +15,9 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response
 
 from newsletter import metrics
-from newsletter.delivery.limits import Circuit
 from newsletter.extensions import db
 from newsletter.jobs import BULK, MAINTENANCE, TRANSACTIONAL
+from newsletter.mail import relays
 
 ACTOR_QUEUE_NAMES = (TRANSACTIONAL, BULK, MAINTENANCE)
 
@@ -86,7 +86,8 @@ def readyz() -> tuple[Response, int]:
         checks[name], ok = _check(name, probe)
         ready = ready and ok
     try:
-        checks["relay"] = "circuit open" if Circuit().wait_seconds() > 0 else "ok"
+        circuits = relays.status(current_app.config["SETTINGS"].relays)
+        checks["relay"] = "circuit open" if all(circuits.values()) else "ok"
     except Exception:  # Redis is down: already reported above
         checks["relay"] = "onbekend"
     body = {"status": "ok" if ready else "unavailable", "checks": checks}

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from newsletter.database import utcnow
-from newsletter.delivery import control, reconcile
+from newsletter.delivery import control, limits, reconcile
 from newsletter.delivery.models import Delivery
 from newsletter.editions import services as editions
 from newsletter.editions.models import Edition, EditionState
@@ -55,6 +55,10 @@ def test_pause_stops_within_5_seconds_resume_finishes_once(
     print(f"\npaused after {after_5s} of 200 mails; none more in the 3 s after the first 5 s")
     shown = editor_client.get(f"/beheer/edities/{edition.id}/verzending").get_data(as_text=True)
     assert f'value="{after_5s}"' in shown and "Gepauzeerd" in shown and "Hervatten" in shown
+    assert f"127.0.0.1:{sink.port}" in shown  # the relay the batches went to
+    limits.note_relay(edition.id, "reserve.example:2525")  # as a batch on the second relay does
+    status = editor_client.get(f"/beheer/edities/{edition.id}/verzending.json").get_json()
+    assert status["relay_text"].startswith("reserve.example:2525 (reserve: de eerste mailserver")
 
     assert (
         editor_client.post(f"/beheer/edities/{edition.id}/hervatten", data=token).status_code == 303
@@ -132,8 +136,7 @@ def test_relay_down_pauses_the_send_with_a_reason(app, db, editor, worker, sink,
     assert paused.state == EditionState.paused
     assert "mailserver" in paused.state_note and "2 keer" in paused.state_note
     assert ledger(db, edition.id) == {"pending": 10}
-    app.extensions["redis"].delete("ravijn:delivery:circuit")
-    control.resume(edition.id)
+    control.resume(edition.id)  # forgets the circuit: tries the relay at once
     reconcile.reconcile(edition.id, force=True)
     assert wait_for_state(app, edition.id, EditionState.sent).state == EditionState.sent
 

@@ -122,3 +122,22 @@ def test_broker_url_picks_rabbitmq_or_defaults_to_redis():
     assert rabbit.broker_url.startswith("amqp://")
     assert isinstance(build_broker(rabbit.broker_url), RabbitmqBroker)  # connects lazily
     assert isinstance(build_broker(GOOD["REDIS_URL"]), RedisBroker)
+
+
+def test_several_relays_in_order_with_a_rate_each(tmp_path):
+    env = {"NEWSLETTER_ENV": "development", "INSTANCE_PATH": str(tmp_path)}
+    settings = from_env(env | {"SMTP_URL": "smtp://a:25?rate=20, smtps://u:p@b"})
+    assert [r.label for r in settings.relays] == ["a:25", "b:465"]
+    assert settings.smtp_url.rate == 20 and settings.smtp_fallbacks[0].rate == 0
+    assert [r.label for r in from_env(env | {"SMTP_URLS": "smtp://c smtp://d"}).relays] == [
+        "c:25",
+        "d:25",
+    ]
+    for bad, message in (
+        ("smtp://a, smtp://a:25", "same relay"),
+        ("smtp://a?snel=ja", "rate="),
+        ("smtp://a?rate=-2", "rate="),
+        ("smtp://a, http://b", "must start with"),
+    ):
+        with pytest.raises(ConfigError, match=message):
+            from_env(env | {"SMTP_URL": bad})

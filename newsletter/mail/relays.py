@@ -1,0 +1,132 @@
+"""Which relay carries the next mail: the first one, in SMTP_URL's order, whose circuit is closed.
+
+Each relay has its own circuit in Redis, shared by every worker on every machine. A failed
+connection opens that relay's circuit for a back-off (1 s, doubling, at most 15 s) and mail
+goes to the next relay meanwhile. When the back-off has passed, one worker probes the relay
+again (the others keep using the next one); the probe's first accepted mail closes the circuit
+and mail returns to the preferred relay. Losing Redis loses only this preference: then the
+first relay is tried, as with one relay.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import redis
+from flask import current_app
+
+from newsletter.settings import SmtpUrl
+
+log = logging.getLogger(__name__)
+PREFIX = "ravijn:relay:"
+MAX_BACKOFF = 15  # seconds: a relay that is back gets mail again within this
+
+
+@dataclass(frozen=True)
+class Choice:
+    relay: SmtpUrl | None  # None: every relay's circuit is open
+    wait: float = 0.0  # then: seconds until one may be tried again
+    fallback: bool = False  # not the preferred relay
+
+
+def _client() -> redis.Redis:
+    return current_app.extensions["redis"]
+
+
+def _now(r: redis.Redis) -> float:
+    seconds, micros = r.time()
+    return seconds + micros / 1e6
+
+
+class Circuit:
+    def __init__(self, relay: SmtpUrl) -> None:
+        self.key = PREFIX + relay.label
+        self.probe = self.key + ":probe"
+
+    def wait_seconds(self, probe: bool = True) -> float:
+        """0 when a connection may be tried now. After the back-off only one caller gets 0
+        (it probes); `probe=False` asks without taking that turn."""
+        r = _client()
+        failures, open_until = r.hmget(self.key, "failures", "open_until")
+        if not failures:
+            return 0.0
+        now = _now(r)
+        if now < float(open_until or 0):
+            return float(open_until) - now
+        if not probe:
+            return 0.0
+        # the back-off has passed: one worker probes, the others wait for its verdict (or,
+        # should the prober never connect, for the next turn ten seconds on)
+        return 0.0 if r.set(self.probe, "1", nx=True, ex=10) else 2.0
+
+    def failures(self) -> int:
+        return int(_client().hget(self.key, "failures") or 0)
+
+    def failed(self) -> int:
+        """Count one more failed connection; returns the consecutive count."""
+        r = _client()
+        failures = int(r.hincrby(self.key, "failures", 1))
+        backoff = min(2 ** (failures - 1), MAX_BACKOFF)
+        pipe = r.pipeline()
+        pipe.hset(self.key, "open_until", _now(r) + backoff)
+        pipe.delete(self.probe)
+        pipe.expire(self.key, 3600)
+        pipe.execute()
+        return failures
+
+    def succeeded(self) -> None:
+        _client().delete(self.key, self.probe)
+
+
+def choose(relays: tuple[SmtpUrl, ...], probe: bool = True) -> Choice:
+    """The relay for the next session, or how long until one may be tried. The caller
+    connects to it right away (it may have the probe's turn); `probe=False` only looks."""
+    waits: list[float] = []
+    try:
+        for index, relay in enumerate(relays):
+            wait = Circuit(relay).wait_seconds(probe)
+            if wait == 0:
+                return Choice(relay, fallback=index > 0)
+            waits.append(wait)
+    except redis.RedisError as exc:
+        log.warning("relay circuits unknown (%s): trying the first relay", exc.__class__.__name__)
+        return Choice(relays[0])
+    return Choice(None, wait=min(waits))
+
+
+def failed(relay: SmtpUrl) -> int:
+    """One more failed connection to `relay`; its consecutive count."""
+    return Circuit(relay).failed()
+
+
+def succeeded(relay: SmtpUrl) -> None:
+    """Close the relay's circuit. Called after a mail was taken: a Redis error here must not
+    make anyone send that mail again."""
+    try:
+        Circuit(relay).succeeded()
+    except redis.RedisError as exc:
+        log.warning("circuit of %s not closed: %s", relay.label, exc.__class__.__name__)
+
+
+def all_failing(relays: tuple[SmtpUrl, ...], threshold: int) -> bool:
+    """Every relay has failed `threshold` times in a row: time to stop and tell someone."""
+    return all(Circuit(relay).failures() >= threshold for relay in relays)
+
+
+def reset(relays: tuple[SmtpUrl, ...]) -> None:
+    """Forget every circuit (resume after an automatic pause tries the first relay again)."""
+    _client().delete(*(Circuit(relay).key for relay in relays))
+
+
+def status(relays: tuple[SmtpUrl, ...]) -> dict[str, bool]:
+    """host:port -> whether its circuit is open, for /readyz."""
+    r = _client()
+    pipe = r.pipeline(transaction=False)
+    for relay in relays:
+        pipe.hget(Circuit(relay).key, "open_until")
+    now = _now(r)
+    return {
+        relay.label: float(until or 0) > now
+        for relay, until in zip(relays, pipe.execute(), strict=True)
+    }
