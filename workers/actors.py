@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import secrets
+
 import dramatiq
+import redis
+import sqlalchemy.exc
 from dramatiq.middleware import CurrentMessage
 from flask import current_app
 
@@ -16,15 +21,49 @@ from newsletter.mail.transport import PermanentFailure
 from newsletter.subscribers import import_jobs, lifecycle, mails
 
 TRANSACTIONAL_RETRIES = 8
+#: the database or Redis away: try again every 1 to 3 s, for up to about five minutes
+OUTAGE_RETRIES = 150
+OUTAGE = (
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    redis.ConnectionError,
+    redis.TimeoutError,
+)
+
+
+class Outage(dramatiq.Retry):
+    """The database or Redis could not be reached: retried soon, not after a growing wait."""
+
+
+def _through_outages(fn):
+    """Dramatiq's back-off grows to minutes, which after a database restart left sending
+    standing still long after the database was back; an outage is retried in 1–3 s instead."""
+
+    @functools.wraps(fn)
+    def run(*args: object) -> None:
+        try:
+            fn(*args)
+        except OUTAGE as exc:
+            delay = 1000 + secrets.randbelow(2000)
+            raise Outage(f"{exc.__class__.__name__}: retry in {delay} ms", delay=delay) from exc
+
+    return run
 
 
 def _retry_when(retries: int, exception: BaseException) -> bool:
+    if isinstance(exception, Outage):
+        return retries < OUTAGE_RETRIES
     # 5xx means the address will never take this mail: retrying only annoys the relay
     return retries < TRANSACTIONAL_RETRIES and not isinstance(exception, PermanentFailure)
 
 
+def _bulk_retry_when(retries: int, exception: BaseException) -> bool:
+    return retries < (OUTAGE_RETRIES if isinstance(exception, Outage) else 20)
+
+
 def _transactional(fn):
     queue = ACTOR_QUEUES[fn.__name__]
+    fn = _through_outages(fn)
     return dramatiq.actor(
         fn,
         queue_name=queue,
@@ -97,11 +136,12 @@ def send_editor_notice(kind: int, edition_id: int) -> None:
 
 def _bulk(fn):
     queue = ACTOR_QUEUES[fn.__name__]
+    fn = _through_outages(fn)
     return dramatiq.actor(
         fn,
         queue_name=queue,
         priority=QUEUE_PRIORITY[queue],
-        max_retries=20,  # the database or Redis away for a while; the reconciler covers the rest
+        retry_when=_bulk_retry_when,  # the reconciler covers whatever gives up
         min_backoff=2_000,
         max_backoff=120_000,
         time_limit=300_000,  # a batch yields after 1.5 s; this only stops a hung one
@@ -120,7 +160,10 @@ def fan_out(edition_id: int) -> None:
 
 @_bulk
 def send_batch(edition_id: int, batch_no: int) -> None:
-    sender.send_batch(edition_id, batch_no)
+    # the lease is named after the message: its retry takes back its own rows at once
+    message = CurrentMessage.get_current_message()
+    holder = message.message_id.replace("-", "") if message else None
+    sender.send_batch(edition_id, batch_no, holder)
 
 
 @dramatiq.actor(

@@ -102,8 +102,7 @@ def send_batch(edition_id: int, batch_no: int, holder: str | None = None) -> Non
     try:
         _run(run)
     finally:
-        ledger.release(run.holder)
-        run.slots.release(run.holder)
+        _give_back(run)
     if run.requeue_in is None:
         run.requeue_in = ledger.next_retry_in(edition_id, batch_no)
     if run.requeue_in is not None:
@@ -111,6 +110,23 @@ def send_batch(edition_id: int, batch_no: int, holder: str | None = None) -> Non
     else:
         limits.forget(key)
     control.complete_if_done(edition_id)
+
+
+def _give_back(run: Run) -> None:
+    """Rows not sent go back to the pool and the SMTP slot is freed. With the database or
+    Redis gone this cannot happen now: the job's retry, under the same holder, takes both
+    back instead of waiting for the leases to run out."""
+    for give_back in (ledger.release, run.slots.release):
+        try:
+            give_back(run.holder)
+        except Exception as exc:
+            log.warning(
+                "batch %s/%s: %s failed (%s)",
+                run.edition_id,
+                run.batch_no,
+                give_back.__name__,
+                exc.__class__.__name__,
+            )
 
 
 def _claim(run: Run) -> list[Recipient | int]:
