@@ -202,9 +202,10 @@ class Settings:
             "SECRET_KEY": self.secret_keys[0],
             "SECRET_KEY_FALLBACKS": list(self.secret_keys[1:]),
             "SQLALCHEMY_DATABASE_URI": self.database_url,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            # idle connections are pinged before use (database.configure_engines), busy ones not
+            "SQLALCHEMY_ENGINE_OPTIONS": {},
             "RATELIMIT_STORAGE_URI": self.limiter_storage_uri,
-            "RATELIMIT_STRATEGY": "moving-window",
+            "RATELIMIT_STRATEGY": "sliding-window-counter",
             "RATELIMIT_HEADERS_ENABLED": False,
             "RATELIMIT_KEY_PREFIX": "ravijn",
             # the session ends the token; a slow reader must not lose the form

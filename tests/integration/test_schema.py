@@ -38,3 +38,30 @@ def test_all_342_gemeenten_are_seeded(db):
     assert Counter(g.province for g in gemeenten) == PROVINCES
     den_haag = db.session.get(Gemeente, "GM0518")
     assert (den_haag.name, den_haag.display_name) == ("'s-Gravenhage", "Den Haag")
+
+
+def test_a_pooled_connection_killed_while_idle_is_replaced_unnoticed(db, monkeypatch):
+    """No ping on every checkout (it cost a round trip per transaction), but a connection
+    that sat idle is pinged, and one the server dropped meanwhile is replaced."""
+    import pytest
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    from newsletter import database
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a file-based SQLite connection is never dropped by a server")
+    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0.2)
+    first = db.session.scalar(text("SELECT pg_backend_pid()"))
+    db.session.commit()  # back to the pool
+    killer = create_engine(db.engine.url, poolclass=NullPool)  # not a connection of the pool
+    with killer.connect() as other:
+        other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        other.commit()
+    killer.dispose()
+    import time
+
+    time.sleep(0.3)
+    again = db.session.scalar(text("SELECT pg_backend_pid()"))
+    db.session.commit()
+    assert again != first

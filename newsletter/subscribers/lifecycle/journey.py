@@ -70,11 +70,17 @@ def _claim_mail_slot(subscriber_id: int, now: datetime, interval: int) -> bool:
     return result.rowcount == 1
 
 
-def request_signup(
-    req: SignupRequest, interval: int, now: datetime | None = None, *, retried: bool = False
-) -> None:
+def request_signup(req: SignupRequest, interval: int, now: datetime | None = None) -> None:
     """Start (or restart) double opt-in. Returns nothing: the caller must not learn the state."""
-    now = now or utcnow()
+    _start_opt_in(req, interval, now or utcnow())
+    db.session.commit()
+
+
+def _start_opt_in(
+    req: SignupRequest, interval: int, now: datetime, *, retried: bool = False
+) -> None:
+    """request_signup's work, left in the session for the caller to commit (process_signup
+    commits it together with the removal of the submitted form)."""
     existing = by_key(req.email.key)
     if existing is None:
         subscriber = Subscriber(
@@ -93,15 +99,13 @@ def request_signup(
             db.session.rollback()
             if retried:
                 raise
-            return request_signup(req, interval, now, retried=True)
+            return _start_opt_in(req, interval, now, retried=True)
         add_event(subscriber.id, ConsentKind.requested, ConsentSource.form, ip_prefix=req.ip_prefix)
         enqueue_after_commit("send_confirmation", subscriber.id)
-        db.session.commit()
         return None
 
     if not _claim_mail_slot(existing.id, now, interval):
-        db.session.rollback()
-        return None
+        return None  # this interval's mail went already: nothing changed
     if existing.state == S.active:
         enqueue_after_commit("send_already_subscribed", existing.id)
     else:
@@ -115,7 +119,6 @@ def request_signup(
             existing.confirm_nonce = new_public_id()
         add_event(existing.id, ConsentKind.requested, ConsentSource.form, ip_prefix=req.ip_prefix)
         enqueue_after_commit("send_confirmation", existing.id)
-    db.session.commit()
     return None
 
 
@@ -137,7 +140,8 @@ def submit_signup(req: SignupRequest) -> None:
 
 
 def process_signup(submitted_id: int, interval: int) -> None:
-    """Handle a submitted form once (a redelivered message finds nothing left to do)."""
+    """Handle a submitted form once (a redelivered message finds nothing left to do): the
+    opt-in and the removal of the form commit together, in one round of the database."""
     submitted = db.session.get(SubmittedSignup, submitted_id)
     if submitted is None:
         return
@@ -148,7 +152,7 @@ def process_signup(submitted_id: int, interval: int) -> None:
         role=submitted.role,
         ip_prefix=submitted.ip_prefix,
     )
-    request_signup(req, interval, submitted.submitted_at)
+    _start_opt_in(req, interval, submitted.submitted_at)
     db.session.execute(delete(SubmittedSignup).where(SubmittedSignup.id == submitted_id))
     db.session.commit()
 
