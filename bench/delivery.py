@@ -1,15 +1,21 @@
 """Delivery throughput: publish an edition to N readers and time it against postfix's own
 SMTP load generator into the same sink.
 
-    .venv/bin/python bench/delivery.py [--readers 100000] [--small 10000] [--connections 4]
+    .venv/bin/python bench/delivery.py [--readers 100000] [--small 10000] [--runs 3]
 
-For each size (the small one, then N) it seeds N confirmed readers in PostgreSQL, starts real
-`dramatiq workers` processes, publishes, and reports: end-to-end messages/s (publish to last
-250), time from publish to the first accepted mail, fan-out (snapshot) time, and the peak RSS
-of the worker processes. Then, in the same run, `smtp-source` sends messages of the same size
-over the same number of connections into the same sink: that raw rate is the baseline, and the
-ratio says how much of the relay's speed the service uses. The sink is postfix's `smtp-sink`
-when installed (Debian package postfix), else aiosmtpd in its own process.
+For each size (the small one, then N), `--runs` times, it seeds N confirmed readers in
+PostgreSQL, starts real `dramatiq workers` processes, publishes, and reports: end-to-end
+messages/s (publish to last 250), time from publish to the first accepted mail, fan-out
+(snapshot) time, and the peak RSS of the worker processes. Right after each run `smtp-source`
+sends messages of the same size over the same number of connections into the same sink: that
+raw rate is the run's baseline, and the ratio says how much of the relay's speed the service
+uses; min/median/max of the ratios close each size.
+
+Then once more at N readers under the README's production layout: gunicorn, a transactional
+pool (1 process x 4 threads), a bulk pool (2 x 2), `flask delivery publish ID` as a command,
+timed from the command's start until the edition's state is "sent" ("Verzonden"), against the
+time smtp-source needs for N messages. The sink is postfix's `smtp-sink` when installed (Debian
+package postfix), else aiosmtpd in its own process.
 
 Needs the machine's PostgreSQL (BENCH_DATABASE_URL, default database ravijn_bench, made if
 missing, its schema dropped) and Redis (BENCH_REDIS_URL, default db 14, flushed).
@@ -22,6 +28,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -201,6 +208,64 @@ def run_once(app, env: dict[str, str], readers: int, args, tmp: Path) -> dict[st
     }
 
 
+def production_layout(app, env: dict[str, str], readers: int, tmp: Path) -> dict[str, float]:
+    """The README's layout: gunicorn, a transactional pool, a bulk pool of 2 x 2; the
+    publish command's start until the edition reads "sent"."""
+    import redis
+
+    from newsletter.dev.sink import free_port
+    from newsletter.editions import services as editions
+    from newsletter.editions.models import Edition, EditionState
+    from newsletter.extensions import db
+
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+    seed(app, readers)
+    with app.app_context():
+        edition_id = editions.create(SOURCE)[0].id
+    bin_dir = Path(sys.executable).parent
+    log = (tmp / "production.log").open("wb")
+    commands = [
+        [str(bin_dir / "gunicorn"), "--workers", "2", "--threads", "4", "--worker-class",
+         "gthread", "--bind", f"127.0.0.1:{free_port()}", "wsgi:app"],
+        [sys.executable, "-m", "dramatiq", "workers", "--queues", "transactional",
+         "maintenance", "--processes", "1", "--threads", "4"],
+        [sys.executable, "-m", "dramatiq", "workers", "--queues", "bulk", "--processes", "2",
+         "--threads", "2"],
+    ]  # fmt: skip
+    processes = [
+        subprocess.Popen(c, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                         start_new_session=True)
+        for c in commands
+    ]  # fmt: skip
+    try:
+        time.sleep(5)  # all three ready (a worker says so only in its log)
+        started = time.monotonic()
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "delivery", "publish",
+             str(edition_id)],
+            env=env, cwd=ROOT, check=True, capture_output=True,
+        )  # fmt: skip
+        with app.app_context():
+            while True:
+                state = db.session.get(Edition, edition_id).state
+                db.session.commit()
+                db.session.expire_all()
+                if state == EditionState.sent:
+                    break
+                if time.monotonic() - started > 3600:
+                    raise SystemExit("the send did not finish within an hour")
+                time.sleep(0.1)
+        seconds = time.monotonic() - started
+    finally:
+        for process in processes:
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            process.wait(60)
+        log.close()
+    return {"readers": readers, "seconds": seconds, "rate": readers / seconds,
+            "size": message_size(app, edition_id)}  # fmt: skip
+
+
 def smtp_source_rate(sink: Sink, size: int, connections: int, messages: int) -> float | None:
     tool = shutil.which("smtp-source") or (
         "/usr/sbin/smtp-source" if Path("/usr/sbin/smtp-source").exists() else None
@@ -229,6 +294,17 @@ def smtp_source_rate(sink: Sink, size: int, connections: int, messages: int) -> 
     return messages / (time.perf_counter() - started)
 
 
+def report(r: dict[str, float], raw: float | None) -> None:
+    ratio = f"; smtp-source {raw:.0f} msg/s, ratio {r['rate'] / raw:.2f}" if raw else ""
+    print(
+        f"{r['readers']:>7} readers: {r['sent']} sent in {r['seconds']:.1f} s = "
+        f"{r['rate']:.0f} msg/s end to end; first mail {r['first_ms']:.0f} ms after "
+        f"publish; fan-out {r['fan_out_s']:.2f} s; worker RSS peak {r['rss_mib']:.0f} MiB "
+        f"(message {r['size'] / 1000:.1f} kB){ratio}",
+        flush=True,
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readers", type=int, default=100_000)
@@ -240,8 +316,9 @@ def main() -> int:
     )
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--source-messages", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=3, help="runs per size")
     args = parser.parse_args()
-    if min(args.readers, args.small, args.connections, args.processes, args.threads) < 1:
+    if min(args.readers, args.small, args.connections, args.processes, args.threads, args.runs) < 1:
         parser.error("every number must be at least 1")
 
     database = os.environ.get(
@@ -269,34 +346,43 @@ def main() -> int:
 
     app = create_app(from_env(env))
     try:
-        runs = [run_once(app, env, n, args, tmp) for n in sorted({args.small, args.readers})]
-        raw = smtp_source_rate(sink, runs[-1]["size"], args.connections, args.source_messages)
+        runs: dict[int, list[tuple[dict[str, float], float | None]]] = {}
+        for n in sorted({args.small, args.readers}):
+            for _ in range(args.runs):
+                r = run_once(app, env, n, args, tmp)
+                raw = smtp_source_rate(sink, r["size"], args.connections, args.source_messages)
+                runs.setdefault(n, []).append((r, raw))
+                report(r, raw)
+        production = production_layout(app, env, args.readers, tmp)
+        production_raw = smtp_source_rate(sink, production["size"], args.connections, args.readers)
     finally:
         sink.stop()
     print(
         f"sink: {sink.name}; {args.processes} worker processes x {args.threads} threads, "
         f"{args.connections} SMTP connections, batches of {args.batch_size}"
     )
-    for r in runs:
-        print(
-            f"{r['readers']:>7} readers: {r['sent']} sent in {r['seconds']:.1f} s = "
-            f"{r['rate']:.0f} msg/s end to end; first mail {r['first_ms']:.0f} ms after "
-            f"publish; fan-out {r['fan_out_s']:.2f} s; worker RSS peak {r['rss_mib']:.0f} MiB "
-            f"(message {r['size'] / 1000:.1f} kB)"
-        )
-    if raw:
-        print(
-            f"baseline smtp-source: {raw:.0f} msg/s ({args.source_messages} messages of "
-            f"{runs[-1]['size'] / 1000:.1f} kB over {args.connections} connections)"
-        )
-        print(f"ratio end-to-end / smtp-source: {runs[-1]['rate'] / raw:.2f}")
-    else:
-        print("baseline smtp-source: not installed (apt-get install postfix)")
+    for n, results in runs.items():
+        ratios = sorted(r["rate"] / raw for r, raw in results if raw)
+        rss = max(r["rss_mib"] for r, _ in results)
+        if ratios:
+            print(
+                f"{n:>7} readers, {len(results)} runs: ratio end-to-end / smtp-source min "
+                f"{ratios[0]:.2f} / median {statistics.median(ratios):.2f} / max "
+                f"{ratios[-1]:.2f}; worker RSS peak {rss:.0f} MiB"
+            )
     if len(runs) > 1:
-        print(
-            f"RSS {runs[-1]['readers']} vs {runs[0]['readers']} readers: "
-            f"{runs[-1]['rss_mib'] / runs[0]['rss_mib']:.2f}x"
+        small, large = (max(r["rss_mib"] for r, _ in runs[n]) for n in sorted(runs))
+        print(f"RSS {max(runs)} vs {min(runs)} readers: {large / small:.2f}x")
+    line = (
+        f'production layout, {args.readers} readers: publish command to "Verzonden" '
+        f"{production['seconds']:.1f} s = {production['rate']:.0f} msg/s"
+    )
+    if production_raw:
+        line += (
+            f"; smtp-source {args.readers} messages {args.readers / production_raw:.1f} s = "
+            f"{production_raw:.0f} msg/s; ratio {production['rate'] / production_raw:.2f}"
         )
+    print(line)
     return 0
 
 

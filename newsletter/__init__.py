@@ -60,6 +60,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from newsletter.api import access, views  # noqa: F401  (views: the operations register)
+    from newsletter.api.spec import bp as api
     from newsletter.auth.blueprint import bp as auth
     from newsletter.auth.blueprint import editors_bp as editors
     from newsletter.delivery.blueprint import bp as delivery
@@ -80,8 +82,10 @@ def register_blueprints(app: Flask) -> None:
         delivery,
         subscriber_admin,
         ops,
+        api,
     ):
         app.register_blueprint(blueprint)
+    access.init()  # no CSRF on the API, a rate per key
     if app.config["SETTINGS"].env != "production":
         from newsletter.dev.blueprint import bp as dev
 

@@ -59,13 +59,14 @@ def doctor(check_dns: bool) -> None:
 
 
 def register(app: Flask) -> None:
-    """Each package owns one group: editors, editions, delivery, subscribers."""
+    """Each package owns one group: editors, editions, delivery, subscribers, api-keys."""
+    from newsletter.api.cli import api_keys
     from newsletter.auth.cli import editors
     from newsletter.delivery.cli import delivery
     from newsletter.editions.cli import editions
     from newsletter.subscribers.cli import subscribers
 
-    for command in (doctor, editors, editions, delivery, subscribers):
+    for command in (doctor, editors, editions, delivery, subscribers, api_keys):
         app.cli.add_command(command)
     # Flask-Migrate's group, in the same language (Flask's own run/shell/routes keep theirs)
     if "db" in app.cli.commands:

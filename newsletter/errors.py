@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -37,14 +38,23 @@ MESSAGES = {
 }
 
 
-def _page(code: int, title: str | None = None, text: str | None = None) -> tuple[str, int]:
+#: under this path errors are problem details (RFC 9457) for programs, not pages
+API_PREFIX = "/api/"
+
+
+def _page(code: int, title: str | None = None, text: str | None = None) -> ResponseReturnValue:
     default_title, default_text = MESSAGES.get(code, MESSAGES[400])
+    if request.path.startswith(API_PREFIX):
+        body = {"type": "about:blank", "title": title or default_title, "status": code}
+        response = jsonify(body | {"detail": text or default_text})
+        response.status_code, response.mimetype = code, "application/problem+json"
+        return response
     return render_template(
         "site/error.html", code=code, title=title or default_title, text=text or default_text
     ), code
 
 
-def handle_http(exc: HTTPException) -> tuple[str, int]:
+def handle_http(exc: HTTPException) -> ResponseReturnValue:
     code = exc.code or 500
     if code == 404 and exc.description == "link":
         return _page(
@@ -58,7 +68,7 @@ def handle_http(exc: HTTPException) -> tuple[str, int]:
     return _page(code)
 
 
-def handle_csrf(exc: CSRFError) -> tuple[str, int]:
+def handle_csrf(exc: CSRFError) -> ResponseReturnValue:
     return _page(
         400,
         "Het formulier is verlopen",
@@ -67,7 +77,7 @@ def handle_csrf(exc: CSRFError) -> tuple[str, int]:
     )
 
 
-def handle_unexpected(exc: Exception) -> tuple[str, int]:
+def handle_unexpected(exc: Exception) -> ResponseReturnValue:
     if isinstance(exc, HTTPException):
         return handle_http(exc)
     log.exception("unhandled error on %s %s", request.method, mask(request.path))

@@ -1,5 +1,6 @@
 """Every model, imported in one place so that Alembic and the drift test see the whole schema."""
 
+from newsletter.api.models import ApiKey
 from newsletter.auth.models import AuditEvent, Editor, RecoveryCode
 from newsletter.delivery.models import Delivery
 from newsletter.editions.models import Approval, Edition
@@ -13,6 +14,7 @@ from newsletter.subscribers.models import (
 )
 
 __all__ = [
+    "ApiKey",
     "Approval",
     "AuditEvent",
     "ConsentEvent",

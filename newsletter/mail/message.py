@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import binascii
 import secrets
+import time
 from dataclasses import dataclass
 from email import policy
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
@@ -74,9 +75,18 @@ def sender_domain(mail_from: str) -> str:
     return sender_address(mail_from).rpartition("@")[2] or "localhost"
 
 
+_date_cache: tuple[int, bytes] = (0, b"")
+
+
 def date_header() -> bytes:
-    """Now, in RFC 5322 form (GMT): built per message, so it is kept cheap."""
-    return b"Date: " + formatdate(usegmt=True).encode("ascii") + b"\r\n"
+    """Now, in RFC 5322 form (GMT): built per message, so formatted once per second."""
+    global _date_cache
+    now = int(time.time())
+    second, header = _date_cache
+    if second != now:
+        header = b"Date: " + formatdate(now, usegmt=True).encode("ascii") + b"\r\n"
+        _date_cache = (now, header)
+    return header
 
 
 def new_message_id(mail_from: str) -> str:

@@ -12,6 +12,7 @@ from types import TracebackType
 from newsletter.settings import SmtpUrl
 
 TIMEOUT_SECONDS = 30
+_LINE_END = re.compile(rb"\r\n|\n|\r")
 
 
 class TemporaryFailure(Exception):
@@ -150,10 +151,11 @@ class SmtpConnection:
 
 def _stuffed(data: bytes) -> bytes:
     """CRLF line ends, a leading dot doubled (RFC 5321 4.5.2), ending in CRLF."""
-    crlf = data.count(b"\r\n")
-    if data.count(b"\n") != crlf or data.count(b"\r") != crlf:
-        data = re.sub(rb"\r\n|\n|\r", b"\r\n", data)
-    data = data.replace(b"\r\n.", b"\r\n..")
+    lf = data.count(b"\n")  # one-byte counts are fast; the two-byte one only when needed
+    if lf != data.count(b"\r") or lf != data.count(b"\r\n"):
+        data = _LINE_END.sub(b"\r\n", data)
+    if b"\n." in data:
+        data = data.replace(b"\r\n.", b"\r\n..")
     if data.startswith(b"."):
         data = b"." + data
     return data if data.endswith(b"\r\n") else data + b"\r\n"

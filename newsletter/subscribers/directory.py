@@ -46,6 +46,7 @@ SOURCE_LABELS = {
     ConsentSource.bounce_report: "foutmelding van de mailserver",
     ConsentSource.complaint_report: "klachtmelding van de provider",
     ConsentSource.editor: "redactie",
+    ConsentSource.api: "ander systeem van de VNG (API)",
 }
 
 

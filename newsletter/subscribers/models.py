@@ -62,6 +62,7 @@ class ConsentSource(enum.StrEnum):
     bounce_report = "bounce report"  # a DSN that answers our own message
     complaint_report = "complaint report"  # a feedback-loop report (ARF)
     editor = "editor"  # an editor at VNG corrected the details on the reader's page
+    api = "api"  # another system of the VNG, through the JSON API with its key
 
 
 def new_public_id() -> str:

@@ -44,6 +44,15 @@ def erase(email: str, actor: Actor | None = None) -> bool:
     return True
 
 
+def erase_by_public_id(public_id: str, actor: Actor | None = None) -> bool:
+    """The same erasure, for a reader named by its public id (the API's handle)."""
+    subscriber = db.session.scalar(select(Subscriber).where(Subscriber.public_id == public_id[:32]))
+    if subscriber is None:
+        return False
+    lifecycle.erase(subscriber, actor)
+    return True
+
+
 def _stamp(value: object) -> str | None:
     return value.isoformat() if value else None  # type: ignore[attr-defined]
 

@@ -16,6 +16,8 @@ import functools
 from dataclasses import dataclass
 
 from itsdangerous import BadData, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import Signer as ItsdangerousSigner
+from itsdangerous.encoding import want_bytes
 
 MAX_TOKEN_LENGTH = 512
 
@@ -40,6 +42,19 @@ class TokenExpired(TokenInvalid):
     """Genuine but too old."""
 
 
+def _derive_once(signer: ItsdangerousSigner) -> ItsdangerousSigner:
+    """The same signer with its key derived once: itsdangerous derives it from the secret and
+    the salt on every signature, and for one signer that key never changes."""
+    return type(signer)(
+        signer.derive_key(),
+        salt=signer.salt,
+        sep=signer.sep,
+        key_derivation="none",
+        digest_method=signer.digest_method,
+        algorithm=signer.algorithm,
+    )
+
+
 @dataclass(frozen=True)
 class Signer:
     secret_keys: tuple[str, ...]
@@ -60,8 +75,19 @@ class Signer:
             for purpose in Purpose
         }
 
+    @functools.cached_property
+    def _signers(self) -> dict[Purpose, ItsdangerousSigner]:
+        # one signer per purpose, its key derived once: a send signs two links per reader
+        return {
+            purpose: _derive_once(serializer.make_signer())
+            for purpose, serializer in self._serializers.items()
+        }
+
     def dumps(self, purpose: Purpose, payload: object) -> str:
-        return self._serializers[purpose].dumps(payload)
+        """The same token as the serializer's own dumps, without rebuilding its signer."""
+        serializer = self._serializers[purpose]
+        signer = self._signers[purpose]
+        return signer.sign(want_bytes(serializer.dump_payload(payload))).decode()
 
     def loads(self, purpose: Purpose, token: str, max_age: int | None = None) -> object:
         if not token or len(token) > MAX_TOKEN_LENGTH:

@@ -90,3 +90,16 @@ def test_finding_12_retired_keys_verify_unsubscribe_links_only():
     assert Signer((NEW,)).dumps(Purpose.unsubscribe, "abc") == retired.dumps(
         Purpose.unsubscribe, "abc"
     )  # the new key signs
+
+
+def test_the_fast_signer_makes_the_serializers_own_tokens():
+    """dumps() keeps one signer per purpose with its key derived once; its tokens are the
+    ones itsdangerous itself would make, and they load."""
+    from newsletter.subscribers.tokens import TIMED, Purpose, Signer
+
+    signer = Signer(("a" * 40, "b" * 40))
+    for purpose in Purpose:
+        token = signer.dumps(purpose, "pub-id-1")
+        assert signer.loads(purpose, token, max_age=60) == "pub-id-1"
+        if purpose not in TIMED:
+            assert token == signer._serializers[purpose].dumps("pub-id-1")

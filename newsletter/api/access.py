@@ -1,0 +1,61 @@
+"""Who is calling: a bearer key, never a browser session; its scope; its rate; its trail."""
+
+from __future__ import annotations
+
+from flask import current_app, g, request
+from werkzeug.wrappers import Response
+
+from newsletter.api import keys
+from newsletter.api.problems import problem
+from newsletter.api.spec import bp, scope_of
+from newsletter.extensions import csrf, limiter
+from newsletter.subscribers.consent import ip_prefix
+
+OPEN = {"api.openapi", "api.docs"}  # the description is public: it holds no data
+RATE = "600 per minute"
+
+
+def _presented() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
+
+
+def _rate_key() -> str:
+    """Per key (its public prefix); a request without one counts against its network."""
+    prefix = keys.prefix_of(_presented())
+    return f"key:{prefix}" if prefix else f"net:{ip_prefix(request.remote_addr)}"
+
+
+@bp.before_request
+def authenticate() -> Response | None:
+    if request.endpoint in OPEN or request.endpoint is None:
+        return None
+    key = keys.authenticate(_presented())
+    if key is None:
+        return problem(
+            401,
+            "Stuur een geldige API-sleutel mee: Authorization: Bearer rvn_… "
+            "(een sessie van de beheerpagina's telt hier niet).",
+        )
+    g.api_key = key
+    view = current_app.view_functions.get(request.endpoint)
+    needed = scope_of(view) if view else None
+    if needed and needed not in key.scope_set:
+        return problem(403, f"Deze sleutel heeft het recht {needed} niet.", scope=needed)
+    return None
+
+
+@bp.after_request
+def audit(response: Response) -> Response:
+    key = g.pop("api_key", None)
+    if key is not None:
+        keys.note_use(key, request.method, request.path, response.status_code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init() -> None:
+    """No CSRF on the API (no cookies count here), and a rate per key."""
+    csrf.exempt(bp)
+    limiter.limit(RATE, key_func=_rate_key)(bp)

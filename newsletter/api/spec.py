@@ -1,0 +1,148 @@
+"""The operations of the API and the OpenAPI 3.1 document made from them.
+
+Why our own small registry rather than apiflask, flask-smorest or spectree: each operation is
+declared once, here, with its scope, parameters and JSON Schema, and the same declaration
+serves the routing, the scope check and the document; OpenAPI 3.1 uses JSON Schema 2020-12
+as it is, so no schema library sits in between, and the app stays a plain Flask app.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Blueprint
+
+from newsletter.api.keys import SCOPES
+from newsletter.api.problems import PROBLEM_SCHEMA
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+VERSION = "1.0.0"
+PROBLEM_REF = "#/components/schemas/Problem"
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    schema: dict
+    description: str
+    where: str = "query"
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    rule: str  # Flask's form: /readers/<reader_id>
+    scope: str
+    summary: str
+    response: dict
+    status: int = 200
+    params: tuple[Param, ...] = ()
+    body: dict | None = None
+    errors: tuple[int, ...] = field(default=(404,))
+    endpoint: str = ""
+
+    @property
+    def path(self) -> str:
+        return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", self.rule)
+
+
+OPERATIONS: list[Operation] = []
+
+
+def operation(method: str, rule: str, *, scope: str, summary: str, response: dict, **more):
+    """Register a view as an operation: its route, its scope and its part of the document."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope}")
+
+    def register(view: Callable) -> Callable:
+        op = Operation(method, rule, scope, summary, response, endpoint=view.__name__, **more)
+        OPERATIONS.append(op)
+        view.required_scope = scope  # type: ignore[attr-defined]
+        bp.add_url_rule(rule, view.__name__, view, methods=[method])
+        return view
+
+    return register
+
+
+def scope_of(view: Callable) -> str | None:
+    return getattr(view, "required_scope", None)
+
+
+def _problem(text: str) -> dict:
+    return {
+        "description": text,
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+
+
+def _operation(op: Operation) -> dict:
+    path_params = re.findall(r"\{([a-z_]+)\}", op.path)
+    params = [
+        {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+        for n in path_params
+    ] + [
+        {"name": p.name, "in": p.where, "required": False, "schema": p.schema,
+         "description": p.description}
+        for p in op.params
+    ]  # fmt: skip
+    responses = {
+        str(op.status): {
+            "description": "Gelukt",
+            "content": {"application/json": {"schema": op.response}},
+        },
+        "401": _problem("Geen of geen geldige API-sleutel"),
+        "403": _problem(f"De sleutel heeft het recht {op.scope} niet"),
+        "422": _problem("Een parameter of veld klopt niet; `errors` zegt welke"),
+        "429": _problem("Te veel verzoeken met deze sleutel"),
+    }
+    for code in op.errors:
+        responses[str(code)] = _problem("Niet gevonden" if code == 404 else "Kan nu niet")
+    found = {
+        "operationId": op.endpoint,
+        "summary": op.summary,
+        "parameters": params,
+        "responses": responses,
+        "security": [{"apiKey": [op.scope]}],
+        "x-scope": op.scope,
+    }
+    if op.body is not None:
+        found["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": op.body}},
+        }
+    return found
+
+
+def document(server: str) -> dict:
+    paths: dict[str, dict] = {}
+    for op in OPERATIONS:
+        paths.setdefault(op.path, {})[op.method.lower()] = _operation(op)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "OVER het ravijn: API",
+            "version": VERSION,
+            "description": (
+                "Lezers, edities en bereik van de nieuwsbrief OVER het ravijn, voor de systemen "
+                "van de VNG. Elke aanroep draagt een API-sleutel (Authorization: Bearer …) met "
+                "het recht dat de aanroep noemt. Fouten volgen RFC 9457 (problem+json)."
+            ),
+        },
+        "servers": [{"url": server}],
+        "paths": paths,
+        "components": {
+            "schemas": {"Problem": PROBLEM_SCHEMA},
+            "securitySchemes": {
+                "apiKey": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Een API-sleutel (rvn_…) van een beheerder. Rechten: "
+                    + "; ".join(f"{k}: {v}" for k, v in SCOPES.items()),
+                }
+            },
+        },
+    }

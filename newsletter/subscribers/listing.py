@@ -1,0 +1,89 @@
+"""Readers for other systems (the JSON API): filtered, in pages by id, as plain records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from newsletter.extensions import db
+from newsletter.reference.models import Gemeente
+from newsletter.subscribers.models import Role, Subscriber, SubscriberState
+
+STATES = tuple(s.value for s in SubscriberState)
+ROLES = tuple(r.value for r in Role)
+
+
+@dataclass(frozen=True)
+class ReaderFilter:
+    state: str | None = None
+    gemeente_code: str | None = None
+    province: str | None = None
+    role: str | None = None
+    changed_since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Reader:
+    id: str  # the public id: the database's own number stays inside
+    email: str
+    name: str
+    gemeente_code: str | None
+    gemeente: str | None
+    province: str | None
+    role: str
+    state: str
+    created_at: datetime
+    updated_at: datetime
+    confirmed_at: datetime | None
+    unsubscribed_at: datetime | None
+
+
+def _record(s: Subscriber) -> Reader:
+    g = s.gemeente
+    return Reader(
+        s.public_id,
+        s.email,
+        s.name,
+        s.gemeente_code,
+        g.display_name if g else None,
+        g.province if g else None,
+        s.role.value,
+        s.state.value,
+        s.created_at,
+        s.updated_at,
+        s.confirmed_at,
+        s.unsubscribed_at,
+    )
+
+
+def page(where: ReaderFilter, after: int, limit: int) -> tuple[list[Reader], int | None]:
+    """Up to `limit` readers with an internal id above `after`, and the id to go on from
+    (None on the last page). Keyset pagination: a page costs the same at any depth."""
+    query = select(Subscriber).where(Subscriber.id > after).order_by(Subscriber.id).limit(limit)
+    if where.state:
+        query = query.where(Subscriber.state == SubscriberState(where.state))
+    if where.role:
+        query = query.where(Subscriber.role == Role(where.role))
+    if where.gemeente_code:
+        query = query.where(Subscriber.gemeente_code == where.gemeente_code)
+    if where.province:
+        codes = select(Gemeente.code).where(Gemeente.province == where.province)
+        query = query.where(Subscriber.gemeente_code.in_(codes))
+    if where.changed_since:
+        query = query.where(Subscriber.updated_at >= where.changed_since)
+    rows = list(db.session.scalars(query))
+    following = rows[-1].id if len(rows) == limit else None
+    return [_record(s) for s in rows], following
+
+
+def by_public_id(public_id: str) -> Reader | None:
+    found = db.session.scalar(select(Subscriber).where(Subscriber.public_id == public_id[:32]))
+    return _record(found) if found else None
+
+
+def provinces() -> list[str]:
+    return list(
+        db.session.scalars(select(Gemeente.province).distinct().order_by(Gemeente.province))
+    )
