@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import secrets
+import sqlite3
 
 import dramatiq
+import psycopg
 import redis
 import sqlalchemy.exc
 from dramatiq.middleware import CurrentMessage
@@ -26,6 +28,9 @@ OUTAGE_RETRIES = 150
 OUTAGE = (
     sqlalchemy.exc.OperationalError,
     sqlalchemy.exc.InterfaceError,
+    psycopg.OperationalError,  # the ledger's marks use the driver's own connection
+    psycopg.InterfaceError,
+    sqlite3.OperationalError,
     redis.ConnectionError,
     redis.TimeoutError,
 )
@@ -37,13 +42,23 @@ class Outage(dramatiq.Retry):
 
 def _through_outages(fn):
     """Dramatiq's back-off grows to minutes, which after a database restart left sending
-    standing still long after the database was back; an outage is retried in 1–3 s instead."""
+    standing still long after the database was back; an outage is retried in 1–3 s instead.
+    Outages keep their own count in the message (up to OUTAGE_RETRIES), so they do not use up
+    the retries a mail has for its own failures."""
 
     @functools.wraps(fn)
     def run(*args: object) -> None:
         try:
             fn(*args)
         except OUTAGE as exc:
+            message = CurrentMessage.get_current_message()
+            if message is None:
+                raise
+            outages = message.options.get("outages", 0) + 1
+            if outages > OUTAGE_RETRIES:
+                raise  # a very long outage: the ordinary retries (and the reconciler) take over
+            message.options["outages"] = outages
+            message.options["retries"] = message.options.get("retries", 0) - 1  # Retries adds 1
             delay = 1000 + secrets.randbelow(2000)
             raise Outage(f"{exc.__class__.__name__}: retry in {delay} ms", delay=delay) from exc
 
@@ -52,13 +67,13 @@ def _through_outages(fn):
 
 def _retry_when(retries: int, exception: BaseException) -> bool:
     if isinstance(exception, Outage):
-        return retries < OUTAGE_RETRIES
+        return True  # counted apart, in _through_outages
     # 5xx means the address will never take this mail: retrying only annoys the relay
     return retries < TRANSACTIONAL_RETRIES and not isinstance(exception, PermanentFailure)
 
 
 def _bulk_retry_when(retries: int, exception: BaseException) -> bool:
-    return retries < (OUTAGE_RETRIES if isinstance(exception, Outage) else 20)
+    return isinstance(exception, Outage) or retries < 20
 
 
 def _transactional(fn):
@@ -160,10 +175,14 @@ def fan_out(edition_id: int) -> None:
 
 @_bulk
 def send_batch(edition_id: int, batch_no: int) -> None:
-    # the lease is named after the message: its retry takes back its own rows at once
+    # every run leases under a name of its own; the message remembers it, so that a retry of
+    # this message (after an outage) takes back the rows this run held, at once
     message = CurrentMessage.get_current_message()
-    holder = message.message_id.replace("-", "") if message else None
-    sender.send_batch(edition_id, batch_no, holder)
+    holder = secrets.token_hex(16)
+    previous = message.options.get("lease") if message else None
+    if message is not None:
+        message.options["lease"] = holder
+    sender.send_batch(edition_id, batch_no, holder, previous)
 
 
 @dramatiq.actor(

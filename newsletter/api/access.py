@@ -6,6 +6,7 @@ from flask import current_app, g, request
 from werkzeug.wrappers import Response
 
 from newsletter.api import keys
+from newsletter.api.models import ApiKey
 from newsletter.api.problems import problem
 from newsletter.api.spec import bp, scope_of
 from newsletter.extensions import csrf, limiter
@@ -21,17 +22,26 @@ def _presented() -> str:
     return value.strip() if scheme.lower() == "bearer" else ""
 
 
+def _key() -> ApiKey | None:
+    """The live key presented with this request, looked up once per request (kept in the
+    request's own environ: an app context, and so `g`, may outlive one request)."""
+    if "ravijn.api_key" not in request.environ:
+        request.environ["ravijn.api_key"] = keys.authenticate(_presented())
+    return request.environ["ravijn.api_key"]
+
+
 def _rate_key() -> str:
-    """Per key (its public prefix); a request without one counts against its network."""
-    prefix = keys.prefix_of(_presented())
-    return f"key:{prefix}" if prefix else f"net:{ip_prefix(request.remote_addr)}"
+    """Per live key; a request without one (or with a wrong one) counts against its network,
+    so neither guessing nor a known prefix spends a real key's rate."""
+    key = _key()
+    return f"key:{key.id}" if key else f"net:{ip_prefix(request.remote_addr)}"
 
 
 @bp.before_request
 def authenticate() -> Response | None:
     if request.endpoint in OPEN or request.endpoint is None:
         return None
-    key = keys.authenticate(_presented())
+    key = _key()
     if key is None:
         return problem(
             401,
@@ -41,7 +51,9 @@ def authenticate() -> Response | None:
     g.api_key = key
     view = current_app.view_functions.get(request.endpoint)
     needed = scope_of(view) if view else None
-    if needed and needed not in key.scope_set:
+    if needed is None:  # an operation without a declared scope is open to no key
+        return problem(403, "Deze aanroep is voor geen enkele sleutel open.")
+    if needed not in key.scope_set:
         return problem(403, f"Deze sleutel heeft het recht {needed} niet.", scope=needed)
     return None
 

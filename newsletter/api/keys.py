@@ -19,7 +19,7 @@ SCOPES = {
     "readers:read": "lezers opvragen",
     "readers:write": "lezers afmelden en wissen",
     "editions:read": "edities en hun voortgang opvragen",
-    "editions:write": "edities maken en inplannen",
+    "editions:write": "edities maken en inplannen (nog geen aanroepen)",
     "stats:read": "bereik per gemeente en provincie opvragen",
 }
 MAX_DAYS = 730

@@ -10,7 +10,7 @@ TITLES = {
     401: "Geen geldige API-sleutel",
     403: "Deze sleutel mag dit niet",
     404: "Niet gevonden",
-    405: "Deze methode kan hier niet",
+    405: "Deze methode is hier niet toegestaan",
     409: "Kan nu niet",
     422: "Gegevens kloppen niet",
     429: "Te veel verzoeken",

@@ -32,7 +32,7 @@ READER_PAGE = {
     "required": ["readers", "next_cursor"],
     "properties": {
         "readers": {"type": "array", "items": READER},
-        "next_cursor": TEXT_OR_NULL,
+        "next_cursor": {"type": ["string", "null"], "description": "null: de laatste pagina"},
     },
 }
 ERASED = {

@@ -45,9 +45,24 @@ class Operation:
 
     @property
     def path(self) -> str:
-        return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", self.rule)
+        return _RULE_PART.sub(r"{\2}", self.rule)
+
+    def path_params(self) -> list[dict]:
+        """Each <converter:name> of the rule, typed as Flask converts it."""
+        return [
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}
+                if converter.startswith("int")
+                else {"type": "string", "maxLength": 32},
+            }
+            for converter, name in _RULE_PART.findall(self.rule)
+        ]
 
 
+_RULE_PART = re.compile(r"<(?:([a-z]+(?:\([^)]*\))?):)?([a-z_]+)>")
 OPERATIONS: list[Operation] = []
 
 
@@ -80,11 +95,7 @@ def _problem(text: str) -> dict:
 
 
 def _operation(op: Operation) -> dict:
-    path_params = re.findall(r"\{([a-z_]+)\}", op.path)
-    params = [
-        {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
-        for n in path_params
-    ] + [
+    params = op.path_params() + [
         {"name": p.name, "in": p.where, "required": False, "schema": p.schema,
          "description": p.description}
         for p in op.params
@@ -97,7 +108,7 @@ def _operation(op: Operation) -> dict:
         "401": _problem("Geen of geen geldige API-sleutel"),
         "403": _problem(f"De sleutel heeft het recht {op.scope} niet"),
         "422": _problem("Een parameter of veld klopt niet; `errors` zegt welke"),
-        "429": _problem("Te veel verzoeken met deze sleutel"),
+        "429": _problem("Te veel verzoeken (per sleutel, of per netwerk zonder geldige sleutel)"),
     }
     for code in op.errors:
         responses[str(code)] = _problem("Niet gevonden" if code == 404 else "Kan nu niet")

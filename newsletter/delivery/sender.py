@@ -67,6 +67,7 @@ class Run:
     holder: str
     settings: Settings
     slots: limits.Slots
+    previous: str | None = None
     relay: SmtpUrl | None = None
     requeue_in: float | None = None
 
@@ -76,10 +77,12 @@ def _requeue(edition_id: int, batch_no: int, delay: float | None) -> None:
     db.session.commit()
 
 
-def send_batch(edition_id: int, batch_no: int, holder: str | None = None) -> None:
-    """Send what is due in one batch. `holder` names the lease: a retry of the same job
-    passes the same one, so it takes back its own rows at once instead of waiting for their
-    lease to run out (after the database was away, say)."""
+def send_batch(
+    edition_id: int, batch_no: int, holder: str | None = None, previous: str | None = None
+) -> None:
+    """Send what is due in one batch, leased as `holder`. `previous` is the lease of this
+    job's earlier run (it ended in an outage): its rows are taken back at once instead of
+    waiting for that lease to run out."""
     settings: Settings = current_app.config["SETTINGS"]
     key = limits.batch_key(edition_id, batch_no)
     if editions.state_of(edition_id) != EditionState.sending:
@@ -95,7 +98,10 @@ def send_batch(edition_id: int, batch_no: int, holder: str | None = None) -> Non
         holder or secrets.token_hex(16),
         settings,
         limits.Slots(settings.smtp_max_connections, settings.lease_seconds),
+        previous,
     )
+    if previous:
+        run.slots.release(previous)  # the earlier run's SMTP slot, if it could not free it
     if not run.slots.acquire(run.holder):
         _requeue(edition_id, batch_no, delay=_jitter(0.2, 0.6))  # back soon, thread free now
         return
@@ -132,7 +138,9 @@ def _give_back(run: Run) -> None:
 def _claim(run: Run) -> list[Recipient | int]:
     """The batch's due rows, leased to this run; an int means "skip this row": its subscriber
     left (or was erased) after the snapshot."""
-    rows = ledger.claim(run.edition_id, run.batch_no, run.holder, run.settings.lease_seconds)
+    rows = ledger.claim(
+        run.edition_id, run.batch_no, run.holder, run.settings.lease_seconds, run.previous
+    )
     found = queries.contacts([subscriber_id for _, subscriber_id in rows if subscriber_id])
     db.session.commit()
     recipients: list[Recipient | int] = []
@@ -232,7 +240,10 @@ def _connection_failed(run: Run, exc: Exception) -> None:
         control.pause(
             run.edition_id,
             f"Automatisch gepauzeerd: de mailserver is {failures} keer achter elkaar niet "
-            f"bereikbaar geweest ({str(exc)[:150]}).",
+            f"bereikbaar geweest ({str(exc)[:150]})."
+            if len(run.settings.relays) == 1
+            else f"Automatisch gepauzeerd: geen van de {len(run.settings.relays)} mailservers was "
+            f"bereikbaar, de laatste {failures} keer achter elkaar ({str(exc)[:150]}).",
             AUTOMATIC,
         )
         return

@@ -40,11 +40,11 @@ class Session:
         self.connection = SmtpConnection(self.relay, **kwargs)
 
     def send(self, data: bytes, recipient: str) -> None:
-        fresh = not self.connection.is_open
+        if not self.connection.is_open:
+            self.connection.open()
+            relays.succeeded(self.relay)  # a session opened: this relay works again
         self.connection.send(signed(data, self.settings), self.sender, recipient)
         metrics.RELAY_MAILS.labels(self.relay.label).inc()
-        if fresh:  # a new session that took a mail: this relay works (closes its circuit)
-            relays.succeeded(self.relay)
 
     def close(self) -> None:
         self.connection.close()
@@ -88,7 +88,7 @@ def send(data: bytes, recipient: str) -> None:
                 session.close()
                 if attempt == 0:
                     continue  # the same relay once more, on a fresh connection
-                relays.failed(session.relay)
+                relays.failed_quietly(session.relay)
                 metrics.RELAY_FAILURES.labels(session.relay.label).inc()
                 log.warning("relay %s cannot be reached: %s", session.relay.label, exc)
                 if attempt == len(settings.relays):

@@ -21,6 +21,7 @@ from newsletter.settings import SmtpUrl
 log = logging.getLogger(__name__)
 PREFIX = "ravijn:relay:"
 MAX_BACKOFF = 15  # seconds: a relay that is back gets mail again within this
+PROBE_SECONDS = 35  # longer than the transport's connection timeout (30 s)
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,8 @@ class Circuit:
         if not probe:
             return 0.0
         # the back-off has passed: one worker probes, the others wait for its verdict (or,
-        # should the prober never connect, for the next turn ten seconds on)
-        return 0.0 if r.set(self.probe, "1", nx=True, ex=10) else 2.0
+        # should the prober hang, for the next turn once a connection attempt has timed out)
+        return 0.0 if r.set(self.probe, "1", nx=True, ex=PROBE_SECONDS) else 2.0
 
     def failures(self) -> int:
         return int(_client().hget(self.key, "failures") or 0)
@@ -100,6 +101,15 @@ def failed(relay: SmtpUrl) -> int:
     return Circuit(relay).failed()
 
 
+def failed_quietly(relay: SmtpUrl) -> None:
+    """failed(), for one mail that goes on to the next relay: a Redis error here must not
+    hide the relay's own error."""
+    try:
+        Circuit(relay).failed()
+    except redis.RedisError as exc:
+        log.warning("circuit of %s not opened: %s", relay.label, exc.__class__.__name__)
+
+
 def succeeded(relay: SmtpUrl) -> None:
     """Close the relay's circuit. Called after a mail was taken: a Redis error here must not
     make anyone send that mail again."""
@@ -115,8 +125,12 @@ def all_failing(relays: tuple[SmtpUrl, ...], threshold: int) -> bool:
 
 
 def reset(relays: tuple[SmtpUrl, ...]) -> None:
-    """Forget every circuit (resume after an automatic pause tries the first relay again)."""
-    _client().delete(*(Circuit(relay).key for relay in relays))
+    """Forget every circuit (resume after an automatic pause tries the first relay again);
+    without Redis there is nothing to forget."""
+    try:
+        _client().delete(*(Circuit(relay).key for relay in relays))
+    except redis.RedisError as exc:
+        log.warning("relay circuits not reset: %s", exc.__class__.__name__)
 
 
 def status(relays: tuple[SmtpUrl, ...]) -> dict[str, bool]:

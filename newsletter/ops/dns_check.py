@@ -62,29 +62,31 @@ def _aligned(a: str, b: str) -> bool:
 def spf(settings: Settings, resolver: dns.resolver.Resolver) -> Check:
     domain = _domain(settings.mail_from)
     records = [r for r in _txt(resolver, domain) if r.lower().startswith("v=spf1")]
-    relay = settings.smtp_url.host.lower()
+    hosts = list(dict.fromkeys(r.host.lower() for r in settings.relays))  # every relay, once
     if not records:
         return Check(
             "SPF",
             False,
             f"{domain} heeft geen SPF-record. Zet een TXT-record op {domain}: "
-            f'"v=spf1 include:{relay} -all" (of a:/ip4: van de relay).',
+            f'"v=spf1 {" ".join(f"include:{h}" for h in hosts)} -all" (of a:/ip4: van de relay).',
         )
     terms = records[0].lower().split()
-    named = any(
-        term.split(":", 1)[-1].strip() in (relay, *_parents(relay))
+    named = {
+        term.split(":", 1)[-1].strip()
         for term in terms
         if term.startswith(("include:", "a:", "mx:", "+include:", "+a:"))
-    )
-    if not named:
+    }
+    missing = [h for h in hosts if not named & {h, *_parents(h)}]
+    if missing:
         return Check(
             "SPF",
             False,
-            f"het SPF-record van {domain} noemt de relay {relay} niet. Voeg include:{relay} "
-            "(of a:/ip4: van de relay) toe, vóór -all.",
+            f"het SPF-record van {domain} noemt de relay {', '.join(missing)} niet. Voeg "
+            f"{' '.join(f'include:{h}' for h in missing)} (of a:/ip4: van de relay) toe, "
+            "vóór -all.",
             warning=True,
         )
-    return Check("SPF", True, f"{domain} staat mail via {relay} toe.")
+    return Check("SPF", True, f"{domain} staat mail via {', '.join(hosts)} toe.")
 
 
 def _parents(host: str) -> list[str]:

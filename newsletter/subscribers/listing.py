@@ -58,10 +58,16 @@ def _record(s: Subscriber) -> Reader:
     )
 
 
-def page(where: ReaderFilter, after: int, limit: int) -> tuple[list[Reader], int | None]:
-    """Up to `limit` readers with an internal id above `after`, and the id to go on from
-    (None on the last page). Keyset pagination: a page costs the same at any depth."""
-    query = select(Subscriber).where(Subscriber.id > after).order_by(Subscriber.id).limit(limit)
+def page(where: ReaderFilter, after: str, limit: int) -> tuple[list[Reader], str | None]:
+    """Up to `limit` readers whose public id comes after `after`, and the id to go on from
+    (None on the last page). Keyset pagination over a unique index: a page costs the same at
+    any depth, and a reader who joins or leaves meanwhile shifts nothing."""
+    query = (
+        select(Subscriber)
+        .where(Subscriber.public_id > after)
+        .order_by(Subscriber.public_id)
+        .limit(limit)
+    )
     if where.state:
         query = query.where(Subscriber.state == SubscriberState(where.state))
     if where.role:
@@ -74,12 +80,14 @@ def page(where: ReaderFilter, after: int, limit: int) -> tuple[list[Reader], int
     if where.changed_since:
         query = query.where(Subscriber.updated_at >= where.changed_since)
     rows = list(db.session.scalars(query))
-    following = rows[-1].id if len(rows) == limit else None
+    following = rows[-1].public_id if len(rows) == limit else None
     return [_record(s) for s in rows], following
 
 
 def by_public_id(public_id: str) -> Reader | None:
-    found = db.session.scalar(select(Subscriber).where(Subscriber.public_id == public_id[:32]))
+    if len(public_id) > 32:
+        return None
+    found = db.session.scalar(select(Subscriber).where(Subscriber.public_id == public_id))
     return _record(found) if found else None
 
 

@@ -46,7 +46,9 @@ def erase(email: str, actor: Actor | None = None) -> bool:
 
 def erase_by_public_id(public_id: str, actor: Actor | None = None) -> bool:
     """The same erasure, for a reader named by its public id (the API's handle)."""
-    subscriber = db.session.scalar(select(Subscriber).where(Subscriber.public_id == public_id[:32]))
+    if len(public_id) > 32:
+        return False
+    subscriber = db.session.scalar(select(Subscriber).where(Subscriber.public_id == public_id))
     if subscriber is None:
         return False
     lifecycle.erase(subscriber, actor)

@@ -97,6 +97,17 @@ def test_keys_are_shown_once_stored_hashed_and_can_be_revoked_or_expire(client, 
             keys.create(bad["name"], bad["scopes"], 30, CLI)
 
 
+def test_guessed_keys_spend_the_networks_rate_not_a_real_keys(app, client, db, settings):
+    from newsletter.api import access
+
+    real = keys.create("CRM", ["readers:read"], 30, CLI)
+    guessed = f"rvn_{real.key.prefix}_geraden"
+    with app.test_request_context(headers={"Authorization": f"Bearer {guessed}"}):
+        assert access._rate_key().startswith("net:")
+    with app.test_request_context(headers={"Authorization": f"Bearer {real.secret}"}):
+        assert access._rate_key() == f"key:{real.key.id}"
+
+
 def test_every_use_is_audited_by_the_keys_name_never_the_key(client, db):
     from newsletter.auth.models import AuditEvent
 
@@ -123,6 +134,19 @@ def test_listing_filters_pages_and_says_what_is_wrong_per_field(client, db):
     bad = call(client, "GET", "/api/v1/readers?status=weg&limit=0&cursor=%%%", secret)
     assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
     assert {e["field"] for e in bad.get_json()["errors"]} == {"status", "limit", "cursor"}
+    for odd in (
+        "limit=²",
+        "limit=1" + "0" * 30,
+        "cursor=" + "z" * 400,
+        "changed_since=0001-01-01T00:00:00%2B01:00",
+        "changed_since=gisteren",
+        "status=" + "x" * 5000,
+    ):
+        answer = call(client, "GET", f"/api/v1/readers?{odd}", secret)
+        assert answer.status_code == 422, (odd, answer.status_code)
+    editions_key = key_with("editions:read")
+    for path in ("/api/v1/editions/99999999999", "/api/v1/editions/0", "/api/v1/editions/x"):
+        assert call(client, "GET", path, editions_key).status_code == 404
     missing = call(client, "GET", "/api/v1/readers/bestaat-niet", secret)
     assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
     assert call(client, "GET", "/api/v1/nergens", secret).mimetype == "application/problem+json"
