@@ -52,6 +52,8 @@ def test_a_pooled_connection_killed_while_idle_is_replaced_unnoticed(db, monkeyp
     if db.engine.dialect.name != "postgresql":
         pytest.skip("a file-based SQLite connection is never dropped by a server")
     monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0.2)
+    db.session.remove()
+    db.engine.dispose()  # the pool holds one connection from here on: the one we kill
     first = db.session.scalar(text("SELECT pg_backend_pid()"))
     db.session.commit()  # back to the pool
     killer = create_engine(db.engine.url, poolclass=NullPool)  # not a connection of the pool
@@ -62,6 +64,10 @@ def test_a_pooled_connection_killed_while_idle_is_replaced_unnoticed(db, monkeyp
     import time
 
     time.sleep(0.3)
-    again = db.session.scalar(text("SELECT pg_backend_pid()"))
-    db.session.commit()
+    try:
+        again = db.session.scalar(text("SELECT pg_backend_pid()"))
+        db.session.commit()
+    finally:
+        db.session.remove()
+        db.engine.dispose()  # no dead connection is left for the next test
     assert again != first
