@@ -74,23 +74,15 @@ def _due(now: datetime) -> list:
     ]
 
 
-def claim(
-    edition_id: int, batch_no: int, holder: str, lease_seconds: int, previous: str | None = None
-) -> list[tuple[int, int]]:
+def claim(edition_id: int, batch_no: int, holder: str, lease_seconds: int) -> list[tuple[int, int]]:
     """Lease the batch's due rows to `holder`; (row id, subscriber id) of each, in order.
-    Rows still leased to `previous` (this job's earlier run) are taken back at once.
 
     A row whose subscriber was erased has no subscriber id any more: it is skipped at once.
     """
     now = utcnow()
-    mine = and_(Delivery.claim == (previous or holder), Delivery.state == DeliveryState.pending)
     db.session.execute(
         update(Delivery)
-        .where(
-            Delivery.edition_id == edition_id,
-            Delivery.batch_no == batch_no,
-            and_(*_due(now)) | mine,
-        )
+        .where(Delivery.edition_id == edition_id, Delivery.batch_no == batch_no, *_due(now))
         .values(claim=holder, claimed_until=now + timedelta(seconds=lease_seconds))
         .execution_options(synchronize_session=False)
     )

@@ -67,7 +67,6 @@ class Run:
     holder: str
     settings: Settings
     slots: limits.Slots
-    previous: str | None = None
     relay: SmtpUrl | None = None
     requeue_in: float | None = None
 
@@ -81,8 +80,8 @@ def send_batch(
     edition_id: int, batch_no: int, holder: str | None = None, previous: str | None = None
 ) -> None:
     """Send what is due in one batch, leased as `holder`. `previous` is the lease of this
-    job's earlier run (it ended in an outage): its rows are taken back at once instead of
-    waiting for that lease to run out."""
+    job's earlier run (it ended in an outage and is over): its rows and SMTP slot go back at
+    once instead of waiting for that lease to run out."""
     settings: Settings = current_app.config["SETTINGS"]
     key = limits.batch_key(edition_id, batch_no)
     if editions.state_of(edition_id) != EditionState.sending:
@@ -98,10 +97,10 @@ def send_batch(
         holder or secrets.token_hex(16),
         settings,
         limits.Slots(settings.smtp_max_connections, settings.lease_seconds),
-        previous,
     )
-    if previous:
-        run.slots.release(previous)  # the earlier run's SMTP slot, if it could not free it
+    if previous:  # what the earlier run could not give back itself
+        ledger.release(previous)
+        run.slots.release(previous)
     if not run.slots.acquire(run.holder):
         _requeue(edition_id, batch_no, delay=_jitter(0.2, 0.6))  # back soon, thread free now
         return
@@ -120,8 +119,8 @@ def send_batch(
 
 def _give_back(run: Run) -> None:
     """Rows not sent go back to the pool and the SMTP slot is freed. With the database or
-    Redis gone this cannot happen now: the job's retry, under the same holder, takes both
-    back instead of waiting for the leases to run out."""
+    Redis gone this cannot happen now: the job's retry (which knows this run's lease) does it
+    instead of waiting for the leases to run out."""
     for give_back in (ledger.release, run.slots.release):
         try:
             give_back(run.holder)
@@ -138,9 +137,7 @@ def _give_back(run: Run) -> None:
 def _claim(run: Run) -> list[Recipient | int]:
     """The batch's due rows, leased to this run; an int means "skip this row": its subscriber
     left (or was erased) after the snapshot."""
-    rows = ledger.claim(
-        run.edition_id, run.batch_no, run.holder, run.settings.lease_seconds, run.previous
-    )
+    rows = ledger.claim(run.edition_id, run.batch_no, run.holder, run.settings.lease_seconds)
     found = queries.contacts([subscriber_id for _, subscriber_id in rows if subscriber_id])
     db.session.commit()
     recipients: list[Recipient | int] = []
