@@ -17,9 +17,9 @@ from newsletter.extensions import db
 
 SCOPES = {
     "readers:read": "lezers opvragen",
-    "readers:write": "lezers afmelden en wissen",
+    "readers:write": "lezers toevoegen, wijzigen, afmelden en wissen",
     "editions:read": "edities en hun voortgang opvragen",
-    "editions:write": "edities maken en inplannen (nog geen aanroepen)",
+    "editions:write": "concepten maken en edities inplannen",
     "stats:read": "bereik per gemeente en provincie opvragen",
 }
 MAX_DAYS = 730

@@ -26,6 +26,45 @@ READER = {
         "unsubscribed_at": STAMP,
     },
 }
+_DETAILS = {
+    "name": {"type": "string", "minLength": 1, "maxLength": 120},
+    "gemeente_code": {"type": "string", "pattern": "^GM[0-9]{4}$"},
+    "role": {"type": "string", "enum": list(ROLES)},
+}
+NEW_READER = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["email", "name", "gemeente_code", "role"],
+    "properties": {
+        "email": {"type": "string", "format": "email", "maxLength": 320},
+        **_DETAILS,
+        "consent": {
+            "type": "object",
+            "description": "Bewijs van toestemming: wanneer en waar. Zonder bewijs krijgt de "
+            "lezer een mail om de aanmelding te bevestigen.",
+            "additionalProperties": False,
+            "required": ["date", "source"],
+            "properties": {
+                "date": {"type": "string", "format": "date"},
+                "source": {"type": "string", "minLength": 1, "maxLength": 150},
+            },
+        },
+    },
+}
+NEW_READER_EXAMPLE = {
+    "email": "j.jansen@utrecht.nl",
+    "name": "Jan Jansen",
+    "gemeente_code": "GM0344",
+    "role": "wethouder",
+    "consent": {"date": "2026-11-02", "source": "aanmeldlijst VNG-congres"},
+}
+READER_CHANGE = {
+    "type": "object",
+    "additionalProperties": False,
+    "minProperties": 1,
+    "properties": _DETAILS,
+}
+READER_CHANGE_EXAMPLE = {"role": "burgemeester"}
 READER_PAGE = {
     "type": "object",
     "additionalProperties": False,
@@ -96,5 +135,76 @@ REACH = {
                 },
             },
         },
+    },
+}
+_NAMES = {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 120}}
+NEW_EDITION = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["title", "body"],
+    "properties": {
+        "title": {"type": "string", "minLength": 1, "maxLength": 150},
+        "preheader": {"type": "string", "maxLength": 200},
+        "date": {"type": "string", "format": "date"},
+        "theme": {"type": "string", "maxLength": 80},
+        "audience": {
+            "type": "object",
+            "description": "Leeg of weggelaten: alle lezers",
+            "additionalProperties": False,
+            "properties": {"provincies": _NAMES, "functies": _NAMES, "gemeenten": _NAMES},
+        },
+        "body": {"type": "string", "minLength": 1, "maxLength": 200_000,
+                 "description": "De tekst in Markdown"},
+    },
+}  # fmt: skip
+NEW_EDITION_EXAMPLE = {
+    "title": "Het ravijn van 2026",
+    "date": "2026-12-15",
+    "audience": {"provincies": ["Utrecht"]},
+    "body": "## De begroting\n\nGemeenten komen in 2026 geld tekort. Wat betekent dat voor u?",
+}
+DRAFT = {
+    **EDITION,
+    "required": [*EDITION["required"], "problems"],
+    "properties": {
+        **EDITION["properties"],
+        "problems": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["level", "message"],
+                "properties": {
+                    "level": {"type": "string", "enum": ["error", "warning"]},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+SCHEDULE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["at"],
+    "properties": {"at": {"type": "string", "format": "date-time"}},
+}
+SCHEDULE_EXAMPLE = {"at": "2030-01-15T09:00:00+01:00"}
+ARCHIVE = {
+    "type": "object",
+    "required": ["editions"],
+    "properties": {
+        "editions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "title", "date", "sent_at", "url"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "title": {"type": "string"},
+                    "date": {"type": ["string", "null"], "format": "date"},
+                    "sent_at": STAMP,
+                    "url": {"type": "string", "format": "uri"},
+                },
+            },
+        }
     },
 }

@@ -40,6 +40,7 @@ class Operation:
     status: int = 200
     params: tuple[Param, ...] = ()
     body: dict | None = None
+    example: dict | None = None  # a body that works: in the document, and used by the tests
     errors: tuple[int, ...] = field(default=(404,))
     endpoint: str = ""
 
@@ -123,7 +124,7 @@ def _operation(op: Operation) -> dict:
     if op.body is not None:
         found["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": op.body}},
+            "content": {"application/json": {"schema": op.body, "example": op.example}},
         }
     return found
 

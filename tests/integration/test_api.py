@@ -59,17 +59,19 @@ def test_every_operation_answers_the_right_scope_and_refuses_the_wrong_one(clien
         scope = op["x-scope"]
         target = people[1 if method == "DELETE" else 0].public_id
         url = "/api/v1" + _fill(path, target, edition.id)
-        wrong = call(client, method, url, key_with(*[s for s in ALL if s != scope]))
+        body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+        sent = {"json": body["example"]} if body else {}
+        wrong = call(client, method, url, key_with(*[s for s in ALL if s != scope]), **sent)
         assert wrong.status_code == 403, (method, path)
         assert wrong.mimetype == "application/problem+json"
         assert wrong.get_json()["scope"] == scope
-        right = call(client, method, url, key_with(scope))
+        right = call(client, method, url, key_with(scope), **sent)
         assert 200 <= right.status_code < 300, (method, path, right.get_data(as_text=True))
         status = str(right.status_code)
         schema = op["responses"][status]["content"]["application/json"]["schema"]
         jsonschema.validate(right.get_json(), schema)
         seen += 1
-    assert seen == 7
+    assert seen == 12
 
 
 def test_no_key_a_bad_key_or_a_browser_session_gets_401(client, db, editor_client):

@@ -2,8 +2,8 @@
 its consent event in the same transaction (or, where the person is erased, an audit event).
 
 sign-up · confirm · re-permission (import without proof) · preferences · unsubscribe · bounce ·
-complaint · import · erase · purge. `replay()` says what state a subscriber's events lead to;
-a property test holds every sequence of these operations to it.
+complaint · import · registration through the API · erase · purge. `replay()` says what state a
+subscriber's events lead to; a property test holds every sequence of these operations to it.
 
 Public entry points answer the same way whether or not the address is known (the views show one
 page), and change rows only when a mail is really sent: at most one confirmation (or "already
@@ -46,6 +46,13 @@ from newsletter.subscribers.lifecycle.outcomes import (
     complain,
     refused_by_relay,
 )
+from newsletter.subscribers.lifecycle.registration import (
+    NewReader,
+    Proof,
+    Refusal,
+    RegistrationRefused,
+    register,
+)
 from newsletter.subscribers.lifecycle.retention import (
     IMPORT_REPORT_DAYS,
     erase,
@@ -53,7 +60,7 @@ from newsletter.subscribers.lifecycle.retention import (
     purge_expired,
     retention,
 )
-from newsletter.subscribers.models import ConsentKind, ConsentSource
+from newsletter.subscribers.models import ConsentKind, ConsentSource, Role
 
 __all__ = [
     "CAN_CONFIRM",
@@ -64,7 +71,12 @@ __all__ = [
     "ConsentKind",
     "ConsentSource",
     "ImportCounts",
+    "NewReader",
     "ProfileChange",
+    "Proof",
+    "Refusal",
+    "RegistrationRefused",
+    "Role",
     "SignupRequest",
     "UnknownSubscriber",
     "bounce",
@@ -83,6 +95,7 @@ __all__ = [
     "process_signup",
     "purge_expired",
     "refused_by_relay",
+    "register",
     "replay",
     "request_address_change",
     "request_preferences_link",

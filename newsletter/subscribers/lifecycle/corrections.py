@@ -1,6 +1,6 @@
-"""An editor corrects a reader's details (a typo in the name, a move to another municipality,
-a new role): the same change as on the preferences page, with its consent event and an audit
-line saying who did it."""
+"""An editor (or another system of the VNG, through the API) corrects a reader's details (a
+typo in the name, a move to another municipality, a new role): the same change as on the
+preferences page, with its consent event and an audit line saying who did it."""
 
 from __future__ import annotations
 
@@ -11,8 +11,14 @@ from newsletter.subscribers.lifecycle.journey import ProfileChange
 from newsletter.subscribers.models import ConsentKind, ConsentSource, Subscriber
 
 
-def correct(subscriber_id: int, change: ProfileChange, actor: Actor) -> list[str]:
-    """The fields that changed (empty: nothing to store)."""
+def correct(
+    subscriber_id: int,
+    change: ProfileChange,
+    actor: Actor,
+    source: ConsentSource = ConsentSource.editor,
+) -> list[str]:
+    """The fields that changed (empty: nothing to store). `source`: the editor's page, or
+    another system through the API."""
     subscriber = db.session.get(Subscriber, subscriber_id)
     if subscriber is None:
         raise UnknownSubscriber(subscriber_id)
@@ -30,7 +36,7 @@ def correct(subscriber_id: int, change: ProfileChange, actor: Actor) -> list[str
     add_event(
         subscriber.id,
         ConsentKind.preferences_changed,
-        ConsentSource.editor,
+        source,
         detail=f"gecorrigeerd: {words}",
     )
     record(actor, "reader-corrected", f"lezer {subscriber.id}", words)

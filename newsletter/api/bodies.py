@@ -1,0 +1,81 @@
+"""Reading a JSON request body field by field: every wrong field is collected, so one 422
+names them all (the form pages do the same)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import request
+
+from newsletter.api.problems import Invalid, field_error
+
+
+def json_object() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise field_error("body", "De inhoud is geen JSON-object (Content-Type: application/json).")
+    return data
+
+
+class Fields:
+    """`fields.text("name", ...)` returns the value or None and remembers what was wrong;
+    `fields.check()` raises one Invalid with every problem at once."""
+
+    def __init__(self, data: dict, allowed: set[str]) -> None:
+        self.data = data
+        self.errors: list[dict[str, str]] = []
+        for name in sorted(set(data) - allowed):
+            self.wrong(name, f"{name} is geen veld van deze aanroep")
+
+    def wrong(self, name: str, message: str) -> None:
+        self.errors.append({"field": name, "message": message})
+
+    def present(self, name: str) -> bool:
+        return name in self.data
+
+    def text(self, name: str, *, required: bool = True, max_length: int = 120) -> str | None:
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.wrong(name, f"{name} ontbreekt")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.wrong(name, f"{name} is een tekst die niet leeg is")
+            return None
+        if len(value) > max_length or any(ord(c) < 32 or ord(c) == 127 for c in value):
+            self.wrong(name, f"{name} is langer dan {max_length} tekens of bevat stuurtekens")
+            return None
+        return " ".join(value.split())
+
+    def choice(self, name: str, allowed: tuple[str, ...], *, required: bool = True) -> str | None:
+        value = self.data.get(name)
+        if value is None and not required:
+            return None
+        if value not in allowed:
+            self.wrong(name, f"{name} is een van: {', '.join(allowed)}")
+            return None
+        return value
+
+    def day(self, name: str, data: dict | None = None) -> date | None:
+        value = (self.data if data is None else data).get(name)
+        if not isinstance(value, str) or len(value) != 10:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+
+    def moment(self, name: str) -> datetime | None:
+        value = self.data.get(name)
+        try:
+            found = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            found = None
+        if found is None or found.tzinfo is None or not 1970 <= found.year <= 9000:
+            self.wrong(name, f"{name} is een tijd met tijdzone, als 2026-12-01T09:00:00+01:00")
+            return None
+        return found
+
+    def check(self) -> None:
+        if self.errors:
+            raise Invalid(self.errors)
