@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from newsletter.api import access, views  # noqa: F401  (views: the operations register)
+    from newsletter.api.admin import bp as api_keys
     from newsletter.api.spec import bp as api
     from newsletter.auth.blueprint import bp as auth
     from newsletter.auth.blueprint import editors_bp as editors
@@ -71,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from newsletter.ops.health import bp as ops
     from newsletter.subscribers.admin.blueprint import bp as subscriber_admin
     from newsletter.subscribers.pages.blueprint import bp as subscribers
+    from newsletter.webhooks.views import bp as webhooks
 
     for blueprint in (
         subscribers,
@@ -83,6 +85,8 @@ def register_blueprints(app: Flask) -> None:
         subscriber_admin,
         ops,
         api,
+        api_keys,
+        webhooks,
     ):
         app.register_blueprint(blueprint)
     access.init()  # no CSRF on the API, a rate per key

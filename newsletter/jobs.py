@@ -40,11 +40,13 @@ ACTOR_QUEUES: dict[str, str] = {
     "send_test_edition": TRANSACTIONAL,
     "send_editor_password_link": TRANSACTIONAL,
     "send_editor_notice": TRANSACTIONAL,
+    "send_webhook_notice": TRANSACTIONAL,
     "send_repermission": BULK,  # an import can ask thousands: never ahead of a sign-up
     "fan_out": BULK,
     "send_batch": BULK,
     "reconcile": MAINTENANCE,
     "import_subscribers": MAINTENANCE,
+    "deliver_webhook": MAINTENANCE,  # an HTTP call of up to 10 s: never in the way of a mail
 }
 
 #: Lower runs first inside a worker: confirmation mail jumps ahead of prefetched bulk batches.

@@ -12,6 +12,7 @@ from newsletter.subscribers.models import (
     Subscriber,
     Suppression,
 )
+from newsletter.webhooks.models import Webhook, WebhookDelivery
 
 __all__ = [
     "ApiKey",
@@ -27,4 +28,6 @@ __all__ = [
     "SubmittedSignup",
     "Subscriber",
     "Suppression",
+    "Webhook",
+    "WebhookDelivery",
 ]

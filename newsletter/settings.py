@@ -97,6 +97,23 @@ def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+#: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, 8 h: the last try ~24 h after the first
+WEBHOOK_RETRIES = (5.0, 30.0, 120.0, 600.0, 1800.0, 3600.0, 7200.0, 14400.0, 28800.0, 28800.0)
+
+
+def _seconds_list(env: dict[str, str], name: str, default: tuple[float, ...]) -> tuple[float, ...]:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        found = tuple(float(part) for part in raw.split(","))
+    except ValueError:
+        raise ConfigError(f"{name} is a comma-separated list of seconds, got {raw!r}") from None
+    if not found or any(not 0 < s <= 86_400 for s in found):
+        raise ConfigError(f"{name}: every wait is more than 0 and at most 86400 seconds")
+    return found
+
+
 def _flag(env: dict[str, str], name: str, default: bool) -> bool:
     raw = env.get(name, "").strip().lower()
     if not raw:
@@ -179,6 +196,10 @@ class Settings:
     four_eyes: bool = True
     #: editors log in with a second factor (TOTP); always so in production
     require_second_factor: bool = False
+    #: waits between a webhook's attempts; when they run out (about a day), the delivery fails
+    webhook_retry_seconds: tuple[float, ...] = WEBHOOK_RETRIES
+    #: webhooks to private, loopback or link-local addresses (and http outside production)
+    webhook_allow_private: bool = False
 
     @property
     def relays(self) -> tuple[SmtpUrl, ...]:
@@ -296,6 +317,8 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         session_idle_minutes=_int(env, "SESSION_IDLE_MINUTES", 30, minimum=1),
         session_max_hours=_int(env, "SESSION_MAX_HOURS", 12, minimum=1),
         four_eyes=_flag(env, "FOUR_EYES", True),
+        webhook_retry_seconds=_seconds_list(env, "WEBHOOK_RETRY_SECONDS", WEBHOOK_RETRIES),
+        webhook_allow_private=_flag(env, "WEBHOOK_ALLOW_PRIVATE", False),
         log_format=_log_format(env),
         metrics_token=env.get("METRICS_TOKEN", "").strip(),
         dns_resolver=env.get("DNS_RESOLVER", "").strip(),

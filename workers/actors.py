@@ -21,6 +21,8 @@ from newsletter.editions import notices
 from newsletter.jobs import ACTOR_QUEUES, QUEUE_PRIORITY
 from newsletter.mail.transport import PermanentFailure
 from newsletter.subscribers import import_jobs, lifecycle, mails
+from newsletter.webhooks import notice as webhook_notice
+from newsletter.webhooks import sender as webhooks
 
 TRANSACTIONAL_RETRIES = 8
 #: the database or Redis away: try again every 1 to 3 s, for up to about five minutes
@@ -149,6 +151,21 @@ def send_editor_notice(kind: int, edition_id: int) -> None:
     notices.send(kind, edition_id)
 
 
+@_transactional
+def send_webhook_notice(webhook_id: int) -> None:
+    webhook_notice.send_switched_off(webhook_id)
+
+
+@dramatiq.actor(
+    queue_name=ACTOR_QUEUES["deliver_webhook"],
+    priority=QUEUE_PRIORITY[ACTOR_QUEUES["deliver_webhook"]],
+    max_retries=0,  # the delivery plans its own next try; the clock finds a lost one
+    time_limit=60_000,
+)
+def deliver_webhook(delivery_id: int) -> None:
+    webhooks.deliver(delivery_id)
+
+
 def _bulk(fn):
     queue = ACTOR_QUEUES[fn.__name__]
     fn = _through_outages(fn)
@@ -194,6 +211,7 @@ def send_batch(edition_id: int, batch_no: int) -> None:
 def reconcile() -> None:
     """The clock's tick: due and stranded sends, then the retention of unconfirmed sign-ups."""
     reconciler.reconcile()
+    webhooks.sweep()
     lifecycle.retention(utcnow(), current_app.config["SETTINGS"].confirm_max_age_seconds)
 
 

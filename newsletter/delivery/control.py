@@ -21,6 +21,7 @@ from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
 from newsletter.mail import relays
 from newsletter.subscribers import segments
+from newsletter.webhooks import outbox
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,13 @@ def complete_if_done(edition_id: int) -> bool:
         sent_at=utcnow(),
         archive_html=web_version,
     )
+    if changed:
+        edition = editions.get(edition_id)
+        db.session.refresh(edition)
+        outbox.emit("edition.sent", {"edition": {
+            "id": edition.id, "title": edition.title, "sent_at": edition.sent_at.isoformat(),
+            "recipients": edition.recipient_count, "url": editions.web_url(edition.id),
+        }})  # fmt: skip
     db.session.commit()
     return changed
 

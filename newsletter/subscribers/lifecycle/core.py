@@ -18,6 +18,7 @@ from newsletter.subscribers.models import (
     Subscriber,
     SubscriberState,
 )
+from newsletter.webhooks import outbox
 
 S = SubscriberState
 #: where each kind of event leads; None: the state stays as it was
@@ -29,6 +30,14 @@ LEADS_TO: dict[ConsentKind, SubscriberState | None] = {
     ConsentKind.unsubscribed: S.unsubscribed,
     ConsentKind.bounced: S.bounced,
     ConsentKind.complained: S.complained,
+}
+#: what other systems hear of (outgoing webhooks), in the same transaction as the event
+TOLD: dict[ConsentKind, str] = {
+    ConsentKind.confirmed: "reader.confirmed",
+    ConsentKind.resubscribed: "reader.confirmed",
+    ConsentKind.unsubscribed: "reader.unsubscribed",
+    ConsentKind.bounced: "reader.bounced",
+    ConsentKind.complained: "reader.complained",
 }
 #: states from which a fresh double opt-in may bring someone back
 CAN_CONFIRM = (S.pending, S.unsubscribed, S.bounced, S.complained)
@@ -60,6 +69,23 @@ def add_event(
             **extra,
         )
     )
+    if kind in TOLD:
+        _tell(subscriber_id, kind, source)
+
+
+def _tell(subscriber_id: int, kind: ConsentKind, source: ConsentSource) -> None:
+    subscriber = db.session.get(Subscriber, subscriber_id)
+    if subscriber is None:
+        return
+    reader = {
+        "id": subscriber.public_id,
+        "email": subscriber.email,
+        "name": subscriber.name,
+        "gemeente_code": subscriber.gemeente_code,
+        "role": subscriber.role.value,
+        "state": LEADS_TO[kind].value,  # type: ignore[union-attr]
+    }
+    outbox.emit(TOLD[kind], {"reader": reader, "source": source.value}, subscriber.public_id)
 
 
 def change_state(subscriber_id: int, allowed: Iterable[SubscriberState], **values: object) -> bool:

@@ -20,6 +20,7 @@ from newsletter.subscribers.models import (
     SubmittedSignup,
     Subscriber,
 )
+from newsletter.webhooks import outbox
 
 IMPORT_REPORT_DAYS = 30  # an import report quotes rows of the file: kept this long
 
@@ -28,6 +29,8 @@ def erase(subscriber: Subscriber, actor: Actor | None) -> None:
     """Delete the person and their events; a keyed hash on the suppression list and an audit
     line without the address are all that stay (the ledger keeps only counts: SET NULL)."""
     digest = suppression.suppress(subscriber.email_key, "erased")
+    outbox.forget_reader(subscriber.public_id)  # payloads that still name the person go too
+    outbox.emit("reader.erased", {"reader": {"id": subscriber.public_id}})
     db.session.execute(delete(ConsentEvent).where(ConsentEvent.subscriber_id == subscriber.id))
     db.session.execute(
         delete(SubmittedSignup).where(SubmittedSignup.email_key == subscriber.email_key)

@@ -1,0 +1,103 @@
+"""Where a webhook may go, and the one way out to it. A receiver must be a public address
+(https in production): no loopback, private, link-local or reserved addresses, unless
+WEBHOOK_ALLOW_PRIVATE says so. The check runs at registration and again at every delivery,
+and the connection goes to exactly the address that was checked (a name that resolves
+differently a second later cannot point us inside the network)."""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+TIMEOUT_SECONDS = 10
+ANSWER_MAX = 64 * 1024  # what we read of an answer: the status is what counts
+
+
+class TargetRefused(ValueError):
+    """A URL we will not send to; the message says why, in Dutch."""
+
+
+@dataclass(frozen=True)
+class Target:
+    scheme: str
+    host: str
+    port: int
+    path: str
+    address: str  # the IP address that was checked
+
+
+def check(url: str, *, allow_private: bool, production: bool) -> Target:
+    url = url.strip()
+    if len(url) > 500 or any(c.isspace() or ord(c) < 32 for c in url):
+        raise TargetRefused("Het adres is te lang of bevat spaties.")
+    parts = urlsplit(url)
+    allowed = ("https",) if production or not allow_private else ("https", "http")
+    if parts.scheme not in allowed:
+        raise TargetRefused("Het adres begint met https://.")
+    if parts.username or parts.password or parts.fragment:
+        raise TargetRefused("Zet geen naam, wachtwoord of # in het adres.")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise TargetRefused("Het poortnummer in het adres klopt niet.") from None
+    if not host:
+        raise TargetRefused("Het adres noemt geen server.")
+    port = port or (443 if parts.scheme == "https" else 80)
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise TargetRefused(f"De server {host} is niet te vinden.") from None
+    addresses = [info[4][0] for info in found]
+    inside = [a for a in addresses if not ipaddress.ip_address(a.split("%")[0]).is_global]
+    if inside and not allow_private:
+        raise TargetRefused(
+            f"{host} is een intern adres ({inside[0]}). Webhooks gaan alleen naar servers op "
+            "internet."
+        )
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return Target(parts.scheme, host, port, path, addresses[0])
+
+
+class _Pinned(http.client.HTTPSConnection):
+    """HTTPS to the checked address, with the certificate checked for the host's name."""
+
+    def __init__(self, target: Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout,
+                         context=ssl.create_default_context())  # fmt: skip
+        self.target = target
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.target.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.target.host)
+
+
+class _PinnedPlain(http.client.HTTPConnection):
+    def __init__(self, target: Target, timeout: float) -> None:
+        super().__init__(target.host, target.port, timeout=timeout)
+        self.target = target
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.target.address, self.port), self.timeout)
+
+
+def post(target: Target, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
+    """(HTTP status or None, a short Dutch note for the page). Never follows a redirect."""
+    kind = _Pinned if target.scheme == "https" else _PinnedPlain
+    connection = kind(target, TIMEOUT_SECONDS)
+    try:
+        connection.request("POST", target.path, body=body, headers=headers)
+        answer = connection.getresponse()
+        answer.read(ANSWER_MAX)
+        return answer.status, f"HTTP {answer.status}"
+    except TimeoutError:
+        return None, "geen antwoord binnen 10 seconden"
+    except ssl.SSLError:
+        return None, "het certificaat of de TLS-verbinding klopt niet"
+    except (OSError, http.client.HTTPException):
+        return None, "geen verbinding"
+    finally:
+        connection.close()
