@@ -10,7 +10,7 @@ from newsletter.settings import ConfigError
 try:
     app = create_app()
 except ConfigError as exc:
-    print(f"Configuration error: {exc}", file=sys.stderr)
+    print(f"Fout in de instellingen: {exc}", file=sys.stderr)
     sys.exit(1)
 if app.config["SETTINGS"].log_format == "json":
     configure_logging("json")  # one JSON object per line for the operator's log collector

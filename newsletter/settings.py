@@ -57,13 +57,13 @@ def parse_smtp_url(value: str) -> SmtpUrl:
         query = parse_qs(parts.query, strict_parsing=bool(parts.query))
         rate = int(query.pop("rate", ["0"])[-1])
     except ValueError as exc:
-        raise ConfigError(f"SMTP_URL is malformed: {exc}") from None
+        raise ConfigError(f"SMTP_URL klopt niet: {exc}") from None
     if query or rate < 0:
-        raise ConfigError("SMTP_URL: the only option after ? is rate=<messages per second>")
+        raise ConfigError("SMTP_URL: na ? kan alleen rate=<mails per seconde> staan")
     if parts.scheme not in ("smtp", "smtps", "smtp+starttls"):
-        raise ConfigError("SMTP_URL must start with smtp://, smtps:// or smtp+starttls://")
+        raise ConfigError("SMTP_URL moet beginnen met smtp://, smtps:// of smtp+starttls://")
     if not parts.hostname:
-        raise ConfigError("SMTP_URL has no host")
+        raise ConfigError("SMTP_URL noemt geen server")
     default_port = {"smtp": 25, "smtps": 465, "smtp+starttls": 587}[parts.scheme]
     return SmtpUrl(
         scheme=parts.scheme,
@@ -80,7 +80,7 @@ def parse_relays(value: str) -> tuple[SmtpUrl, ...]:
     urls = [part for part in re.split(r"[,\s]+", value) if part]
     relays = tuple(parse_smtp_url(url) for url in urls)
     if len({relay.label for relay in relays}) != len(relays):
-        raise ConfigError("SMTP_URL names the same relay (host:port) twice")
+        raise ConfigError("SMTP_URL noemt dezelfde mailserver (host:poort) twee keer")
     return relays
 
 
@@ -91,9 +91,9 @@ def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+        raise ConfigError(f"{name} moet een geheel getal zijn, niet {raw!r}") from None
     if value < minimum:
-        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+        raise ConfigError(f"{name} moet minstens {minimum} zijn, niet {value}")
     return value
 
 
@@ -108,9 +108,9 @@ def _seconds_list(env: dict[str, str], name: str, default: tuple[float, ...]) ->
     try:
         found = tuple(float(part) for part in raw.split(","))
     except ValueError:
-        raise ConfigError(f"{name} is a comma-separated list of seconds, got {raw!r}") from None
+        raise ConfigError(f"{name} is een lijst seconden met komma's ertussen, niet {raw!r}") from None
     if not found or any(not 0 < s <= 86_400 for s in found):
-        raise ConfigError(f"{name}: every wait is more than 0 and at most 86400 seconds")
+        raise ConfigError(f"{name}: elke wachttijd is meer dan 0 en hoogstens 86400 seconden")
     return found
 
 
@@ -119,17 +119,17 @@ def _flag(env: dict[str, str], name: str, default: bool) -> bool:
     if not raw:
         return default
     if raw not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
-        raise ConfigError(f"{name} must be on or off (1/0, true/false), got {raw!r}")
+        raise ConfigError(f"{name} moet on of off zijn (1/0, true/false), niet {raw!r}")
     return raw in ("1", "true", "yes", "on")
 
 
 def _url(env: dict[str, str], name: str, schemes: tuple[str, ...]) -> str:
     value = env.get(name, "").strip()
     if not value:
-        raise ConfigError(f"{name} is not set")
+        raise ConfigError(f"{name} is niet ingesteld")
     scheme = value.split(":", 1)[0] if ":" in value else ""
     if scheme.split("+", 1)[0] not in schemes:
-        raise ConfigError(f"{name} must start with one of {', '.join(s + ':' for s in schemes)}")
+        raise ConfigError(f"{name} moet beginnen met een van {', '.join(s + ':' for s in schemes)}")
     return value
 
 
@@ -262,7 +262,7 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if environ is None else environ)
     mode = env.get("NEWSLETTER_ENV", "production").strip() or "production"
     if mode not in ENVIRONMENTS:
-        raise ConfigError(f"NEWSLETTER_ENV must be one of {', '.join(ENVIRONMENTS)}, got {mode!r}")
+        raise ConfigError(f"NEWSLETTER_ENV moet een van {', '.join(ENVIRONMENTS)} zijn, niet {mode!r}")
     instance = Path(env.get("INSTANCE_PATH") or PROJECT_ROOT / "instance")
     if mode != "production":
         _running_services(env, instance)
@@ -275,15 +275,15 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
 
     keys = tuple(k.strip() for k in env.get("SECRET_KEYS", "").split(",") if k.strip())
     if not keys:
-        raise ConfigError("SECRET_KEYS is not set (comma-separated; the first one signs)")
+        raise ConfigError("SECRET_KEYS is niet ingesteld (komma's ertussen; de eerste ondertekent)")
     if mode == "production" and any(_weak(k) for k in keys):
-        raise ConfigError("SECRET_KEYS: every key must be at least 32 random characters")
+        raise ConfigError("SECRET_KEYS: elke sleutel moet minstens 32 willekeurige tekens hebben")
     base_url = _url(env, "BASE_URL", ("http", "https")).rstrip("/")
     if mode == "production" and not base_url.startswith("https://"):
-        raise ConfigError("BASE_URL must be an https:// address in production")
+        raise ConfigError("BASE_URL moet in productie een https://-adres zijn")
     mail_from = env.get("MAIL_FROM", "").strip()
     if "@" not in mail_from or not mail_from.isprintable():  # one line, nothing invisible
-        raise ConfigError("MAIL_FROM must be an address such as 'OVER het ravijn <nb@vng.nl>'")
+        raise ConfigError("MAIL_FROM moet een adres zijn zoals 'OVER het ravijn <nb@vng.nl>'")
     outbox = env.get("OUTBOX_DIR") or (str(instance / "outbox") if mode != "production" else "")
     return Settings(
         env=mode,
@@ -339,7 +339,7 @@ def _relays(env: dict[str, str]) -> dict[str, object]:
 def _log_format(env: dict[str, str]) -> str:
     value = env.get("LOG_FORMAT", "text").strip().lower() or "text"
     if value not in ("text", "json"):
-        raise ConfigError(f"LOG_FORMAT must be text or json, got {value!r}")
+        raise ConfigError(f"LOG_FORMAT moet text of json zijn, niet {value!r}")
     return value
 
 
@@ -355,7 +355,7 @@ def _privacy(env: dict[str, str]) -> dict[str, str]:
         if not value:
             continue
         if key != "privacy_controller" and ("@" not in value or not value.isprintable()):
-            raise ConfigError(f"{name} must be an e-mail address, got {value!r}")
+            raise ConfigError(f"{name} moet een e-mailadres zijn, niet {value!r}")
         found[key] = value
     return found
 
@@ -365,7 +365,7 @@ def _trusted_proxies(env: dict[str, str]) -> int | tuple[object, ...]:
         return parse_trusted(env.get("TRUSTED_PROXIES", ""))
     except ValueError:
         raise ConfigError(
-            "TRUSTED_PROXIES must be a number of hops or networks such as 10.0.0.0/8"
+            "TRUSTED_PROXIES moet een aantal proxy's zijn, of netwerken zoals 10.0.0.0/8"
         ) from None
 
 
@@ -380,9 +380,9 @@ def _suppression_key(env: dict[str, str], mode: str, keys: tuple[str, ...]) -> s
     if not key and mode != "production":
         return "dev-suppression-" + keys[0]
     if _weak(key):
-        raise ConfigError("SUPPRESSION_KEY must be at least 32 random characters")
+        raise ConfigError("SUPPRESSION_KEY moet minstens 32 willekeurige tekens hebben")
     if key in keys:
-        raise ConfigError("SUPPRESSION_KEY must differ from every key in SECRET_KEYS")
+        raise ConfigError("SUPPRESSION_KEY moet anders zijn dan elke sleutel in SECRET_KEYS")
     return key
 
 
@@ -393,13 +393,13 @@ def _dkim(env: dict[str, str], mail_from: str) -> dict[str, object]:
     if not selector and not key_file:
         return {}
     if not selector or not key_file:
-        raise ConfigError("DKIM needs both DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE")
+        raise ConfigError("DKIM heeft zowel DKIM_SELECTOR als DKIM_PRIVATE_KEY_FILE nodig")
     path = Path(key_file)
     try:
         head = path.read_text(encoding="ascii", errors="replace")[:100]
     except OSError as exc:
-        raise ConfigError(f"DKIM_PRIVATE_KEY_FILE cannot be read: {exc.strerror}") from None
+        raise ConfigError(f"DKIM_PRIVATE_KEY_FILE is niet te lezen: {exc.strerror}") from None
     if "PRIVATE KEY" not in head:
-        raise ConfigError("DKIM_PRIVATE_KEY_FILE is not a PEM private key")
+        raise ConfigError("DKIM_PRIVATE_KEY_FILE is geen private key in PEM-vorm")
     domain = env.get("DKIM_DOMAIN", "").strip() or mail_from.rpartition("@")[2].strip(" >")
     return {"dkim_selector": selector, "dkim_domain": domain, "dkim_key_file": path}

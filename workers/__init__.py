@@ -22,7 +22,7 @@ from workers.middleware import AppContextMiddleware
 try:
     app = create_app()
 except ConfigError as exc:
-    print(f"Configuration error: {exc}", file=sys.stderr)
+    print(f"Fout in de instellingen: {exc}", file=sys.stderr)
     raise SystemExit(1) from None
 
 if app.config["SETTINGS"].log_format == "json":

@@ -132,9 +132,9 @@ def test_dkim_settings_are_checked(tmp_path):
 
     env = {"NEWSLETTER_ENV": "test", "INSTANCE_PATH": str(tmp_path), "DKIM_SELECTOR": "s"}
     for extra, words in (
-        ({}, "both"),
-        ({"DKIM_PRIVATE_KEY_FILE": str(tmp_path / "nee.pem")}, "cannot be read"),
-        ({"DKIM_PRIVATE_KEY_FILE": str(Path(__file__))}, "not a PEM"),
+        ({}, "zowel"),
+        ({"DKIM_PRIVATE_KEY_FILE": str(tmp_path / "nee.pem")}, "niet te lezen"),
+        ({"DKIM_PRIVATE_KEY_FILE": str(Path(__file__))}, "geen private key"),
     ):
         with pytest.raises(ConfigError, match=words):
             from_env(env | extra)

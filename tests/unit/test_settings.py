@@ -29,26 +29,26 @@ def test_production_settings_parse():
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("DATABASE_URL", None, "DATABASE_URL is not set"),
-        ("DATABASE_URL", "mysql://x", "DATABASE_URL must start with"),
-        ("REDIS_URL", None, "REDIS_URL is not set"),
-        ("SMTP_URL", "http://relay", "SMTP_URL must start with"),
-        ("SMTP_URL", "smtp://relay:notaport", "SMTP_URL is malformed"),
+        ("DATABASE_URL", None, "DATABASE_URL is niet ingesteld"),
+        ("DATABASE_URL", "mysql://x", "DATABASE_URL moet beginnen met"),
+        ("REDIS_URL", None, "REDIS_URL is niet ingesteld"),
+        ("SMTP_URL", "http://relay", "SMTP_URL moet beginnen met"),
+        ("SMTP_URL", "smtp://relay:notaport", "SMTP_URL klopt niet"),
         ("SECRET_KEYS", "short", "SECRET_KEYS"),
-        ("SECRET_KEYS", None, "SECRET_KEYS is not set"),
+        ("SECRET_KEYS", None, "SECRET_KEYS is niet ingesteld"),
         ("SUPPRESSION_KEY", None, "SUPPRESSION_KEY"),
         ("SUPPRESSION_KEY", "kort", "SUPPRESSION_KEY"),
         # finding 12: a key that is long but not random, a suppression key that is a secret key
         ("SECRET_KEYS", "a" * 32, "SECRET_KEYS"),
         ("SECRET_KEYS", "ab" * 20, "SECRET_KEYS"),
-        ("SUPPRESSION_KEY", KEY_B, "must differ"),
+        ("SUPPRESSION_KEY", KEY_B, "moet anders zijn"),
         ("MAIL_FROM", "OVER het ravijn\u2028Bcc: x@y.nl <nb@vng.nl>", "MAIL_FROM"),
-        ("BASE_URL", "http://ravijn.vng.nl", "BASE_URL must be an https"),
+        ("BASE_URL", "http://ravijn.vng.nl", "BASE_URL moet in productie een https"),
         ("MAIL_FROM", "nieuwsbrief", "MAIL_FROM"),
         ("MAIL_FROM", "a@b.nl\r\nBcc: x@y.nl", "MAIL_FROM"),
         ("NEWSLETTER_ENV", "staging", "NEWSLETTER_ENV"),
-        ("BATCH_SIZE", "many", "BATCH_SIZE must be a whole number"),
-        ("BROKER_URL", "kafka://k:9092", "BROKER_URL must start with"),
+        ("BATCH_SIZE", "many", "BATCH_SIZE moet een geheel getal"),
+        ("BROKER_URL", "kafka://k:9092", "BROKER_URL moet beginnen met"),
     ],
 )
 def test_production_refuses_missing_or_malformed_settings(name, value, message):
@@ -91,7 +91,8 @@ def test_wsgi_stops_with_one_clear_line():
     )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        "Configuration error: SECRET_KEYS is not set (comma-separated; the first one signs)"
+        "Fout in de instellingen: SECRET_KEYS is niet ingesteld (komma's ertussen; de eerste "
+        "ondertekent)"
     ]
 
 
@@ -134,10 +135,10 @@ def test_several_relays_in_order_with_a_rate_each(tmp_path):
         "d:25",
     ]
     for bad, message in (
-        ("smtp://a, smtp://a:25", "same relay"),
+        ("smtp://a, smtp://a:25", "dezelfde mailserver"),
         ("smtp://a?snel=ja", "rate="),
         ("smtp://a?rate=-2", "rate="),
-        ("smtp://a, http://b", "must start with"),
+        ("smtp://a, http://b", "moet beginnen met"),
     ):
         with pytest.raises(ConfigError, match=message):
             from_env(env | {"SMTP_URL": bad})
