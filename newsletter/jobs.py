@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 TRANSACTIONAL = "transactional"
 BULK = "bulk"
 MAINTENANCE = "maintenance"
+WEBHOOKS = "webhooks"
 
 #: actor name -> queue. `workers/actors.py` declares each actor on the queue named here.
 ACTOR_QUEUES: dict[str, str] = {
@@ -46,11 +47,11 @@ ACTOR_QUEUES: dict[str, str] = {
     "send_batch": BULK,
     "reconcile": MAINTENANCE,
     "import_subscribers": MAINTENANCE,
-    "deliver_webhook": MAINTENANCE,  # an HTTP call of up to 10 s: never in the way of a mail
+    "deliver_webhook": WEBHOOKS,  # HTTP calls of up to 10 s: in nobody's way, their own pool
 }
 
 #: Lower runs first inside a worker: confirmation mail jumps ahead of prefetched bulk batches.
-QUEUE_PRIORITY = {TRANSACTIONAL: 0, MAINTENANCE: 10, BULK: 50}
+QUEUE_PRIORITY = {TRANSACTIONAL: 0, MAINTENANCE: 10, WEBHOOKS: 20, BULK: 50}
 
 _PENDING = "newsletter.pending_jobs"
 MARKER_SECONDS = 6 * 3600

@@ -108,7 +108,7 @@ def _seconds_list(env: dict[str, str], name: str, default: tuple[float, ...]) ->
     try:
         found = tuple(float(part) for part in raw.split(","))
     except ValueError:
-        raise ConfigError(f"{name} is een lijst seconden met komma's ertussen, niet {raw!r}") from None
+        raise ConfigError(f"{name} is een lijst seconden met komma's, niet {raw!r}") from None
     if not found or any(not 0 < s <= 86_400 for s in found):
         raise ConfigError(f"{name}: elke wachttijd is meer dan 0 en hoogstens 86400 seconden")
     return found
@@ -262,7 +262,8 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if environ is None else environ)
     mode = env.get("NEWSLETTER_ENV", "production").strip() or "production"
     if mode not in ENVIRONMENTS:
-        raise ConfigError(f"NEWSLETTER_ENV moet een van {', '.join(ENVIRONMENTS)} zijn, niet {mode!r}")
+        choices = ", ".join(ENVIRONMENTS)
+        raise ConfigError(f"NEWSLETTER_ENV moet een van {choices} zijn, niet {mode!r}")
     instance = Path(env.get("INSTANCE_PATH") or PROJECT_ROOT / "instance")
     if mode != "production":
         _running_services(env, instance)

@@ -29,6 +29,7 @@ def upgrade():
         sa.Column("last_attempt_at", sa.DateTime(), nullable=True),
         sa.Column("last_status", sa.String(length=120), nullable=True),
         sa.Column("last_success_at", sa.DateTime(), nullable=True),
+        sa.Column("paused_until", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by"],
             ["editor.id"],

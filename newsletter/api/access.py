@@ -10,10 +10,13 @@ from newsletter.api.models import ApiKey
 from newsletter.api.problems import problem
 from newsletter.api.spec import bp, scope_of
 from newsletter.extensions import csrf, limiter
+from newsletter.subscribers import names
 from newsletter.subscribers.consent import ip_prefix
 
 OPEN = {"api.openapi", "api.docs"}  # the description is public: it holds no data
 RATE = "600 per minute"
+#: a draft's Markdown (up to 200,000 characters) is larger than the app's usual limit
+LARGE_BODIES = {"api.create_edition": 1024 * 1024}
 
 
 def _presented() -> str:
@@ -37,8 +40,24 @@ def _rate_key() -> str:
     return f"key:{key.id}" if key else f"net:{ip_prefix(request.remote_addr)}"
 
 
+def _unreadable_part() -> str | None:
+    """A path or query value no database should get (NUL and other control characters)."""
+    parts = [("pad", request.path)] + [(name, v) for name, v in request.args.items(multi=True)]
+    for name, value in parts:
+        if names.unprintable(value) or names.unprintable(name):
+            return name
+    return None
+
+
 @bp.before_request
 def authenticate() -> Response | None:
+    wrong = _unreadable_part()
+    if wrong is not None:
+        return problem(
+            422,
+            "Het adres bevat een teken dat er niet in hoort.",
+            errors=[{"field": wrong, "message": f"{wrong}: alleen gewone tekens"}],
+        )
     if request.endpoint in OPEN or request.endpoint is None:
         return None
     key = _key()
@@ -55,6 +74,8 @@ def authenticate() -> Response | None:
         return problem(403, "Deze aanroep is voor geen enkele sleutel open.")
     if needed not in key.scope_set:
         return problem(403, f"Deze sleutel heeft het recht {needed} niet.", scope=needed)
+    if request.endpoint in LARGE_BODIES:  # read by the view, so the limit still applies
+        request.max_content_length = LARGE_BODIES[request.endpoint]
     return None
 
 

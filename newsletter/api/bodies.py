@@ -8,13 +8,50 @@ from datetime import date, datetime
 from flask import request
 
 from newsletter.api.problems import Invalid, field_error
+from newsletter.subscribers import names
+
+MAX_DEPTH = 8  # our bodies are two levels deep
 
 
 def json_object() -> dict:
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # [[[[… many levels deep: the parser gives up
+        data = None
     if not isinstance(data, dict):
         raise field_error("body", "De inhoud is geen JSON-object (Content-Type: application/json).")
+    wrong = _unreadable(data, "", 0)
+    if wrong is not None:
+        raise field_error(
+            wrong or "body",
+            f"{wrong or 'De inhoud'} bevat een teken dat niet in tekst hoort (zoals NUL), "
+            "of is te diep genest.",
+        )
     return data
+
+
+def _unreadable(value: object, where: str, depth: int) -> str | None:
+    """The field (dotted) holding a string no database or mail should get: NUL, other
+    control characters than tab and newline, or half a surrogate pair; None if all is well."""
+    if depth > MAX_DEPTH:
+        return where
+    if isinstance(value, str):
+        bad = any((ord(c) < 32 and c not in "\t\n\r") or 0xD800 <= ord(c) < 0xE000 for c in value)
+        return where if bad else None
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, item in items:
+        if isinstance(key, str) and _unreadable(key, where, depth + 1) is not None:
+            return where
+        found = _unreadable(item, f"{where}.{key}" if where else str(key), depth + 1)
+        if found is not None:
+            return found
+    return None
 
 
 class Fields:
@@ -42,7 +79,7 @@ class Fields:
         if not isinstance(value, str) or not value.strip():
             self.wrong(name, f"{name} is een tekst die niet leeg is")
             return None
-        if len(value) > max_length or any(ord(c) < 32 or ord(c) == 127 for c in value):
+        if len(value) > max_length or names.unprintable(value):
             self.wrong(name, f"{name} is langer dan {max_length} tekens of bevat stuurtekens")
             return None
         return " ".join(value.split())

@@ -59,7 +59,9 @@ def get_edition(edition_id: int) -> Response:
 
 
 def _audience(fields: Fields) -> dict[str, list[str]]:
-    audience = fields.data.get("audience") or {}
+    audience = fields.data.get("audience")
+    if audience is None:
+        return {}
     if not isinstance(audience, dict) or set(audience) - set(AUDIENCE_KEYS):
         fields.wrong("audience", "audience heeft de lijsten provincies, functies en gemeenten")
         return {}

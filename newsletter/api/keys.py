@@ -14,6 +14,7 @@ from newsletter.api.models import ApiKey
 from newsletter.auth.audit import Actor, record
 from newsletter.database import utcnow
 from newsletter.extensions import db
+from newsletter.subscribers import names
 
 SCOPES = {
     "readers:read": "lezers opvragen",
@@ -42,6 +43,8 @@ def _hash(secret: str) -> str:
 
 def create(name: str, scopes: list[str], days: int, actor: Actor) -> NewKey:
     name = " ".join(name.split())[:80]
+    if names.unprintable(name):
+        raise KeyRefused("Gebruik in de naam alleen gewone letters, cijfers en leestekens.")
     if not name:
         raise KeyRefused("Geef de sleutel een naam, bijvoorbeeld het systeem dat hem gebruikt.")
     unknown = sorted(set(scopes) - SCOPES.keys())

@@ -4,9 +4,11 @@ the source `api` on its event, so the trail reads as it does for the pages."""
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from dataclasses import asdict
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import abort, jsonify, request
 from werkzeug.wrappers import Response
@@ -17,11 +19,14 @@ from newsletter.api.common import actor, stamp
 from newsletter.api.problems import Invalid, field_error, problem
 from newsletter.api.spec import Param, operation
 from newsletter.reference.services import find_gemeente
-from newsletter.subscribers import lifecycle, listing, privacy
+from newsletter.subscribers import lifecycle, listing, names, privacy
 from newsletter.subscribers.addresses import InvalidEmail, normalise_email
 from newsletter.subscribers.lifecycle import ConsentSource, UnknownSubscriber
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 PAGE_MAX = 500
+PROVINCE_MAX = 60
+PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def _reader(record: listing.Reader) -> dict:
@@ -56,6 +61,22 @@ def _limit() -> int:
     return int(raw)
 
 
+def _gemeente() -> str | None:
+    raw = request.args.get("gemeente") or None
+    if raw is not None and not re.fullmatch(r"GM[0-9]{4}", raw):
+        raise field_error("gemeente", "gemeente is een CBS-code als GM0363")
+    return raw
+
+
+def _province() -> str | None:
+    raw = request.args.get("province") or None
+    if raw is not None and len(raw) > PROVINCE_MAX:
+        raise field_error(
+            "province", f"province is de naam van een provincie, tot {PROVINCE_MAX} tekens"
+        )
+    return raw
+
+
 def _since() -> datetime | None:
     raw = request.args.get("changed_since")
     if not raw:
@@ -79,10 +100,10 @@ def _since() -> datetime | None:
     params=(
         Param("status", {"type": "string", "enum": list(listing.STATES)}, "Stand van de lezer"),
         Param("gemeente", {"type": "string", "pattern": "^GM[0-9]{4}$"}, "CBS-code, GM0363"),
-        Param("province", {"type": "string"}, "Provincie, bijvoorbeeld Utrecht"),
+        Param("province", {"type": "string", "maxLength": PROVINCE_MAX}, "Provincie, als Utrecht"),
         Param("role", {"type": "string", "enum": list(listing.ROLES)}, "Functie"),
         Param("changed_since", {"type": "string", "format": "date-time"}, "Gewijzigd sinds"),
-        Param("cursor", {"type": "string"}, "next_cursor van de vorige pagina"),
+        Param("cursor", {"type": "string", "maxLength": 64}, "next_cursor van de vorige pagina"),
         Param("limit", {"type": "integer", "minimum": 1, "maximum": PAGE_MAX}, "Per pagina"),
     ),
 )  # fmt: skip
@@ -95,6 +116,8 @@ def list_readers() -> Response:
         ("changed_since", _since),
         ("after", _cursor),
         ("limit", _limit),
+        ("gemeente_code", _gemeente),
+        ("province", _province),
     ):
         try:
             found_values[name] = check()
@@ -103,12 +126,8 @@ def list_readers() -> Response:
     if errors:
         raise Invalid(errors)
     after, limit = found_values.pop("after"), found_values.pop("limit")
-    where = found_values
-    gemeente = request.args.get("gemeente") or None
     found, following = listing.page(
-        listing.ReaderFilter(
-            gemeente_code=gemeente, province=request.args.get("province") or None, **where
-        ),
+        listing.ReaderFilter(**found_values),  # type: ignore[arg-type]
         after,  # type: ignore[arg-type]
         limit,  # type: ignore[arg-type]
     )
@@ -119,7 +138,11 @@ def _details(fields: Fields, *, required: bool) -> dict[str, object]:
     """Name, municipality and role from a body; only what is present when not `required`."""
     found: dict[str, object] = {}
     if required or fields.present("name"):
-        found["name"] = fields.text("name")
+        name = fields.text("name", max_length=names.NAME_MAX)
+        if name and names.linklike(name):
+            fields.wrong("name", "name is een naam, zonder web- of e-mailadres")
+            name = None
+        found["name"] = name
     if required or fields.present("gemeente_code"):
         code = fields.data.get("gemeente_code")
         gemeente = find_gemeente(code) if isinstance(code, str) and code.startswith("GM") else None
@@ -140,7 +163,8 @@ def _proof(fields: Fields) -> lifecycle.Proof | None:
         fields.wrong("consent", "consent heeft precies twee velden: date en source")
         return None
     given_on = fields.day("date", consent)
-    if given_on is None or not date(2000, 1, 1) <= given_on <= date.today():
+    today = datetime.now(AMSTERDAM).date()  # consent given this morning in the Netherlands
+    if given_on is None or not date(2000, 1, 1) <= given_on <= today:
         fields.wrong("consent.date", "consent.date is een datum als 2026-11-01, niet later dan nu")
     source = consent["source"]
     if not (isinstance(source, str) and 0 < len(source.strip()) <= 150 and source.isprintable()):
@@ -212,7 +236,7 @@ def change_reader(reader_id: str) -> Response:
 
 
 def _found(reader_id: str) -> listing.Reader:
-    found = listing.by_public_id(reader_id)
+    found = listing.by_public_id(reader_id) if PUBLIC_ID.fullmatch(reader_id) else None
     if found is None:
         abort(404)
     return found
@@ -240,6 +264,6 @@ def unsubscribe_reader(reader_id: str) -> Response:
            summary="Lezer wissen (AVG): alleen een sleutel op de lijst van gewiste adressen blijft",
            response=schemas.ERASED)  # fmt: skip
 def erase_reader(reader_id: str) -> Response:
-    if not privacy.erase_by_public_id(reader_id, actor()):
+    if not PUBLIC_ID.fullmatch(reader_id) or not privacy.erase_by_public_id(reader_id, actor()):
         abort(404)
     return jsonify({"erased": True})

@@ -27,7 +27,13 @@ READER = {
     },
 }
 _DETAILS = {
-    "name": {"type": "string", "minLength": 1, "maxLength": 120},
+    "name": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 120,
+        "pattern": "\\S",
+        "description": "Een naam: letters en leestekens, geen web- of e-mailadres",
+    },
     "gemeente_code": {"type": "string", "pattern": "^GM[0-9]{4}$"},
     "role": {"type": "string", "enum": list(ROLES)},
 }
@@ -39,14 +45,14 @@ NEW_READER = {
         "email": {"type": "string", "format": "email", "maxLength": 320},
         **_DETAILS,
         "consent": {
-            "type": "object",
+            "type": ["object", "null"],
             "description": "Bewijs van toestemming: wanneer en waar. Zonder bewijs krijgt de "
             "lezer een mail om de aanmelding te bevestigen.",
             "additionalProperties": False,
             "required": ["date", "source"],
             "properties": {
                 "date": {"type": "string", "format": "date"},
-                "source": {"type": "string", "minLength": 1, "maxLength": 150},
+                "source": {"type": "string", "minLength": 1, "maxLength": 150, "pattern": "\\S"},
             },
         },
     },
@@ -137,23 +143,26 @@ REACH = {
         },
     },
 }
-_NAMES = {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 120}}
+_NAMES = {
+    "type": "array",
+    "items": {"type": "string", "minLength": 1, "maxLength": 120, "pattern": "\\S"},
+}
 NEW_EDITION = {
     "type": "object",
     "additionalProperties": False,
     "required": ["title", "body"],
     "properties": {
-        "title": {"type": "string", "minLength": 1, "maxLength": 150},
-        "preheader": {"type": "string", "maxLength": 200},
+        "title": {"type": "string", "minLength": 1, "maxLength": 150, "pattern": "\\S"},
+        "preheader": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"},
         "date": {"type": "string", "format": "date"},
-        "theme": {"type": "string", "maxLength": 80},
+        "theme": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": "\\S"},
         "audience": {
             "type": "object",
             "description": "Leeg of weggelaten: alle lezers",
             "additionalProperties": False,
             "properties": {"provincies": _NAMES, "functies": _NAMES, "gemeenten": _NAMES},
         },
-        "body": {"type": "string", "minLength": 1, "maxLength": 200_000,
+        "body": {"type": "string", "minLength": 1, "maxLength": 200_000, "pattern": "\\S",
                  "description": "De tekst in Markdown"},
     },
 }  # fmt: skip
@@ -187,7 +196,7 @@ SCHEDULE = {
     "required": ["at"],
     "properties": {"at": {"type": "string", "format": "date-time"}},
 }
-SCHEDULE_EXAMPLE = {"at": "2030-01-15T09:00:00+01:00"}
+SCHEDULE_EXAMPLE = {"at": "2099-01-15T09:00:00+01:00"}
 ARCHIVE = {
     "type": "object",
     "required": ["editions"],

@@ -122,6 +122,7 @@ def _operation(op: Operation) -> dict:
         "x-scope": op.scope,
     }
     if op.body is not None:
+        responses["413"] = _problem("De inhoud is te groot (64 kB; een concept 1 MB)")
         found["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": op.body, "example": op.example}},

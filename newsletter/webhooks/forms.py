@@ -23,4 +23,5 @@ class WebhookForm(FlaskForm):
         "Gebeurtenissen",
         choices=lambda: [(name, f"{name}: {text}") for name, text in EVENTS.items()],
         validators=[DataRequired("Kies minstens één gebeurtenis.")],
+        validate_choice=False,  # services.register names a wrong one, in Dutch
     )

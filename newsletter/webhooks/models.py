@@ -28,6 +28,8 @@ class Webhook(db.Model):
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_status: Mapped[str | None] = mapped_column(String(120))
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: after a failed attempt the receiver rests until then: its other deliveries wait too
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def event_list(self) -> list[str]:

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from newsletter.database import utcnow
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
 from newsletter.webhooks.models import Webhook, WebhookDelivery
 
+CLAIM_SECONDS = 120  # how long an attempt may hold its delivery (sender.CLAIM)
 EVENTS = {
     "reader.confirmed": "een lezer heeft de aanmelding bevestigd (of is terug)",
     "reader.unsubscribed": "een lezer heeft zich afgemeld",
@@ -24,8 +26,22 @@ EVENTS = {
 }
 
 
-def emit(event: str, data: dict[str, object], reader_id: str | None = None) -> int:
-    """A delivery per enabled receiver of `event`; the caller commits. Returns how many."""
+def emit(
+    event: str,
+    data: dict[str, object],
+    reader_id: str | None = None,
+    *,
+    after: datetime | None = None,
+) -> int:
+    """A delivery per enabled receiver of `event` (not before `after`); the caller commits.
+    Returns how many."""
+    return emit_many(event, [(data, reader_id)], after=after)
+
+
+def emit_many(
+    event: str, items: list[tuple[dict[str, object], str | None]], *, after: datetime | None = None
+) -> int:
+    """`emit` for many readers at once (an import): the receivers are looked up once."""
     if event not in EVENTS:
         raise KeyError(event)
     wanted = [
@@ -35,29 +51,48 @@ def emit(event: str, data: dict[str, object], reader_id: str | None = None) -> i
         )
         if event in events.split()
     ]
-    if not wanted:
+    if not wanted or not items:
         return 0
     now = utcnow()
-    payload = json.dumps(
-        {"type": event, "timestamp": now.isoformat(), "data": data},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    for hook_id in wanted:
-        delivery = WebhookDelivery(
-            webhook_id=hook_id,
-            message_id="msg_" + secrets.token_urlsafe(18),
-            event=event,
-            reader_id=reader_id,
-            payload=payload,
-            created_at=now,
+    delay = (after - now).total_seconds() if after and after > now else None
+    made = []
+    for data, reader_id in items:
+        payload = json.dumps(
+            {"type": event, "timestamp": now.isoformat(), "data": data},
+            ensure_ascii=False,
+            separators=(",", ":"),
         )
-        db.session.add(delivery)
-        db.session.flush()
-        enqueue_after_commit("deliver_webhook", delivery.id)
-    return len(wanted)
+        made += [
+            WebhookDelivery(
+                webhook_id=hook_id,
+                message_id="msg_" + secrets.token_urlsafe(18),
+                event=event,
+                reader_id=reader_id,
+                payload=payload,
+                created_at=now,
+                next_attempt_at=after if delay else None,
+            )
+            for hook_id in wanted
+        ]
+    db.session.add_all(made)
+    db.session.flush()
+    for delivery in made:
+        enqueue_after_commit("deliver_webhook", delivery.id, delay=delay)
+    return len(made)
 
 
-def forget_reader(reader_id: str) -> None:
-    """At erasure: earlier payloads about this reader go too (the caller commits)."""
+def forget_reader(reader_id: str) -> datetime | None:
+    """At erasure: earlier payloads about this reader go too (the caller commits). Returns
+    when an attempt already under way will be over (None: none is), so that the erasure's
+    own event is sent after it and a receiver never hears of the person after the erasure."""
+    busy = db.session.scalar(
+        select(func.max(WebhookDelivery.next_attempt_at)).where(
+            WebhookDelivery.reader_id == reader_id,
+            WebhookDelivery.state == "pending",
+            WebhookDelivery.attempts > 0,
+            WebhookDelivery.next_attempt_at > utcnow(),
+        )
+    )
     db.session.execute(delete(WebhookDelivery).where(WebhookDelivery.reader_id == reader_id))
+    # a claim ends at most CLAIM_SECONDS from now; a later time is a retry that now never comes
+    return min(busy, utcnow() + timedelta(seconds=CLAIM_SECONDS)) if busy else None

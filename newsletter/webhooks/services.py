@@ -36,6 +36,8 @@ def register(url: str, events: list[str], actor: Actor) -> Registered:
                       production=settings.is_production)  # fmt: skip
     except targets.TargetRefused as exc:
         raise WebhookRefused(str(exc)) from None
+    if db.session.scalar(select(Webhook.id).where(Webhook.url == url.strip())) is not None:
+        raise WebhookRefused("Er is al een webhook naar dit adres.")
     if db.session.scalar(select(func.count()).select_from(Webhook)) >= MAX_HOOKS:
         raise WebhookRefused(f"Er zijn al {MAX_HOOKS} webhooks; verwijder er eerst een.")
     secret = signing.new_secret()

@@ -30,29 +30,54 @@ class Target:
     address: str  # the IP address that was checked
 
 
+#: ranges that lead back to IPv4 (or nowhere) and that `is_global` does not catch everywhere
+_TRANSLATED = [
+    ipaddress.ip_network(n) for n in ("64:ff9b::/96", "64:ff9b:1::/48", "::/96", "::ffff:0:0:0/96")
+]
+
+
+def _inside(text: str) -> bool:
+    """Not a public unicast address, also when IPv6 wraps an IPv4 address (mapped, 6to4,
+    Teredo, NAT64 and IPv4-compatible forms)."""
+    address = ipaddress.ip_address(text.split("%")[0])
+    if address.is_multicast or not address.is_global:
+        return True
+    if isinstance(address, ipaddress.IPv6Address):
+        if any(address in net for net in _TRANSLATED):
+            return True
+        wrapped = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+        return any(inner is not None and _inside(str(inner)) for inner in wrapped)
+    return False
+
+
 def check(url: str, *, allow_private: bool, production: bool) -> Target:
     url = url.strip()
-    if len(url) > 500 or any(c.isspace() or ord(c) < 32 for c in url):
-        raise TargetRefused("Het adres is te lang of bevat spaties.")
-    parts = urlsplit(url)
+    if len(url) > 500 or not url.isascii() or any(c.isspace() or ord(c) < 32 for c in url):
+        raise TargetRefused(
+            "Het adres is te lang, of bevat spaties of bijzondere tekens (schrijf die als "
+            "%-code, zoals %C3%A9 voor é)."
+        )
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise TargetRefused("Het adres klopt niet (de server of het poortnummer).") from None
     allowed = ("https",) if production or not allow_private else ("https", "http")
     if parts.scheme not in allowed:
         raise TargetRefused("Het adres begint met https://.")
     if parts.username or parts.password or parts.fragment:
         raise TargetRefused("Zet geen naam, wachtwoord of # in het adres.")
-    try:
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        raise TargetRefused("Het poortnummer in het adres klopt niet.") from None
     if not host:
         raise TargetRefused("Het adres noemt geen server.")
+    if port == 0:
+        raise TargetRefused("Het poortnummer in het adres klopt niet.")
     port = port or (443 if parts.scheme == "https" else 80)
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise TargetRefused(f"De server {host} is niet te vinden.") from None
     addresses = [info[4][0] for info in found]
-    inside = [a for a in addresses if not ipaddress.ip_address(a.split("%")[0]).is_global]
+    inside = [a for a in addresses if _inside(a)]
     if inside and not allow_private:
         raise TargetRefused(
             f"{host} is een intern adres ({inside[0]}). Webhooks gaan alleen naar servers op "
@@ -97,7 +122,7 @@ def post(target: Target, body: bytes, headers: dict[str, str]) -> tuple[int | No
         return None, "geen antwoord binnen 10 seconden"
     except ssl.SSLError:
         return None, "het certificaat of de TLS-verbinding klopt niet"
-    except (OSError, http.client.HTTPException):
+    except (OSError, http.client.HTTPException, ValueError):
         return None, "geen verbinding"
     finally:
         connection.close()

@@ -63,7 +63,7 @@ def create() -> Response | tuple[str, int]:
 
 @bp.post("/<int:hook_id>")
 @requires(BEHEERDER)
-def act(hook_id: int) -> Response:
+def act(hook_id: int) -> Response | str:
     hook = _hook_or_404(hook_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -74,6 +74,8 @@ def act(hook_id: int) -> Response:
     elif choice == "uit":
         services.switch(hook, False, _me())
         flash("De webhook staat uit.")
+    elif choice == "verwijderen" and request.form.get("bevestigd") != "ja":
+        return render_template("beheer/webhook_remove.html", hook=hook, action=ActionForm())
     elif choice == "verwijderen":
         services.remove(hook, _me())
         flash("De webhook is verwijderd.")

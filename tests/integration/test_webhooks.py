@@ -8,7 +8,7 @@ import json
 import re
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from newsletter.api import keys
 from newsletter.auth.audit import CLI
+from newsletter.database import utcnow
 from newsletter.delivery import control
 from newsletter.editions import services as editions
 from newsletter.editions.models import EditionState
@@ -123,6 +124,8 @@ def test_each_event_arrives_once_signed_and_a_500_is_retried(
     third = new_reader("jan@utrecht.example", "Jan")
     lifecycle.complain(third.id, "feedback loop")
     db.session.commit()
+    # (an erasure also removes what is still waiting about the person: let it arrive first)
+    wait_until(lambda: "reader.unsubscribed" in crm.events(), 15, lambda: str(crm.events()))
     editor_client.delete(f"/api/v1/readers/{made['id']}", headers=api)
     readers(db, 2)  # made as rows, not through the lifecycle: no event, so nothing to tell
     edition, _ = editions.create(SOURCE, editor.id)
@@ -185,6 +188,7 @@ def test_internal_addresses_and_plain_http_are_refused_at_registration(editor_cl
     assert refused.status_code == 422
     text = refused.get_data(as_text=True)
     assert "Nog niet alles is goed ingevuld" in text
+    assert any(why in text for why in ("intern adres", "begint met https://", "wachtwoord"))
     assert db.session.query(Webhook).count() == 0
 
 
@@ -212,3 +216,70 @@ def test_emitting_without_receivers_writes_nothing_and_a_rollback_sends_nothing(
     db.session.rollback()
     assert db.session.query(WebhookDelivery).count() == 0
     assert db.session.scalar(select(Subscriber)) is None
+
+
+def _one_delivery(db, receiver_url: str) -> int:
+    from newsletter.webhooks import outbox
+
+    db.session.add(Webhook(url=receiver_url, events="reader.confirmed",
+                           secret=signing.new_secret()))  # fmt: skip
+    db.session.flush()
+    outbox.emit("reader.confirmed", {"reader": {"id": "abc"}}, "abc")
+    db.session.commit()
+    return db.session.scalar(select(WebhookDelivery.id))
+
+
+def test_two_messages_for_one_delivery_post_it_once_and_the_sweep_finds_lost_ones(
+    app, receiver, settings, paused_worker, db
+):
+    from newsletter.webhooks import sender
+
+    settings(webhook_allow_private=True)
+    crm = receiver()
+    delivery_id = _one_delivery(db, crm.url)
+    assert sender._claim(delivery_id)  # another worker holds it, mid-call
+    assert sender.deliver(delivery_id) is None and crm.received == []
+    # that worker died: after its claim ran out the sweep queues it again, once per minute
+    db.session.execute(
+        WebhookDelivery.__table__.update().values(next_attempt_at=utcnow() - timedelta(minutes=5))
+    )
+    db.session.commit()
+    assert sender.sweep() == 1 and sender.sweep() == 0
+    assert sender.deliver(delivery_id) == "HTTP 200"
+    assert sender.deliver(delivery_id) is None  # a second message finds it done
+    assert len(crm.received) == 1
+    row = db.session.get(WebhookDelivery, delivery_id)
+    db.session.refresh(row)
+    assert (row.state, row.attempts) == ("delivered", 2)  # the lost attempt counted too
+
+
+def test_a_delivery_whose_attempts_never_report_back_fails_in_the_end(
+    receiver, settings, paused_worker, db
+):
+    from newsletter.webhooks import sender
+
+    settings(webhook_allow_private=True, webhook_retry_seconds=(0.2,))
+    delivery_id = _one_delivery(db, receiver().url)
+    db.session.execute(
+        WebhookDelivery.__table__.update().values(
+            attempts=2, next_attempt_at=utcnow() - timedelta(minutes=5)
+        )
+    )  # two claims that never came back (a receiver that kept the worker past its time)
+    db.session.commit()
+    assert sender.deliver(delivery_id) == "geen antwoord gemeld"
+    hook = db.session.scalar(select(Webhook))
+    db.session.refresh(hook)
+    assert not hook.enabled
+
+
+def test_the_address_is_checked_again_at_every_delivery(settings, paused_worker, db):
+    from newsletter.webhooks import sender
+
+    settings(webhook_allow_private=True, webhook_retry_seconds=(30.0,))
+    delivery_id = _one_delivery(db, "https://127.0.0.1:9/hook")
+    settings(webhook_allow_private=False)  # as if its name now pointed inside the network
+    note = sender.deliver(delivery_id)
+    assert note.startswith("127.0.0.1 is een intern adres")
+    row = db.session.get(WebhookDelivery, delivery_id)
+    db.session.refresh(row)
+    assert (row.state, row.attempts, row.last_status) == ("pending", 1, note[:120])

@@ -23,6 +23,7 @@ from newsletter.subscribers.models import (
     Subscriber,
     new_public_id,
 )
+from newsletter.webhooks import outbox
 
 
 @dataclass
@@ -80,11 +81,12 @@ def import_chunk(chunk: list[ImportRow], counts: ImportCounts) -> None:
 
 def _insert(fresh: list[ImportRow], counts: ImportCounts) -> None:
     now = utcnow()
+    public_ids = {r.email.key: new_public_id() for r in fresh}
     db.session.execute(
         insert(Subscriber.__table__),  # Core: one multi-row INSERT per chunk, no ORM objects
         [
             {
-                "public_id": new_public_id(),
+                "public_id": public_ids[r.email.key],
                 "confirm_nonce": new_public_id(),
                 "email": r.email.address,
                 "email_key": r.email.key,
@@ -127,3 +129,18 @@ def _insert(fresh: list[ImportRow], counts: ImportCounts) -> None:
             counts.repermission += 1
             enqueue_after_commit("send_repermission", ids[r.email.key])
     db.session.execute(insert(ConsentEvent.__table__), events)
+    told = [
+        (
+            {
+                "reader": {
+                    "id": public_ids[r.email.key], "email": r.email.address, "name": r.name,
+                    "gemeente_code": r.gemeente_code, "role": r.role.value, "state": "active",
+                },
+                "source": ConsentSource.import_.value,
+            },
+            public_ids[r.email.key],
+        )
+        for r in fresh
+        if r.consent_at
+    ]  # fmt: skip
+    outbox.emit_many("reader.confirmed", told)

@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from newsletter.reference.services import find_gemeente
+from newsletter.subscribers import names
 from newsletter.subscribers.addresses import InvalidEmail, normalise_email
 from newsletter.subscribers.models import ROLE_LABELS, Role
 
-NAME_MAX = 120
+NAME_MAX = names.NAME_MAX
 
 
 def _printable(form: FlaskForm, field: StringField) -> None:
-    if field.data and any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in field.data):
-        raise ValidationError("Gebruik alleen gewone letters, cijfers en leestekens.")
-
-
-#: an address in a name: "@", a scheme, "www.", a path, or a common top-level domain (a title
-#: such as "drs.ing." stays a name)
-_LINKLIKE = re.compile(
-    r"@|://|www\.|\b[\w-]+\.[a-z]{2,}/|\b[\w-]+\.(?:nl|com|org|net|eu|be|de|info|io|biz|co"
-    r"|uk|fr|app|online|site|xyz|ru|cn|ly|me|tk)\b",
-    re.IGNORECASE,
-)
+    if field.data and names.unprintable(field.data):
+        raise ValidationError(names.NOT_PRINTABLE)
 
 
 def _no_links(form: FlaskForm, field: StringField) -> None:
     """A name is a name: no web or mail address (text typed here could reach a mail)."""
-    if field.data and _LINKLIKE.search(field.data):
+    if field.data and names.linklike(field.data):
         raise ValidationError("Vul alleen uw naam in, zonder web- of e-mailadres.")
 
 

@@ -1,0 +1,26 @@
+"""What a reader's name may be, on every way in (the forms, the API): letters and punctuation,
+no control characters, and no web or mail address (a name can reach a mail we send)."""
+
+from __future__ import annotations
+
+import re
+
+NAME_MAX = 120
+#: an address in a name: "@", a scheme, "www.", a path, or a common top-level domain (a title
+#: such as "drs.ing." stays a name)
+_LINKLIKE = re.compile(
+    r"@|://|www\.|\b[\w-]+\.[a-z]{2,}/|\b[\w-]+\.(?:nl|com|org|net|eu|be|de|info|io|biz|co"
+    r"|uk|fr|app|online|site|xyz|ru|cn|ly|me|tk)\b",
+    re.IGNORECASE,
+)
+NOT_PRINTABLE = "Gebruik alleen gewone letters, cijfers en leestekens."
+LINKLIKE = "Vul alleen een naam in, zonder web- of e-mailadres."
+
+
+def unprintable(text: str) -> bool:
+    """Control characters (C0, DEL, C1) or halves of a surrogate pair."""
+    return any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or 0xD800 <= ord(c) < 0xE000 for c in text)
+
+
+def linklike(text: str) -> bool:
+    return bool(_LINKLIKE.search(text))
