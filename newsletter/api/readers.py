@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
-from dataclasses import asdict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -29,11 +28,13 @@ PROVINCE_MAX = 60
 PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
-def _reader(record: listing.Reader) -> dict:
-    data = asdict(record)
-    for name in ("created_at", "updated_at", "confirmed_at", "unsubscribed_at"):
-        data[name] = stamp(data[name])
-    return data
+def _reader(r: listing.Reader) -> dict:
+    return {
+        "id": r.id, "email": r.email, "name": r.name, "gemeente_code": r.gemeente_code,
+        "gemeente": r.gemeente, "province": r.province, "role": r.role, "state": r.state,
+        "created_at": stamp(r.created_at), "updated_at": stamp(r.updated_at),
+        "confirmed_at": stamp(r.confirmed_at), "unsubscribed_at": stamp(r.unsubscribed_at),
+    }  # fmt: skip
 
 
 def _choice(name: str, allowed: tuple[str, ...]) -> str | None:

