@@ -61,7 +61,9 @@ class QueueDepth:
         for queue in self.queues:
             try:
                 ready = self.client.llen(f"{self.namespace}:{queue}")  # type: ignore[attr-defined]
-                later = self.client.zcard(f"{self.namespace}:{queue}.DQ")  # type: ignore[attr-defined]
+                # delayed messages (retries, waits): their bodies sit in the delay queue's hash
+                # until they are due, also while a worker holds them
+                later = self.client.hlen(f"{self.namespace}:{queue}.DQ.msgs")  # type: ignore[attr-defined]
             except Exception as exc:  # Redis away: /readyz says so; a scrape still answers
                 log.warning("queue depth of %s unknown: %s", queue, exc.__class__.__name__)
                 continue

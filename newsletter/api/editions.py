@@ -17,6 +17,7 @@ from newsletter.delivery import progress
 from newsletter.editions import services as editions
 from newsletter.rendering.frontmatter import Fields as EditionFields
 from newsletter.rendering.frontmatter import compose
+from newsletter.subscribers.names import unprintable
 
 BODY_MAX = 200_000  # as on the workspace's form
 AUDIENCE_KEYS = ("provincies", "functies", "gemeenten")
@@ -68,7 +69,7 @@ def _audience(fields: Fields) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for key, names in audience.items():
         if not isinstance(names, list) or not all(
-            isinstance(n, str) and 0 < len(n.strip()) <= 120 and n.isprintable() for n in names
+            isinstance(n, str) and 0 < len(n.strip()) <= 120 and not unprintable(n) for n in names
         ):
             fields.wrong(f"audience.{key}", f"audience.{key} is een lijst met namen")
             continue

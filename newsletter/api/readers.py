@@ -168,7 +168,8 @@ def _proof(fields: Fields) -> lifecycle.Proof | None:
     if given_on is None or not date(2000, 1, 1) <= given_on <= today:
         fields.wrong("consent.date", "consent.date is een datum als 2026-11-01, niet later dan nu")
     source = consent["source"]
-    if not (isinstance(source, str) and 0 < len(source.strip()) <= 150 and source.isprintable()):
+    readable = isinstance(source, str) and not names.unprintable(source)
+    if not readable or not source.strip() or len(source) > 150:
         fields.wrong("consent.source", "consent.source zegt waar de toestemming is gegeven")
         return None
     return lifecycle.Proof(given_on, " ".join(source.split())) if given_on else None

@@ -16,10 +16,10 @@ from werkzeug.wrappers import Response
 
 from newsletter import metrics
 from newsletter.extensions import db
-from newsletter.jobs import BULK, MAINTENANCE, TRANSACTIONAL
+from newsletter.jobs import ACTOR_QUEUES
 from newsletter.mail import relays
 
-ACTOR_QUEUE_NAMES = (TRANSACTIONAL, BULK, MAINTENANCE)
+ACTOR_QUEUE_NAMES = tuple(dict.fromkeys(ACTOR_QUEUES.values()))
 
 bp = Blueprint("ops", __name__)
 

@@ -17,7 +17,10 @@ class WebhookForm(FlaskForm):
     url = StringField(
         "Adres van de ontvanger",
         description="Het adres begint met https://, bijvoorbeeld https://crm.vng.nl/webhooks/ravijn",
-        validators=[DataRequired("Vul het adres van de ontvanger in."), Length(max=500)],
+        validators=[
+            DataRequired("Vul het adres van de ontvanger in."),
+            Length(max=500, message="Het adres is langer dan 500 tekens."),
+        ],
     )
     events = _Checkboxes(
         "Gebeurtenissen",

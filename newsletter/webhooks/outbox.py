@@ -8,7 +8,7 @@ import json
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from newsletter.database import utcnow
 from newsletter.extensions import db
@@ -85,14 +85,16 @@ def forget_reader(reader_id: str) -> datetime | None:
     """At erasure: earlier payloads about this reader go too (the caller commits). Returns
     when an attempt already under way will be over (None: none is), so that the erasure's
     own event is sent after it and a receiver never hears of the person after the erasure."""
-    busy = db.session.scalar(
-        select(func.max(WebhookDelivery.next_attempt_at)).where(
-            WebhookDelivery.reader_id == reader_id,
-            WebhookDelivery.state == "pending",
-            WebhookDelivery.attempts > 0,
-            WebhookDelivery.next_attempt_at > utcnow(),
-        )
-    )
-    db.session.execute(delete(WebhookDelivery).where(WebhookDelivery.reader_id == reader_id))
+    now = utcnow()
+    gone = db.session.execute(
+        delete(WebhookDelivery)
+        .where(WebhookDelivery.reader_id == reader_id)
+        .returning(WebhookDelivery.state, WebhookDelivery.attempts, WebhookDelivery.next_attempt_at)
+    ).all()  # what was deleted, as it was then: no claim can slip in between
+    busy = max(
+        (at for state, attempts, at in gone
+         if state == "pending" and attempts > 0 and at is not None and at > now),
+        default=None,
+    )  # fmt: skip
     # a claim ends at most CLAIM_SECONDS from now; a later time is a retry that now never comes
     return min(busy, utcnow() + timedelta(seconds=CLAIM_SECONDS)) if busy else None

@@ -3,11 +3,12 @@
 The claim is a guarded UPDATE that counts the attempt and moves the next one a few minutes
 ahead, so two messages for one delivery (a redelivery, the clock's sweep) never post it twice
 at once, and an attempt that never reports back (a worker killed mid-call) still counts. No
-transaction is open during the HTTP call. After a failed attempt the receiver rests until the
-delivery's next try, and its other deliveries wait for that too (a dead receiver costs one
-call per round, not one per event). When the retries run out (about a day with the default
-waits) the delivery fails, and a receiver that has not answered well since that delivery was
-made is switched off; the beheerders get one mail.
+transaction is open during the HTTP call. When a receiver seems down (no answer, 5xx, 429) it
+rests until that delivery's next try, and its other deliveries wait for that too: a dead
+receiver costs a few calls per round (one per free thread), not one per event. When the
+retries run out (about a day with the default waits) the delivery fails, and a receiver that
+has not answered well since that delivery was made is switched off; the beheerders get one
+mail.
 """
 
 from __future__ import annotations
@@ -71,18 +72,19 @@ def deliver(delivery_id: int) -> str | None:
     url, secret, message_id = hook.url, hook.secret, delivery.message_id
     body = delivery.payload.encode()
     db.session.commit()  # nothing is read from here until the answer: no open transaction
-    ok, note = _post(url, secret, message_id, body)
-    _note(delivery_id, ok, note)
+    ok, down, note = _post(url, secret, message_id, body)
+    _note(delivery_id, ok, note, down=down)
     return note
 
 
-def _post(url: str, secret: str, message_id: str, body: bytes) -> tuple[bool, str]:
+def _post(url: str, secret: str, message_id: str, body: bytes) -> tuple[bool, bool, str]:
+    """(delivered, the receiver seems down: no answer, 5xx or 429, the note)."""
     settings = current_app.config["SETTINGS"]
     try:
         target = targets.check(url, allow_private=settings.webhook_allow_private,
                                production=settings.is_production)  # fmt: skip
     except targets.TargetRefused as exc:
-        return False, str(exc)
+        return False, False, str(exc)
     stamp = int(time.time())
     headers = {
         "Content-Type": "application/json",
@@ -95,8 +97,9 @@ def _post(url: str, secret: str, message_id: str, body: bytes) -> tuple[bool, st
         status, note = targets.post(target, body, headers)
     except Exception:  # whatever the receiver does, the attempt is noted
         log.exception("webhook post failed")
-        return False, "geen verbinding"
-    return status is not None and 200 <= status < 300, note
+        return False, True, "geen verbinding"
+    down = status is None or status >= 500 or status == 429
+    return status is not None and 200 <= status < 300, down, note
 
 
 def _postpone(delivery: WebhookDelivery, hook: Webhook) -> None:
@@ -108,7 +111,9 @@ def _postpone(delivery: WebhookDelivery, hook: Webhook) -> None:
     db.session.commit()
 
 
-def _note(delivery_id: int, ok: bool, note: str) -> None:
+def _note(delivery_id: int, ok: bool, note: str, *, down: bool = False) -> None:
+    """The outcome. Only a receiver that seems down (no answer, 5xx, 429) rests; a 4xx for one
+    payload delays that delivery alone."""
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None:  # erased in the meantime: nothing to note
         db.session.commit()
@@ -126,7 +131,8 @@ def _note(delivery_id: int, ok: bool, note: str) -> None:
     if hook.enabled and delivery.attempts <= len(waits):
         wait = waits[delivery.attempts - 1]
         delivery.next_attempt_at = now + timedelta(seconds=wait)
-        hook.paused_until = max(hook.paused_until or now, delivery.next_attempt_at)
+        if down:
+            hook.paused_until = max(hook.paused_until or now, delivery.next_attempt_at)
         enqueue_after_commit("deliver_webhook", delivery.id, delay=wait)
     else:
         delivery.state, delivery.finished_at, delivery.next_attempt_at = "failed", now, None
@@ -162,25 +168,20 @@ def sweep() -> int:
     queued again, once per minute at most; finished ones older than a week are removed.
     Returns how many were queued."""
     now = utcnow()
+    stale = (
+        WebhookDelivery.next_attempt_at.is_(None) & (WebhookDelivery.created_at < now - LOST_AFTER)
+    ) | (WebhookDelivery.next_attempt_at < now - LOST_AFTER)
     lost = db.session.scalars(
-        select(WebhookDelivery.id)
-        .where(
-            WebhookDelivery.state == "pending",
-            (
-                WebhookDelivery.next_attempt_at.is_(None)
-                & (WebhookDelivery.created_at < now - LOST_AFTER)
-            )
-            | (WebhookDelivery.next_attempt_at < now - LOST_AFTER),
-        )
-        .limit(1000)
+        select(WebhookDelivery.id).where(WebhookDelivery.state == "pending", stale).limit(1000)
     ).all()
-    if lost:
-        db.session.execute(
+    if lost:  # the same test again: a row claimed in between keeps its claim
+        lost = db.session.scalars(
             update(WebhookDelivery)
-            .where(WebhookDelivery.id.in_(lost))
+            .where(WebhookDelivery.id.in_(lost), WebhookDelivery.state == "pending", stale)
             .values(next_attempt_at=now)  # due now; the next sweep waits another minute
+            .returning(WebhookDelivery.id)
             .execution_options(synchronize_session=False)
-        )
+        ).all()
     for delivery_id in lost:
         enqueue_after_commit("deliver_webhook", delivery_id)
     db.session.execute(

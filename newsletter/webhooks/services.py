@@ -55,7 +55,7 @@ def get(hook_id: int) -> Webhook | None:
 
 
 def switch(hook: Webhook, on: bool, actor: Actor) -> None:
-    hook.enabled = on
+    hook.enabled, hook.paused_until = on, None
     hook.disabled_reason = None if on else "uitgezet door een beheerder"
     record(actor, "webhook-enabled" if on else "webhook-disabled", f"webhook {hook.id}")
     db.session.commit()

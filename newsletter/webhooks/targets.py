@@ -6,14 +6,17 @@ differently a second later cannot point us inside the network)."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 TIMEOUT_SECONDS = 10
+DEADLINE_SECONDS = 20  # a whole attempt, however slowly the receiver answers
 ANSWER_MAX = 64 * 1024  # what we read of an answer: the status is what counts
 
 
@@ -113,6 +116,10 @@ def post(target: Target, body: bytes, headers: dict[str, str]) -> tuple[int | No
     """(HTTP status or None, a short Dutch note for the page). Never follows a redirect."""
     kind = _Pinned if target.scheme == "https" else _PinnedPlain
     connection = kind(target, TIMEOUT_SECONDS)
+    # the time-out holds per read; a receiver that trickles its answer is cut off here
+    deadline = threading.Timer(DEADLINE_SECONDS, _cut, (connection,))
+    deadline.daemon = True
+    deadline.start()
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         answer = connection.getresponse()
@@ -125,4 +132,12 @@ def post(target: Target, body: bytes, headers: dict[str, str]) -> tuple[int | No
     except (OSError, http.client.HTTPException, ValueError):
         return None, "geen verbinding"
     finally:
+        deadline.cancel()
         connection.close()
+
+
+def _cut(connection: http.client.HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)

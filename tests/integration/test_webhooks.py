@@ -283,3 +283,61 @@ def test_the_address_is_checked_again_at_every_delivery(settings, paused_worker,
     row = db.session.get(WebhookDelivery, delivery_id)
     db.session.refresh(row)
     assert (row.state, row.attempts, row.last_status) == ("pending", 1, note[:120])
+
+
+def test_a_receiver_that_is_down_rests_and_its_other_deliveries_wait_with_it(
+    receiver, settings, paused_worker, db
+):
+    from newsletter.webhooks import outbox, sender
+
+    settings(webhook_allow_private=True, webhook_retry_seconds=(30.0, 30.0))
+    crm = receiver([503, 400])
+    first = _one_delivery(db, crm.url)
+    assert sender.deliver(first) == "HTTP 503"  # down: the receiver rests 30 s
+    outbox.emit("reader.confirmed", {"reader": {"id": "def"}}, "def")
+    db.session.commit()
+    second = db.session.scalar(select(WebhookDelivery.id).where(WebhookDelivery.id != first))
+    assert sender.deliver(second) is None and len(crm.received) == 1  # waits, not called
+    row = db.session.get(WebhookDelivery, second)
+    db.session.refresh(row)
+    assert row.attempts == 0 and row.next_attempt_at > utcnow() + timedelta(seconds=25)
+    # a 4xx is about one payload: the receiver does not rest for it
+    hook = db.session.scalar(select(Webhook))
+    hook.paused_until = None
+    db.session.execute(WebhookDelivery.__table__.update().values(next_attempt_at=None))
+    db.session.commit()
+    assert sender.deliver(second) == "HTTP 400"
+    db.session.refresh(hook)
+    assert hook.paused_until is None
+    assert sender.deliver(first) == "HTTP 200"
+
+
+def test_a_second_receiver_at_the_same_address_is_refused(editor_client, settings, db):
+    settings(webhook_allow_private=True)
+    assert register(editor_client, "http://127.0.0.1:9/x", ["reader.erased"]).status_code == 201
+    again = register(editor_client, "http://127.0.0.1:9/x", ["edition.sent"])
+    assert again.status_code == 422
+    assert "Er is al een webhook naar dit adres." in again.get_data(as_text=True)
+
+
+def test_readers_imported_with_proof_are_told_as_confirmed(settings, paused_worker, db):
+    from newsletter.subscribers.addresses import normalise_email as email
+    from newsletter.subscribers.importer import Row
+    from newsletter.subscribers.lifecycle import ImportCounts, import_chunk
+
+    db.session.add(Webhook(url="https://crm.vng.example/", events="reader.confirmed",
+                           secret=signing.new_secret()))  # fmt: skip
+    db.session.commit()
+    when = utcnow()
+    rows = [
+        Row(1, "Piet", email("piet@utrecht.example"), "GM0344", lifecycle.Role.wethouder,
+            when, "congres"),
+        Row(2, "Kees", email("kees@utrecht.example"), "GM0344", lifecycle.Role.wethouder,
+            None, None),
+    ]  # fmt: skip
+    import_chunk(rows, ImportCounts())
+    db.session.commit()
+    [told] = db.session.scalars(select(WebhookDelivery)).all()
+    payload = json.loads(told.payload)
+    assert payload["data"]["reader"]["email"] == "piet@utrecht.example"
+    assert payload["data"]["source"] == "import"
