@@ -1,12 +1,15 @@
 """One batch: claim its rows with a lease, send over one SMTP session, mark each row at once.
 
-A row is marked `sent` in its own commit right after the server's 250, so a crash can repeat at
-most the message that was in flight. Every second the batch looks at the edition's state, so
-pause and cancel take effect within seconds; it renews its lease well before it runs out.
+A row's mark (its own commit) goes to the database right after the server's 250; its answer is
+read while the relay answers the next reader's envelope, and before that reader's data goes
+out. So a crash can repeat at most the message that was in flight. Every second the batch looks
+at the edition's state, so pause and cancel take effect within seconds; it renews its lease well
+before it runs out.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import secrets
@@ -164,17 +167,35 @@ def _run(run: Run) -> None:
     prepared = prepared_for(run.edition_id)
     limits.note_relay(run.edition_id, run.relay.label)
     with Marks(run.holder) as marks, Session(run.settings, run.relay) as smtp:
-        _send_all(run, recipients, prepared, smtp, marks)
+        try:
+            _send_all(run, recipients, prepared, smtp, marks)
+        finally:
+            _settle(marks)
 
 
 _COUNTED = {state: metrics.MAILS.labels("edition", state.value) for state in DeliveryState}
 
 
-def _mark(marks: Marks, row_id: int, state: DeliveryState, error: str | None = None) -> None:
-    if not marks.mark(row_id, state, error):
+def _settle(marks: Marks) -> None:
+    """Reads the answer to the last mark sent, if one is waiting."""
+    marked = marks.settle()
+    if marked is None:
+        return
+    row_id, state, held = marked
+    if not held:
         log.warning("delivery %s: lease lost before it was marked %s", row_id, state)
         return
     _COUNTED[state].inc()  # counted once, by who marked the row
+
+
+def _mark_soon(marks: Marks, row_id: int, state: DeliveryState, error: str | None = None) -> None:
+    _settle(marks)
+    marks.send(row_id, state, error)
+
+
+def _mark(marks: Marks, row_id: int, state: DeliveryState, error: str | None = None) -> None:
+    _mark_soon(marks, row_id, state, error)
+    _settle(marks)
 
 
 def _send_all(
@@ -184,6 +205,7 @@ def _send_all(
         limits.Throttle(run.settings.send_rate),
         limits.Throttle(run.relay.rate, key=run.relay.label),
     ]
+    settle = functools.partial(_settle, marks)
     started = checked = renewed = time.monotonic()
     for recipient in recipients:
         now = time.monotonic()
@@ -205,7 +227,7 @@ def _send_all(
                 time.sleep(min(wait, CHECK_SECONDS))
         try:
             with metrics.SMTP_SECONDS.time():
-                smtp.send(prepared.bytes_for(recipient), recipient.email)
+                smtp.send(prepared.bytes_for(recipient), recipient.email, ready=settle)
         except ConnectionFailure as exc:
             _connection_failed(run, exc)
             return
@@ -217,7 +239,7 @@ def _send_all(
         except TemporaryFailure as exc:
             _later(run, recipient.delivery_id, reply_code(exc))
         else:
-            _mark(marks, recipient.delivery_id, DeliveryState.sent)
+            _mark_soon(marks, recipient.delivery_id, DeliveryState.sent)
 
 
 def _connection_failed(run: Run, exc: Exception) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from types import TracebackType
 
 from flask import current_app
@@ -39,11 +40,12 @@ class Session:
         kwargs = {} if timeout is None else {"timeout": timeout}
         self.connection = SmtpConnection(self.relay, **kwargs)
 
-    def send(self, data: bytes, recipient: str) -> None:
+    def send(self, data: bytes, recipient: str, ready: Callable[[], object] | None = None) -> None:
+        """`ready`: see SmtpConnection.send (runs just before the data goes out)."""
         if not self.connection.is_open:
             self.connection.open()
             relays.succeeded(self.relay)  # a session opened: this relay works again
-        self.connection.send(signed(data, self.settings), self.sender, recipient)
+        self.connection.send(signed(data, self.settings), self.sender, recipient, ready)
         metrics.RELAY_MAILS.labels(self.relay.label).inc()
 
     def close(self) -> None:

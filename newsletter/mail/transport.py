@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import smtplib
 import ssl
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from types import TracebackType
@@ -84,28 +85,52 @@ class SmtpConnection:
     ) -> None:
         self.close()
 
-    def send(self, message: EmailMessage | bytes, sender: str, recipient: str) -> None:
+    def send(
+        self,
+        message: EmailMessage | bytes,
+        sender: str,
+        recipient: str,
+        ready: Callable[[], object] | None = None,
+    ) -> None:
         """Hand one message to the server; raises Temporary/PermanentFailure.
 
         With PIPELINING (RFC 2920) MAIL, RCPT and DATA go out in one write: two round trips
-        per mail instead of four. The data is dot-stuffed here with one bytes.replace.
+        per mail instead of four. The data is dot-stuffed while the server answers them.
+        `ready` runs after the server's 354, just before the data: what must be done before
+        this message can be accepted (a send settles the previous reader's mark there). If it
+        raises, the connection is dropped without the final dot, so nothing is delivered.
         """
         if self._smtp is None:
             self.open()
         assert self._smtp is not None
         data = message if isinstance(message, bytes) else message.as_bytes(policy=SMTP_POLICY)
         try:
-            self._transaction(self._smtp, sender, recipient, data)
+            self._transaction(self._smtp, sender, recipient, data, ready)
         except (OSError, smtplib.SMTPException) as exc:  # timeouts, resets, disconnects
             self.close()
             raise ConnectionFailure(f"connection lost: {exc}") from exc
 
-    def _transaction(self, smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes) -> None:
+    def _abort(self) -> None:
+        """Close without QUIT: in the middle of DATA a QUIT would become part of the message."""
+        if self._smtp is not None:
+            self._smtp.close()
+            self._smtp = None
+
+    def _transaction(
+        self,
+        smtp: smtplib.SMTP,
+        sender: str,
+        recipient: str,
+        data: bytes,
+        ready: Callable[[], object] | None,
+    ) -> None:
         smtp.ehlo_or_helo_if_needed()
         commands = [f"MAIL FROM:<{sender}>", f"RCPT TO:<{recipient}>", "DATA"]
         replies: list[tuple[int, bytes]] = []
+        wire = b""
         if smtp.has_extn("pipelining"):
             smtp.send("".join(c + "\r\n" for c in commands))
+            wire = _stuffed(data) + b".\r\n"  # our work while the server answers
             replies = [smtp.getreply() for _ in commands]
         else:
             for command in commands:
@@ -133,7 +158,13 @@ class SmtpConnection:
         if go != 354:
             self._reset()
             raise _classify(go, go_text)
-        smtp.send(_stuffed(data) + b".\r\n")
+        if ready is not None:
+            try:
+                ready()
+            except BaseException:
+                self._abort()
+                raise
+        smtp.send(wire or _stuffed(data) + b".\r\n")
         code, text = smtp.getreply()
         if code == 421:
             self.close()

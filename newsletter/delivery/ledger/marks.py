@@ -1,0 +1,159 @@
+"""Marking rows, the hot path of a send: one autocommitted UPDATE per mail.
+
+`with Marks(holder) as marks:` then either `marks.mark(row_id, state)` (waits for the answer)
+or `marks.send(row_id, state)` right after the relay's 250 and `marks.settle()` a little later.
+On PostgreSQL `send` writes the UPDATE to the server and returns at once: the server commits it
+while the batch talks to the relay about the next reader, and `settle` (called before the next
+message's data goes out) only reads the answer. A killed worker loses nothing by this: the
+UPDATE is already on the server's socket. It runs on a pooled connection of its own, as a
+prepared statement over libpq (one round trip, no BEGIN/COMMIT), with synchronous_commit off:
+only a crash of PostgreSQL itself could forget the last fraction of a second of marks, and
+those readers would get the mail again (see "Duplicates" in the README).
+"""
+
+from __future__ import annotations
+
+import secrets
+import select
+from types import TracebackType
+from typing import Any
+
+import psycopg
+from psycopg import pq
+
+from newsletter.database import utcnow
+from newsletter.delivery.models import DeliveryState
+from newsletter.extensions import db
+
+_SQL = (
+    "UPDATE delivery SET state = {0}, sent_at = {1}, attempts = attempts + 1, claim = NULL, "
+    "claimed_until = NULL, error = {2} WHERE id = {3} AND claim = {4}"
+)
+#: the server does not answer within this time: treated like a lost connection
+ANSWER_SECONDS = 60.0
+
+Marked = tuple[int, DeliveryState, bool]
+
+
+class Marks:
+    """One batch's marks. `settle()` gives (row, state, held) for the mark sent last; held is
+    False when the row was no longer ours (the lease ran out and another run took it)."""
+
+    def __init__(self, holder: str) -> None:
+        self.holder = holder
+        self.postgres = db.engine.dialect.name == "postgresql"
+        self.raw: Any = None
+        self.cursor: Any = None
+        self.statement = f"ravijn_mark_{secrets.token_hex(6)}"
+        self.pending: tuple[int, DeliveryState] | None = None
+        self.answer: bool = False
+
+    def __enter__(self) -> Marks:
+        self.raw = db.engine.raw_connection()
+        driver = self.raw.driver_connection
+        if self.postgres:
+            driver.autocommit = True
+            driver.execute("SET synchronous_commit TO off")
+            driver.execute(
+                f"PREPARE {self.statement} (text, timestamp, text, bigint, text) AS "
+                + _SQL.format("$1", "$2", "$3", "$4", "$5")
+            )
+        else:
+            driver.isolation_level = None  # sqlite3: every statement commits by itself
+            self.cursor = self.raw.cursor()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.raw is None:
+            return
+        driver = self.raw.driver_connection
+        try:
+            if self.postgres:
+                if self.pending is not None:
+                    self.settle()  # the connection must be idle before it goes back
+                driver.execute(f"DEALLOCATE {self.statement}")
+                driver.execute("RESET synchronous_commit")
+                driver.autocommit = False
+            else:
+                self.cursor.close()
+                driver.isolation_level = ""
+        finally:
+            self.raw.close()  # back to the pool, as the pool found it
+            self.raw = None
+
+    def mark(self, row_id: int, state: DeliveryState, error: str | None = None) -> bool:
+        """Mark and wait for the answer. False when the row is no longer ours."""
+        self.send(row_id, state, error)
+        marked = self.settle()
+        return bool(marked and marked[2])
+
+    def send(self, row_id: int, state: DeliveryState, error: str | None = None) -> None:
+        """Send the mark; its answer waits for `settle()`. A mark still unsettled is settled
+        first (its outcome is then lost to the caller: settle before sending again)."""
+        if self.pending is not None:
+            self.settle()
+        at = utcnow().replace(tzinfo=None) if state == DeliveryState.sent else None  # naive UTC
+        error = error[:300] if error else None
+        if self.postgres:
+            params = [
+                state.value.encode(),
+                at.isoformat(sep=" ").encode() if at else None,
+                error.encode() if error else None,
+                str(row_id).encode(),
+                self.holder.encode(),
+            ]
+            pgconn = self.raw.driver_connection.pgconn
+            pgconn.send_query_prepared(self.statement.encode(), params)
+            _flush(pgconn)
+        else:
+            self.cursor.execute(
+                _SQL.format("?", "?", "?", "?", "?"), (state.value, at, error, row_id, self.holder)
+            )
+            self.answer = self.cursor.rowcount == 1
+        self.pending = (row_id, state)
+
+    def settle(self) -> Marked | None:
+        """The outcome of the mark sent last, or None when none is waiting."""
+        if self.pending is None:
+            return None
+        row_id, state = self.pending
+        self.pending = None
+        if self.postgres:
+            self.answer = _answer(self.raw.driver_connection.pgconn)
+        return row_id, state, self.answer
+
+
+def _wait(pgconn: Any, readable: bool) -> None:
+    sockets = ([pgconn.socket], [], []) if readable else ([], [pgconn.socket], [])
+    try:
+        ready = select.select(*sockets, ANSWER_SECONDS)[0 if readable else 1]
+    except (OSError, ValueError) as exc:  # the socket went away under us
+        raise psycopg.OperationalError(f"the database connection broke: {exc}") from exc
+    if not ready:
+        raise psycopg.OperationalError(f"no answer from the database in {ANSWER_SECONDS:.0f} s")
+
+
+def _flush(pgconn: Any) -> None:
+    while pgconn.flush() != 0:  # only when the socket's buffer is full
+        _wait(pgconn, readable=False)
+
+
+def _answer(pgconn: Any) -> bool:
+    """Reads the UPDATE's result (and the end of it); raises the server's error as psycopg
+    would, so an outage looks the same as with a plain execute."""
+    while pgconn.is_busy():
+        _wait(pgconn, readable=True)
+        pgconn.consume_input()
+    result = pgconn.get_result()
+    while pgconn.get_result() is not None:
+        pass
+    if result is None:
+        raise psycopg.OperationalError("the database gave no answer to a mark")
+    if result.status != pq.ExecStatus.COMMAND_OK:
+        raise psycopg.errors.error_from_result(result, encoding="utf-8")
+    return result.command_tuples == 1
