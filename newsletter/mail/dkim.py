@@ -43,5 +43,6 @@ def signed(message: bytes, settings: Settings) -> bytes:
         _key(path, path.stat().st_mtime),
         include_headers=SIGNED_HEADERS,
         canonicalize=(b"relaxed", b"relaxed"),
+        linesep=b"\r\n",  # wire form, as the transport expects
     )
     return signature + message

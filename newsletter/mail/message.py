@@ -100,7 +100,8 @@ def _crlf(encoded: bytes) -> bytes:
 
 
 def _utf8_crlf(text: str) -> bytes:
-    return text.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
+    """Every line end CRLF, a lone CR too: mail leaves in wire form (see transport._stuffed)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n").encode("utf-8")
 
 
 def qp(text: str) -> bytes:

@@ -40,12 +40,19 @@ class Session:
         kwargs = {} if timeout is None else {"timeout": timeout}
         self.connection = SmtpConnection(self.relay, **kwargs)
 
-    def send(self, data: bytes, recipient: str, ready: Callable[[], object] | None = None) -> None:
-        """`ready`: see SmtpConnection.send (runs just before the data goes out)."""
+    def send(
+        self,
+        data: bytes,
+        recipient: str,
+        ready: Callable[[], object] | None = None,
+        then: str | None = None,
+    ) -> None:
+        """`ready` and `then`: see SmtpConnection.send (before the final dot; the next
+        recipient, whose envelope goes out behind this message)."""
         if not self.connection.is_open:
             self.connection.open()
             relays.succeeded(self.relay)  # a session opened: this relay works again
-        self.connection.send(signed(data, self.settings), self.sender, recipient, ready)
+        self.connection.send(signed(data, self.settings), self.sender, recipient, ready, then)
         metrics.RELAY_MAILS.labels(self.relay.label).inc()
 
     def close(self) -> None:

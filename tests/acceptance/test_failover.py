@@ -8,6 +8,7 @@ PostgreSQL only, like the other fleet tests.
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -28,6 +29,7 @@ from tests.acceptance.fleet import Fleet, publish, sent_count, wait_until
 pytestmark = [pytest.mark.slow]
 SMTP_SINK = shutil.which("smtp-sink") or "/usr/sbin/smtp-sink"
 READERS = 6_000
+WHOLE_MAIL = re.compile(r"^--=_ravijn_[0-9a-f]{24}--$", re.MULTILINE)
 
 
 class PostfixSink:
@@ -67,9 +69,15 @@ class PostfixSink:
             self.process = None
 
     def recipients(self) -> Counter[str]:
+        """Whole mails only: smtp-sink also keeps what it got of a DATA that was cut off
+        (a relay killed mid-mail, a session that ends with the next envelope offered), which
+        a real relay throws away. A whole mail ends with its closing MIME boundary."""
         found: Counter[str] = Counter()
         for dump in self.dir.iterdir():
-            for line in dump.read_text(errors="replace").splitlines():
+            text = dump.read_text(errors="replace")
+            if not WHOLE_MAIL.search(text):
+                continue
+            for line in text.splitlines():
                 if line.startswith("X-Rcpt-Args: <"):
                     found[line[len("X-Rcpt-Args: <") :].split(">", 1)[0]] += 1
                     break
@@ -124,7 +132,7 @@ def test_send_fails_over_to_the_second_relay_and_back(
         status = fleet.flask("delivery", "status", str(edition_id))
         assert f"via 127.0.0.1:{second.port} (reserve" in status, status
         first.start()
-        on_first = len(list(first.dir.iterdir()))
+        on_first = sum(first.recipients().values())
 
         def done() -> bool:
             sent_at_least(0)
@@ -148,9 +156,10 @@ def test_send_fails_over_to_the_second_relay_and_back(
         assert duplicates <= 4  # a mail in DATA when the relay died may be repeated (README)
         assert sum(counts.values()) == READERS + duplicates
         assert sum(by_second.values()) >= 800
-        assert len(list(first.dir.iterdir())) > on_first  # back on the first relay
+        assert sum(first.recipients().values()) > on_first  # back on the first relay
         relay_mails, relay_failures = _relay_metrics(shared)
-        assert relay_mails[f"127.0.0.1:{first.port}"] >= sum(by_first.values())
+        # the metric counts what a relay confirmed: a mail whose 250 was lost is a duplicate
+        assert relay_mails[f"127.0.0.1:{first.port}"] >= sum(by_first.values()) - duplicates
         assert relay_mails[f"127.0.0.1:{second.port}"] >= sum(by_second.values())
         assert relay_failures[f"127.0.0.1:{first.port}"] >= 1
         assert relay_failures[f"127.0.0.1:{second.port}"] == 0

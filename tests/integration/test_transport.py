@@ -54,6 +54,19 @@ def smtp_sink(allow_smtp, *flags: str) -> Iterator[int]:
         process.wait()
 
 
+def dumps(dump_dir: Path, expected: int, timeout: float = 5) -> list[bytes]:
+    """The sink's dumps of whole messages (up to MESSAGE's last line) once `expected` of them
+    are there; fails after `timeout`. smtp-sink keeps the dump of an aborted DATA as well."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [p.read_bytes() for p in sorted(dump_dir.glob("mail.*"))]
+        found = [d for d in found if d.endswith(b"laatste\n\n")]
+        if len(found) >= expected:
+            return found
+        assert time.monotonic() < deadline, f"{len(found)} van {expected} berichten in de sink"
+        time.sleep(0.02)
+
+
 def connection(port: int) -> SmtpConnection:
     return SmtpConnection(parse_smtp_url(f"smtp://127.0.0.1:{port}"), timeout=5)
 
@@ -115,3 +128,51 @@ def test_dropped_connection_during_data_is_a_connection_failure(allow_smtp):
         pytest.raises(ConnectionFailure),
     ):
         smtp.send(MESSAGE, "a@x.example", "b@x.example")
+
+
+def test_the_next_envelope_rides_behind_the_final_dot(allow_smtp, dump_dir):
+    """With `then`, MAIL/RCPT/DATA of the next message go out in the same write as this
+    message's final dot: one round trip per message. Each reader still gets one message."""
+    readers = [f"b{i}@x.example" for i in range(5)]
+    writes: list[bytes] = []
+    with smtp_sink(allow_smtp, "-d", f"{dump_dir}/mail.") as port, connection(port) as smtp:
+        assert smtp._smtp is not None
+        real_send = smtp._smtp.send
+        smtp._smtp.send = lambda data: (
+            writes.append(data.encode() if isinstance(data, str) else bytes(data))
+            or real_send(data)
+        )
+        for i, reader in enumerate(readers):
+            following = readers[i + 1] if i + 1 < len(readers) else None
+            smtp.send(MESSAGE, "a@x.example", reader, then=following)
+    envelopes = [w for w in writes if b"RCPT TO:" in w]
+    assert len(envelopes) == 5
+    assert envelopes[0].startswith(b"MAIL FROM:")  # the first one alone
+    assert all(w.startswith(b".\r\nMAIL FROM:") for w in envelopes[1:])  # the rest behind a dot
+    found = dumps(dump_dir, 5)
+    assert sorted(d.count(b"tweede regel") for d in found) == [1] * 5
+    for reader in readers:
+        assert sum(reader.encode() in d for d in found) == 1
+
+
+def test_closing_with_an_offered_envelope_delivers_nothing_more(allow_smtp, dump_dir):
+    with smtp_sink(allow_smtp, "-d", f"{dump_dir}/mail.") as port, connection(port) as smtp:
+        smtp.send(MESSAGE, "a@x.example", "b0@x.example", then="b1@x.example")
+    found = dumps(dump_dir, 1)
+    assert len(found) == 1 and b"b0@x.example" in found[0]
+
+
+def test_a_failing_ready_step_leaves_the_message_undelivered(allow_smtp, dump_dir):
+    """`ready` runs before the final dot (a send settles the previous mark there): when it
+    fails, the connection is dropped and the relay never accepts the message."""
+
+    def database_gone() -> None:
+        raise RuntimeError("de database is weg")
+
+    with smtp_sink(allow_smtp, "-d", f"{dump_dir}/mail.") as port, connection(port) as smtp:
+        with pytest.raises(RuntimeError):
+            smtp.send(MESSAGE, "a@x.example", "weg@x.example", ready=database_gone)
+        assert smtp._smtp is None  # dropped, not QUIT inside the data
+        smtp.send(MESSAGE, "a@x.example", "wel@x.example")  # a new session works
+    found = dumps(dump_dir, 1)
+    assert len(found) == 1 and b"wel@x.example" in found[0]
