@@ -1,11 +1,11 @@
 """Which relay carries the next mail: the first one, in SMTP_URL's order, whose circuit is closed.
 
 Each relay has its own circuit in Redis, shared by every worker on every machine. A failed
-connection opens that relay's circuit for a back-off (1 s, doubling, at most 15 s) and mail
-goes to the next relay meanwhile. When the back-off has passed, one worker probes the relay
-again (the others keep using the next one); the probe's first accepted mail closes the circuit
-and mail returns to the preferred relay. Losing Redis loses only this preference: then the
-first relay is tried, as with one relay.
+connection opens that relay's circuit for a back-off (1 s, doubling with each failed probe, at
+most 15 s) and mail goes to the next relay meanwhile. When the back-off has passed, one worker
+probes the relay again (the others keep using the next one); the probe's first accepted mail
+closes the circuit and mail returns to the preferred relay. Losing Redis loses only this
+preference: then the first relay is tried, as with one relay.
 """
 
 from __future__ import annotations
@@ -22,6 +22,22 @@ log = logging.getLogger(__name__)
 PREFIX = "ravijn:relay:"
 MAX_BACKOFF = 15  # seconds: a relay that is back gets mail again within this
 PROBE_SECONDS = 35  # longer than the transport's connection timeout (30 s)
+
+
+_FAILED = """
+redis.replicate_commands()
+local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+if now >= tonumber(redis.call('HGET', KEYS[1], 'open_until') or '0') then
+  local opens = redis.call('HINCRBY', KEYS[1], 'opens', 1)
+  local backoff = math.min(2 ^ (opens - 1), tonumber(ARGV[1]))
+  redis.call('HSET', KEYS[1], 'open_until', string.format('%.6f', now + backoff))
+  redis.call('DEL', KEYS[2])
+end
+redis.call('EXPIRE', KEYS[1], 3600)
+return failures
+"""
 
 
 @dataclass(frozen=True)
@@ -65,16 +81,12 @@ class Circuit:
         return int(_client().hget(self.key, "failures") or 0)
 
     def failed(self) -> int:
-        """Count one more failed connection; returns the consecutive count."""
-        r = _client()
-        failures = int(r.hincrby(self.key, "failures", 1))
-        backoff = min(2 ** (failures - 1), MAX_BACKOFF)
-        pipe = r.pipeline()
-        pipe.hset(self.key, "open_until", _now(r) + backoff)
-        pipe.delete(self.probe)
-        pipe.expire(self.key, 3600)
-        pipe.execute()
-        return failures
+        """Count one more failed connection; returns the consecutive count (for pausing).
+        The sessions that were open when a relay went away fail together: while the circuit
+        is open they do not lengthen the back-off, which doubles per failed probe only."""
+        return int(
+            _client().register_script(_FAILED)(keys=[self.key, self.probe], args=[MAX_BACKOFF])
+        )
 
     def succeeded(self) -> None:
         _client().delete(self.key, self.probe)
