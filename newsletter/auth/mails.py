@@ -1,6 +1,9 @@
-"""Mails to editors: the password link. Through the one way out, like every mail."""
+"""Mails to editors: the password link, and the notices other packages send them (approval
+asked, a send missed, a webhook switched off). Through the one way out, like every mail."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from flask import current_app
 
@@ -49,3 +52,26 @@ def send_password_link(editor_id: int, welcome: bool) -> bool:
     )
     outgoing.send(data, editor.email)
     return True
+
+
+def send_notice(
+    editors: Sequence[Editor], subject: str, heading: str, intro: str, url: str, **extra: str
+) -> int:
+    """One notice, the same for each editor (`extra`: e.g. link_label). How many were mailed."""
+    rendered = render_email(
+        "editor_notice",
+        subject,
+        {"heading": heading, "intro": intro, "url": url, **extra, **footer_links()},
+    )
+    sender = current_app.config["SETTINGS"].mail_from
+    for editor in editors:
+        data = message.compose(
+            mail_from=sender,
+            to_address=editor.email,
+            to_name=editor.name,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+        )
+        outgoing.send(data, editor.email)
+    return len(editors)

@@ -4,15 +4,11 @@ one way out; to every active eindredacteur (or, if there is none, every active e
 
 from __future__ import annotations
 
-from flask import current_app
-
-from newsletter.auth import accounts, audit
+from newsletter.auth import accounts, audit, mails
 from newsletter.auth.roles import EINDREDACTEUR
 from newsletter.editions.models import Edition
 from newsletter.extensions import db
-from newsletter.mail import message, outgoing
-from newsletter.rendering.mjml import render_email
-from newsletter.urls import external_url, footer_links
+from newsletter.urls import external_url
 
 APPROVAL_ASKED, SCHEDULE_MISSED = 1, 2  # the queue carries numbers only
 
@@ -45,25 +41,4 @@ def send(kind: int, edition_id: int) -> int:
     chiefs = [e for e in active if EINDREDACTEUR in e.role_list]
     subject, heading, intro = _texts(kind, edition)
     url = external_url("editions.edit", edition_id=str(edition.id))
-    rendered = render_email(
-        "editor_notice",
-        subject,
-        {
-            "heading": heading,
-            "intro": intro,
-            "url": url,
-            **footer_links(),
-        },
-    )
-    sender = current_app.config["SETTINGS"].mail_from
-    for editor in chiefs or active:
-        data = message.compose(
-            mail_from=sender,
-            to_address=editor.email,
-            to_name=editor.name,
-            subject=rendered.subject,
-            text=rendered.text,
-            html=rendered.html,
-        )
-        outgoing.send(data, editor.email)
-    return len(chiefs or active)
+    return mails.send_notice(chiefs or active, subject, heading, intro, url)
