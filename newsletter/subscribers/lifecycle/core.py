@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from newsletter import metrics
 from newsletter.database import utcnow
@@ -21,6 +22,7 @@ from newsletter.subscribers.models import (
 from newsletter.webhooks import outbox
 
 S = SubscriberState
+
 #: where each kind of event leads; None: the state stays as it was
 LEADS_TO: dict[ConsentKind, SubscriberState | None] = {
     ConsentKind.requested: None,  # a new subscriber starts pending; a known one stays put
@@ -108,3 +110,15 @@ def get_by_public_id(public_id: str) -> Subscriber:
     if subscriber is None:
         raise UnknownSubscriber(public_id)
     return subscriber
+
+
+def insert_new(subscriber: Subscriber) -> bool:
+    """Adds a new reader and flushes it for its id. False, with the session rolled back, when
+    another request registered the same address at the same moment (the unique email_key)."""
+    db.session.add(subscriber)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.exc import IntegrityError
 
 from newsletter.database import utcnow
 from newsletter.extensions import db
@@ -21,6 +20,7 @@ from newsletter.subscribers.lifecycle.core import (
     by_key,
     change_state,
     get_by_public_id,
+    insert_new,
 )
 from newsletter.subscribers.models import (
     ConsentKind,
@@ -92,11 +92,7 @@ def _start_opt_in(
             state=S.pending,
             confirmation_sent_at=now,
         )
-        db.session.add(subscriber)
-        try:
-            db.session.flush()
-        except IntegrityError:  # a concurrent request created it first: treat it as known
-            db.session.rollback()
+        if not insert_new(subscriber):  # a concurrent request created it first: known now
             if retried:
                 raise
             return _start_opt_in(req, interval, now, retried=True)

@@ -12,14 +12,12 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.exc import IntegrityError
-
 from newsletter.database import utcnow
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
 from newsletter.subscribers import suppression
 from newsletter.subscribers.addresses import NormalisedEmail
-from newsletter.subscribers.lifecycle.core import S, add_event, by_key
+from newsletter.subscribers.lifecycle.core import S, add_event, by_key, insert_new
 from newsletter.subscribers.models import ConsentKind, ConsentSource, Role, Subscriber
 
 
@@ -70,13 +68,9 @@ def register(new: NewReader, source: ConsentSource) -> Subscriber:
         confirmed_at=now if new.proof else None,
         confirmation_sent_at=None if new.proof else now,
     )
-    db.session.add(subscriber)
-    try:
-        db.session.flush()
-    except IntegrityError:  # registered at the same moment by another call
-        db.session.rollback()
+    if not insert_new(subscriber):  # registered at the same moment by another call
         found = by_key(new.email.key)
-        raise RegistrationRefused(Refusal.known, found.public_id if found else None) from None
+        raise RegistrationRefused(Refusal.known, found.public_id if found else None)
     if new.proof:
         proof = f"bewijs: {new.proof.source}, {new.proof.given_on:%Y-%m-%d}"
         add_event(subscriber.id, ConsentKind.requested, source, detail=proof)
