@@ -51,16 +51,20 @@ class Marks:
     def __enter__(self) -> Marks:
         self.raw = db.engine.raw_connection()
         driver = self.raw.driver_connection
-        if self.postgres:
-            driver.autocommit = True
-            driver.execute("SET synchronous_commit TO off")
-            driver.execute(
-                f"PREPARE {self.statement} (text, timestamp, text, bigint, text) AS "
-                + _SQL.format("$1", "$2", "$3", "$4", "$5")
-            )
-        else:
-            driver.isolation_level = None  # sqlite3: every statement commits by itself
-            self.cursor = self.raw.cursor()
+        try:
+            if self.postgres:
+                driver.autocommit = True
+                driver.execute("SET synchronous_commit TO off")
+                driver.execute(
+                    f"PREPARE {self.statement} (text, timestamp, text, bigint, text) AS "
+                    + _SQL.format("$1", "$2", "$3", "$4", "$5")
+                )
+            else:
+                driver.isolation_level = None  # sqlite3: every statement commits by itself
+                self.cursor = self.raw.cursor()
+        except BaseException:
+            self._discard()
+            raise
         return self
 
     def __exit__(
@@ -82,9 +86,20 @@ class Marks:
             else:
                 self.cursor.close()
                 driver.isolation_level = ""
-        finally:
-            self.raw.close()  # back to the pool, as the pool found it
-            self.raw = None
+        except Exception:
+            self._discard()
+            if exc is None:
+                raise
+            return  # the error that brought us here is the one to tell
+        self.raw.close()  # back to the pool, as the pool found it
+        self.raw = None
+
+    def _discard(self) -> None:
+        """A connection left in autocommit, or busy with an answer never read, must not go
+        back to the pool: the next user's rollback would undo nothing."""
+        self.raw.invalidate()
+        self.raw.close()
+        self.raw = None
 
     def mark(self, row_id: int, state: DeliveryState, error: str | None = None) -> bool:
         """Mark and wait for the answer. False when the row is no longer ours."""
@@ -129,9 +144,10 @@ class Marks:
 
 
 def _wait(pgconn: Any, readable: bool) -> None:
-    sockets = ([pgconn.socket], [], []) if readable else ([], [pgconn.socket], [])
+    waiting = select.poll()  # poll, not select: a process may hold more than 1,024 files
     try:
-        ready = select.select(*sockets, ANSWER_SECONDS)[0 if readable else 1]
+        waiting.register(pgconn.socket, select.POLLIN if readable else select.POLLOUT)
+        ready = waiting.poll(int(ANSWER_SECONDS * 1000))
     except (OSError, ValueError) as exc:  # the socket went away under us
         raise psycopg.OperationalError(f"the database connection broke: {exc}") from exc
     if not ready:

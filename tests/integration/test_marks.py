@@ -1,0 +1,59 @@
+"""The ledger's marks (one UPDATE per mail, its answer read later): a row is marked only while
+its lease is ours, and a connection that could not be set up or cleaned never goes back to the
+pool in autocommit, where the next user's rollback would undo nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+
+from newsletter.delivery.ledger import marks
+from newsletter.delivery.ledger.marks import Marks
+from newsletter.delivery.models import Delivery, DeliveryState
+from newsletter.editions import services as editions
+from tests.factories import SOURCE, readers
+
+
+@pytest.fixture
+def rows(db, editor):
+    edition, _ = editions.create(SOURCE, editor.id)
+    people = readers(db, 2)
+    made = [
+        Delivery(edition_id=edition.id, subscriber_id=p.id, batch_no=0, claim=holder)
+        for p, holder in zip(people, ("ons", "ander"), strict=True)
+    ]
+    db.session.add_all(made)
+    db.session.commit()
+    return [row.id for row in made]
+
+
+def test_a_mark_holds_only_while_the_lease_is_ours(db, rows):
+    ours, theirs = rows
+    with Marks("ons") as pending:
+        pending.send(ours, DeliveryState.sent)
+        assert pending.settle() == (ours, DeliveryState.sent, True)
+        assert pending.mark(theirs, DeliveryState.sent) is False  # another run holds it
+    states = dict(db.session.execute(select(Delivery.id, Delivery.state)).all())
+    db.session.commit()
+    assert states == {ours: DeliveryState.sent, theirs: DeliveryState.pending}
+
+
+def test_a_failed_start_puts_no_autocommit_connection_back(db, monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PREPARE and autocommit: PostgreSQL")
+    monkeypatch.setattr(marks, "_SQL", "UPDATE no_such_table SET x = {0}{1}{2}{3}{4}")
+    for _ in range(3):
+        with pytest.raises(Exception, match="no_such_table"), Marks("ons"):
+            pass
+    held = [db.engine.raw_connection() for _ in range(db.engine.pool.size())]
+    try:
+        for raw in held:
+            assert raw.driver_connection.autocommit is False
+            with raw.driver_connection.cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                assert cursor.fetchone()[0] == "on"
+            raw.driver_connection.rollback()
+    finally:
+        for raw in held:
+            raw.close()
+    assert db.session.execute(text("SELECT 1")).scalar() == 1
