@@ -43,6 +43,10 @@ log = logging.getLogger(__name__)
 #: a batch sends for at most this long, then queues itself again and frees its thread, so a
 #: confirmation mail never waits long for a worker thread, whatever the size of the send
 SLICE_SECONDS = 1.5
+#: below this many mails a second (SEND_RATE or a relay's rate) a worker may wait a second or
+#: more for its turn; the next envelope then waits until that turn instead of holding the
+#: relay in an open DATA (Postfix under load drops such a client after 10 s)
+PIPELINE_MIN_RATE = 10
 CHECK_SECONDS = 1.0
 #: set when the worker process shuts down: batches stop between two mails and queue the rest
 STOPPING = threading.Event()
@@ -207,10 +211,12 @@ def _send_all(
     ]
     settle = functools.partial(_settle, marks)
     started = checked = renewed = time.monotonic()
-    offered = None  # whose envelope went out behind the last message: sent next, come what may
+    # the relay would hold an open DATA while we wait our turn: only when that turn is short
+    pipelined = all(t.rate == 0 or t.rate >= PIPELINE_MIN_RATE for t in throttles)
     for position, recipient in enumerate(recipients):
         now = time.monotonic()
-        if recipient is not offered and (STOPPING.is_set() or now - started > SLICE_SECONDS):
+        offered = smtp.offered is not None  # this reader's envelope is out: go on
+        if not offered and (STOPPING.is_set() or now - started > SLICE_SECONDS):
             run.requeue_in = 0
             return
         if now - checked >= CHECK_SECONDS:
@@ -226,14 +232,14 @@ def _send_all(
         for throttle in throttles:
             while (wait := throttle.wait_seconds()) > 0:
                 time.sleep(min(wait, CHECK_SECONDS))
-        offered = _next(recipients, position, started)
+        following = _next(recipients, position, started) if pipelined else None
         try:
             with metrics.SMTP_SECONDS.time():
                 smtp.send(
                     prepared.bytes_for(recipient),
                     recipient.email,
                     ready=settle,
-                    then=offered.email if offered else None,
+                    then=following.email if following else None,
                 )
         except ConnectionFailure as exc:
             _connection_failed(run, exc)

@@ -55,6 +55,11 @@ class Session:
         self.connection.send(signed(data, self.settings), self.sender, recipient, ready, then)
         metrics.RELAY_MAILS.labels(self.relay.label).inc()
 
+    @property
+    def offered(self) -> str | None:
+        """See SmtpConnection.offered."""
+        return self.connection.offered
+
     def close(self) -> None:
         self.connection.close()
 

@@ -71,6 +71,12 @@ class SmtpConnection:
     def is_open(self) -> bool:
         return self._smtp is not None
 
+    @property
+    def offered(self) -> str | None:
+        """The recipient whose envelope went out behind the last message, if any: the next
+        send must be to them (or the session ends without it)."""
+        return self._offered
+
     def close(self) -> None:
         if self._offered is not None:  # the server may be waiting for data: no QUIT then
             self._abort()
