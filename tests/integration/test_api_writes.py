@@ -70,7 +70,9 @@ def test_created_changed_and_unsubscribed_leaves_the_pages_trail(
     ]  # fmt: skip
     assert set(sources(db, by_api.id)) == {"api"}
     proof = db.session.scalars(
-        select(ConsentEvent.detail).where(ConsentEvent.subscriber_id == by_api.id)
+        select(ConsentEvent.detail)
+        .where(ConsentEvent.subscriber_id == by_api.id)
+        .order_by(ConsentEvent.id)
     ).first()
     assert proof == "bewijs: aanmeldlijst VNG-congres, 2026-11-02"
     goodbyes = [m.message()["Subject"] for m in sink.wait_for(2)]
