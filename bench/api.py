@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import http.client
 import itertools
 import json
 import os
@@ -52,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import ensure_database, migrate  # noqa: E402
+from common import Client, ensure_database, migrate, percentile  # noqa: E402
 
 from newsletter.dev.sink import free_port  # noqa: E402
 
@@ -66,40 +65,6 @@ FALLBACK_BODY = {
     "role": "wethouder",
     "consent": {"date": "2026-11-01", "source": "CRM"},
 }
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-class Client(threading.local):
-    """One keep-alive connection per thread."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.conn: http.client.HTTPConnection | None = None
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        body: bytes | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> tuple[int, bytes]:
-        for attempt in (1, 2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            try:
-                self.conn.request(method, path, body=body, headers=headers or {})
-                response = self.conn.getresponse()
-                return response.status, response.read()
-            except (http.client.HTTPException, OSError):
-                self.conn.close()
-                self.conn = None
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
 
 
 class Keys:
@@ -124,7 +89,7 @@ class Phase:
 
     def timed(self, client: Client, method: str, path: str, **kw) -> tuple[int, bytes]:
         started = time.perf_counter()
-        status, body = client.request(method, path, **kw)
+        status, _, body = client.request(method, path, **kw)
         elapsed = (time.perf_counter() - started) * 1000
         with self.lock:
             self.latencies.append(elapsed)
@@ -331,7 +296,7 @@ def main() -> int:
                 time.sleep(0.1)
         else:
             raise SystemExit(f"gunicorn did not answer; see {tmp / 'gunicorn.log'}")
-        status, raw = client.request("GET", "/api/v1/openapi.json")
+        status, _, raw = client.request("GET", "/api/v1/openapi.json")
         document = json.loads(raw) if status == 200 else {}
         print(
             f"api bench: {args.readers} readers seeded in {seeded:.1f} s (bulk insert); "

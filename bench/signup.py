@@ -17,7 +17,6 @@ missing) and Redis (BENCH_REDIS_URL, default db 14, flushed).
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import re
 import signal
@@ -25,7 +24,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import ensure_database, migrate, start_workers  # noqa: E402
+from common import Client, ensure_database, migrate, percentile, start_workers  # noqa: E402
 
 from newsletter.dev.sink import SmtpSink, free_port  # noqa: E402
 
@@ -43,43 +41,13 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 STARTED = re.compile(r'name="started" type="hidden" value="([^"]*)"')
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-class Client(threading.local):
-    """One keep-alive connection per thread."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.conn: http.client.HTTPConnection | None = None
-
-    def request(
-        self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
-    ) -> tuple[int, dict[str, str], str]:
-        for attempt in (1, 2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            try:
-                self.conn.request(method, path, body=body, headers=headers or {})
-                response = self.conn.getresponse()
-                data = response.read().decode()
-                return response.status, dict(response.getheaders()), data
-            except (http.client.HTTPException, OSError):
-                self.conn.close()
-                self.conn = None
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-
 def prepare_forms(client: Client, count: int, round_no: int = 0) -> list[dict[str, str]]:
     forms = []
     for n in range(count):
         i = f"{round_no}-{n}"
-        status, headers, html = client.request("GET", "/aanmelden")
+        status, headers, raw = client.request("GET", "/aanmelden")
         assert status == 200, status
+        html = raw.decode()
         cookie = headers["Set-Cookie"].split(";", 1)[0]
         body = urllib.parse.urlencode(
             {
