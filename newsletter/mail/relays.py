@@ -26,12 +26,12 @@ PROBE_SECONDS = 35  # longer than the transport's connection timeout (30 s)
 
 _FAILED = """
 redis.replicate_commands()
-local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local failures = tonumber(redis.call('HGET', KEYS[1], 'failures') or '0')
 if now >= tonumber(redis.call('HGET', KEYS[1], 'open_until') or '0') then
-  local opens = redis.call('HINCRBY', KEYS[1], 'opens', 1)
-  local backoff = math.min(2 ^ (opens - 1), tonumber(ARGV[1]))
+  failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+  local backoff = math.min(2 ^ (failures - 1), tonumber(ARGV[1]))
   redis.call('HSET', KEYS[1], 'open_until', string.format('%.6f', now + backoff))
   redis.call('DEL', KEYS[2])
 end
@@ -81,9 +81,10 @@ class Circuit:
         return int(_client().hget(self.key, "failures") or 0)
 
     def failed(self) -> int:
-        """Count one more failed connection; returns the consecutive count (for pausing).
-        The sessions that were open when a relay went away fail together: while the circuit
-        is open they do not lengthen the back-off, which doubles per failed probe only."""
+        """A failed connection; returns how many times in a row the relay failed. The
+        sessions that were open when a relay went away fail together: while the circuit is
+        open they count as that one failure, so the back-off and the way to an automatic
+        pause grow per failed probe, not per session (the same for 1 or 16 connections)."""
         return int(
             _client().register_script(_FAILED)(keys=[self.key, self.probe], args=[MAX_BACKOFF])
         )
