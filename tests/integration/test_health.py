@@ -71,7 +71,8 @@ def test_healthz_answers_and_says_nothing_personal(client, db):
 def test_readyz_follows_redis_down_and_back(app, client, db, tmp_path, monkeypatch):
     port = free_port()
     server = start(port, tmp_path)
-    monkeypatch.setitem(app.extensions, "redis", redis.Redis(port=port, socket_timeout=1))
+    probe = redis.Redis(port=port, socket_timeout=1)
+    monkeypatch.setitem(app.extensions, "redis", probe)
     try:
         assert client.get("/readyz").status_code == 200
         server.terminate()
@@ -83,5 +84,6 @@ def test_readyz_follows_redis_down_and_back(app, client, db, tmp_path, monkeypat
         server = start(port, tmp_path)
         status_within(client, 200, 5)
     finally:
+        probe.close()  # its sockets, or their ResourceWarning fails whichever test collects them
         server.terminate()
         server.wait(timeout=10)
