@@ -11,7 +11,7 @@ from newsletter.auth import passwords
 from newsletter.auth.models import Editor
 from newsletter.extensions import db
 from newsletter.mail import message, outgoing
-from newsletter.rendering.mjml import render_email
+from newsletter.rendering.mjml import RenderedEmail, render_email
 from newsletter.urls import external_url, footer_links
 
 # mail leaves the admin: neutral wording (no pronoun), so no mail of ours is informal
@@ -42,15 +42,7 @@ def send_password_link(editor_id: int, welcome: bool) -> bool:
     rendered = render_email(
         "editor_password", subject, {"name": editor.name or editor.email, **values}
     )
-    data = message.compose(
-        mail_from=current_app.config["SETTINGS"].mail_from,
-        to_address=editor.email,
-        to_name=editor.name,
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-    )
-    outgoing.send(data, editor.email)
+    _send(editor, rendered)
     return True
 
 
@@ -63,15 +55,18 @@ def send_notice(
         subject,
         {"heading": heading, "intro": intro, "url": url, **extra, **footer_links()},
     )
-    sender = current_app.config["SETTINGS"].mail_from
     for editor in editors:
-        data = message.compose(
-            mail_from=sender,
-            to_address=editor.email,
-            to_name=editor.name,
-            subject=rendered.subject,
-            text=rendered.text,
-            html=rendered.html,
-        )
-        outgoing.send(data, editor.email)
+        _send(editor, rendered)
     return len(editors)
+
+
+def _send(editor: Editor, rendered: RenderedEmail) -> None:
+    data = message.compose(
+        mail_from=current_app.config["SETTINGS"].mail_from,
+        to_address=editor.email,
+        to_name=editor.name,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+    )
+    outgoing.send(data, editor.email)
