@@ -16,40 +16,56 @@ from newsletter.dev.sink import free_port
 REDIS_SERVER = shutil.which("redis-server")
 
 
-def start(port: int, directory) -> subprocess.Popen:
+def start(port: int, directory) -> subprocess.Popen | None:
+    """A redis-server on `port`, answering; None when it exited at once (the port was taken
+    between free_port() and its bind). Fails the test, with the server's log, when it neither
+    answers nor exits within 10 s."""
+    log = directory / f"redis-{port}.log"
+    options = ["--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(directory)]
     process = subprocess.Popen(
-        [
-            REDIS_SERVER,
-            "--port",
-            str(port),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(directory),
-        ],
+        [REDIS_SERVER, *options, "--logfile", str(log)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    client = redis.Redis(port=port)
+    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
     deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            return process
-        except redis.ConnectionError:
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
+    try:
+        while True:
+            try:
+                client.ping()
+                return process
+            except redis.ConnectionError:
+                if process.poll() is not None:
+                    return None
+                if time.monotonic() > deadline:
+                    process.kill()
+                    process.wait(timeout=10)
+                    text = log.read_text() if log.exists() else "(no log)"
+                    pytest.fail(f"redis-server did not answer on port {port} in 10 s:\n{text}")
+                time.sleep(0.05)
+    finally:
+        client.close()
+
+
+def start_on_a_free_port(directory) -> tuple[int, subprocess.Popen]:
+    for _ in range(5):
+        port = free_port()
+        server = start(port, directory)
+        if server is not None:
+            return port, server
+    pytest.fail("redis-server found no free port in 5 tries")
 
 
 def status_within(client, wanted: int, seconds: float) -> float:
-    """Seconds until /readyz answers `wanted`; fails the test after `seconds`."""
+    """Seconds until /readyz answers `wanted`, the time of the answer itself included; fails
+    the test after `seconds`."""
     begin = time.monotonic()
     while True:
-        if client.get("/readyz").status_code == wanted:
-            return time.monotonic() - begin
-        assert time.monotonic() - begin < seconds, f"/readyz did not turn {wanted}"
+        status = client.get("/readyz").status_code
+        took = time.monotonic() - begin
+        assert took < seconds, f"/readyz did not turn {wanted} within {seconds} s ({took:.1f} s)"
+        if status == wanted:
+            return took
         time.sleep(0.1)
 
 
@@ -69,9 +85,8 @@ def test_healthz_answers_and_says_nothing_personal(client, db):
 
 @pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server")
 def test_readyz_follows_redis_down_and_back(app, client, db, tmp_path, monkeypatch):
-    port = free_port()
-    server = start(port, tmp_path)
-    probe = redis.Redis(port=port, socket_timeout=1)
+    port, server = start_on_a_free_port(tmp_path)
+    probe = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
     monkeypatch.setitem(app.extensions, "redis", probe)
     try:
         assert client.get("/readyz").status_code == 200
@@ -81,9 +96,11 @@ def test_readyz_follows_redis_down_and_back(app, client, db, tmp_path, monkeypat
         answer = client.get("/readyz")
         assert answer.get_json()["checks"]["redis"] == "onbereikbaar"
         print(f"503 after {took:.2f} s")
-        server = start(port, tmp_path)
+        server = start(port, tmp_path)  # the same port: the probe points there
+        assert server is not None, "redis-server could not take its port back"
         status_within(client, 200, 5)
     finally:
         probe.close()  # its sockets, or their ResourceWarning fails whichever test collects them
-        server.terminate()
-        server.wait(timeout=10)
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
