@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import socket
 import threading
 import time
@@ -82,7 +83,31 @@ class SinkHandler:
         return "250 Message accepted"
 
 
+#: where the kernel picks the local port of an outgoing connection (Linux's default)
+EPHEMERAL_PORTS = (32768, 60999)
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return EPHEMERAL_PORTS[0]
+
+
 def free_port(host: str = "127.0.0.1") -> int:
+    """A port nobody holds now, below the ephemeral range: a port from bind(0) goes back into
+    that range, and an outgoing connection may take it before our server binds it (a test's
+    redis-server once could not start for that)."""
+    low = _ephemeral_low()
+    chooser = random.SystemRandom()  # not the tests' seeded generator: every process differs
+    for _ in range(50 if low > 11000 else 0):
+        port = chooser.randrange(10000, low)
+        with socket.socket() as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as probe:
         probe.bind((host, 0))
         return probe.getsockname()[1]
