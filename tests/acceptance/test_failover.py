@@ -111,7 +111,11 @@ def test_send_fails_over_to_the_second_relay_and_back(
     fleet = Fleet(
         tmp_path,
         SMTP_URL=f"smtp://127.0.0.1:{first.port}, smtp://127.0.0.1:{second.port}",
-        SEND_RATE="300",
+        # slow enough that the send outlasts the relay's back-off: the first relay is started
+        # again some 8 s after it stopped (the `delivery status` command takes a few seconds),
+        # its next probe may come 15 s after the stop (1, 3, 7, 15 s: MAX_BACKOFF) and at 300
+        # mails/s the send had ended by then on a busy machine
+        SEND_RATE="150",
         PAUSE_AFTER_FAILURES="3",
         PROMETHEUS_MULTIPROC_DIR=str(shared),
     )
