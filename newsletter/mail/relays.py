@@ -40,6 +40,23 @@ return failures
 """
 
 
+#: 0 when a connection may be tried now, else the seconds to wait. In one step: reading the
+#: back-off and taking the probe's turn apart let a caller read "passed", then take a turn
+#: freed a moment later by a failed probe that had opened the circuit again; its own failure
+#: then fell in the open circuit, freed nothing, and the relay was not tried for 35 s.
+_TURN = """
+redis.replicate_commands()
+if not redis.call('HGET', KEYS[1], 'failures') then return '0' end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local open_until = tonumber(redis.call('HGET', KEYS[1], 'open_until') or '0')
+if now < open_until then return tostring(open_until - now) end
+if ARGV[1] == '0' then return '0' end
+if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) then return '0' end
+return '2'
+"""
+
+
 @dataclass(frozen=True)
 class Choice:
     relay: SmtpUrl | None  # None: every relay's circuit is open
@@ -63,19 +80,11 @@ class Circuit:
 
     def wait_seconds(self, probe: bool = True) -> float:
         """0 when a connection may be tried now. After the back-off only one caller gets 0
-        (it probes); `probe=False` asks without taking that turn."""
-        r = _client()
-        failures, open_until = r.hmget(self.key, "failures", "open_until")
-        if not failures:
-            return 0.0
-        now = _now(r)
-        if now < float(open_until or 0):
-            return float(open_until) - now
-        if not probe:
-            return 0.0
-        # the back-off has passed: one worker probes, the others wait for its verdict (or,
-        # should the prober hang, for the next turn once a connection attempt has timed out)
-        return 0.0 if r.set(self.probe, "1", nx=True, ex=PROBE_SECONDS) else 2.0
+        (it probes; the others wait 2 s for its verdict, or, should the prober hang, for the
+        next turn once a connection attempt has timed out); `probe=False` asks without
+        taking that turn."""
+        script = _client().register_script(_TURN)
+        return float(script(keys=[self.key, self.probe], args=[int(probe), PROBE_SECONDS]))
 
     def failures(self) -> int:
         return int(_client().hget(self.key, "failures") or 0)

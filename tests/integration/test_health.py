@@ -1,15 +1,18 @@
 """/healthz and /readyz (issue 14, acceptance 4, first half): /readyz turns 503 within 2 s of
-stopping Redis and 200 again after it returns. A Redis server of its own, started and stopped
-by the test (the suite's Redis stays up)."""
+stopping Redis (or of Redis hanging) and 200 again after it returns. A Redis server of its own,
+started, frozen and stopped by the test (the suite's Redis stays up)."""
 
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import time
 
 import pytest
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from newsletter.dev.sink import free_port
 
@@ -27,22 +30,24 @@ def start(port: int, directory) -> subprocess.Popen | None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
+    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1, retry=Retry(NoBackoff(), 0))
     deadline = time.monotonic() + 10
     try:
         while True:
             try:
                 client.ping()
                 return process
-            except redis.ConnectionError:
+            except (redis.ConnectionError, redis.TimeoutError):
                 if process.poll() is not None:
                     return None
                 if time.monotonic() > deadline:
-                    process.kill()
-                    process.wait(timeout=10)
                     text = log.read_text() if log.exists() else "(no log)"
                     pytest.fail(f"redis-server did not answer on port {port} in 10 s:\n{text}")
                 time.sleep(0.05)
+    except BaseException:  # a failed start leaves no process behind
+        process.kill()
+        process.wait(timeout=10)
+        raise
     finally:
         client.close()
 
@@ -86,21 +91,32 @@ def test_healthz_answers_and_says_nothing_personal(client, db):
 @pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server")
 def test_readyz_follows_redis_down_and_back(app, client, db, tmp_path, monkeypatch):
     port, server = start_on_a_free_port(tmp_path)
-    probe = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
-    monkeypatch.setitem(app.extensions, "redis", probe)
+    app_redis = redis.Redis.from_url(f"redis://127.0.0.1:{port}/0")  # as the app makes its own
+    monkeypatch.setitem(app.extensions, "redis", app_redis)
     try:
         assert client.get("/readyz").status_code == 200
+        # hanging: the server takes the connection and never answers (a time limit's case)
+        server.send_signal(signal.SIGSTOP)
+        hanging = status_within(client, 503, 2)
+        server.send_signal(signal.SIGCONT)
+        status_within(client, 200, 5)
+        # stopped: every connection refused (redis-py's retries with back-off took 8 s here)
         server.terminate()
         server.wait(timeout=10)
-        took = status_within(client, 503, 2)
+        stopped = status_within(client, 503, 2)
         answer = client.get("/readyz")
         assert answer.get_json()["checks"]["redis"] == "onbereikbaar"
-        print(f"503 after {took:.2f} s")
-        server = start(port, tmp_path)  # the same port: the probe points there
+        print(f"503 after {hanging:.2f} s (hanging), {stopped:.2f} s (stopped)")
+        server = start(port, tmp_path)  # the same port: the app's client points there
         assert server is not None, "redis-server could not take its port back"
         status_within(client, 200, 5)
     finally:
-        probe.close()  # its sockets, or their ResourceWarning fails whichever test collects them
-        if server is not None:
+        # their sockets, or their ResourceWarning fails whichever test collects them
+        app_redis.close()
+        _, bounded = app.extensions.get("readyz_probes", {}).pop(id(app_redis), (None, None))
+        if bounded is not None:
+            bounded.connection_pool.disconnect()
+        if server is not None and server.poll() is None:
+            server.send_signal(signal.SIGCONT)
             server.terminate()
             server.wait(timeout=10)

@@ -29,3 +29,41 @@ def test_each_failed_probe_doubles_the_back_off(db):
         assert expected - 0.5 < circuit.wait_seconds(probe=False) <= expected
     relays.succeeded(RELAY)
     assert circuit.wait_seconds() == 0 and circuit.failures() == 0
+
+
+class _FailsFirst:
+    """The app's Redis client, but the first command that could take the probe's turn (a
+    write or a script) waits until another worker's probe has failed: the interleaving that
+    once kept a relay that was back from getting mail for 35 s."""
+
+    def __init__(self, real, before) -> None:
+        self.real, self.before = real, before
+
+    def register_script(self, source):
+        from redis.commands.core import Script
+
+        return Script(self, source)
+
+    def __getattr__(self, name):
+        command = getattr(self.real, name)
+        if self.before and name in {"set", "evalsha", "eval", "script_load"}:
+            before, self.before = self.before, None
+            before()
+        return command
+
+
+def test_a_turn_taken_as_a_probe_fails_is_never_left_held(db, monkeypatch):
+    circuit = relays.Circuit(RELAY)
+    relays.failed(RELAY)
+    real = relays._client()
+    real.hset(circuit.key, "open_until", 0)  # the back-off has passed
+    assert circuit.wait_seconds() == 0  # worker A probes ...
+    # ... and worker B asks for a turn just as A's probe fails (the circuit opens for 2 s)
+    proxy = _FailsFirst(real, before=lambda: relays.failed(RELAY))
+    monkeypatch.setattr(relays, "_client", lambda: proxy)
+    took = circuit.wait_seconds() == 0
+    monkeypatch.undo()
+    if took:  # B tries the relay as well, and fails in the circuit A's failure opened
+        relays.failed(RELAY)
+    real.hset(circuit.key, "open_until", 0)  # that back-off has passed too
+    assert circuit.wait_seconds() == 0  # someone probes now, not 35 s later
