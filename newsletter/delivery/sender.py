@@ -168,13 +168,16 @@ def _run(run: Run) -> None:
         run.requeue_in = choice.wait + _jitter(0, 1)
         return
     run.relay = choice.relay
-    prepared = prepared_for(run.edition_id)
-    limits.note_relay(run.edition_id, run.relay.label)
-    with Marks(run.holder) as marks, Session(run.settings, run.relay) as smtp:
-        try:
-            _send_all(run, recipients, prepared, smtp, marks)
-        finally:
-            _settle(marks)
+    # the session first: should anything below fail before it connects, closing it gives
+    # back the probe's turn it may hold
+    with Session(run.settings, run.relay, turn=choice.turn) as smtp:
+        prepared = prepared_for(run.edition_id)
+        limits.note_relay(run.edition_id, run.relay.label)
+        with Marks(run.holder) as marks:
+            try:
+                _send_all(run, recipients, prepared, smtp, marks)
+            finally:
+                _settle(marks)
 
 
 _COUNTED = {state: metrics.MAILS.labels("edition", state.value) for state in DeliveryState}
@@ -242,7 +245,7 @@ def _send_all(
                     then=following.email if following else None,
                 )
         except ConnectionFailure as exc:
-            _connection_failed(run, exc)
+            _connection_failed(run, exc, smtp)
             return
         except RecipientRefused as exc:
             _mark(marks, recipient.delivery_id, DeliveryState.failed, reply_code(exc))
@@ -266,10 +269,10 @@ def _next(recipients: list, position: int, started: float) -> Recipient | None:
     return following if time.monotonic() - started < SLICE_SECONDS else None
 
 
-def _connection_failed(run: Run, exc: Exception) -> None:
+def _connection_failed(run: Run, exc: Exception, smtp: Session) -> None:
     """This relay's circuit opens. Another relay takes the batch at once; with none left, the
     batch waits for the back-off, and after enough failures in a row the send pauses."""
-    failures = relays.failed(run.relay)
+    failures = smtp.failed()
     metrics.RELAY_FAILURES.labels(run.relay.label).inc()
     log.warning(
         "edition %s: relay %s cannot be reached (%s in a row): %s",

@@ -32,10 +32,18 @@ class Session:
     """`with Session(settings) as session: session.send(data, recipient)`"""
 
     def __init__(
-        self, settings: Settings, relay: SmtpUrl | None = None, timeout: float | None = None
+        self,
+        settings: Settings,
+        relay: SmtpUrl | None = None,
+        timeout: float | None = None,
+        turn: str | None = None,
     ) -> None:
+        """`turn`: this session probes its relay (relays.Choice.turn). A mail it delivers
+        closes the circuit; a failed connection ends the turn (relays.failed); a session that
+        never tried gives the turn back when it closes."""
         self.settings = settings
         self.relay = relay or settings.smtp_url
+        self.turn = turn
         self.sender = sender_address(settings.mail_from)
         kwargs = {} if timeout is None else {"timeout": timeout}
         self.connection = SmtpConnection(self.relay, **kwargs)
@@ -51,8 +59,12 @@ class Session:
         recipient, whose envelope goes out behind this message)."""
         if not self.connection.is_open:
             self.connection.open()
+            self.turn = None
             relays.succeeded(self.relay)  # a session opened: this relay works again
         self.connection.send(signed(data, self.settings), self.sender, recipient, ready, then)
+        if self.turn:  # probing over a connection opened before: it carried a mail
+            self.turn = None
+            relays.succeeded(self.relay)
         metrics.RELAY_MAILS.labels(self.relay.label).inc()
 
     @property
@@ -60,8 +72,16 @@ class Session:
         """See SmtpConnection.offered."""
         return self.connection.offered
 
+    def failed(self) -> int:
+        """This session's relay cannot be reached (relays.failed); its probe turn is over."""
+        turn, self.turn = self.turn, None
+        return relays.failed(self.relay, turn)
+
     def close(self) -> None:
         self.connection.close()
+        if self.turn:  # taken, never used: the next caller may probe now
+            turn, self.turn = self.turn, None
+            relays.give_back(self.relay, turn)
 
     def __enter__(self) -> Session:
         return self
@@ -83,7 +103,9 @@ def _pooled(settings: Settings) -> Session:
     if session is None or session.settings is not settings or session.relay is not relay:
         if session is not None:
             session.close()
-        session = _pool.session = Session(settings, relay)
+        session = _pool.session = Session(settings, relay, turn=choice.turn)
+    elif choice.turn:
+        session.turn = choice.turn  # an open session probes: its next mail decides
     return session
 
 
@@ -102,7 +124,8 @@ def send(data: bytes, recipient: str) -> None:
                 session.close()
                 if attempt == 0:
                     continue  # the same relay once more, on a fresh connection
-                relays.failed_quietly(session.relay)
+                relays.failed_quietly(session.relay, session.turn)
+                session.turn = None
                 metrics.RELAY_FAILURES.labels(session.relay.label).inc()
                 log.warning("relay %s cannot be reached: %s", session.relay.label, exc)
                 if attempt == len(settings.relays):

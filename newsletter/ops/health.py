@@ -126,7 +126,8 @@ def readyz() -> tuple[Response, int]:
     checks["relay"] = "onbekend"  # the circuits live in Redis: unknown while it is away
     if redis_ok:
         try:
-            circuits = relays.status(current_app.config["SETTINGS"].relays)
+            bounded = _bounded(current_app.extensions["redis"])
+            circuits = relays.status(current_app.config["SETTINGS"].relays, bounded)
             checks["relay"] = "circuit open" if all(circuits.values()) else "ok"
         except Exception as exc:  # Redis went away just now: the next probe says so
             current_app.logger.warning("readyz: relay circuits unknown (%s)", type(exc).__name__)

@@ -5,6 +5,7 @@ one failure, not four."""
 from __future__ import annotations
 
 from newsletter.mail import relays
+from newsletter.mail.outgoing import Session
 from newsletter.settings import parse_smtp_url
 
 RELAY = parse_smtp_url("smtp://127.0.0.1:2599")
@@ -60,10 +61,35 @@ def test_a_turn_taken_as_a_probe_fails_is_never_left_held(db, monkeypatch):
     assert circuit.wait_seconds() == 0  # worker A probes ...
     # ... and worker B asks for a turn just as A's probe fails (the circuit opens for 2 s)
     proxy = _FailsFirst(real, before=lambda: relays.failed(RELAY))
-    monkeypatch.setattr(relays, "_client", lambda: proxy)
-    took = circuit.wait_seconds() == 0
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:
+        patched.setattr(relays, "_client", lambda: proxy)
+        took = circuit.wait_seconds() == 0
     if took:  # B tries the relay as well, and fails in the circuit A's failure opened
         relays.failed(RELAY)
     real.hset(circuit.key, "open_until", 0)  # that back-off has passed too
     assert circuit.wait_seconds() == 0  # someone probes now, not 35 s later
+
+
+def test_a_turn_taken_and_not_used_is_given_back_by_its_session(app, db):
+    circuit = relays.Circuit(RELAY)
+    relays.failed(RELAY)
+    relays._client().hset(circuit.key, "open_until", 0)  # the back-off has passed
+    choice = relays.choose((RELAY,))
+    assert choice.relay == RELAY and choice.turn  # this caller probes ...
+    assert circuit.wait_seconds() == 2.0  # ... the others wait for its verdict
+    relays.give_back(RELAY, "not-the-takers-token")
+    assert circuit.wait_seconds() == 2.0  # only the taker gives it back
+    Session(app.config["SETTINGS"], RELAY, turn=choice.turn).close()  # never connected
+    assert circuit.wait_seconds() == 0  # the next caller probes at once, not in 35 s
+
+
+def test_a_probe_that_fails_in_a_circuit_opened_meanwhile_ends_its_own_turn(db):
+    circuit = relays.Circuit(RELAY)
+    relays.failed(RELAY)
+    real = relays._client()
+    real.hset(circuit.key, "open_until", 0)
+    choice = relays.choose((RELAY,))
+    assert choice.turn
+    real.hset(circuit.key, "open_until", real.time()[0] + 100)  # reopened by someone else
+    relays.failed(RELAY, choice.turn)
+    assert not real.exists(circuit.probe)
