@@ -93,3 +93,28 @@ def test_a_probe_that_fails_in_a_circuit_opened_meanwhile_ends_its_own_turn(db):
     real.hset(circuit.key, "open_until", real.time()[0] + 100)  # reopened by someone else
     relays.failed(RELAY, choice.turn)
     assert not real.exists(circuit.probe)
+
+
+def test_transactional_mail_goes_on_to_the_next_relay_and_leaves_no_turn_held(
+    app, db, sink, settings, allow_smtp
+):
+    """The first relay is away: a mail (a confirmation, a test-send) goes to the second one,
+    and once the back-off has passed the next caller probes the first again at once."""
+    from newsletter.dev.sink import free_port
+    from newsletter.mail import outgoing
+
+    away = parse_smtp_url(f"smtp://127.0.0.1:{free_port()}")  # nobody listens there
+    allow_smtp(away.port)
+    settings(smtp_url=away, smtp_fallbacks=(app.config["SETTINGS"].smtp_url,))
+    circuit = relays.Circuit(away)
+    message = b"From: a@vng.example\r\nTo: b@gemeente.example\r\nSubject: x\r\n\r\nx\r\n"
+    try:
+        for number in (1, 2):
+            outgoing.send(message, "b@gemeente.example")
+            assert len(sink.wait_for(number, timeout=10)) == number
+            assert circuit.failures() >= 1
+            relays._client().hset(circuit.key, "open_until", 0)  # the back-off has passed
+            assert circuit.wait_seconds(probe=False) == 0
+            assert not relays._client().exists(circuit.probe)  # no turn left held
+    finally:
+        outgoing.close_pooled()
