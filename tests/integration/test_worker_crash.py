@@ -1,7 +1,7 @@
 """A worker killed mid-send: its message comes back to another worker within about 30 s.
 
 The broker is tuned in newsletter.jobs.build_broker (15 s heartbeat timeout, maintenance on
-one command in ten); this test starts a second `dramatiq workers` process, kills the first with
+every other command); this test starts a second `dramatiq workers` process, kills the first with
 SIGKILL while it waits for the SMTP server, and times the redelivery. The second one is up
 before the kill (its heartbeat is in Redis), so its boot on a busy machine is not timed.
 """
