@@ -124,8 +124,7 @@ def send(data: bytes, recipient: str) -> None:
                 session.close()
                 if attempt == 0:
                     continue  # the same relay once more, on a fresh connection
-                relays.failed_quietly(session.relay, session.turn)
-                session.turn = None
+                relays.failed_quietly(session.relay)  # close() above ended any probe turn
                 metrics.RELAY_FAILURES.labels(session.relay.label).inc()
                 log.warning("relay %s cannot be reached: %s", session.relay.label, exc)
                 if attempt == len(settings.relays):

@@ -147,11 +147,11 @@ def failed(relay: SmtpUrl, turn: str | None = None) -> int:
     return Circuit(relay).failed(turn)
 
 
-def failed_quietly(relay: SmtpUrl, turn: str | None = None) -> None:
+def failed_quietly(relay: SmtpUrl) -> None:
     """failed(), for one mail that goes on to the next relay: a Redis error here must not
     hide the relay's own error."""
     try:
-        Circuit(relay).failed(turn)
+        Circuit(relay).failed()
     except redis.RedisError as exc:
         log.warning("circuit of %s not opened: %s", relay.label, exc.__class__.__name__)
 
