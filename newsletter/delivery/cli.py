@@ -14,6 +14,7 @@ from newsletter.delivery import bounces as bounce_service
 from newsletter.delivery import control, progress
 from newsletter.delivery.reconcile import reconcile
 from newsletter.editions import services as editions
+from newsletter.editions import states
 from newsletter.editions.models import EditionState
 from newsletter.extensions import db
 
@@ -55,7 +56,7 @@ def publish(edition_id: int, at: str | None) -> None:
                 f"Editie {edition.id} ingepland op {when.astimezone(AMSTERDAM):%Y-%m-%d %H:%M}."
             )
             return
-        recipients = control.check_publishable(edition)
+        recipients = states.check_sendable(edition, None).recipients
         control.publish(edition.id)
     except editions.EditionError as exc:
         raise click.ClickException(str(exc)) from None

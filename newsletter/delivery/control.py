@@ -1,6 +1,6 @@
 """State changes of a send: publish, pause, resume, cancel, done. Each is one guarded UPDATE
-through `editions.transition`, so two editors (or an editor and the clock) can never start or
-finish the same send twice."""
+through `editions.states.change_state`, so two editors (or an editor and the clock) can never
+start or finish the same send twice."""
 
 from __future__ import annotations
 
@@ -13,49 +13,35 @@ from sqlalchemy import select
 from newsletter.auth.audit import CLOCK, Actor, record
 from newsletter.database import utcnow
 from newsletter.delivery import ledger
-from newsletter.editions import approval, notices
+from newsletter.editions import notices, states
 from newsletter.editions import services as editions
 from newsletter.editions.models import Edition, EditionState
-from newsletter.editions.services import EditionError, transition
+from newsletter.editions.services import EditionError
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
 from newsletter.mail import relays
-from newsletter.subscribers import segments
 from newsletter.webhooks import outbox
 
 log = logging.getLogger(__name__)
 
 
-def check_publishable(edition: Edition, actor: Actor | None = None) -> int:
-    """The number of recipients it would go to now; EditionError when it may not go out
-    (for `actor`: the four-eyes rule, see editions/approval.py)."""
-    if edition.state not in (EditionState.draft, EditionState.scheduled):
-        raise EditionError("Deze editie is al verzonden of wordt verzonden.")
-    rendered = editions.render(edition)
-    if not rendered.ok:
-        raise EditionError("Los eerst de fouten op; daarna kun je de editie versturen.")
-    approval.required(edition, rendered, actor)
-    try:
-        recipients = segments.count(segments.resolve(edition.segment))
-    except segments.SegmentError as exc:
-        raise EditionError(str(exc)) from None
-    if recipients == 0:
-        raise EditionError("Er zijn (nog) geen aangemelde lezers in de doelgroep van deze editie.")
-    return recipients
-
-
-def publish(edition_id: int, actor: Actor | None = None) -> Edition:
-    """Freeze the audience now and start sending (the fan-out is queued after the commit)."""
+def publish(
+    edition_id: int,
+    actor: Actor | None = None,
+    expected: frozenset[EditionState] = frozenset({EditionState.draft, EditionState.scheduled}),
+) -> Edition:
+    """Freeze the audience now and start sending (the fan-out is queued after the commit).
+    The clock passes `expected={scheduled}`: an edition unplanned meanwhile stays a draft."""
     edition = editions.get(edition_id)
-    recipients = check_publishable(edition, actor)
-    how = approval.required(edition, editions.render(edition), actor)
+    sendable = states.check_sendable(edition, actor)
+    recipients, how = sendable.recipients, sendable.how
     editor_id = actor.editor_id if actor else None
     now = utcnow()
-    if not transition(
+    if not states.change_state(
         edition_id,
-        {EditionState.draft, EditionState.scheduled},
+        expected,
+        EditionState.sending,
         unchanged_since=edition.updated_at,  # the version checked above is the one that goes
-        state=EditionState.sending,
         published_at=now,
         published_by_id=editor_id,
         snapshot_at=now,
@@ -73,8 +59,8 @@ def publish(edition_id: int, actor: Actor | None = None) -> Edition:
 
 
 def pause(edition_id: int, note: str | None = None, actor: Actor | None = None) -> bool:
-    changed = transition(
-        edition_id, {EditionState.sending}, state=EditionState.paused, state_note=note
+    changed = states.change_state(
+        edition_id, {EditionState.sending}, EditionState.paused, state_note=note
     )
     if changed:
         record(actor, "pause", f"editie {edition_id}", note or "")
@@ -87,8 +73,8 @@ def pause(edition_id: int, note: str | None = None, actor: Actor | None = None) 
 def resume(edition_id: int, actor: Actor | None = None) -> bool:
     """Paused → sending; the caller then runs the reconciler for it to queue what is left.
     The relays' circuits are forgotten: whoever resumes expects the send to try at once."""
-    changed = transition(
-        edition_id, {EditionState.paused}, state=EditionState.sending, state_note=None
+    changed = states.change_state(
+        edition_id, {EditionState.paused}, EditionState.sending, state_note=None
     )
     if changed:
         record(actor, "resume", f"editie {edition_id}")
@@ -100,10 +86,10 @@ def resume(edition_id: int, actor: Actor | None = None) -> bool:
 
 def cancel(edition_id: int, actor: Actor | None = None) -> bool:
     """The rest stays unsent; rows already handed to the relay stay as they are."""
-    changed = transition(
+    changed = states.change_state(
         edition_id,
         {EditionState.sending, EditionState.paused},
-        state=EditionState.cancelled,
+        EditionState.cancelled,
         state_note="Geannuleerd; wie nog niets had gekregen, krijgt deze editie niet.",
     )
     if changed:
@@ -124,10 +110,10 @@ def complete_if_done(edition_id: int) -> bool:
         return False
     # the archive serves this web version from now on, stored in the same step
     web_version = editions.render(editions.get(edition_id), personal=False).html
-    changed = transition(
+    changed = states.change_state(
         edition_id,
         {EditionState.sending},
-        state=EditionState.sent,
+        EditionState.sent,
         sent_at=utcnow(),
         archive_html=web_version,
     )
@@ -152,27 +138,28 @@ def start_due(now: datetime, max_delay: timedelta) -> list[int]:
     ).all()
     for edition in due:
         if now - edition.scheduled_at > max_delay:
-            transition(
-                edition.id,
-                {EditionState.scheduled},
-                state=EditionState.draft,
-                state_note="Niet verzonden: het geplande moment is gemist (de dienst lag stil). "
-                "Plan opnieuw in of verstuur nu.",
-            )
-            enqueue_after_commit("send_editor_notice", notices.SCHEDULE_MISSED, edition.id)
-            db.session.commit()
+            _back_to_draft(edition, "het geplande moment is gemist (de dienst lag stil). "
+                           "Plan opnieuw in of verstuur nu.")  # fmt: skip
             continue
         try:
-            publish(edition.id, CLOCK)
+            publish(edition.id, CLOCK, frozenset({EditionState.scheduled}))
             started.append(edition.id)
         except EditionError as exc:
             db.session.rollback()
-            transition(
-                edition.id,
-                {EditionState.scheduled},
-                state=EditionState.draft,
-                state_note=f"Niet verzonden op het geplande moment: {exc}",
-            )
-            enqueue_after_commit("send_editor_notice", notices.SCHEDULE_MISSED, edition.id)
-            db.session.commit()
+            _back_to_draft(edition, f"op het geplande moment: {exc}")
     return started
+
+
+def _back_to_draft(edition: Edition, why: str) -> None:
+    """A planned edition the clock did not send goes back to draft with a note; the
+    eindredacteuren hear of it only when this call changed it (not when an editor
+    unplanned it meanwhile, or another clock got there first)."""
+    if states.change_state(
+        edition.id,
+        {EditionState.scheduled},
+        EditionState.draft,
+        unchanged_since=edition.updated_at,
+        state_note=f"Niet verzonden: {why}"[:300],
+    ):
+        enqueue_after_commit("send_editor_notice", notices.SCHEDULE_MISSED, edition.id)
+    db.session.commit()

@@ -25,7 +25,7 @@ from newsletter.delivery import control, ledger, limits
 from newsletter.delivery.ledger import DeliveryState, Marks
 from newsletter.delivery.prepared import PreparedEdition, Recipient, prepared_for
 from newsletter.delivery.snapshot import queue_batch
-from newsletter.editions import services as editions
+from newsletter.editions import states
 from newsletter.editions.models import EditionState
 from newsletter.extensions import db
 from newsletter.mail import relays
@@ -91,7 +91,7 @@ def send_batch(
     once instead of waiting for that lease to run out."""
     settings: Settings = current_app.config["SETTINGS"]
     key = limits.batch_key(edition_id, batch_no)
-    if editions.state_of(edition_id) != EditionState.sending:
+    if states.state_of(edition_id) != EditionState.sending:
         limits.forget(key)  # paused, cancelled or done: resume queues what is left
         return
     looking = relays.choose(settings.relays, probe=False)
@@ -224,7 +224,7 @@ def _send_all(
             return
         if now - checked >= CHECK_SECONDS:
             checked = now
-            if editions.state_of(run.edition_id) != EditionState.sending:
+            if states.state_of(run.edition_id) != EditionState.sending:
                 return
             if now - renewed >= run.settings.lease_seconds / 3:
                 renewed = now

@@ -13,6 +13,7 @@ from flask import current_app
 
 from newsletter.delivery import ledger, limits
 from newsletter.editions import services as editions
+from newsletter.editions import states
 from newsletter.editions.models import Edition, EditionState
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
@@ -72,7 +73,7 @@ def _write(edition_id: int, segment: segments.Segment, snapshot_at) -> int:
             written += 1
         if len(ids) < size:
             break
-        if editions.state_of(edition_id) == EditionState.cancelled:
+        if states.state_of(edition_id) == EditionState.cancelled:
             return written
     total = ledger.count(edition_id)
     editions.snapshot_finished(edition_id, total)

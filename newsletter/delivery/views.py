@@ -15,6 +15,7 @@ from newsletter.delivery import recipients as recipients_of
 from newsletter.delivery.forms import CancelForm
 from newsletter.delivery.reconcile import reconcile
 from newsletter.editions import services as editions
+from newsletter.editions import states
 from newsletter.editions.models import Edition, EditionState
 from newsletter.forms import ActionForm
 from newsletter.subscribers import segments
@@ -45,7 +46,7 @@ def confirm(edition_id: int) -> str | Response | tuple[str, int]:
     form = ActionForm()
     problem, recipients = None, 0
     try:
-        recipients = control.check_publishable(edition, _actor())
+        recipients = states.check_sendable(edition, _actor()).recipients
     except editions.EditionError as exc:
         problem = str(exc)
     if form.validate_on_submit() and problem is None:

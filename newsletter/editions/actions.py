@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from newsletter.editions import approval, housekeeping, services
+from newsletter.editions import approval, housekeeping, services, states
 from newsletter.editions.forms import ScheduleForm, TestSendForm
 from newsletter.editions.views import AMSTERDAM, Page, edition_or_404, me
 from newsletter.forms import ActionForm
@@ -66,7 +66,7 @@ def schedule(edition_id: int) -> Page:
         return _back(edition.id)
     when = form.when.data.replace(tzinfo=AMSTERDAM)
     try:
-        recipients = housekeeping.check_schedulable(edition, when, me())
+        recipients = states.check_sendable(edition, me(), when=when).recipients
     except services.EditionError as exc:
         flash(str(exc), "error")
         return _back(edition.id)

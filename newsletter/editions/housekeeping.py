@@ -1,32 +1,14 @@
-"""Housekeeping of editions: check before scheduling, duplicate, delete a draft. Audited."""
+"""Housekeeping of editions: duplicate, delete a draft. Audited."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from sqlalchemy import delete
 
 from newsletter.auth.audit import Actor, record
-from newsletter.database import utcnow
-from newsletter.editions import approval, services
+from newsletter.editions import services
 from newsletter.editions.errors import EditionError
-from newsletter.editions.models import EDITABLE, Edition, EditionState
+from newsletter.editions.models import Edition, EditionState
 from newsletter.extensions import db
-from newsletter.subscribers import segments
-
-
-def check_schedulable(edition: Edition, when: datetime, actor: Actor) -> int:
-    """How many readers it would go to now; EditionError (in Dutch) when it may not be planned."""
-    if edition.state not in EDITABLE:
-        raise EditionError("Alleen een concept of ingeplande editie kan worden ingepland.")
-    rendered = services.check_ready(edition, "inplannen")
-    if when <= utcnow():
-        raise EditionError("Kies een moment in de toekomst.")
-    approval.required(edition, rendered, actor)
-    recipients = segments.count(segments.resolve(edition.segment))
-    if recipients == 0:
-        raise EditionError("Er zijn (nog) geen aangemelde lezers in de doelgroep van deze editie.")
-    return recipients
 
 
 def duplicate(edition: Edition, actor: Actor) -> Edition:

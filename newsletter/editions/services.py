@@ -1,33 +1,27 @@
-"""Editions: save drafts, render, test-send, schedule. Business rules live here, and every
-change of an edition's state goes through `transition()` (delivery's publish, pause, … too)."""
+"""Editions: save drafts, test-send, schedule. Business rules live here; every change of an
+edition's state goes through `states.change_state` (delivery's publish, pause, … too)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
 
-from newsletter import metrics
 from newsletter.auth.audit import Actor, record
 from newsletter.auth.models import Editor
-from newsletter.database import utcnow
-from newsletter.editions import approval
+from newsletter.editions import approval, states
 from newsletter.editions.errors import EditionError
 from newsletter.editions.models import EDITABLE, Edition, EditionState
+from newsletter.editions.renders import render, web_url
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
-from newsletter.rendering.edition import RenderedEdition, personalise, render_edition
+from newsletter.rendering.edition import RenderedEdition, personalise
 from newsletter.rendering.problems import Problem
 from newsletter.subscribers import addresses, segments
-from newsletter.urls import external_url
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -38,49 +32,6 @@ class Preview:
     errors: list[Problem]
     warnings: list[Problem]
     text: str  # the text part with sample values in the personal places
-
-
-def web_url(edition_id: int) -> str:
-    return external_url("archive.show", edition_id=str(edition_id))
-
-
-_rendered: OrderedDict[tuple[str, int | None, bool, str], RenderedEdition] = OrderedDict()
-_rendered_lock = threading.Lock()
-
-
-def render(
-    edition: Edition | str, *, personal: bool = True, edition_id: int | None = None
-) -> RenderedEdition:
-    """Render, or reuse this process's render of the same text: an autosave renders once, and
-    the previews that reload after it (desktop, phone) find it ready."""
-    source = edition if isinstance(edition, str) else edition.source
-    edition_id = edition_id if isinstance(edition, str) else edition.id
-    # the links in a render come from BASE_URL: a changed setting is another render
-    base = current_app.config["SETTINGS"].base_url
-    key = (base, edition_id, personal, hashlib.sha256(source.encode()).hexdigest())
-    with _rendered_lock:
-        found = _rendered.get(key)
-    if found is not None:
-        return found
-    with metrics.RENDER_SECONDS.time():
-        rendered = _render(source, personal, edition_id)
-    with _rendered_lock:
-        _rendered[key] = rendered
-        while len(_rendered) > 32:
-            _rendered.popitem(last=False)
-    return rendered
-
-
-def _render(source: str, personal: bool, edition_id: int | None) -> RenderedEdition:
-    return render_edition(
-        source,
-        personal=personal,
-        web_url=web_url(edition_id) if edition_id else "",
-        signup_url=external_url("subscribers.signup"),
-        own_media=external_url("media.show", name="x")[:-1],  # …/media/
-        privacy_url=external_url("subscribers.privacy"),
-        archive_url=external_url("archive.index"),
-    )
 
 
 SAMPLE = {
@@ -117,17 +68,6 @@ def audience_problems(rendered: RenderedEdition) -> list[Problem]:
     return [Problem.error(text) for text in segments.problems(rendered.front.segment)]
 
 
-def check_ready(edition: Edition, doing: str) -> RenderedEdition:
-    """EditionError unless the edition renders without errors and its audience exists."""
-    rendered = render(edition)
-    if not rendered.ok:
-        raise EditionError(f"Los eerst de fouten op; daarna kun je de editie {doing}.")
-    audience = audience_problems(rendered)
-    if audience:
-        raise EditionError(f"De doelgroep klopt niet: {audience[0].message}")
-    return rendered
-
-
 def preview_of(rendered: RenderedEdition) -> Preview:
     return Preview(
         rendered,
@@ -161,7 +101,10 @@ def create(source: str, editor_id: int | None = None) -> tuple[Edition, Rendered
     return edition, rendered
 
 
-SENT_ALREADY = "Deze editie is al verzonden of wordt verzonden en kan niet meer veranderen."
+SENT_ALREADY = states.NOT_EDITABLE
+CHANGED_MEANWHILE = (
+    "Deze editie is net gewijzigd of al verzonden. Bekijk haar opnieuw en probeer het dan weer."
+)
 
 
 UNAPPROVED_NOTE = "Gewijzigd na de goedkeuring: keur opnieuw goed en plan dan opnieuw in."
@@ -181,7 +124,7 @@ def update(
     values, rendered = _fields(source, edition_id)
     if source != edition.source:
         values["edited_by_id"] = actor.editor_id if actor else None
-    if not transition(edition_id, EDITABLE, **values):
+    if not states.change_state(edition_id, EDITABLE, **values):
         db.session.rollback()
         raise EditionError(SENT_ALREADY)
     new_print = approval.fingerprint(rendered, str(values["segment"]))
@@ -189,10 +132,10 @@ def update(
     changed = source != edition.source
     unapproved = approval.four_eyes() and edition.state == EditionState.scheduled and changed
     if unapproved and (voided or approval.matching(edition_id, new_print) is None):
-        transition(
+        states.change_state(
             edition_id,
             {EditionState.scheduled},
-            state=EditionState.draft,
+            EditionState.draft,
             scheduled_at=None,
             state_note=UNAPPROVED_NOTE,
         )
@@ -265,15 +208,17 @@ def request_test_send(edition_id: int, editor_id: int, to: str = "") -> list[str
 
 def schedule(edition_id: int, when: datetime, actor: Actor | None = None) -> Edition:
     edition = get(edition_id)
-    if edition.state not in EDITABLE:
-        raise EditionError(
-            "Alleen een concept of ingeplande editie kan (opnieuw) worden ingepland."
-        )
-    rendered = check_ready(edition, "inplannen")
-    if when <= utcnow():
-        raise EditionError("Kies een moment in de toekomst.")
-    how = approval.required(edition, rendered, actor)
-    edition.state, edition.scheduled_at, edition.state_note = EditionState.scheduled, when, None
+    how = states.check_sendable(edition, actor, when=when).how
+    if not states.change_state(
+        edition_id,
+        EDITABLE,
+        EditionState.scheduled,
+        unchanged_since=edition.updated_at,  # the version checked above is the one planned
+        scheduled_at=when,
+        state_note=None,
+    ):
+        db.session.rollback()
+        raise EditionError(CHANGED_MEANWHILE)
     record(
         actor,
         "schedule",
@@ -281,42 +226,24 @@ def schedule(edition_id: int, when: datetime, actor: Actor | None = None) -> Edi
         f"voor {when.astimezone(AMSTERDAM):%d-%m-%Y %H:%M}, {how}",
     )
     db.session.commit()
+    db.session.refresh(edition)
     return edition
 
 
 def unschedule(edition_id: int, actor: Actor | None = None) -> Edition:
+    """Planned → draft; when the clock started the send first, nothing changes and the
+    editor is told so (the send goes on)."""
     edition = get(edition_id)
-    if edition.state == EditionState.scheduled:
-        edition.state, edition.scheduled_at = EditionState.draft, None
-        record(actor, "unschedule", f"editie {edition_id}")
-        db.session.commit()
-    return edition
-
-
-def transition(
-    edition_id: int,
-    allowed: set[EditionState],
-    *,
-    unchanged_since: datetime | None = None,
-    **values: object,
-) -> bool:
-    """One guarded UPDATE of an edition's state (the caller commits): two editors, or an
-    editor and the clock, can never start or finish the same send twice; with
-    `unchanged_since`, only if nobody saved the edition after that moment."""
-    guard = [Edition.updated_at == unchanged_since] if unchanged_since is not None else []
-    result = db.session.execute(
-        sql_update(Edition)
-        .where(Edition.id == edition_id, Edition.state.in_(allowed), *guard)
-        .values(updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
+    changed = states.change_state(
+        edition_id, {EditionState.scheduled}, EditionState.draft, scheduled_at=None
     )
-    return result.rowcount == 1
-
-
-def state_of(edition_id: int) -> EditionState | None:
-    state = db.session.scalar(select(Edition.state).where(Edition.id == edition_id))
-    db.session.commit()  # end the read transaction: the next look must see fresh data
-    return state
+    if changed:
+        record(actor, "unschedule", f"editie {edition_id}")
+    db.session.commit()
+    db.session.refresh(edition)
+    if not changed and edition.state != EditionState.draft:
+        raise EditionError("Deze editie was niet meer ingepland; ze wordt misschien al verzonden.")
+    return edition
 
 
 def snapshot_finished(edition_id: int, recipients: int) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from newsletter.delivery import control, progress
 from newsletter.delivery.models import Delivery
 from newsletter.editions import services as editions
+from newsletter.editions import states
 from newsletter.editions.models import EditionState
 from newsletter.rendering.markers import PATTERN as MARKER
 from newsletter.subscribers.models import ConsentSource, Subscriber, SubscriberState
@@ -25,7 +26,7 @@ def test_publish_sends_one_list_mail_to_each_confirmed_reader(
     make_subscriber(db, "weg@gemeente.example", state=SubscriberState.unsubscribed)
     db.session.commit()
     edition, _ = editions.create(SOURCE, editor.id)
-    assert control.check_publishable(edition) == 30
+    assert states.check_sendable(edition, None).recipients == 30
 
     control.publish(edition.id)
     done = wait_for_state(app, edition.id, EditionState.sent)
@@ -119,7 +120,7 @@ def test_a_province_segment_reaches_only_that_province(app, db, editor, worker, 
     source = SOURCE.replace("---\n", "---\nsegment: {provincies: [gelderland]}\n", 1)
     edition, rendered = editions.create(source, editor.id)
     assert rendered.ok, rendered.problems
-    assert control.check_publishable(edition) == 6
+    assert states.check_sendable(edition, None).recipients == 6
 
     control.publish(edition.id)
     assert wait_for_state(app, edition.id, EditionState.sent).state == EditionState.sent
@@ -130,7 +131,7 @@ def test_a_province_segment_reaches_only_that_province(app, db, editor, worker, 
     both = SOURCE.replace(
         "---\n", "---\nsegment: {provincies: [Gelderland], functies: [Wethouder]}\n", 1
     )
-    assert control.check_publishable(editions.create(both, editor.id)[0]) == 2
+    assert states.check_sendable(editions.create(both, editor.id)[0], None).recipients == 2
     unknown = SOURCE.replace("---\n", "---\nsegment: {provincies: [Atlantis]}\n", 1)
     with pytest.raises(editions.EditionError, match="Atlantis"):
-        control.check_publishable(editions.create(unknown, editor.id)[0])
+        states.check_sendable(editions.create(unknown, editor.id)[0], None)

@@ -15,7 +15,7 @@ from newsletter.auth.audit import Actor
 from newsletter.auth.models import AuditEvent
 from newsletter.database import utcnow
 from newsletter.delivery import control
-from newsletter.editions import approval
+from newsletter.editions import approval, renders
 from newsletter.editions import services as editions
 from newsletter.editions.models import Approval, EditionState
 from newsletter.extensions import db as _db
@@ -186,7 +186,7 @@ def test_four_eyes_off_and_the_command_line_say_so_in_the_audit(
 def test_the_fingerprint_is_the_rendered_version_not_the_render(app, db, editor):
     edition, _ = editions.create(SOURCE, editor.id)
     first = approval.fingerprint(editions.render(edition), edition.segment)
-    editions._rendered.clear()  # a fresh render, another nonce: the same fingerprint
+    renders._rendered.clear()  # a fresh render, another nonce: the same fingerprint
     assert approval.fingerprint(editions.render(edition), edition.segment) == first
     assert edition.segment != '{"provincies": ["Utrecht"]}'
     other_audience = '{"provincies": ["Utrecht"]}'
