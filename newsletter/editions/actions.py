@@ -90,8 +90,11 @@ def schedule(edition_id: int) -> Page:
 def unschedule(edition_id: int) -> Response:
     edition = edition_or_404(edition_id)
     if ActionForm().validate_on_submit():
-        services.unschedule(edition.id, me())
-        flash("De editie is weer een concept.")
+        try:
+            services.unschedule(edition.id, me())
+            flash("De editie is weer een concept.")
+        except services.EditionError as exc:
+            flash(str(exc), "error")
     return _back(edition.id)
 
 
