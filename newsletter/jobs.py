@@ -1,6 +1,6 @@
 """The one door to the queue: messages leave only after the commit that caused them.
 
-Services call `enqueue_after_commit("send_confirmation", subscriber_id)` and then commit. The
+Services call `enqueue_after_commit(jobs.SEND_CONFIRMATION, subscriber_id)` and then commit. The
 message waits in the session until the transaction commits and is dropped on rollback, so no
 mail is ever sent for data that was never stored. Messages carry ids, never objects. Work that
 no write caused (the clock's tick, a batch queued again) takes the same door: the caller's
@@ -28,30 +28,44 @@ BULK = "bulk"
 MAINTENANCE = "maintenance"
 WEBHOOKS = "webhooks"
 
-#: actor name -> queue. `workers/actors.py` declares each actor on the queue named here.
-ACTOR_QUEUES: dict[str, str] = {
-    "process_signup": TRANSACTIONAL,
-    "send_confirmation": TRANSACTIONAL,
-    "send_welcome": TRANSACTIONAL,
-    "send_goodbye": TRANSACTIONAL,
-    "send_address_confirmation": TRANSACTIONAL,
-    "send_address_notice": TRANSACTIONAL,
-    "send_already_subscribed": TRANSACTIONAL,
-    "send_preferences_link": TRANSACTIONAL,
-    "send_test_edition": TRANSACTIONAL,
-    "send_editor_password_link": TRANSACTIONAL,
-    "send_editor_notice": TRANSACTIONAL,
-    "send_webhook_notice": TRANSACTIONAL,
-    "send_repermission": BULK,  # an import can ask thousands: never ahead of a sign-up
-    "fan_out": BULK,
-    "send_batch": BULK,
-    "reconcile": MAINTENANCE,
-    "import_subscribers": MAINTENANCE,
-    "deliver_webhook": WEBHOOKS,  # HTTP calls of up to 10 s: in nobody's way, their own pool
-}
-
 #: Lower runs first inside a worker: confirmation mail jumps ahead of prefetched bulk batches.
 QUEUE_PRIORITY = {TRANSACTIONAL: 0, MAINTENANCE: 10, WEBHOOKS: 20, BULK: 50}
+
+
+@dataclass(frozen=True)
+class Job:
+    """A kind of work a worker does: its actor's name and queue. `workers/actors.py` gives
+    every job here its actor (a unit test pairs them)."""
+
+    name: str
+    queue: str
+
+    @property
+    def priority(self) -> int:
+        return QUEUE_PRIORITY[self.queue]
+
+
+PROCESS_SIGNUP = Job("process_signup", TRANSACTIONAL)
+SEND_CONFIRMATION = Job("send_confirmation", TRANSACTIONAL)
+SEND_WELCOME = Job("send_welcome", TRANSACTIONAL)
+SEND_GOODBYE = Job("send_goodbye", TRANSACTIONAL)
+SEND_ADDRESS_CONFIRMATION = Job("send_address_confirmation", TRANSACTIONAL)
+SEND_ADDRESS_NOTICE = Job("send_address_notice", TRANSACTIONAL)
+SEND_ALREADY_SUBSCRIBED = Job("send_already_subscribed", TRANSACTIONAL)
+SEND_PREFERENCES_LINK = Job("send_preferences_link", TRANSACTIONAL)
+SEND_TEST_EDITION = Job("send_test_edition", TRANSACTIONAL)
+SEND_EDITOR_PASSWORD_LINK = Job("send_editor_password_link", TRANSACTIONAL)
+SEND_EDITOR_NOTICE = Job("send_editor_notice", TRANSACTIONAL)
+SEND_WEBHOOK_NOTICE = Job("send_webhook_notice", TRANSACTIONAL)
+SEND_REPERMISSION = Job("send_repermission", BULK)  # an import asks thousands: after sign-ups
+FAN_OUT = Job("fan_out", BULK)
+SEND_BATCH = Job("send_batch", BULK)
+RECONCILE = Job("reconcile", MAINTENANCE)
+IMPORT_SUBSCRIBERS = Job("import_subscribers", MAINTENANCE)
+DELIVER_WEBHOOK = Job("deliver_webhook", WEBHOOKS)  # HTTP calls of up to 10 s: their own pool
+
+#: every job, for the workers' table and the test that pairs them
+ALL: tuple[Job, ...] = tuple(v for v in tuple(globals().values()) if isinstance(v, Job))
 
 _PENDING = "newsletter.pending_jobs"
 MARKER_SECONDS = 6 * 3600
@@ -76,35 +90,35 @@ def build_broker(url: str) -> dramatiq.Broker:
 
 
 @dataclass(frozen=True)
-class _Job:
+class _Pending:
     app: Flask
-    actor_name: str
+    job: Job
     ids: tuple[int, ...]
     delay: float | None
     marker: str | None
 
 
 def enqueue_after_commit(
-    actor_name: str, *ids: int, delay: float | None = None, marker: str | None = None
+    job: Job, *ids: int, delay: float | None = None, marker: str | None = None
 ) -> None:
-    """Queue `actor_name(*ids)` to be sent once the current transaction commits.
+    """Queue `job(*ids)` to be sent once the current transaction commits.
 
     `delay` in seconds: the message becomes visible then (a batch waiting for a slot or a
     retry). `marker`: a Redis key set while the message waits, so the reconciler can tell a
     lost message from a waiting one; it is removed again if the message cannot be queued.
     """
-    if actor_name not in ACTOR_QUEUES:
-        raise KeyError(f"unknown actor {actor_name!r}")
+    if not isinstance(job, Job):
+        raise TypeError("enqueue a declared Job, not a name")
     if not all(isinstance(i, int) for i in ids):
         raise TypeError("messages carry ids only")
-    job = _Job(current_app._get_current_object(), actor_name, ids, delay, marker)
-    db.session().info.setdefault(_PENDING, []).append(job)
+    pending = _Pending(current_app._get_current_object(), job, ids, delay, marker)
+    db.session().info.setdefault(_PENDING, []).append(pending)
 
 
-def _send(job: _Job) -> None:
+def _send(job: _Pending) -> None:
     message = dramatiq.Message(
-        queue_name=ACTOR_QUEUES[job.actor_name],
-        actor_name=job.actor_name,
+        queue_name=job.job.queue,
+        actor_name=job.job.name,
         args=job.ids,
         kwargs={},
         options={},
@@ -129,7 +143,7 @@ def _after_commit(session: Session) -> None:
             _send(job)
         except Exception:  # the data is committed; a lost enqueue must not turn into a 500
             # (the reconciler finds work whose message is missing)
-            log.exception("could not enqueue %s%r after commit", job.actor_name, job.ids)
+            log.exception("could not enqueue %s%r after commit", job.job.name, job.ids)
 
 
 def _after_rollback(session: Session) -> None:

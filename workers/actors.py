@@ -1,10 +1,12 @@
-"""Thin actors: take ids, call a service, nothing else. Queues come from newsletter.jobs."""
+"""Thin actors: take ids, call a service, nothing else. One table gives every job declared
+in newsletter/jobs.py its actor; the queue and priority come from the job."""
 
 from __future__ import annotations
 
 import functools
 import secrets
 import sqlite3
+from collections.abc import Callable
 
 import dramatiq
 import psycopg
@@ -13,12 +15,12 @@ import sqlalchemy.exc
 from dramatiq.middleware import CurrentMessage
 from flask import current_app
 
+from newsletter import jobs
 from newsletter.auth import mails as editor_mails
 from newsletter.database import utcnow
 from newsletter.delivery import reconcile as reconciler
 from newsletter.delivery import sender, snapshot, testsend
 from newsletter.editions import notices
-from newsletter.jobs import ACTOR_QUEUES, QUEUE_PRIORITY
 from newsletter.mail.transport import PermanentFailure
 from newsletter.subscribers import import_jobs, lifecycle, mails
 from newsletter.webhooks import notice as webhook_notice
@@ -78,120 +80,18 @@ def _bulk_retry_when(retries: int, exception: BaseException) -> bool:
     return isinstance(exception, Outage) or retries < 20
 
 
-def _transactional(fn):
-    queue = ACTOR_QUEUES[fn.__name__]
-    fn = _through_outages(fn)
-    return dramatiq.actor(
-        fn,
-        queue_name=queue,
-        priority=QUEUE_PRIORITY[queue],
-        retry_when=_retry_when,
-        min_backoff=1_000,
-        max_backoff=300_000,
-        time_limit=60_000,
-    )
+def _send_test_edition(edition_id: int, editor_id: int, index: int = -1) -> None:
+    message = CurrentMessage.get_current_message()
+    retries = message.options.get("retries", 0) if message else 0
+    testsend.send_test(edition_id, editor_id, index, last_try=retries >= TRANSACTIONAL_RETRIES)
 
 
-@_transactional
-def process_signup(submitted_id: int) -> None:
+def _process_signup(submitted_id: int) -> None:
     interval = current_app.config["SETTINGS"].confirmation_interval_seconds
     lifecycle.process_signup(submitted_id, interval)
 
 
-@_transactional
-def send_confirmation(subscriber_id: int) -> None:
-    mails.send_confirmation(subscriber_id)
-
-
-@_transactional
-def send_welcome(subscriber_id: int) -> None:
-    mails.send_welcome(subscriber_id)
-
-
-@_transactional
-def send_already_subscribed(subscriber_id: int) -> None:
-    mails.send_already_subscribed(subscriber_id)
-
-
-@_transactional
-def send_preferences_link(subscriber_id: int) -> None:
-    mails.send_preferences_link(subscriber_id)
-
-
-@_transactional
-def send_goodbye(subscriber_id: int) -> None:
-    mails.send_goodbye(subscriber_id)
-
-
-@_transactional
-def send_address_confirmation(subscriber_id: int) -> None:
-    mails.send_address_confirmation(subscriber_id)
-
-
-@_transactional
-def send_address_notice(subscriber_id: int) -> None:
-    mails.send_address_notice(subscriber_id)
-
-
-@_transactional
-def send_test_edition(edition_id: int, editor_id: int, index: int = -1) -> None:
-    message = CurrentMessage.get_current_message()
-    retries = message.options.get("retries", 0) if message else 0
-    last_try = retries >= TRANSACTIONAL_RETRIES
-    testsend.send_test(edition_id, editor_id, index, last_try=last_try)
-
-
-@_transactional
-def send_editor_password_link(editor_id: int, welcome: bool) -> None:
-    editor_mails.send_password_link(editor_id, welcome)
-
-
-@_transactional
-def send_editor_notice(kind: int, edition_id: int) -> None:
-    notices.send(kind, edition_id)
-
-
-@_transactional
-def send_webhook_notice(webhook_id: int) -> None:
-    webhook_notice.send_switched_off(webhook_id)
-
-
-@dramatiq.actor(
-    queue_name=ACTOR_QUEUES["deliver_webhook"],
-    priority=QUEUE_PRIORITY[ACTOR_QUEUES["deliver_webhook"]],
-    max_retries=0,  # the delivery plans its own next try; the clock finds a lost one
-    time_limit=60_000,
-)
-def deliver_webhook(delivery_id: int) -> None:
-    webhooks.deliver(delivery_id)
-
-
-def _bulk(fn):
-    queue = ACTOR_QUEUES[fn.__name__]
-    fn = _through_outages(fn)
-    return dramatiq.actor(
-        fn,
-        queue_name=queue,
-        priority=QUEUE_PRIORITY[queue],
-        retry_when=_bulk_retry_when,  # the reconciler covers whatever gives up
-        min_backoff=2_000,
-        max_backoff=120_000,
-        time_limit=300_000,  # a batch yields after 1.5 s; this only stops a hung one
-    )
-
-
-@_bulk
-def send_repermission(subscriber_id: int) -> None:
-    mails.send_repermission(subscriber_id)
-
-
-@_bulk
-def fan_out(edition_id: int) -> None:
-    snapshot.fan_out(edition_id)
-
-
-@_bulk
-def send_batch(edition_id: int, batch_no: int) -> None:
+def _send_batch(edition_id: int, batch_no: int) -> None:
     # every run leases under a name of its own; the message remembers it, so that a retry of
     # this message (after an outage) takes back the rows this run held, at once
     message = CurrentMessage.get_current_message()
@@ -202,24 +102,60 @@ def send_batch(edition_id: int, batch_no: int) -> None:
     sender.send_batch(edition_id, batch_no, holder, previous)
 
 
-@dramatiq.actor(
-    queue_name=ACTOR_QUEUES["reconcile"],
-    priority=QUEUE_PRIORITY[ACTOR_QUEUES["reconcile"]],
-    max_retries=0,  # the next tick comes soon enough
-    time_limit=300_000,
-)
-def reconcile() -> None:
+def _reconcile() -> None:
     """The clock's tick: due and stranded sends, then the retention of unconfirmed sign-ups."""
     reconciler.reconcile()
     webhooks.sweep()
     lifecycle.retention(utcnow(), current_app.config["SETTINGS"].confirm_max_age_seconds)
 
 
-@dramatiq.actor(
-    queue_name=ACTOR_QUEUES["import_subscribers"],
-    priority=QUEUE_PRIORITY[ACTOR_QUEUES["import_subscribers"]],
-    max_retries=0,  # all or nothing already happened; the job row says how it ended
-    time_limit=3_600_000,
-)
-def import_subscribers(job_id: int) -> None:
-    import_jobs.run(job_id)
+#: how a job is retried: a mail to one person, a part of a send, or not at all
+MAIL = {
+    "retry_when": _retry_when, "min_backoff": 1_000, "max_backoff": 300_000,
+    "time_limit": 60_000,
+}  # fmt: skip
+BULK = {
+    "retry_when": _bulk_retry_when,  # the reconciler covers whatever gives up
+    "min_backoff": 2_000, "max_backoff": 120_000,
+    "time_limit": 300_000,  # a batch yields after 1.5 s; this only stops a hung one
+}  # fmt: skip
+ONCE = {"max_retries": 0, "time_limit": 60_000}
+
+#: every job's actor: what it calls, how it is retried, and whether an outage is retried soon
+ACTORS: dict[jobs.Job, tuple[Callable[..., None], dict[str, object], bool]] = {
+    jobs.PROCESS_SIGNUP: (_process_signup, MAIL, True),
+    jobs.SEND_CONFIRMATION: (mails.send_confirmation, MAIL, True),
+    jobs.SEND_WELCOME: (mails.send_welcome, MAIL, True),
+    jobs.SEND_ALREADY_SUBSCRIBED: (mails.send_already_subscribed, MAIL, True),
+    jobs.SEND_PREFERENCES_LINK: (mails.send_preferences_link, MAIL, True),
+    jobs.SEND_GOODBYE: (mails.send_goodbye, MAIL, True),
+    jobs.SEND_ADDRESS_CONFIRMATION: (mails.send_address_confirmation, MAIL, True),
+    jobs.SEND_ADDRESS_NOTICE: (mails.send_address_notice, MAIL, True),
+    jobs.SEND_TEST_EDITION: (_send_test_edition, MAIL, True),
+    jobs.SEND_EDITOR_PASSWORD_LINK: (editor_mails.send_password_link, MAIL, True),
+    jobs.SEND_EDITOR_NOTICE: (notices.send, MAIL, True),
+    jobs.SEND_WEBHOOK_NOTICE: (webhook_notice.send_switched_off, MAIL, True),
+    # the delivery plans its own next try; the clock finds a lost one
+    jobs.DELIVER_WEBHOOK: (webhooks.deliver, ONCE, False),
+    jobs.SEND_REPERMISSION: (mails.send_repermission, BULK, True),
+    jobs.FAN_OUT: (snapshot.fan_out, BULK, True),
+    jobs.SEND_BATCH: (_send_batch, BULK, True),
+    jobs.RECONCILE: (_reconcile, {**ONCE, "time_limit": 300_000}, False),  # next tick is soon
+    # all or nothing already happened; the job row says how it ended
+    jobs.IMPORT_SUBSCRIBERS: (import_jobs.run, {**ONCE, "time_limit": 3_600_000}, False),
+}
+
+
+def _build(job: jobs.Job) -> dramatiq.Actor:
+    fn, options, through_outages = ACTORS[job]
+    return dramatiq.actor(
+        _through_outages(fn) if through_outages else fn,
+        actor_name=job.name,
+        queue_name=job.queue,
+        priority=job.priority,
+        **options,
+    )
+
+
+#: the actors, by job; declared with the broker that `workers/__init__.py` set up
+BUILT: dict[jobs.Job, dramatiq.Actor] = {job: _build(job) for job in jobs.ALL}

@@ -15,6 +15,7 @@ import dramatiq
 from dramatiq.middleware import Middleware
 from flask import Flask
 
+from newsletter import jobs
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
 
@@ -52,7 +53,7 @@ class ClockMiddleware(Middleware):
                 redis = self.app.extensions["redis"]
                 if not redis.set(LOCK, "1", nx=True, px=int(interval * 1000)):
                     return False
-                enqueue_after_commit("reconcile")
+                enqueue_after_commit(jobs.RECONCILE)
                 db.session.commit()  # nothing written: the commit only sends the message
                 db.session.remove()
                 return True

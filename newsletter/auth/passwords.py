@@ -16,6 +16,7 @@ from flask import current_app
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from newsletter import jobs
 from newsletter.auth import accounts
 from newsletter.auth.audit import Actor, record
 from newsletter.auth.models import Editor
@@ -78,6 +79,6 @@ def request_link(email: str, actor: Actor | None = None, *, welcome: bool = Fals
     if editor is None or not editor.is_active:
         return False
     record(actor or Actor("onbekend"), "password-link", editor.email)
-    enqueue_after_commit("send_editor_password_link", editor.id, welcome)
+    enqueue_after_commit(jobs.SEND_EDITOR_PASSWORD_LINK, editor.id, welcome)
     db.session.commit()
     return True

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from newsletter import jobs
 from newsletter.auth.audit import CLOCK, Actor, record
 from newsletter.database import utcnow
 from newsletter.delivery import ledger
@@ -52,7 +53,7 @@ def publish(
             "Deze editie is net gewijzigd of al verzonden. Bekijk haar opnieuw en verstuur dan."
         )
     record(actor, "publish", f"editie {edition_id}", f"{recipients} lezers, {how}")
-    enqueue_after_commit("fan_out", edition_id)
+    enqueue_after_commit(jobs.FAN_OUT, edition_id)
     db.session.commit()
     db.session.refresh(edition)
     return edition
@@ -161,5 +162,5 @@ def _back_to_draft(edition: Edition, why: str) -> None:
         unchanged_since=edition.updated_at,
         state_note=f"Niet verzonden: {why}"[:300],
     ):
-        enqueue_after_commit("send_editor_notice", notices.SCHEDULE_MISSED, edition.id)
+        enqueue_after_commit(jobs.SEND_EDITOR_NOTICE, notices.SCHEDULE_MISSED, edition.id)
     db.session.commit()

@@ -11,6 +11,7 @@ import logging
 
 from flask import current_app
 
+from newsletter import jobs
 from newsletter.delivery import ledger, limits
 from newsletter.editions import services as editions
 from newsletter.editions import states
@@ -26,7 +27,7 @@ LOCK_SECONDS = 120
 def queue_batch(edition_id: int, batch_no: int, delay: float | None = None) -> None:
     """Queue one batch message with the caller's next commit; its Redis mark says it waits."""
     enqueue_after_commit(
-        "send_batch",
+        jobs.SEND_BATCH,
         edition_id,
         batch_no,
         delay=delay,
@@ -35,7 +36,7 @@ def queue_batch(edition_id: int, batch_no: int, delay: float | None = None) -> N
 
 
 def queue_fan_out(edition_id: int) -> None:
-    enqueue_after_commit("fan_out", edition_id)
+    enqueue_after_commit(jobs.FAN_OUT, edition_id)
 
 
 def fan_out_running(edition_id: int) -> bool:

@@ -17,6 +17,7 @@ import hashlib
 from flask import current_app
 from sqlalchemy import select, update
 
+from newsletter import jobs
 from newsletter.auth.accounts import get as get_editor
 from newsletter.auth.audit import CLI, CLOCK, Actor, last, record
 from newsletter.database import utcnow
@@ -105,7 +106,7 @@ def approve(
 def ask(edition: Edition, actor: Actor) -> None:
     """Audited, and the eindredacteuren get a mail (after the commit)."""
     record(actor, "approval-requested", f"editie {edition.id}")
-    enqueue_after_commit("send_editor_notice", notices.APPROVAL_ASKED, edition.id)
+    enqueue_after_commit(jobs.SEND_EDITOR_NOTICE, notices.APPROVAL_ASKED, edition.id)
     db.session.commit()
 
 

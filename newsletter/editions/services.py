@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
 
+from newsletter import jobs
 from newsletter.auth.audit import Actor, record
 from newsletter.auth.models import Editor
 from newsletter.editions import approval, states
@@ -201,7 +202,7 @@ def request_test_send(edition_id: int, editor_id: int, to: str = "") -> list[str
         raise EditionError("Je account bestaat niet meer.")
     editor.test_addresses = "\n".join(chosen)  # remembered; the queue carries the index only
     for index in range(len(chosen)) if chosen else [-1]:
-        enqueue_after_commit("send_test_edition", edition.id, editor_id, index)
+        enqueue_after_commit(jobs.SEND_TEST_EDITION, edition.id, editor_id, index)
     db.session.commit()
     return chosen or [editor.email]
 

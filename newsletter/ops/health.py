@@ -17,12 +17,11 @@ from redis.retry import Retry
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from newsletter import metrics
+from newsletter import jobs, metrics
 from newsletter.extensions import db
-from newsletter.jobs import ACTOR_QUEUES
 from newsletter.mail import relays
 
-ACTOR_QUEUE_NAMES = tuple(dict.fromkeys(ACTOR_QUEUES.values()))
+ACTOR_QUEUE_NAMES = tuple(dict.fromkeys(job.queue for job in jobs.ALL))
 
 bp = Blueprint("ops", __name__)
 

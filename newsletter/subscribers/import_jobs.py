@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
+from newsletter import jobs
 from newsletter.auth.audit import Actor
 from newsletter.database import utcnow
 from newsletter.extensions import db
@@ -53,7 +54,7 @@ def start(upload: FileStorage, dry_run: bool, actor: Actor) -> ImportJob:
     )
     db.session.add(job)
     db.session.flush()
-    enqueue_after_commit("import_subscribers", job.id)
+    enqueue_after_commit(jobs.IMPORT_SUBSCRIBERS, job.id)
     db.session.commit()
     return job
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from newsletter import jobs
 from newsletter.database import utcnow
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
@@ -77,7 +78,7 @@ def emit_many(
     db.session.add_all(made)
     db.session.flush()
     for delivery in made:
-        enqueue_after_commit("deliver_webhook", delivery.id, delay=delay)
+        enqueue_after_commit(jobs.DELIVER_WEBHOOK, delivery.id, delay=delay)
     return len(made)
 
 

@@ -20,6 +20,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, select, update
 
+from newsletter import jobs
 from newsletter.auth.audit import AUTOMATIC, record
 from newsletter.database import utcnow
 from newsletter.extensions import db
@@ -107,7 +108,7 @@ def _postpone(delivery: WebhookDelivery, hook: Webhook) -> None:
     delivery.attempts -= 1
     delivery.next_attempt_at = hook.paused_until
     wait = (hook.paused_until - utcnow()).total_seconds()  # type: ignore[operator]
-    enqueue_after_commit("deliver_webhook", delivery.id, delay=max(wait, 0.1))
+    enqueue_after_commit(jobs.DELIVER_WEBHOOK, delivery.id, delay=max(wait, 0.1))
     db.session.commit()
 
 
@@ -133,7 +134,7 @@ def _note(delivery_id: int, ok: bool, note: str, *, down: bool = False) -> None:
         delivery.next_attempt_at = now + timedelta(seconds=wait)
         if down:
             hook.paused_until = max(hook.paused_until or now, delivery.next_attempt_at)
-        enqueue_after_commit("deliver_webhook", delivery.id, delay=wait)
+        enqueue_after_commit(jobs.DELIVER_WEBHOOK, delivery.id, delay=wait)
     else:
         delivery.state, delivery.finished_at, delivery.next_attempt_at = "failed", now, None
         if hook.last_success_at is None or hook.last_success_at < delivery.created_at:
@@ -160,7 +161,7 @@ def _switch_off(hook_id: int, why: str) -> None:
         .execution_options(synchronize_session=False)
     )
     record(AUTOMATIC, "webhook-disabled", f"webhook {hook_id}", why)
-    enqueue_after_commit("send_webhook_notice", hook_id)
+    enqueue_after_commit(jobs.SEND_WEBHOOK_NOTICE, hook_id)
 
 
 def sweep() -> int:
@@ -183,7 +184,7 @@ def sweep() -> int:
             .execution_options(synchronize_session=False)
         ).all()
     for delivery_id in lost:
-        enqueue_after_commit("deliver_webhook", delivery_id)
+        enqueue_after_commit(jobs.DELIVER_WEBHOOK, delivery_id)
     db.session.execute(
         delete(WebhookDelivery).where(
             WebhookDelivery.state != "pending", WebhookDelivery.finished_at < now - KEEP

@@ -1,16 +1,17 @@
 """Mail leaves only after the commit that caused it."""
 
-from newsletter.jobs import ACTOR_QUEUES, enqueue_after_commit
+from newsletter import jobs
+from newsletter.jobs import enqueue_after_commit
 from tests.factories import make_subscriber
 
 
 def _queued(broker) -> int:
-    return broker.client.llen(f"dramatiq:{ACTOR_QUEUES['send_confirmation']}")
+    return broker.client.llen(f"dramatiq:{jobs.SEND_CONFIRMATION.queue}")
 
 
 def test_rollback_sends_nothing(app, broker, db, paused_worker):
     sub = make_subscriber(db)
-    enqueue_after_commit("send_confirmation", sub.id)
+    enqueue_after_commit(jobs.SEND_CONFIRMATION, sub.id)
     assert _queued(broker) == 0
     db.session.rollback()
     assert _queued(broker) == 0
@@ -20,7 +21,7 @@ def test_rollback_sends_nothing(app, broker, db, paused_worker):
 
 def test_commit_sends_once(app, broker, db, paused_worker):
     sub = make_subscriber(db)
-    enqueue_after_commit("send_confirmation", sub.id)
+    enqueue_after_commit(jobs.SEND_CONFIRMATION, sub.id)
     assert _queued(broker) == 0
     db.session.commit()
     assert _queued(broker) == 1
@@ -32,9 +33,9 @@ def test_messages_carry_ids_only(app, db):
     import pytest
 
     with pytest.raises(TypeError):
-        enqueue_after_commit("send_confirmation", "anna@x.example")
-    with pytest.raises(KeyError):
-        enqueue_after_commit("no_such_actor", 1)
+        enqueue_after_commit(jobs.SEND_CONFIRMATION, "anna@x.example")
+    with pytest.raises(TypeError, match="declared Job"):
+        enqueue_after_commit("send_confirmation", 1)
 
 
 def test_consent_log_is_append_only(app, db):

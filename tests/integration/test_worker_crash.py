@@ -36,10 +36,11 @@ def start_worker() -> subprocess.Popen[bytes]:
 
 
 def test_killed_worker_message_is_redelivered(app, db, sink, paused_worker):
+    from newsletter import jobs
     from newsletter.jobs import enqueue_after_commit
 
     sub = make_subscriber(db, "crash@x.example", name="C", state=SubscriberState.pending)
-    enqueue_after_commit("send_confirmation", sub.id)
+    enqueue_after_commit(jobs.SEND_CONFIRMATION, sub.id)
     db.session.commit()
 
     sink.handler.delay = 60  # the first delivery hangs in DATA

@@ -9,6 +9,7 @@ import hashlib
 
 from sqlalchemy import select
 
+from newsletter import jobs
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
 from newsletter.subscribers.addresses import NormalisedEmail
@@ -34,8 +35,8 @@ def request_address_change(public_id: str, new: NormalisedEmail) -> bool:
     if new.key == subscriber.email_key:
         return False
     subscriber.pending_email = new.address
-    enqueue_after_commit("send_address_confirmation", subscriber.id)
-    enqueue_after_commit("send_address_notice", subscriber.id)
+    enqueue_after_commit(jobs.SEND_ADDRESS_CONFIRMATION, subscriber.id)
+    enqueue_after_commit(jobs.SEND_ADDRESS_NOTICE, subscriber.id)
     db.session.commit()
     return True
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
 
+from newsletter import jobs
 from newsletter.database import utcnow
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
@@ -127,7 +128,7 @@ def _insert(fresh: list[ImportRow], counts: ImportCounts) -> None:
             counts.active += 1
         else:
             counts.repermission += 1
-            enqueue_after_commit("send_repermission", ids[r.email.key])
+            enqueue_after_commit(jobs.SEND_REPERMISSION, ids[r.email.key])
     db.session.execute(insert(ConsentEvent.__table__), events)
     told = [
         (

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
 
+from newsletter import jobs
 from newsletter.database import utcnow
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
@@ -97,13 +98,13 @@ def _start_opt_in(
                 raise
             return _start_opt_in(req, interval, now, retried=True)
         add_event(subscriber.id, ConsentKind.requested, ConsentSource.form, ip_prefix=req.ip_prefix)
-        enqueue_after_commit("send_confirmation", subscriber.id)
+        enqueue_after_commit(jobs.SEND_CONFIRMATION, subscriber.id)
         return None
 
     if not _claim_mail_slot(existing.id, now, interval):
         return None  # this interval's mail went already: nothing changed
     if existing.state == S.active:
-        enqueue_after_commit("send_already_subscribed", existing.id)
+        enqueue_after_commit(jobs.SEND_ALREADY_SUBSCRIBED, existing.id)
     else:
         if existing.state == S.pending:  # nobody confirmed these details yet: latest wins
             existing.name, existing.gemeente_code, existing.role = (
@@ -114,7 +115,7 @@ def _start_opt_in(
         else:  # left, bounced or complained: a fresh opt-in, old confirmation links go stale
             existing.confirm_nonce = new_public_id()
         add_event(existing.id, ConsentKind.requested, ConsentSource.form, ip_prefix=req.ip_prefix)
-        enqueue_after_commit("send_confirmation", existing.id)
+        enqueue_after_commit(jobs.SEND_CONFIRMATION, existing.id)
     return None
 
 
@@ -131,7 +132,7 @@ def submit_signup(req: SignupRequest) -> None:
     )
     db.session.add(submitted)
     db.session.flush()
-    enqueue_after_commit("process_signup", submitted.id)
+    enqueue_after_commit(jobs.PROCESS_SIGNUP, submitted.id)
     db.session.commit()
 
 
@@ -156,7 +157,7 @@ def process_signup(submitted_id: int, interval: int) -> None:
 def _mail_once(
     email: NormalisedEmail,
     state: SubscriberState,
-    actor_name: str,
+    job: jobs.Job,
     interval: int,
     now: datetime | None,
 ) -> None:
@@ -166,7 +167,7 @@ def _mail_once(
     if existing is None or existing.state != state:
         return
     if _claim_mail_slot(existing.id, now, interval):
-        enqueue_after_commit(actor_name, existing.id)
+        enqueue_after_commit(job, existing.id)
         db.session.commit()
     else:
         db.session.rollback()
@@ -174,14 +175,14 @@ def _mail_once(
 
 def resend_confirmation(email: NormalisedEmail, interval: int, now: datetime | None = None) -> None:
     """From the expired-link page: only a pending sign-up gets its link again (rate-limited)."""
-    _mail_once(email, S.pending, "send_confirmation", interval, now)
+    _mail_once(email, S.pending, jobs.SEND_CONFIRMATION, interval, now)
 
 
 def request_preferences_link(
     email: NormalisedEmail, interval: int, now: datetime | None = None
 ) -> None:
     """From an expired preferences link: an active subscriber gets a fresh one (rate-limited)."""
-    _mail_once(email, S.active, "send_preferences_link", interval, now)
+    _mail_once(email, S.active, jobs.SEND_PREFERENCES_LINK, interval, now)
 
 
 def confirmation_state(public_id: str, nonce: str) -> ConfirmOutcome:
@@ -216,7 +217,7 @@ def confirm(public_id: str, nonce: str, now: datetime | None = None) -> ConfirmO
     kind = ConsentKind.resubscribed if was_confirmed_before else ConsentKind.confirmed
     add_event(subscriber.id, kind, ConsentSource.form)
     suppression.lift(subscriber.email_key)  # fresh, confirmed consent outweighs an old erasure
-    enqueue_after_commit("send_welcome", subscriber.id)
+    enqueue_after_commit(jobs.SEND_WELCOME, subscriber.id)
     db.session.commit()
     return ConfirmOutcome.confirmed
 
@@ -260,7 +261,7 @@ def unsubscribe(public_id: str, source: ConsentSource, now: datetime | None = No
         return False
     add_event(subscriber.id, ConsentKind.unsubscribed, source)
     if was_active:
-        enqueue_after_commit("send_goodbye", subscriber.id)
+        enqueue_after_commit(jobs.SEND_GOODBYE, subscriber.id)
     db.session.commit()
     return True
 
@@ -289,6 +290,6 @@ def resubscribe(public_id: str, now: datetime | None = None, *, undo: bool = Fal
         db.session.rollback()
         return False
     add_event(subscriber.id, ConsentKind.resubscribed, ConsentSource.preferences_page)
-    enqueue_after_commit("send_welcome", subscriber.id)
+    enqueue_after_commit(jobs.SEND_WELCOME, subscriber.id)
     db.session.commit()
     return True

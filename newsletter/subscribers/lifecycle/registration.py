@@ -12,6 +12,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
+from newsletter import jobs
 from newsletter.database import utcnow
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
@@ -82,6 +83,6 @@ def register(new: NewReader, source: ConsentSource) -> Subscriber:
             source,
             detail="zonder bewijs: herbevestiging gevraagd",
         )
-        enqueue_after_commit("send_repermission", subscriber.id)
+        enqueue_after_commit(jobs.SEND_REPERMISSION, subscriber.id)
     db.session.commit()
     return subscriber

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
+from newsletter import jobs
 from newsletter.auth.audit import CLOCK, Actor, record
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
@@ -75,7 +76,7 @@ def retention(now: datetime, confirm_max_age_seconds: int) -> None:
         .limit(500)
     )
     for submitted_id in stranded:  # handling a form twice is harmless (the mail slot guards)
-        enqueue_after_commit("process_signup", submitted_id)
+        enqueue_after_commit(jobs.PROCESS_SIGNUP, submitted_id)
     db.session.commit()
 
 
