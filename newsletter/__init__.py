@@ -65,11 +65,13 @@ def register_blueprints(app: Flask) -> None:
     from newsletter.api.spec import bp as api
     from newsletter.auth.blueprint import bp as auth
     from newsletter.auth.blueprint import editors_bp as editors
+    from newsletter.delivery import recipients
     from newsletter.delivery.blueprint import bp as delivery
     from newsletter.editions.archive import bp as archive
     from newsletter.editions.blueprint import bp as editions
     from newsletter.editions.blueprint import media_bp as media
     from newsletter.ops.health import bp as ops
+    from newsletter.subscribers.admin import history
     from newsletter.subscribers.admin.blueprint import bp as subscriber_admin
     from newsletter.subscribers.pages.blueprint import bp as subscribers
     from newsletter.webhooks.views import bp as webhooks
@@ -90,6 +92,8 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     access.init()  # no CSRF on the API, a rate per key
+    # the reader's page (subscribers) shows what delivery, a layer above, sent them
+    history.provide(app, recipients.received)
     if app.config["SETTINGS"].env != "production":
         from newsletter.dev.blueprint import bp as dev
 

@@ -7,7 +7,7 @@ from flask import Blueprint
 from flask_login import login_required
 
 from newsletter.auth.roles import BEHEERDER, EINDREDACTEUR, requires
-from newsletter.delivery import recipients, views
+from newsletter.delivery import views
 
 bp = Blueprint("delivery", __name__, url_prefix="/beheer")
 
@@ -15,9 +15,6 @@ bp.add_url_rule("/verzendingen", "overview", login_required(views.overview))
 bp.add_url_rule(
     "/edities/<int:edition_id>/ontvangers", "recipients", requires(BEHEERDER)(views.recipients)
 )
-# the reader's page (subscribers, a layer below) shows what a reader was sent: delivery hands
-# it the function, so subscribers never imports delivery
-bp.record_once(lambda state: state.app.extensions.update(editions_received=recipients.received))
 
 bp.add_url_rule(
     "/edities/<int:edition_id>/versturen",

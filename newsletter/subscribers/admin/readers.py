@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -14,6 +14,7 @@ from newsletter.auth.audit import Actor, record
 from newsletter.extensions import db
 from newsletter.reference.services import find_gemeente
 from newsletter.subscribers import directory, lifecycle, privacy, segments
+from newsletter.subscribers.admin import history
 from newsletter.subscribers.admin.forms import CorrectionForm
 from newsletter.subscribers.models import Role
 
@@ -65,13 +66,12 @@ def reader(subscriber_id: int) -> str | Response | tuple[str, int]:
     elif request.method == "GET":
         record(_actor(), "reader-viewed", f"lezer {subscriber.id}")
         db.session.commit()
-    received = current_app.extensions.get("editions_received", lambda _id: [])(subscriber.id)
     return render_template(
         "beheer/reader.html",
         subscriber=subscriber,
         state=directory.STATE_LABELS[subscriber.state],
         history=directory.history(subscriber.id),
-        received=received,
+        received=history.received(subscriber.id),
         form=form,
         amsterdam=AMSTERDAM,
         gemeente_names=segments.gemeente_names(),
