@@ -79,8 +79,8 @@ def build_broker(url: str) -> dramatiq.Broker:
     without one means dead; every other broker command runs the maintenance that requeues a dead
     worker's unacked messages, so that happens within a few seconds after those 15 s. The
     maintenance only looks at the queue of the command that runs it (a poll of that queue about
-    once a second); at one in ten, a message waited 40 s longer now and then (CI saw 56 s).
-    Its cost, two lookups in small sorted sets, is nothing beside a fetch.
+    once a second), so it must run often for a dead worker's message to come back soon. Its
+    cost, two lookups in small sorted sets, is nothing beside a fetch.
     """
     if url.startswith(("amqp://", "amqps://")):
         from dramatiq.brokers.rabbitmq import RabbitmqBroker

@@ -43,11 +43,10 @@ return failures
 """
 
 
-#: {seconds to wait, whether this caller took the probe's turn}. In one step: reading the
-#: back-off and taking the turn apart let a caller read "passed", then take a turn freed a
-#: moment later by a failed probe that had opened the circuit again; its own failure then fell
-#: in the open circuit, freed nothing, and the relay was not tried for 35 s. The turn holds
-#: the taker's token, so only the taker gives it back (`_GIVE_BACK`).
+#: {seconds to wait, whether this caller took the probe's turn}. Reading the back-off and
+#: taking the turn are one step, so no caller takes a turn that a failed probe freed while
+#: reopening the circuit (its own failure would fall in the open circuit and free nothing).
+#: The turn holds the taker's token, so only the taker gives it back (`_GIVE_BACK`).
 _TURN = """
 redis.replicate_commands()
 if not redis.call('HGET', KEYS[1], 'failures') then return {'0', '0'} end

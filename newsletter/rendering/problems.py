@@ -23,7 +23,3 @@ class Problem:
         where = f"regel {self.line}: " if self.line else ""
         label = "fout" if self.level == "error" else "waarschuwing"
         return f"{label}: {where}{self.message}"
-
-
-def has_errors(problems: list[Problem]) -> bool:
-    return any(p.level == "error" for p in problems)

@@ -14,7 +14,6 @@ _LINKLIKE = re.compile(
     re.IGNORECASE,
 )
 NOT_PRINTABLE = "Gebruik alleen gewone letters, cijfers en leestekens."
-LINKLIKE = "Vul alleen een naam in, zonder web- of e-mailadres."
 
 
 def unprintable(text: str) -> bool:
