@@ -6,9 +6,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+JOBS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install services run test test-sqlite test-fast lint format bench clean
+.PHONY: help install services run test test-sqlite test-unit test-fast lint format bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -27,17 +28,21 @@ services: ## Start PostgreSQL and Redis when down; as root, install what the tes
 run: $(STAMP) ## Start web, worker, embedded Redis and SMTP sink on http://127.0.0.1:5000
 	$(BIN)/python -m newsletter.dev.runner
 
-test: $(STAMP) ## All tests against PostgreSQL and Redis on this machine (TEST_DATABASE_URL, TEST_REDIS_URL)
+test: $(STAMP) ## All tests against PostgreSQL and Redis on this machine, in parallel (JOBS=2)
 	@bash .ci/services
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -m 'not serial' $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m serial $(PYTEST_ARGS)
 
-test-sqlite: $(STAMP) ## All tests with SQLite instead of PostgreSQL
+test-sqlite: $(STAMP) ## The tests whose behaviour depends on the database (marked dialect), on SQLite
 	@TEST_DATABASE_URL=sqlite bash .ci/services
-	TEST_DATABASE_URL=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS)
+	TEST_DATABASE_URL=sqlite $(BIN)/python -m pytest -n $(JOBS) --dist loadfile -m dialect $(PYTEST_ARGS)
 
-test-fast: $(STAMP) ## Everything but the browser tests
+test-unit: $(STAMP) ## The unit tests: no PostgreSQL, Redis or browser needed
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## Everything but the browser tests and the whole sends
 	@bash .ci/services
-	$(BIN)/python -m pytest -m 'not browser' $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -m 'not browser and not serial' $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff check and format check, then the import contracts (lint-imports)
 	$(BIN)/ruff check .

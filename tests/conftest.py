@@ -20,11 +20,19 @@ import pytest
 from newsletter.dev.sink import SmtpSink
 from tests.factories import EDITOR_PASSWORD, make_editor
 from tests.helpers import form_tokens
+from tests.parallel import own_database, own_redis_database
 
 TMP = Path(tempfile.mkdtemp(prefix="ravijn-tests-"))
+#: pytest-xdist's worker ("gw0", "gw1", …): each has a database and a Redis database of its own
+XDIST = os.environ.get("PYTEST_XDIST_WORKER", "")
 _db = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+_redis = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 if _db == "sqlite":
     _db = f"sqlite:///{TMP / 'test.sqlite3'}"
+elif XDIST:
+    _db = own_database(_db, XDIST)
+if XDIST:
+    _redis = own_redis_database(_redis, XDIST)
 SINK = SmtpSink(port=0, outbox_dir=TMP / "outbox")
 
 os.environ.update(
@@ -32,7 +40,7 @@ os.environ.update(
         "NEWSLETTER_ENV": "test",
         "INSTANCE_PATH": str(TMP),
         "DATABASE_URL": _db,
-        "REDIS_URL": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        "REDIS_URL": _redis,
         "SMTP_URL": f"smtp://127.0.0.1:{SINK.port}",
         "MAIL_FROM": "OVER het ravijn <nieuwsbrief@ravijn.example>",
         "BASE_URL": "https://ravijn.example",
@@ -307,3 +315,11 @@ def signup_form(client):
         return data
 
     return make
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Whole sends with real processes (tests/acceptance) stop, flush and kill shared services
+    and measure rates: they run after the parallel part, one at a time."""
+    for item in items:
+        if "acceptance" in item.path.parts:
+            item.add_marker(pytest.mark.serial)

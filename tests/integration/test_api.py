@@ -17,6 +17,9 @@ from newsletter.auth.audit import CLI
 from newsletter.subscribers.models import ConsentEvent, ConsentKind, ConsentSource, Subscriber
 from tests.factories import SOURCE, readers
 
+#: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
+pytestmark = pytest.mark.dialect
+
 ALL = sorted(keys.SCOPES)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import pytest
 from sqlalchemy import select
 
 from newsletter.api import keys
@@ -14,6 +15,9 @@ from newsletter.subscribers.models import ConsentEvent, Subscriber
 from tests.factories import SOURCE
 from tests.helpers import form_tokens
 from tests.integration.test_journey import kinds, sign_up_and_confirm
+
+#: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
+pytestmark = pytest.mark.dialect
 
 NEW = {
     "email": "Piet.Bakker@Utrecht.example",

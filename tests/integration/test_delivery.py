@@ -16,6 +16,9 @@ from newsletter.subscribers.tokens import Purpose
 from tests.factories import SOURCE, make_subscriber, readers
 from tests.helpers import ledger, wait_for_state
 
+#: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
+pytestmark = pytest.mark.dialect
+
 
 def test_publish_sends_one_list_mail_to_each_confirmed_reader(
     app, db, editor, worker, sink, settings

@@ -22,6 +22,9 @@ from newsletter.jobs import TRANSACTIONAL
 from tests.factories import SOURCE, readers
 from tests.helpers import wait_for_state
 
+#: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
+pytestmark = pytest.mark.dialect
+
 
 def _due_edition(editor) -> int:
     edition, _ = editions.create(SOURCE, editor.id)

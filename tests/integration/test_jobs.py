@@ -1,8 +1,13 @@
 """Mail leaves only after the commit that caused it."""
 
+import pytest
+
 from newsletter import jobs
 from newsletter.jobs import enqueue_after_commit
 from tests.factories import make_subscriber
+
+#: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
+pytestmark = pytest.mark.dialect
 
 
 def _queued(broker) -> int:

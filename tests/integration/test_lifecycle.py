@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
@@ -23,6 +24,9 @@ from newsletter.subscribers.models import (
     SubscriberState,
     Suppression,
 )
+
+#: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
+pytestmark = pytest.mark.dialect
 
 EMAIL = normalise_email("Lezer@Gemeente.example")
 OPERATIONS = (

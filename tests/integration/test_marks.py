@@ -13,6 +13,9 @@ from newsletter.delivery.models import Delivery, DeliveryState
 from newsletter.editions import services as editions
 from tests.factories import SOURCE, readers
 
+#: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
+pytestmark = pytest.mark.dialect
+
 
 @pytest.fixture
 def rows(db, editor):

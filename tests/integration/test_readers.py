@@ -7,6 +7,7 @@ import io
 import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, inspect, select, text
 
 from newsletter.auth.models import AuditEvent
@@ -22,6 +23,9 @@ from newsletter.subscribers.models import (
 )
 from tests.factories import make_subscriber
 from tests.helpers import form_tokens, wait_until
+
+#: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
+pytestmark = pytest.mark.dialect
 
 HEADER = "naam;e-mailadres;gemeente;functie;toestemming_datum;toestemming_bron\n"
 

@@ -12,6 +12,9 @@ from newsletter.subscribers.lifecycle import core, journey, registration
 from newsletter.subscribers.models import ConsentEvent, ConsentSource, Role, Subscriber
 from tests.factories import make_subscriber
 
+#: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
+pytestmark = pytest.mark.dialect
+
 EMAIL = normalise_email("gelijktijdig@gemeente.example")
 
 

@@ -2,12 +2,16 @@
 
 from collections import Counter
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 
 from newsletter.extensions import db as _db
 from newsletter.models import Gemeente
+
+#: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
+pytestmark = pytest.mark.dialect
 
 PROVINCES = {
     "Groningen": 10,

@@ -18,6 +18,9 @@ from newsletter.settings import from_env
 from tests.factories import EDITOR_PASSWORD
 from tests.helpers import form_tokens, https_client
 
+#: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
+pytestmark = pytest.mark.dialect
+
 SECRET = re.compile(r'data-secret="([A-Z2-7]+)"')
 
 

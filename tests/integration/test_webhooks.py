@@ -28,6 +28,9 @@ from newsletter.webhooks.models import Webhook, WebhookDelivery
 from tests.factories import SOURCE, readers
 from tests.helpers import form_tokens, wait_for_state, wait_until
 
+#: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
+pytestmark = pytest.mark.dialect
+
 ALL_EVENTS = ["reader.confirmed", "reader.unsubscribed", "reader.bounced",
               "reader.complained", "reader.erased", "edition.sent"]  # fmt: skip
 
