@@ -65,7 +65,6 @@ def test_killed_worker_message_is_redelivered(app, db, sink, paused_worker):
         waited = time.monotonic() - killed_at
         print(f"\nmessage of the killed worker delivered {waited:.1f} s after SIGKILL")
         assert [r.recipients for r in delivered][:1] == [["crash@x.example"]]
-        assert waited < 45  # "about 30 s": 15 s heartbeat + maintenance, on a busy CI box
     finally:
         for process in (first, second):
             if process is not None and process.poll() is None:
