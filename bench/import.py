@@ -56,7 +56,7 @@ def _run(path: str, env: dict[str, str], conn) -> None:
     from newsletter import create_app
     from newsletter.auth.audit import CLI
     from newsletter.extensions import db
-    from newsletter.subscribers import importer, importing
+    from newsletter.subscribers.imports import checks, transaction
 
     app = create_app()
     with app.app_context():
@@ -65,8 +65,8 @@ def _run(path: str, env: dict[str, str], conn) -> None:
         )
         db.session.commit()
         started = time.perf_counter()
-        checked = importer.check(Path(path))
-        result = importing.apply(Path(path), checked.encoding, CLI)
+        checked = checks.check(Path(path))
+        result = transaction.apply(Path(path), checked.encoding, CLI)
         seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     conn.send((checked.rows, seconds, peak, result.active + result.repermission))

@@ -22,7 +22,8 @@ from newsletter.delivery import reconcile as reconciler
 from newsletter.delivery import sender, snapshot, testsend
 from newsletter.editions import notices
 from newsletter.mail.transport import PermanentFailure
-from newsletter.subscribers import import_jobs, lifecycle, mails
+from newsletter.subscribers import lifecycle, mails
+from newsletter.subscribers.imports import uploads
 from newsletter.webhooks import notice as webhook_notice
 from newsletter.webhooks import sender as webhooks
 
@@ -142,7 +143,7 @@ ACTORS: dict[jobs.Job, tuple[Callable[..., None], dict[str, object], bool]] = {
     jobs.SEND_BATCH: (_send_batch, BULK, True),
     jobs.RECONCILE: (_reconcile, {**ONCE, "time_limit": 300_000}, False),  # next tick is soon
     # all or nothing already happened; the job row says how it ended
-    jobs.IMPORT_SUBSCRIBERS: (import_jobs.run, {**ONCE, "time_limit": 3_600_000}, False),
+    jobs.IMPORT_SUBSCRIBERS: (uploads.run, {**ONCE, "time_limit": 3_600_000}, False),
 }
 
 

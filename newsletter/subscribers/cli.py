@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from newsletter.auth.audit import CLI
-from newsletter.subscribers import importer, importing
 from newsletter.subscribers import privacy as services
+from newsletter.subscribers.imports import checks, transaction
 
 subscribers = click.Group("subscribers", help="Lezers importeren, exporteren en wissen.")
 
@@ -20,11 +20,11 @@ subscribers = click.Group("subscribers", help="Lezers importeren, exporteren en 
 @click.option("--dry-run", is_flag=True, help="Alleen controleren en tellen; niets opslaan.")
 def import_csv(path: Path, dry_run: bool) -> None:
     """Importeer lezers uit een CSV-bestand (alles of niets)."""
-    lines = importer.count_rows(path)
+    lines = checks.count_rows(path)
     try:
         with click.progressbar(length=lines, label="Controleren", file=sys.stderr) as bar:
-            checked = importer.check(path, progress=bar.update)
-    except importer.ImportFileError as exc:
+            checked = checks.check(path, progress=bar.update)
+    except checks.ImportFileError as exc:
         raise click.ClickException(str(exc)) from None
     for line, reason in checked.problems:
         click.echo(f"{path.name}:{line}: {reason}", err=True)
@@ -37,7 +37,9 @@ def import_csv(path: Path, dry_run: bool) -> None:
     if checked.problem_count:
         raise click.ClickException("Niets geïmporteerd: los eerst de fouten op.")
     with click.progressbar(length=checked.rows, label="Importeren", file=sys.stderr) as bar:
-        result = importing.apply(path, checked.encoding, CLI, dry_run=dry_run, progress=bar.update)
+        result = transaction.apply(
+            path, checked.encoding, CLI, dry_run=dry_run, progress=bar.update
+        )
     click.echo(result.summary(dry_run))
 
 

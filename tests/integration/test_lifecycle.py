@@ -15,7 +15,7 @@ from newsletter.auth.models import AuditEvent
 from newsletter.database import utcnow
 from newsletter.subscribers import lifecycle, privacy
 from newsletter.subscribers.addresses import normalise_email
-from newsletter.subscribers.importer import Row
+from newsletter.subscribers.lifecycle.imports import ImportRow
 from newsletter.subscribers.models import (
     ConsentEvent,
     ConsentSource,
@@ -54,7 +54,7 @@ def _current() -> Subscriber | None:
 def _import(proof: bool) -> None:
     from newsletter.extensions import db
 
-    row = Row(
+    row = ImportRow(
         2,
         "Lezer Import",
         EMAIL,

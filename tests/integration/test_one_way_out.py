@@ -13,7 +13,7 @@ from newsletter.delivery import control
 from newsletter.editions import services as editions
 from newsletter.subscribers import lifecycle
 from newsletter.subscribers.addresses import normalise_email
-from newsletter.subscribers.importer import Row
+from newsletter.subscribers.lifecycle.imports import ImportRow
 from newsletter.subscribers.models import ConsentSource, Role, Subscriber, SubscriberState
 from tests.factories import SOURCE, readers
 from tests.factories import dkim_key as make_dkim_key
@@ -53,7 +53,7 @@ def test_every_kind_of_mail_carries_a_valid_dkim_signature(
     anna = db.session.query(Subscriber).filter_by(email_key="anna@utrecht.example").one()
     lifecycle.unsubscribe(anna.public_id, ConsentSource.one_click)
     counts = lifecycle.ImportCounts()
-    row = Row(
+    row = ImportRow(
         2, "Bert", normalise_email("bert@gemeente.example"), "GM0363", Role.raadslid, None, None
     )
     lifecycle.import_chunk([row], counts)

@@ -325,17 +325,17 @@ def test_a_second_receiver_at_the_same_address_is_refused(editor_client, setting
 
 def test_readers_imported_with_proof_are_told_as_confirmed(settings, paused_worker, db):
     from newsletter.subscribers.addresses import normalise_email as email
-    from newsletter.subscribers.importer import Row
     from newsletter.subscribers.lifecycle import ImportCounts, import_chunk
+    from newsletter.subscribers.lifecycle.imports import ImportRow
 
     db.session.add(Webhook(url="https://crm.vng.example/", events="reader.confirmed",
                            secret=signing.new_secret()))  # fmt: skip
     db.session.commit()
     when = utcnow()
     rows = [
-        Row(1, "Piet", email("piet@utrecht.example"), "GM0344", lifecycle.Role.wethouder,
+        ImportRow(1, "Piet", email("piet@utrecht.example"), "GM0344", lifecycle.Role.wethouder,
             when, "congres"),
-        Row(2, "Kees", email("kees@utrecht.example"), "GM0344", lifecycle.Role.wethouder,
+        ImportRow(2, "Kees", email("kees@utrecht.example"), "GM0344", lifecycle.Role.wethouder,
             None, None),
     ]  # fmt: skip
     import_chunk(rows, ImportCounts())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsletter.subscribers import importer
+from newsletter.subscribers.imports import checks
 
 
 @pytest.mark.parametrize(
@@ -19,10 +19,10 @@ from newsletter.subscribers import importer
     ],
 )
 def test_dutch_and_iso_dates(text, day):
-    found = importer.day_of(text)
+    found = checks.day_of(text)
     assert (found.year, found.month, found.day) == day
 
 
 @pytest.mark.parametrize("text", ["31-13-2025", "12/31/2025", "gisteren", "25-12-25", ""])
 def test_what_is_no_date(text):
-    assert importer.day_of(text) is None
+    assert checks.day_of(text) is None

@@ -20,8 +20,9 @@ from flask_login import current_user
 
 from newsletter.auth import audit
 from newsletter.auth.audit import Actor
-from newsletter.subscribers import geo, import_jobs, privacy, stats
+from newsletter.subscribers import geo, privacy, stats
 from newsletter.subscribers.admin.forms import EraseForm, ImportForm, PersonForm
+from newsletter.subscribers.imports import uploads
 from newsletter.subscribers.models import ROLE_LABELS, ImportJob, Role
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -135,13 +136,13 @@ def erase() -> Response:
 def import_upload() -> str | Response | tuple[str, int]:
     form = ImportForm()
     if form.validate_on_submit():
-        job = import_jobs.start(form.file.data, form.dry_run.data, _actor())
+        job = uploads.start(form.file.data, form.dry_run.data, _actor())
         return redirect(url_for("subscriber_admin.import_job", job_id=job.id), code=303)
     return render_template("beheer/import.html", form=form), (422 if form.errors else 200)
 
 
 def _job(job_id: int) -> ImportJob:
-    job = import_jobs.get(job_id)
+    job = uploads.get(job_id)
     if job is None:
         abort(404)
     return job
@@ -152,10 +153,10 @@ def import_job(job_id: int) -> str:
     return render_template(
         "beheer/import_job.html",
         job=job,
-        shown=import_jobs.status(job),
-        report=import_jobs.report(job),
+        shown=uploads.status(job),
+        report=uploads.report(job),
     )
 
 
 def import_status(job_id: int) -> Response:
-    return jsonify(import_jobs.status(_job(job_id)))
+    return jsonify(uploads.status(_job(job_id)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import insert, select, update
 
@@ -11,8 +12,8 @@ from newsletter.database import utcnow
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
 from newsletter.subscribers import suppression
+from newsletter.subscribers.addresses import NormalisedEmail
 from newsletter.subscribers.consent import CONSENT_VERSION, consent_sha256
-from newsletter.subscribers.importer import Row as ImportRow
 from newsletter.subscribers.lifecycle.core import (
     S,
     add_event,
@@ -21,10 +22,24 @@ from newsletter.subscribers.models import (
     ConsentEvent,
     ConsentKind,
     ConsentSource,
+    Role,
     Subscriber,
     new_public_id,
 )
 from newsletter.webhooks import outbox
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One checked row of an import file (subscribers/imports/checks.py reads them)."""
+
+    line: int
+    name: str
+    email: NormalisedEmail
+    gemeente_code: str
+    role: Role
+    consent_at: datetime | None
+    consent_source: str | None
 
 
 @dataclass

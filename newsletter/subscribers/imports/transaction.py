@@ -9,8 +9,9 @@ from pathlib import Path
 
 from newsletter.auth.audit import Actor, record
 from newsletter.extensions import db
-from newsletter.subscribers.importer import Row, rows
+from newsletter.subscribers.imports.checks import rows
 from newsletter.subscribers.lifecycle import ImportCounts, import_chunk
+from newsletter.subscribers.lifecycle.imports import ImportRow
 
 CHUNK = 1000
 
@@ -40,7 +41,7 @@ def apply(
     result, seen, chunk = Result(), set(), []
     try:
         for row in rows(path, encoding):
-            if not isinstance(row, Row):
+            if not isinstance(row, ImportRow):
                 raise ValueError(f"line {row[0]} is invalid; run the check first")
             if row.email.key in seen:
                 result.duplicates += 1

@@ -27,7 +27,8 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from newsletter.reference.services import find_gemeente, fold
-from newsletter.subscribers.addresses import InvalidEmail, NormalisedEmail, normalise_email
+from newsletter.subscribers.addresses import InvalidEmail, normalise_email
+from newsletter.subscribers.lifecycle.imports import ImportRow
 from newsletter.subscribers.models import ROLE_LABELS, Role
 
 COLUMNS = {
@@ -44,17 +45,6 @@ MAX_PROBLEMS = 1000
 
 class ImportFileError(ValueError):
     """The file as a whole cannot be read; the message is Dutch."""
-
-
-@dataclass(frozen=True)
-class Row:
-    line: int
-    name: str
-    email: NormalisedEmail
-    gemeente_code: str
-    role: Role
-    consent_at: datetime | None
-    consent_source: str | None
 
 
 @dataclass
@@ -127,7 +117,7 @@ def day_of(text: str) -> date | None:
     return None
 
 
-def _parse(line: int, cells: list[str], where: dict[str, int]) -> Row | str:
+def _parse(line: int, cells: list[str], where: dict[str, int]) -> ImportRow | str:
     """The row, or every problem of it at once ('naam ontbreekt; functie … is onbekend')."""
 
     def cell(key: str) -> str:
@@ -169,11 +159,13 @@ def _parse(line: int, cells: list[str], where: dict[str, int]) -> Row | str:
         problems.append("toestemming_bron zonder toestemming_datum")
     if problems or email is None or gemeente is None or role is None:
         return "; ".join(problems)
-    return Row(line, name, email, gemeente.code, role, consent_at, source[:150] if source else None)
+    return ImportRow(
+        line, name, email, gemeente.code, role, consent_at, source[:150] if source else None
+    )
 
 
-def rows(path: Path, encoding: str) -> Iterator[Row | tuple[int, str]]:
-    """Each data line as a Row, or (line, reason) when it is not valid."""
+def rows(path: Path, encoding: str) -> Iterator[ImportRow | tuple[int, str]]:
+    """Each data line as a ImportRow, or (line, reason) when it is not valid."""
     try:
         yield from _rows(path, encoding)
     except UnicodeDecodeError:
@@ -183,7 +175,7 @@ def rows(path: Path, encoding: str) -> Iterator[Row | tuple[int, str]]:
         ) from None
 
 
-def _rows(path: Path, encoding: str) -> Iterator[Row | tuple[int, str]]:
+def _rows(path: Path, encoding: str) -> Iterator[ImportRow | tuple[int, str]]:
     with path.open(encoding=encoding, newline="") as handle:
         first = handle.readline()
         if not first.strip():
@@ -197,7 +189,7 @@ def _rows(path: Path, encoding: str) -> Iterator[Row | tuple[int, str]]:
                 if not any(c.strip() for c in cells):
                     continue
                 parsed = _parse(number, cells, where)
-                yield parsed if isinstance(parsed, Row) else (number, parsed)
+                yield parsed if isinstance(parsed, ImportRow) else (number, parsed)
         except csv.Error as exc:
             raise ImportFileError(
                 f"Regel {reader.line_num}: het bestand is geen geldige CSV ({exc})."

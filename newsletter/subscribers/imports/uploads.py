@@ -20,7 +20,7 @@ from newsletter.auth.audit import Actor
 from newsletter.database import utcnow
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
-from newsletter.subscribers import importer, importing
+from newsletter.subscribers.imports import checks, transaction
 from newsletter.subscribers.models import ImportJob
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def run(job_id: int) -> None:
     path = folder() / job.stored_as
     redis = current_app.extensions["redis"]
     key = _progress_key(job_id)
-    total = importer.count_rows(path)
+    total = checks.count_rows(path)
     redis.hset(key, mapping={"total": total * 2, "done": 0})  # two passes over the rows
     redis.expire(key, 86400)
     job.state = "running"
@@ -81,7 +81,7 @@ def run(job_id: int) -> None:
 
     report: dict[str, object] = {}
     try:
-        checked = importer.check(path, progress=advance)
+        checked = checks.check(path, progress=advance)
         report["checked"] = {
             "rows": checked.rows,
             "encoding": checked.encoding,
@@ -92,7 +92,7 @@ def run(job_id: int) -> None:
         redis.hset(key, "done", total)
         if not checked.problem_count:
             actor = Actor(job.actor, job.editor_id)
-            result = importing.apply(
+            result = transaction.apply(
                 path, checked.encoding, actor, dry_run=job.dry_run, progress=advance
             )
             report["result"] = result.summary(job.dry_run)
@@ -100,12 +100,12 @@ def run(job_id: int) -> None:
         job.state = "done"
     except Exception as exc:  # the import rolled back: say so, never leave it "running"
         db.session.rollback()
-        if not isinstance(exc, importer.ImportFileError):
+        if not isinstance(exc, checks.ImportFileError):
             log.exception("import %s failed", job_id)
         job = db.session.get(ImportJob, job_id)
         report["error"] = (
             str(exc)
-            if isinstance(exc, importer.ImportFileError)
+            if isinstance(exc, checks.ImportFileError)
             else "Er ging iets mis bij het importeren; er is niets opgeslagen."
         )
         job.state = "failed"
