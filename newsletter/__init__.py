@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from newsletter.editions.blueprint import bp as editions
     from newsletter.editions.blueprint import media_bp as media
     from newsletter.ops.health import bp as ops
+    from newsletter.ops.metrics_page import bp as metrics_page
     from newsletter.subscribers.admin.blueprint import bp as subscriber_admin
     from newsletter.subscribers.pages.blueprint import bp as subscribers
     from newsletter.webhooks.views import bp as webhooks
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
         delivery,
         subscriber_admin,
         ops,
+        metrics_page,
         api,
         api_keys,
         webhooks,
