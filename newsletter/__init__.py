@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from newsletter.editions.blueprint import bp as editions
     from newsletter.editions.blueprint import media_bp as media
     from newsletter.ops.health import bp as ops
+    from newsletter.ops.metrics_page import bp as metrics_page
     from newsletter.subscribers.admin import history
     from newsletter.subscribers.admin.blueprint import bp as subscriber_admin
     from newsletter.subscribers.pages.blueprint import bp as subscribers
@@ -86,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
         delivery,
         subscriber_admin,
         ops,
+        metrics_page,
         api,
         api_keys,
         webhooks,
@@ -94,7 +96,7 @@ def register_blueprints(app: Flask) -> None:
     access.init()  # no CSRF on the API, a rate per key
     # the reader's page (subscribers) shows what delivery, a layer above, sent them
     history.provide(app, recipients.received)
-    if app.config["SETTINGS"].env != "production":
+    if app.config["SETTINGS"].env == "development":  # the outbox shows every link, unguarded
         from newsletter.dev.blueprint import bp as dev
 
         app.register_blueprint(dev)

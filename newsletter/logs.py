@@ -1,8 +1,10 @@
 """Logs: plain text by default (`make run`), one JSON object per line with LOG_FORMAT=json.
 
-Each line carries the request id (X-Request-ID from a trusted proxy, or a new one, echoed in
-the response) when there is a request. Messages name ids (subscriber, edition, delivery row),
-never an address or a token; tokens in a path are masked (see accesslog.py).
+Each line carries the request id when there is a request: X-Request-ID as a trusted proxy
+passed it on (one plain word of at most 64 characters), else a new one; echoed in the
+response. A client talking to us directly cannot choose it (nor forge another's log lines).
+Messages name ids (subscriber, edition, delivery row), never an address or a token; tokens in
+a path are masked (see accesslog.py).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from flask import Flask, g, has_request_context, request
 from werkzeug.wrappers import Response
 
 from newsletter.accesslog import mask
+from newsletter.proxies import via_trusted_proxy
 
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")  # the whole header (fullmatch): one plain word
 
 
 class JsonFormatter(logging.Formatter):
@@ -56,8 +59,8 @@ def configure(log_format: str, level: str = "INFO") -> None:
 
 
 def _request_id() -> None:
-    given = request.headers.get("X-Request-ID", "")
-    g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+    given = request.headers.get("X-Request-ID", "") if via_trusted_proxy() else ""
+    g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
 
 def _echo(response: Response) -> Response:

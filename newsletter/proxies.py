@@ -6,6 +6,7 @@ With networks, X-Forwarded-For is read from the right and only as far as the hop
 a client that talks to us directly and sends the header itself changes nothing.
 
 Rate limits key on the client's address, IPv6 on its /64 (one home or office has a whole /64).
+Headers only a proxy may set (X-Request-ID) are believed only when the request came through one.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+#: in the WSGI environ: the request reached us through a proxy we trust
+VIA_TRUSTED_PROXY = "ravijn.via_trusted_proxy"
 
 
 def parse_trusted(value: str) -> int | tuple[Network, ...]:
@@ -60,6 +63,7 @@ class TrustedNetworks:
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         peer = environ.get("REMOTE_ADDR", "")
         if self.trusted(peer):
+            environ[VIA_TRUSTED_PROXY] = True
             hops = [h.strip() for h in environ.get("HTTP_X_FORWARDED_FOR", "").split(",")]
             client = peer
             for hop in reversed([h for h in hops if h]):
@@ -75,10 +79,27 @@ class TrustedNetworks:
         return self.app(environ, start_response)
 
 
+class TrustedHops:
+    """WSGI middleware: every request comes through exactly `hops` proxies (so the peer is one
+    of ours); the client is read from X-Forwarded-For that many hops from the right."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], hops: int):
+        self.app = ProxyFix(app, x_for=hops, x_proto=hops)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        environ[VIA_TRUSTED_PROXY] = True
+        return self.app(environ, start_response)
+
+
 def wrap(app: Callable[..., Iterable[bytes]], trusted: int | tuple[Network, ...]) -> Callable:
     if isinstance(trusted, int):
-        return ProxyFix(app, x_for=trusted, x_proto=trusted) if trusted else app
+        return TrustedHops(app, trusted) if trusted else app
     return TrustedNetworks(app, trusted)
+
+
+def via_trusted_proxy() -> bool:
+    """Whether this request reached us through a trusted proxy (not straight from a client)."""
+    return bool(request.environ.get(VIA_TRUSTED_PROXY))
 
 
 def client_key() -> str:

@@ -321,7 +321,7 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         webhook_retry_seconds=_seconds_list(env, "WEBHOOK_RETRY_SECONDS", WEBHOOK_RETRIES),
         webhook_allow_private=_flag(env, "WEBHOOK_ALLOW_PRIVATE", False),
         log_format=_log_format(env),
-        metrics_token=env.get("METRICS_TOKEN", "").strip(),
+        metrics_token=_metrics_token(env),
         dns_resolver=env.get("DNS_RESOLVER", "").strip(),
         **_privacy(env),
         require_second_factor=mode == "production" or _flag(env, "REQUIRE_2FA", False),
@@ -368,6 +368,23 @@ def _trusted_proxies(env: dict[str, str]) -> int | tuple[object, ...]:
         raise ConfigError(
             "TRUSTED_PROXIES moet een aantal proxy's zijn, of netwerken zoals 10.0.0.0/8"
         ) from None
+
+
+#: what a bearer token may hold (RFC 6750's b64token): it goes into a header, on one line
+BEARER_TOKEN = re.compile(r"^[A-Za-z0-9._~+/-]+=*$")
+
+
+def _metrics_token(env: dict[str, str]) -> str:
+    """Unset: no /metrics. Set: long and random enough that guessing it is hopeless."""
+    token = env.get("METRICS_TOKEN", "").strip()
+    if not token:
+        return ""
+    if _weak(token) or not BEARER_TOKEN.match(token):
+        raise ConfigError(
+            "METRICS_TOKEN moet minstens 32 willekeurige tekens hebben "
+            "(letters, cijfers en - . _ ~ + /)"
+        )
+    return token
 
 
 def _weak(key: str) -> bool:

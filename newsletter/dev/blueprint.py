@@ -1,4 +1,5 @@
-"""/dev/outbox: read the mails the local sink caught. Registered only outside production."""
+"""/dev/outbox: read the mails the local sink caught. Registered only in development
+(`make run`): it shows password and preferences links to anyone, without a login."""
 
 from __future__ import annotations
 

@@ -8,20 +8,15 @@ never cached, never rate-limited.
 
 from __future__ import annotations
 
-import hmac
-
 import redis
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from newsletter import jobs, metrics
 from newsletter.extensions import db
 from newsletter.mail import relays
-
-ACTOR_QUEUE_NAMES = tuple(dict.fromkeys(job.queue for job in jobs.ALL))
 
 bp = Blueprint("ops", __name__)
 
@@ -92,21 +87,6 @@ def _broker() -> None:
         broker.connection.process_data_events(time_limit=0)
     else:
         _bounded(broker.client).ping()
-
-
-@bp.get("/metrics")
-def metrics_page() -> Response:
-    """Prometheus text format, only with `Authorization: Bearer <METRICS_TOKEN>` (404 when no
-    token is set: the endpoint does not exist then)."""
-    token = current_app.config["SETTINGS"].metrics_token
-    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    if not token:
-        abort(404)
-    if not hmac.compare_digest(given.encode(), token.encode()):
-        abort(403)
-    broker = current_app.extensions["broker"]
-    extra = [] if _amqp() else [metrics.QueueDepth(broker.client, ACTOR_QUEUE_NAMES)]
-    return _no_store(Response(metrics.exposition(extra), mimetype=metrics.CONTENT_TYPE))
 
 
 def _amqp() -> bool:

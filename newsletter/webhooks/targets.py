@@ -1,8 +1,9 @@
 """Where a webhook may go, and the one way out to it. A receiver must be a public address
-(https in production): no loopback, private, link-local or reserved addresses, unless
-WEBHOOK_ALLOW_PRIVATE says so. The check runs at registration and again at every delivery,
-and the connection goes to exactly the address that was checked (a name that resolves
-differently a second later cannot point us inside the network)."""
+(https in production): no loopback, private or reserved addresses, and for IPv6 only global
+unicast (2000::/3), unless WEBHOOK_ALLOW_PRIVATE says so. Link-local addresses (with the
+cloud metadata service at 169.254.169.254) are refused always. The check runs at registration
+and again at every delivery, and the connection goes to exactly the address that was checked
+(a name that resolves differently a second later cannot point us inside the network)."""
 
 from __future__ import annotations
 
@@ -33,23 +34,55 @@ class Target:
     address: str  # the IP address that was checked
 
 
-#: ranges that lead back to IPv4 (or nowhere) and that `is_global` does not catch everywhere
-_TRANSLATED = [
-    ipaddress.ip_network(n) for n in ("64:ff9b::/96", "64:ff9b:1::/48", "::/96", "::ffff:0:0:0/96")
+#: IPv6 unicast on the internet is 2000::/3; all else (site-local fec0::/10, SRv6 5f00::/16,
+#: ULA, NAT64, mapped forms) is inside or nowhere, whatever `is_global` says
+_GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
+#: inside 2000::/3 but for documentation only; `is_global` misses 3fff::/20 (RFC 9637)
+_DOCUMENTATION = [ipaddress.ip_network(n) for n in ("2001:db8::/32", "3fff::/20")]
+#: link-local, and the cloud metadata service reachable from every virtual machine: never a
+#: receiver, not even with WEBHOOK_ALLOW_PRIVATE (it hands out the machine's credentials)
+_NEVER = [ipaddress.ip_network(n) for n in ("169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128")]
+#: forms that carry an IPv4 address in their last 32 bits: IPv4-compatible, IPv4-translated,
+#: NAT64 (well-known and local-use prefix)
+_CARRY_IPV4 = [
+    ipaddress.ip_network(n) for n in ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48")
 ]
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _address(text: str) -> Address:
+    return ipaddress.ip_address(text.split("%")[0])
+
+
+def _wrapped(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to (mapped, 6to4, Teredo and the above)."""
+    found = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
+    if any(address in net for net in _CARRY_IPV4):
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return [inner for inner in found if inner is not None]
+
+
+def _link_local(text: str) -> bool:
+    """Link-local (169.254.0.0/16 with the metadata service, fe80::/10), also inside IPv6."""
+    address = _address(text)
+    if any(address in net for net in _NEVER if net.version == address.version):
+        return True
+    if isinstance(address, ipaddress.IPv6Address):
+        return any(_link_local(str(inner)) for inner in _wrapped(address))
+    return False
 
 
 def _inside(text: str) -> bool:
     """Not a public unicast address, also when IPv6 wraps an IPv4 address (mapped, 6to4,
     Teredo, NAT64 and IPv4-compatible forms)."""
-    address = ipaddress.ip_address(text.split("%")[0])
+    address = _address(text)
     if address.is_multicast or not address.is_global:
         return True
     if isinstance(address, ipaddress.IPv6Address):
-        if any(address in net for net in _TRANSLATED):
+        if address not in _GLOBAL_UNICAST or any(address in net for net in _DOCUMENTATION):
             return True
-        wrapped = [address.ipv4_mapped, address.sixtofour, *(address.teredo or ())]
-        return any(inner is not None and _inside(str(inner)) for inner in wrapped)
+        return any(_inside(str(inner)) for inner in _wrapped(address))
     return False
 
 
@@ -80,6 +113,12 @@ def check(url: str, *, allow_private: bool, production: bool) -> Target:
     except (socket.gaierror, UnicodeError):
         raise TargetRefused(f"De server {host} is niet te vinden.") from None
     addresses = [info[4][0] for info in found]
+    never = [a for a in addresses if _link_local(a)]
+    if never:
+        raise TargetRefused(
+            f"{host} is een link-local adres ({never[0]}), zoals de metadatadienst van een "
+            "server. Daar gaan webhooks nooit heen."
+        )
     inside = [a for a in addresses if _inside(a)]
     if inside and not allow_private:
         raise TargetRefused(

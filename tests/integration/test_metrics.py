@@ -3,7 +3,10 @@ transaction commits; queue depth per queue; nothing personal in any label."""
 
 from __future__ import annotations
 
+import base64
 import re
+
+import pytest
 
 from newsletter.subscribers import lifecycle
 from newsletter.subscribers.models import ConsentSource, SubscriberState
@@ -26,9 +29,55 @@ def value(text: str, name: str, **labels: str) -> float:
 def test_metrics_need_their_token(client, db, settings):
     assert client.get("/metrics").status_code == 404  # no token set: no endpoint
     settings(metrics_token=TOKEN)
-    assert client.get("/metrics").status_code == 403
+    missing = client.get("/metrics")
+    assert missing.status_code == 401
+    assert missing.headers["WWW-Authenticate"] == 'Bearer realm="metrics"'
     wrong = client.get("/metrics", headers={"Authorization": "Bearer niet-dit"})
-    assert wrong.status_code == 403
+    assert wrong.status_code == 401 and 'error="invalid_token"' in wrong.headers["WWW-Authenticate"]
+    assert client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        TOKEN,  # the token without its scheme
+        f"bearer {TOKEN}",
+        f"BEARER {TOKEN}",
+        f"Bearer  {TOKEN}",
+        f"Bearer\t{TOKEN}",
+        f" Bearer {TOKEN}",
+        f"Bearer {TOKEN} ",
+        f"Bearer {TOKEN}, Bearer x",
+        f"Bearer{TOKEN}",
+        "Basic " + base64.b64encode(f"prometheus:{TOKEN}".encode()).decode(),
+        f"Basic {TOKEN}",
+    ],
+)
+def test_only_exactly_bearer_and_the_token_opens_metrics(client, db, settings, header):
+    settings(metrics_token=TOKEN)
+    answer = client.get("/metrics", headers={"Authorization": header})
+    assert answer.status_code == 401
+    assert answer.headers["WWW-Authenticate"].startswith('Bearer realm="metrics"')
+    assert b"ravijn_" not in answer.data
+
+
+def test_guessing_the_metrics_token_is_stopped(client, db, settings):
+    settings(metrics_token=TOKEN)
+    wrong = {"Authorization": "Bearer " + "x" * 42}
+    codes = [client.get("/metrics", headers=wrong).status_code for _ in range(12)]
+    assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]
+    stopped = client.get("/metrics", headers=wrong)
+    assert stopped.status_code == 429
+    assert 1 <= int(stopped.headers["Retry-After"]) <= 60
+
+
+def test_scraping_with_the_token_is_limited_too(client, db, settings):
+    settings(metrics_token=TOKEN)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    codes = {client.get("/metrics", headers=auth).status_code for _ in range(60)}
+    assert codes == {200}
+    again = client.get("/metrics", headers=auth)
+    assert again.status_code == 429 and int(again.headers["Retry-After"]) >= 1
 
 
 def test_reader_events_count_on_commit_and_queues_are_measured(client, db, settings, paused_worker):

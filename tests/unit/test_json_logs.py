@@ -9,13 +9,16 @@ import logging
 import pytest
 
 from newsletter.logs import JsonFormatter
+from newsletter.proxies import VIA_TRUSTED_PROXY
 from newsletter.settings import ConfigError, from_env
 
 
 def test_a_log_line_is_one_json_object_with_the_request_id(app):
     formatter = JsonFormatter()
     with app.test_request_context(
-        "/afmelden/eyJhbGciOi.geheim", headers={"X-Request-ID": "abc-123"}
+        "/afmelden/eyJhbGciOi.geheim",
+        headers={"X-Request-ID": "abc-123"},
+        environ_overrides={VIA_TRUSTED_PROXY: True},  # as our proxy passed it on
     ):
         app.preprocess_request()
         record = logging.LogRecord(

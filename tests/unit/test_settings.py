@@ -16,6 +16,20 @@ GOOD = {
 }
 
 
+@pytest.mark.parametrize("mode", ["production", "development"])
+@pytest.mark.parametrize(
+    "token",
+    ["abc", "x" * 40, "Wm4Qz8Tn1Xr6Ck3Vb9Hf2Js7Lp5Dg0Y", "Wm4Qz8Tn1Xr6 Ck3Vb9Hf2Js7Lp5Dg0Ya"],
+)
+def test_a_short_or_strange_metrics_token_is_refused_at_start(mode, token):
+    env = dict(GOOD, NEWSLETTER_ENV=mode, METRICS_TOKEN=token)
+    with pytest.raises(ConfigError, match="METRICS_TOKEN moet minstens 32 willekeurige tekens"):
+        from_env(env)
+    good = "Wm4Qz8Tn1Xr6Ck3Vb9Hf2Js7Lp5Dg0Ya-_.~+/="
+    assert from_env(dict(env, METRICS_TOKEN=good)).metrics_token == good
+    assert from_env(dict(env, METRICS_TOKEN="")).metrics_token == ""
+
+
 def test_production_settings_parse():
     settings = from_env(GOOD)
     assert settings.is_production

@@ -38,7 +38,10 @@ def test_the_default_waits_come_to_about_a_day():
     [("8.8.8.8", False), ("2a00:1450:4001::1", False), ("127.0.0.1", True), ("10.0.0.1", True),
      ("169.254.169.254", True), ("::1", True), ("fd00::1", True), ("224.0.0.1", True),
      ("::ffff:127.0.0.1", True), ("64:ff9b::a00:1", True), ("2002:a9fe:a9fe::", True),
-     ("::127.0.0.1", True), ("::ffff:0:7f00:1", True), ("100.64.0.1", True)],
+     ("::127.0.0.1", True), ("::ffff:0:7f00:1", True), ("100.64.0.1", True),
+     # IPv6 outside global unicast 2000::/3, or documentation inside it
+     ("fec0::1", True), ("3fff::1", True), ("3fff:fff::1", True), ("5f00::1", True),
+     ("2001:db8::1", True), ("4000::1", True), ("2620:fe::fe", False)],
 )  # fmt: skip
 def test_internal_addresses_are_found_also_inside_ipv6(address, inside):
     assert targets._inside(address) is inside
@@ -55,3 +58,27 @@ def test_internal_addresses_are_found_also_inside_ipv6(address, inside):
 def test_urls_we_will_not_send_to_say_why(url, reason):
     with pytest.raises(targets.TargetRefused, match=reason):
         targets.check(url, allow_private=False, production=True)
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["169.254.169.254", "169.254.0.1", "[fe80::1]", "[febf::1]", "[::ffff:169.254.169.254]",
+     "[64:ff9b::a9fe:a9fe]", "[64:ff9b:1::a9fe:a9fe]", "[::a9fe:a9fe]",
+     "[2002:a9fe:a9fe::1]", "[fd00:ec2::254]"],
+)  # fmt: skip
+def test_link_local_and_the_metadata_service_are_never_a_receiver(host):
+    for allow_private, production in ((True, False), (True, True), (False, True)):
+        with pytest.raises(targets.TargetRefused, match="link-local"):
+            targets.check(f"https://{host}/", allow_private=allow_private, production=production)
+
+
+def test_allowing_private_addresses_still_allows_them():
+    for host in ("10.0.0.1", "127.0.0.1", "[fd00::1]", "[fec0::1]"):
+        target = targets.check(f"http://{host}:8080/hook", allow_private=True, production=False)
+        assert target.address == host.strip("[]")
+
+
+@pytest.mark.parametrize("host", ["[fec0::1]", "[3fff::1]", "[5f00::1]", "[2001:db8::1]"])
+def test_ipv6_outside_global_unicast_is_refused(host):
+    with pytest.raises(targets.TargetRefused, match="intern adres"):
+        targets.check(f"https://{host}/", allow_private=False, production=True)
