@@ -7,7 +7,7 @@ import hashlib
 import hmac
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from newsletter.auth import password_rules, second_factor
@@ -154,6 +154,29 @@ def reset_password(email: str, password: str, actor: Actor | None = None) -> Edi
     end_everywhere(editor, actor or CLI, "wachtwoord gewijzigd")
     db.session.commit()
     return editor
+
+
+def replace_password(editor: Editor, password: str, actor: Actor) -> bool:
+    """Set a new password only if the editor's password and session version are still the ones
+    read with `editor`; False (nothing changed) when something changed them since. The
+    conditional UPDATE makes a password link count once, even for two posts at the same moment
+    (the second waits for the first's row lock, then finds the old hash gone)."""
+    check_password(password)
+    result = db.session.execute(
+        update(Editor)
+        .where(
+            Editor.id == editor.id,
+            Editor.password_hash == editor.password_hash,
+            Editor.session_version == editor.session_version,
+        )
+        .values(password_hash=generate_password_hash(password))
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    end_everywhere(editor, actor, "wachtwoord gewijzigd")  # the row is ours until the commit
+    db.session.commit()
+    return True
 
 
 def reset_second_factor(email: str, actor: Actor | None = None) -> Editor:

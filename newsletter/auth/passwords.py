@@ -28,6 +28,9 @@ WELCOME_SECONDS = 72 * 3600
 MAX_TOKEN_LENGTH = 512
 
 
+USED = "Deze link is al gebruikt of vervangen. Vraag hieronder een nieuwe aan."
+
+
 class LinkError(Exception):
     """The link is not (or no longer) valid; the message is Dutch."""
 
@@ -59,15 +62,18 @@ def editor_for(token: str) -> Editor:
     except (BadData, KeyError, TypeError, ValueError):
         raise LinkError("Deze link klopt niet. Vraag hieronder een nieuwe aan.") from None
     if editor is None or not editor.is_active or data.get("p") != _fingerprint(editor):
-        raise LinkError("Deze link is al gebruikt of vervangen. Vraag hieronder een nieuwe aan.")
+        raise LinkError(USED)
     return editor
 
 
 def set_password(token: str, password: str) -> Editor:
-    """Check the link again (it may have been used in another tab), then set the password;
-    every session of the editor ends."""
+    """Check the link again (it may have been used in another tab), then set the password only
+    if nothing changed it meanwhile (the link counts once, also for two posts at the same
+    moment); every session of the editor ends."""
     editor = editor_for(token)
-    return accounts.reset_password(editor.email, password, Actor(editor.email, editor.id))
+    if not accounts.replace_password(editor, password, Actor(editor.email, editor.id)):
+        raise LinkError(USED)
+    return editor
 
 
 def request_link(email: str, actor: Actor | None = None, *, welcome: bool = False) -> bool:
