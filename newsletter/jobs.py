@@ -31,6 +31,8 @@ WEBHOOKS = "webhooks"
 #: actor name -> queue. `workers/actors.py` declares each actor on the queue named here.
 ACTOR_QUEUES: dict[str, str] = {
     "process_signup": TRANSACTIONAL,
+    "process_link_request": TRANSACTIONAL,
+    "process_password_request": TRANSACTIONAL,
     "send_confirmation": TRANSACTIONAL,
     "send_welcome": TRANSACTIONAL,
     "send_goodbye": TRANSACTIONAL,

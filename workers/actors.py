@@ -14,6 +14,7 @@ from dramatiq.middleware import CurrentMessage
 from flask import current_app
 
 from newsletter.auth import mails as editor_mails
+from newsletter.auth import passwords as editor_passwords
 from newsletter.database import utcnow
 from newsletter.delivery import reconcile as reconciler
 from newsletter.delivery import sender, snapshot, testsend
@@ -96,6 +97,17 @@ def _transactional(fn):
 def process_signup(submitted_id: int) -> None:
     interval = current_app.config["SETTINGS"].confirmation_interval_seconds
     lifecycle.process_signup(submitted_id, interval)
+
+
+@_transactional
+def process_link_request(request_id: int) -> None:
+    interval = current_app.config["SETTINGS"].confirmation_interval_seconds
+    lifecycle.process_link_request(request_id, interval)
+
+
+@_transactional
+def process_password_request(request_id: int) -> None:
+    editor_passwords.process_request(request_id)
 
 
 @_transactional
@@ -212,6 +224,7 @@ def reconcile() -> None:
     """The clock's tick: due and stranded sends, then the retention of unconfirmed sign-ups."""
     reconciler.reconcile()
     webhooks.sweep()
+    editor_passwords.requeue_stranded(utcnow())
     lifecycle.retention(utcnow(), current_app.config["SETTINGS"].confirm_max_age_seconds)
 
 

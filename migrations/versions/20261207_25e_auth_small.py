@@ -1,4 +1,5 @@
-"""A second factor's secret waits in the database while it is set up (not in the cookie).
+"""A second factor's secret waits in the database while it is set up (not in the cookie);
+requests for a link by mail (readers' and editors') wait for a worker, like sign-ups.
 
 Revision ID: 25e
 Revises: 0015
@@ -38,8 +39,26 @@ def upgrade():
         ["editor_id"],
         unique=False,
     )
+    op.create_table(
+        "submitted_link_request",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("email_key", sa.String(length=320), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_submitted_link_request")),
+    )
+    op.create_table(
+        "editor_password_request",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_editor_password_request")),
+    )
 
 
 def downgrade():
+    op.drop_table("editor_password_request")
+    op.drop_table("submitted_link_request")
     op.drop_index(op.f("ix_editor_totp_enrolment_editor_id"), table_name="editor_totp_enrolment")
     op.drop_table("editor_totp_enrolment")

@@ -93,3 +93,15 @@ class TotpEnrolment(db.Model):
     binding: Mapped[str] = mapped_column(String(64), unique=True)
     secret: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PasswordRequest(db.Model):
+    """An address typed on "wachtwoord vergeten", until a worker has handled it (seconds): the
+    request stores this row and queues its id whatever the address, so an editor's address and
+    any other cost it the same work; the worker decides whether a link goes."""
+
+    __tablename__ = "editor_password_request"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
