@@ -46,6 +46,8 @@ class Job:
 
 
 PROCESS_SIGNUP = Job("process_signup", TRANSACTIONAL)
+PROCESS_LINK_REQUEST = Job("process_link_request", TRANSACTIONAL)  # a link asked by address
+PROCESS_PASSWORD_REQUEST = Job("process_password_request", TRANSACTIONAL)
 SEND_CONFIRMATION = Job("send_confirmation", TRANSACTIONAL)
 SEND_WELCOME = Job("send_welcome", TRANSACTIONAL)
 SEND_GOODBYE = Job("send_goodbye", TRANSACTIONAL)

@@ -100,18 +100,28 @@ def _drain_session_worker() -> None:
         SESSION_WORKER["worker"].join()
 
 
+#: forms whose request stores what was typed and leaves the rest to a worker
+WORKER_FORMS = {
+    "/aanmelden",
+    "/bevestigen/opnieuw",
+    "/voorkeuren/nieuwe-link",
+    "/beheer/wachtwoord-vergeten",
+}
+
+
 def _signup_client_class():
     from flask.testing import FlaskClient
 
     class SignupClient(FlaskClient):
-        """A sign-up is stored by the request and handled by a worker (equal work for every
-        address). With a test worker running, the client waits for it, so a test reads the
-        outcome right after the answer, as a reader would see it a moment later."""
+        """A sign-up (or a request for a link by mail) is stored by the request and handled by
+        a worker (equal work for every address). With a test worker running, the client waits
+        for it, so a test reads the outcome right after the answer, as a reader would see it a
+        moment later."""
 
         def open(self, *args, **kwargs):
             response = super().open(*args, **kwargs)
             request = response.request
-            if RUNNING and request.method == "POST" and request.path == "/aanmelden":
+            if RUNNING and request.method == "POST" and request.path in WORKER_FORMS:
                 from newsletter.jobs import TRANSACTIONAL
 
                 # queued and in-progress messages alike: the form, then its confirmation mail

@@ -17,6 +17,7 @@ from flask import current_app
 
 from newsletter import jobs
 from newsletter.auth import mails as editor_mails
+from newsletter.auth import passwords as editor_passwords
 from newsletter.database import utcnow
 from newsletter.delivery import reconcile as reconciler
 from newsletter.delivery import sender, snapshot, testsend
@@ -92,6 +93,11 @@ def _process_signup(submitted_id: int) -> None:
     lifecycle.process_signup(submitted_id, interval)
 
 
+def _process_link_request(request_id: int) -> None:
+    interval = current_app.config["SETTINGS"].confirmation_interval_seconds
+    lifecycle.process_link_request(request_id, interval)
+
+
 def _send_batch(edition_id: int, batch_no: int) -> None:
     # every run leases under a name of its own; the message remembers it, so that a retry of
     # this message (after an outage) takes back the rows this run held, at once
@@ -107,6 +113,7 @@ def _reconcile() -> None:
     """The clock's tick: due and stranded sends, then the retention of unconfirmed sign-ups."""
     reconciler.reconcile()
     webhooks.sweep()
+    editor_passwords.requeue_stranded(utcnow())
     lifecycle.retention(utcnow(), current_app.config["SETTINGS"].confirm_max_age_seconds)
 
 
@@ -125,6 +132,8 @@ ONCE = {"max_retries": 0, "time_limit": 60_000}
 #: every job's actor: what it calls, how it is retried, and whether an outage is retried soon
 ACTORS: dict[jobs.Job, tuple[Callable[..., None], dict[str, object], bool]] = {
     jobs.PROCESS_SIGNUP: (_process_signup, MAIL, True),
+    jobs.PROCESS_LINK_REQUEST: (_process_link_request, MAIL, True),
+    jobs.PROCESS_PASSWORD_REQUEST: (editor_passwords.process_request, MAIL, True),
     jobs.SEND_CONFIRMATION: (mails.send_confirmation, MAIL, True),
     jobs.SEND_WELCOME: (mails.send_welcome, MAIL, True),
     jobs.SEND_ALREADY_SUBSCRIBED: (mails.send_already_subscribed, MAIL, True),

@@ -79,3 +79,29 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(80), default="")
     detail: Mapped[str] = mapped_column(String(300), default="")
+
+
+class TotpEnrolment(db.Model):
+    """A second factor being set up: the secret shown as a QR code waits here (never in the
+    session cookie, which is signed but readable) until the first code proves it. The session
+    holds only a random key; `binding` is its SHA-256, so the row belongs to that session."""
+
+    __tablename__ = "editor_totp_enrolment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    editor_id: Mapped[int] = mapped_column(ForeignKey("editor.id", ondelete="CASCADE"), index=True)
+    binding: Mapped[str] = mapped_column(String(64), unique=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PasswordRequest(db.Model):
+    """An address typed on "wachtwoord vergeten", until a worker has handled it (seconds): the
+    request stores this row and queues its id whatever the address, so an editor's address and
+    any other cost it the same work; the worker decides whether a link goes."""
+
+    __tablename__ = "editor_password_request"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

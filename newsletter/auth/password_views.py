@@ -12,10 +12,10 @@ Page = str | Response | tuple[str, int]
 
 
 def forgot() -> Page:
-    """The same answer whether or not the address belongs to an editor."""
+    """The same answer, and the same work, whether or not the address belongs to an editor."""
     form = ForgotForm()
     if form.validate_on_submit():
-        passwords.request_link(form.email.data)
+        passwords.submit_request(form.email.data)
         return render_template("beheer/password_sent.html", email=form.email.data.strip())
     return render_template("beheer/forgot.html", form=form), (422 if form.errors else 200)
 

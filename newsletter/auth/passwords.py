@@ -2,6 +2,10 @@
 hour and only once; a new editor made on the page gets one that works three days (a welcome
 should survive a weekend), once.
 
+"Wachtwoord vergeten" stores the typed address and queues one job, whatever the address; the
+worker decides whether a link goes (an editor's address and any other cost the request the
+same work, so its timing tells nothing).
+
 The link carries the editor's id and a fingerprint of the current password hash and session
 version; setting a password changes both, so a used (or older) link no longer matches. The
 salt is this purpose's own: no other token of ours opens this door.
@@ -11,15 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import time
+from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from newsletter import jobs
 from newsletter.auth import accounts
 from newsletter.auth.audit import Actor, record
-from newsletter.auth.models import Editor
+from newsletter.auth.models import Editor, PasswordRequest
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
 
@@ -27,6 +32,9 @@ SALT = "ravijn.editor-password.v1"
 LINK_SECONDS = 3600
 WELCOME_SECONDS = 72 * 3600
 MAX_TOKEN_LENGTH = 512
+
+
+USED = "Deze link is al gebruikt of vervangen. Vraag hieronder een nieuwe aan."
 
 
 class LinkError(Exception):
@@ -60,21 +68,23 @@ def editor_for(token: str) -> Editor:
     except (BadData, KeyError, TypeError, ValueError):
         raise LinkError("Deze link klopt niet. Vraag hieronder een nieuwe aan.") from None
     if editor is None or not editor.is_active or data.get("p") != _fingerprint(editor):
-        raise LinkError("Deze link is al gebruikt of vervangen. Vraag hieronder een nieuwe aan.")
+        raise LinkError(USED)
     return editor
 
 
 def set_password(token: str, password: str) -> Editor:
-    """Check the link again (it may have been used in another tab), then set the password;
-    every session of the editor ends."""
+    """Check the link again (it may have been used in another tab), then set the password only
+    if nothing changed it meanwhile (the link counts once, also for two posts at the same
+    moment); every session of the editor ends."""
     editor = editor_for(token)
-    return accounts.reset_password(editor.email, password, Actor(editor.email, editor.id))
+    if not accounts.replace_password(editor, password, Actor(editor.email, editor.id)):
+        raise LinkError(USED)
+    return editor
 
 
 def request_link(email: str, actor: Actor | None = None, *, welcome: bool = False) -> bool:
-    """Mail a link to an active editor with this address. Unknown addresses get the same
-    answer on the page and nothing in the mail; the audit has a line either way only when
-    someone was found."""
+    """Mail a link to an active editor with this address (a beheerder's action, or the worker
+    handling a forgot-password request); other addresses get nothing, and no audit line."""
     editor = db.session.scalar(select(Editor).where(Editor.email == email.strip().lower()))
     if editor is None or not editor.is_active:
         return False
@@ -82,3 +92,39 @@ def request_link(email: str, actor: Actor | None = None, *, welcome: bool = Fals
     enqueue_after_commit(jobs.SEND_EDITOR_PASSWORD_LINK, editor.id, welcome)
     db.session.commit()
     return True
+
+
+def submit_request(email: str) -> None:
+    """The forgot-password request's whole part: one row, its job after the commit."""
+    submitted = PasswordRequest(email=email.strip().lower()[:320])
+    db.session.add(submitted)
+    db.session.flush()
+    enqueue_after_commit(jobs.PROCESS_PASSWORD_REQUEST, submitted.id)
+    db.session.commit()
+
+
+def process_request(request_id: int) -> None:
+    """In the worker, once (a redelivered message finds nothing left): a link if the address
+    is an active editor's; the request goes in the same commit."""
+    submitted = db.session.get(PasswordRequest, request_id)
+    if submitted is None:
+        return
+    email = submitted.email
+    db.session.execute(delete(PasswordRequest).where(PasswordRequest.id == request_id))
+    if not request_link(email):
+        db.session.commit()
+
+
+def requeue_stranded(now: datetime) -> None:
+    """The clock: requests older than a day go, those whose job was lost are queued again."""
+    db.session.execute(
+        delete(PasswordRequest).where(PasswordRequest.submitted_at < now - timedelta(days=1))
+    )
+    stranded = db.session.scalars(
+        select(PasswordRequest.id)
+        .where(PasswordRequest.submitted_at < now - timedelta(minutes=1))
+        .limit(100)
+    )
+    for request_id in stranded:
+        enqueue_after_commit(jobs.PROCESS_PASSWORD_REQUEST, request_id)
+    db.session.commit()

@@ -17,6 +17,7 @@ import pyotp
 import segno
 from sqlalchemy import delete, select
 
+from newsletter.auth import enrolment
 from newsletter.auth.audit import Actor, record
 from newsletter.auth.models import Editor, RecoveryCode
 from newsletter.database import utcnow
@@ -63,6 +64,7 @@ def enrol(editor: Editor, secret: str, code: str, actor: Actor) -> list[str]:
     editor.totp_secret, editor.totp_enrolled_at, editor.totp_last_step = secret, utcnow(), step
     editor.code_failures, editor.code_blocked_until = 0, None
     codes = _new_recovery_codes(editor)
+    enrolment.forget(editor)
     record(actor, "2fa-enrolled", editor.email)
     db.session.commit()
     return codes
@@ -74,6 +76,7 @@ def reset(editor: Editor, actor: Actor) -> None:
     editor.totp_secret = editor.totp_enrolled_at = editor.totp_last_step = None
     editor.code_failures, editor.code_blocked_until = 0, None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.editor_id == editor.id))
+    enrolment.forget(editor)
     editor.session_version += 1
     record(actor, "2fa-reset", editor.email)
 

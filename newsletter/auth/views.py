@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from newsletter.auth import accounts, second_factor, sessions
+from newsletter.auth import enrolment as enrolments
 from newsletter.auth.audit import Actor
 from newsletter.auth.forms import CodeForm, LoginForm
 from newsletter.auth.models import Editor
@@ -82,8 +83,8 @@ def enrol() -> Page:
             return redirect(url_for("auth.code"), code=303)
         left = second_factor.recovery_codes_left(editor)
         return render_template("beheer/second_factor.html", enrolment=None, left=left, form=None)
-    secret = session.get("enrol_secret") or second_factor.new_enrolment(editor).secret
-    session["enrol_secret"] = secret
+    key, secret = enrolments.secret_for(editor, session.get("enrol_key"))
+    session["enrol_key"] = key  # a random key: the secret itself stays in the database
     enrolment = second_factor.new_enrolment(editor, secret)
     form = CodeForm()
     form.code.description = "De zes cijfers die de app nu laat zien."
@@ -95,7 +96,7 @@ def enrol() -> Page:
         except second_factor.CodeError as exc:
             form.code.errors = [str(exc)]
         else:
-            session.pop("enrol_secret", None)
+            session.pop("enrol_key", None)
             target = url_for("editions.index")
             if logging_in:
                 target = _target(sessions.pending_target())

@@ -115,6 +115,30 @@ class SubmittedSignup(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class LinkKind(enum.StrEnum):
+    """What a reader asked to be mailed again by typing an address."""
+
+    confirmation = "confirmation"  # "stuur een nieuwe link" after an expired confirmation
+    preferences = "preferences"  # a fresh link to the preferences page
+
+
+class SubmittedLinkRequest(db.Model):
+    """A typed address asking for a link by mail, until a worker has handled it (seconds).
+
+    Like SubmittedSignup: the web request stores this one row and queues its id, whatever the
+    address, so a known and an unknown address cost the request the same work; the worker
+    decides whether a mail goes.
+    """
+
+    __tablename__ = "submitted_link_request"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # a LinkKind
+    email: Mapped[str] = mapped_column(String(320))
+    email_key: Mapped[str] = mapped_column(String(320))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class ConsentEvent(db.Model):
     """Append-only proof of consent: what was shown, when, through which door."""
 

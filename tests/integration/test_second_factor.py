@@ -177,3 +177,43 @@ def test_a_beheerder_resets_the_second_factor_on_the_page_and_the_cli(app, db, e
         select(AuditEvent).where(AuditEvent.action == "2fa-reset").order_by(AuditEvent.id)
     ).all()
     assert [r.actor for r in resets] == [editor.email, "opdrachtregel"]
+
+
+def _readable_cookie(app, client) -> str:
+    """The session cookie as anyone who sees it can read it: base64 (and zlib), no key."""
+    import base64
+    import zlib
+
+    raw = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    compressed = raw.startswith(".")
+    payload = raw.lstrip(".").split(".")[0]
+    data = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    return (zlib.decompress(data) if compressed else data).decode()
+
+
+def test_the_enrolment_secret_stays_on_the_server_not_in_the_cookie(app, db, editor, settings):
+    settings(require_second_factor=True)
+    client, _ = password_step(app, editor.email)
+    page = client.get("/beheer/tweestaps").get_data(as_text=True)
+    secret = SECRET.search(page).group(1)
+    readable = _readable_cookie(app, client)
+    assert "pending" in readable  # it is the session (the half-way login is in it)
+    assert secret not in readable and secret.lower() not in readable.lower()
+    # the same secret on a second look, so a scanned code stays good until it is proven
+    again = client.get("/beheer/tweestaps").get_data(as_text=True)
+    assert SECRET.search(again).group(1) == secret
+    # another browser of the same editor gets a secret of its own
+    other, _ = password_step(app, editor.email)
+    theirs = SECRET.search(other.get("/beheer/tweestaps").get_data(as_text=True)).group(1)
+    assert theirs != secret
+    typed = pyotp.TOTP(secret).now()
+    answer = client.post(
+        "/beheer/tweestaps", data=form_tokens(client, "/beheer/tweestaps") | {"code": typed}
+    )
+    assert answer.status_code == 200
+    db.session.refresh(editor)
+    assert editor.totp_secret == secret
+    assert secret not in _readable_cookie(app, client)
+    from newsletter.auth.models import TotpEnrolment
+
+    assert db.session.scalar(select(TotpEnrolment.id)) is None  # nothing waits any more

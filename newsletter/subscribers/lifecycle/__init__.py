@@ -40,6 +40,10 @@ from newsletter.subscribers.lifecycle.journey import (
     submit_signup,
     unsubscribe,
 )
+from newsletter.subscribers.lifecycle.link_requests import (
+    process_link_request,
+    submit_link_request,
+)
 from newsletter.subscribers.lifecycle.outcomes import (
     bounce,
     bounce_reported,
@@ -60,7 +64,7 @@ from newsletter.subscribers.lifecycle.retention import (
     purge_expired,
     retention,
 )
-from newsletter.subscribers.models import ConsentKind, ConsentSource, Role
+from newsletter.subscribers.models import ConsentKind, ConsentSource, LinkKind, Role
 
 __all__ = [
     "CAN_CONFIRM",
@@ -71,6 +75,7 @@ __all__ = [
     "ConsentKind",
     "ConsentSource",
     "ImportCounts",
+    "LinkKind",
     "NewReader",
     "ProfileChange",
     "Proof",
@@ -92,6 +97,7 @@ __all__ = [
     "expire_import_reports",
     "get_by_public_id",
     "import_chunk",
+    "process_link_request",
     "process_signup",
     "purge_expired",
     "refused_by_relay",
@@ -103,6 +109,7 @@ __all__ = [
     "resend_confirmation",
     "resubscribe",
     "retention",
+    "submit_link_request",
     "submit_signup",
     "unsubscribe",
 ]

@@ -26,10 +26,10 @@ from newsletter.subscribers.lifecycle.core import (
 from newsletter.subscribers.models import (
     ConsentKind,
     ConsentSource,
+    LinkKind,
     Role,
     SubmittedSignup,
     Subscriber,
-    SubscriberState,
     new_public_id,
 )
 
@@ -154,35 +154,38 @@ def process_signup(submitted_id: int, interval: int) -> None:
     db.session.commit()
 
 
-def _mail_once(
-    email: NormalisedEmail,
-    state: SubscriberState,
-    job: jobs.Job,
-    interval: int,
-    now: datetime | None,
+#: what a typed address may get by mail again: (the state it must be in, the mail's job)
+LINK_MAILS = {
+    LinkKind.confirmation: (S.pending, jobs.SEND_CONFIRMATION),
+    LinkKind.preferences: (S.active, jobs.SEND_PREFERENCES_LINK),
+}
+
+
+def mail_link_once(
+    kind: LinkKind, email: NormalisedEmail, interval: int, now: datetime | None = None
 ) -> None:
-    """A link by mail to a subscriber in `state`, at most once per interval; else nothing."""
-    now = now or utcnow()
+    """A link by mail to a subscriber in the state `kind` needs, at most once per interval;
+    else nothing. Left in the session for the caller to commit."""
+    state, job = LINK_MAILS[kind]
     existing = by_key(email.key)
     if existing is None or existing.state != state:
         return
-    if _claim_mail_slot(existing.id, now, interval):
+    if _claim_mail_slot(existing.id, now or utcnow(), interval):
         enqueue_after_commit(job, existing.id)
-        db.session.commit()
-    else:
-        db.session.rollback()
 
 
 def resend_confirmation(email: NormalisedEmail, interval: int, now: datetime | None = None) -> None:
-    """From the expired-link page: only a pending sign-up gets its link again (rate-limited)."""
-    _mail_once(email, S.pending, jobs.SEND_CONFIRMATION, interval, now)
+    """An expired confirmation link: only a pending sign-up gets its link again (rate-limited)."""
+    mail_link_once(LinkKind.confirmation, email, interval, now)
+    db.session.commit()
 
 
 def request_preferences_link(
     email: NormalisedEmail, interval: int, now: datetime | None = None
 ) -> None:
-    """From an expired preferences link: an active subscriber gets a fresh one (rate-limited)."""
-    _mail_once(email, S.active, jobs.SEND_PREFERENCES_LINK, interval, now)
+    """An expired preferences link: an active subscriber gets a fresh one (rate-limited)."""
+    mail_link_once(LinkKind.preferences, email, interval, now)
+    db.session.commit()
 
 
 def confirmation_state(public_id: str, nonce: str) -> ConfirmOutcome:

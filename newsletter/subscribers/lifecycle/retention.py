@@ -12,6 +12,7 @@ from newsletter.auth.audit import CLOCK, Actor, record
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
 from newsletter.subscribers import suppression
+from newsletter.subscribers.lifecycle import link_requests
 from newsletter.subscribers.lifecycle.core import (
     S,
 )
@@ -36,6 +37,7 @@ def erase(subscriber: Subscriber, actor: Actor | None) -> None:
     db.session.execute(
         delete(SubmittedSignup).where(SubmittedSignup.email_key == subscriber.email_key)
     )
+    link_requests.forget(subscriber.email_key)
     _redact_import_reports(subscriber.email)
     db.session.delete(subscriber)
     record(actor, "erase", "lezer", f"sleutel {digest[:12]}")  # the hash prefix, not the address
@@ -64,7 +66,8 @@ def expire_import_reports(now: datetime, max_age_days: int) -> int:
 
 
 def retention(now: datetime, confirm_max_age_seconds: int) -> None:
-    """The clock's chore: expired sign-ups, forms never handled, and old import reports go."""
+    """The clock's chore: expired sign-ups, forms and link requests never handled, and old
+    import reports go."""
     purge_expired(now, confirm_max_age_seconds, CLOCK)
     expire_import_reports(now, IMPORT_REPORT_DAYS)
     db.session.execute(  # a form its message never reached (a day is far more than a retry)
@@ -77,6 +80,7 @@ def retention(now: datetime, confirm_max_age_seconds: int) -> None:
     )
     for submitted_id in stranded:  # handling a form twice is harmless (the mail slot guards)
         enqueue_after_commit(jobs.PROCESS_SIGNUP, submitted_id)
+    link_requests.requeue_stranded(now)
     db.session.commit()
 
 

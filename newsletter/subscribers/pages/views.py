@@ -151,8 +151,9 @@ def confirm(token: str) -> str | Response | tuple[str, int]:
     )
 
 
-def _link_by_mail(send, page) -> str | Response | tuple[str, int]:
-    """An e-mail address in, a link by mail out (when due); one answer for every address."""
+def _link_by_mail(kind: lifecycle.LinkKind, page) -> str | Response | tuple[str, int]:
+    """An e-mail address in, a link by mail out (when due); one answer, and one stored request
+    with one job, for every address (the worker decides whether a mail goes)."""
     form = ResendForm()
     if form.validate_on_submit():
         try:
@@ -161,14 +162,14 @@ def _link_by_mail(send, page) -> str | Response | tuple[str, int]:
             form.email.errors = [str(exc)]
         else:
             if address_allowed(email.key, _settings().signup_address_limit):
-                send(email, _settings().confirmation_interval_seconds)
+                lifecycle.submit_link_request(kind, email)
             return redirect(url_for("subscribers.check_inbox"), code=303)
     return page(form), 422
 
 
 def resend() -> str | Response | tuple[str, int]:
     return _link_by_mail(
-        lifecycle.resend_confirmation,
+        lifecycle.LinkKind.confirmation,
         lambda form: render_template("site/link_problem.html", expired=True, form=form),
     )
 
@@ -191,9 +192,7 @@ def _preferences_expired(form: ResendForm | None = None) -> tuple[str, int]:
 
 def new_preferences_link() -> str | Response | tuple[str, int]:
     """A fresh preferences link by mail; the same answer whether or not the address is known."""
-    return _link_by_mail(
-        lifecycle.request_preferences_link, lambda form: _preferences_expired(form)[0]
-    )
+    return _link_by_mail(lifecycle.LinkKind.preferences, lambda form: _preferences_expired(form)[0])
 
 
 def preferences(token: str) -> str | tuple[str, int]:
