@@ -57,7 +57,7 @@ def test_a_known_and_an_unknown_address_cost_the_request_the_same_work(
         if threading.get_ident() == request_thread:
             statements.append(statement)
 
-    monkeypatch.setattr(jobs, "_send", lambda job: queued.append(job.actor_name))
+    monkeypatch.setattr(jobs, "_send", lambda pending: queued.append(pending.job.name))
 
     def work(email: str) -> tuple[list[str], list[str]]:
         data = form_tokens(client, page) | {"email": email}
