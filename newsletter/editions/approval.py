@@ -69,8 +69,9 @@ def matching(edition_id: int, version: str) -> Approval | None:
 
 NOT_AN_EINDREDACTEUR = "Alleen een eindredacteur kan een editie goedkeuren."
 NOBODY_KNOWN = (
-    "Van deze versie is niet bekend wie haar maakte (de opdrachtregel of een API-sleutel zonder "
-    "eigenaar). Een redacteur slaat haar eerst op; daarna keurt een andere eindredacteur haar goed."
+    "Van deze versie is niet bekend wie haar maakte (bijvoorbeeld een import of een API-sleutel "
+    "zonder eigenaar). Een redacteur slaat haar eerst op; daarna keurt een andere eindredacteur "
+    "haar goed."
 )
 WROTE_IT = "Je hebt aan deze editie geschreven. Een andere eindredacteur moet haar goedkeuren."
 
@@ -87,10 +88,6 @@ def refusal(edition: Edition, actor: Actor) -> str | None:
         return NOBODY_KNOWN
     wrote = authorship.writers(edition.id) | {edition.created_by_id, edition.edited_by_id}
     return WROTE_IT if editor.id in wrote else None
-
-
-def may_approve(edition: Edition, actor: Actor) -> bool:
-    return refusal(edition, actor) is None
 
 
 def approve(
