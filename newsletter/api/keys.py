@@ -119,6 +119,23 @@ def _maker_may_hold_keys(key: ApiKey) -> bool:
     return maker is not None and maker.is_active and maker.has_role(BEHEERDER)
 
 
+@dataclass(frozen=True)
+class Maker:
+    """For the keys page: whose key it is, and whether that still lets it work."""
+
+    email: str
+    holds: bool
+
+
+def makers(listed: list[ApiKey]) -> dict[int, Maker]:
+    found: dict[int, Maker] = {}
+    for key in listed:
+        maker = accounts.get(key.created_by) if key.created_by is not None else None
+        if maker is not None:
+            found[key.id] = Maker(maker.email, _maker_may_hold_keys(key))
+    return found
+
+
 def acting_for(key: ApiKey) -> Actor:
     """Who a call with this key is, in the audit and as an edition's writer: the key's maker."""
     maker = accounts.get(key.created_by) if key.created_by is not None else None

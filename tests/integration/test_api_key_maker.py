@@ -11,7 +11,7 @@ from newsletter.auth import accounts
 from newsletter.auth.audit import CLI
 from newsletter.auth.models import AuditEvent
 from tests.factories import EDITOR_PASSWORD
-from tests.integration.test_api_keys_page import SECRET, make_on_page
+from tests.integration.test_api_keys_page import PAGE, SECRET, make_on_page
 from tests.integration.test_editor_sessions import log_in
 
 OTHER = "beheer2@vng.example"
@@ -34,6 +34,9 @@ def test_a_key_stops_at_once_when_its_maker_is_disabled_or_no_longer_beheerder(a
     assert refused.status_code == 401
     assert refused.mimetype == "application/problem+json" and refused.get_json()["status"] == 401
     assert status(api, operators) == 200  # nobody's key: the operator revokes it
+    page = log_in(app, OTHER).get(PAGE).get_data(as_text=True)
+    assert f"Werkt niet meer</strong>: {editor.email} is uitgeschakeld" in page
+    assert page.count("Werkt niet meer") == 1 and "op de opdrachtregel" in page
 
     accounts.enable(editor.email)
     assert status(api, secret) == 200
