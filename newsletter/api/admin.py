@@ -36,9 +36,11 @@ def _key_or_404(key_id: int) -> ApiKey:
 
 
 def _page(form: NewKeyForm, status: int = 200) -> tuple[str, int]:
+    listed = keys.all_keys()
     return render_template(
         "beheer/api_keys.html",
-        keys=keys.all_keys(),
+        keys=listed,
+        makers=keys.makers(listed),
         form=form,
         scopes=keys.SCOPES,
         max_days=keys.MAX_DAYS,

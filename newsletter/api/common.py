@@ -1,4 +1,4 @@
-"""What every operation shares: who is acting (the key's name, for the audit) and times."""
+"""What every operation shares: who is acting (the key's maker, under the key's name) and times."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from datetime import datetime
 
 from flask import g
 
+from newsletter.api import keys
 from newsletter.auth.audit import Actor
 
 
 def actor() -> Actor:
-    return Actor(f"api: {g.api_key.name}"[:320])
+    return keys.acting_for(g.api_key)
 
 
 def stamp(value: datetime | None) -> str | None:

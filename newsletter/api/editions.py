@@ -109,7 +109,7 @@ def create_edition() -> tuple[Response, int]:
             body=str(body),
         )
     )
-    edition, rendered = editions.create(source)
+    edition, rendered = editions.create(source, actor().editor_id)
     problems = [*rendered.problems, *editions.audience_problems(rendered)]
     return jsonify(
         _edition(edition)

@@ -11,7 +11,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from newsletter.api.models import ApiKey
+from newsletter.auth import accounts
 from newsletter.auth.audit import Actor, record
+from newsletter.auth.roles import BEHEERDER
 from newsletter.database import utcnow
 from newsletter.extensions import db
 from newsletter.subscribers import names
@@ -94,7 +96,8 @@ def prefix_of(secret: str) -> str | None:
 
 
 def authenticate(secret: str, now: datetime | None = None) -> ApiKey | None:
-    """The live key for `secret` (not revoked, not expired), else None."""
+    """The live key for `secret` (not revoked, not expired, its maker still an enabled
+    beheerder), else None."""
     prefix = prefix_of(secret)
     if prefix is None:
         return None
@@ -104,7 +107,41 @@ def authenticate(secret: str, now: datetime | None = None) -> ApiKey | None:
     now = now or utcnow()
     if key.revoked_at is not None or key.expires_at <= now:
         return None
-    return key
+    return key if _maker_may_hold_keys(key) else None
+
+
+def _maker_may_hold_keys(key: ApiKey) -> bool:
+    """A key acts as the editor who made it, so it works only while they could make it again:
+    enabled and a beheerder. A key made on the command line has no maker (the operator's)."""
+    if key.created_by is None:
+        return True
+    maker = accounts.get(key.created_by)
+    return maker is not None and maker.is_active and maker.has_role(BEHEERDER)
+
+
+@dataclass(frozen=True)
+class Maker:
+    """For the keys page: whose key it is, and whether that still lets it work."""
+
+    email: str
+    holds: bool
+
+
+def makers(listed: list[ApiKey]) -> dict[int, Maker]:
+    found: dict[int, Maker] = {}
+    for key in listed:
+        maker = accounts.get(key.created_by) if key.created_by is not None else None
+        if maker is not None:
+            found[key.id] = Maker(maker.email, _maker_may_hold_keys(key))
+    return found
+
+
+def acting_for(key: ApiKey) -> Actor:
+    """Who a call with this key is, in the audit and as an edition's writer: the key's maker."""
+    maker = accounts.get(key.created_by) if key.created_by is not None else None
+    if maker is None:
+        return Actor(f"api: {key.name}"[:320])
+    return Actor(f"api: {key.name} ({maker.email})"[:320], maker.id)
 
 
 def note_use(key: ApiKey, method: str, path: str, status: int) -> None:
@@ -112,5 +149,5 @@ def note_use(key: ApiKey, method: str, path: str, status: int) -> None:
     now = utcnow()
     if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):
         key.last_used_at = now
-    record(Actor(f"api: {key.name}"[:320]), f"api {method}", path[:80], f"status {status}")
+    record(acting_for(key), f"api {method}", path[:80], f"status {status}")
     db.session.commit()

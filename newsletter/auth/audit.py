@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "reader-viewed": "gegevens van een lezer bekeken",
     "reader-corrected": "gegevens van een lezer gecorrigeerd",
     "duplicate": "editie gekopieerd",
+    "edition-import": "editie geïmporteerd",
     "delete": "concept verwijderd",
 }
 

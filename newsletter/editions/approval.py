@@ -4,7 +4,7 @@ approved the exact version that goes out.
 An approval holds the fingerprint of the rendered edition (subject, preheader, the HTML and
 text parts with sample values, and the audience). Any change that alters what readers would
 get gives another fingerprint, so the approval no longer matches; the save that did it marks
-the approval void and says so in the audit. Who made a version cannot approve it.
+the approval void and says so in the audit. Who may approve is `refusal`, and only there.
 
 `FOUR_EYES=off` is for a one-person team: each send then says so in the audit. The server's
 shell stays the operator's door: `flask delivery publish` is audited as a command-line action.
@@ -20,8 +20,9 @@ from sqlalchemy import select, update
 from newsletter import jobs
 from newsletter.auth.accounts import get as get_editor
 from newsletter.auth.audit import CLI, CLOCK, Actor, last, record
+from newsletter.auth.roles import EINDREDACTEUR
 from newsletter.database import utcnow
-from newsletter.editions import notices
+from newsletter.editions import authorship, notices
 from newsletter.editions.errors import EditionError
 from newsletter.editions.models import EDITABLE, Approval, Edition
 from newsletter.extensions import db
@@ -67,11 +68,27 @@ def matching(edition_id: int, version: str) -> Approval | None:
     )
 
 
-def may_approve(edition: Edition, actor: Actor) -> bool:
-    """Neither who wrote the edition nor who made this version (a trivial edit by someone else
-    must not let the author approve their own text)."""
-    authors = {edition.created_by_id, edition.edited_by_id} - {None}
-    return actor.editor_id is not None and actor.editor_id not in authors
+NOT_AN_EINDREDACTEUR = "Alleen een eindredacteur kan een editie goedkeuren."
+NOBODY_KNOWN = (
+    "Van deze versie is niet bekend wie haar maakte (bijvoorbeeld een import of een API-sleutel "
+    "zonder eigenaar). Een redacteur slaat haar eerst op; daarna keurt een andere eindredacteur "
+    "haar goed."
+)
+WROTE_IT = "Je hebt aan deze editie geschreven. Een andere eindredacteur moet haar goedkeuren."
+
+
+def refusal(edition: Edition, actor: Actor) -> str | None:
+    """The one four-eyes rule: why `actor` may not approve this version, or None when they may.
+    Only an enabled eindredacteur; never anyone who wrote any version of it (or of the original
+    of a copy), whatever other roles they hold; nobody at all while the person responsible for
+    the version is unknown (see authorship)."""
+    editor = get_editor(actor.editor_id) if actor.editor_id is not None else None
+    if editor is None or not editor.is_active or not editor.has_role(EINDREDACTEUR):
+        return NOT_AN_EINDREDACTEUR
+    if edition.edited_by_id is None:
+        return NOBODY_KNOWN
+    wrote = authorship.writers(edition.id) | {edition.created_by_id, edition.edited_by_id}
+    return WROTE_IT if editor.id in wrote else None
 
 
 def approve(
@@ -83,10 +100,9 @@ def approve(
         raise ApprovalError("Deze editie is al verzonden of wordt verzonden.")
     if not rendered.ok:
         raise ApprovalError("Los eerst de fouten op; daarna kan de editie worden goedgekeurd.")
-    if not may_approve(edition, actor):
-        raise ApprovalError(
-            "Je hebt aan deze editie geschreven. Een andere eindredacteur moet haar goedkeuren."
-        )
+    refused = refusal(edition, actor)
+    if refused is not None:
+        raise ApprovalError(refused)
     if seen != fingerprint(rendered, edition.segment):
         raise ApprovalError(
             "De editie is gewijzigd sinds je haar opende. Bekijk de nieuwe versie en keur dan goed."

@@ -6,15 +6,41 @@ from pathlib import Path
 
 import click
 
+from newsletter.auth import accounts
+from newsletter.auth.audit import CLI, Actor, record
+from newsletter.auth.roles import REDACTEUR
 from newsletter.editions import services
+from newsletter.extensions import db
 
 editions = click.Group("editions", help="Edities importeren, bekijken en tonen.")
 
 
+def _writer(email: str | None) -> Actor:
+    """`--as`: the editor responsible for what the command writes; without it "opdrachtregel",
+    and then nobody may approve the draft until an editor saved it (four-eyes)."""
+    if email is None:
+        return CLI
+    try:
+        editor = accounts.by_email(email)
+    except accounts.AccountError as exc:
+        raise click.BadParameter(str(exc), param_hint="--as") from None
+    if not editor.is_active or not editor.has_role(REDACTEUR):
+        raise click.BadParameter(
+            f"{editor.email} is uitgeschakeld of geen redacteur.", param_hint="--as"
+        )
+    return Actor(f"{editor.email} (opdrachtregel)", editor.id)
+
+
 @editions.command("import")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-def import_edition(path: Path) -> None:
+@click.option(
+    "--as", "as_email", metavar="ADRES",
+    help="De redacteur die de tekst schreef. Zonder --as kan niemand het concept goedkeuren "
+    "(vier ogen) tot een redacteur het heeft opgeslagen.",
+)  # fmt: skip
+def import_edition(path: Path, as_email: str | None) -> None:
     """Importeer FILE.md als concept en toon het nieuwe nummer."""
+    actor = _writer(as_email)
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -28,7 +54,9 @@ def import_edition(path: Path) -> None:
         raise SystemExit(1)
     for problem in preview.warnings:
         click.echo(f"{path}: {problem}", err=True)
-    edition, _ = services.create(source)
+    edition, _ = services.create(source, actor.editor_id)
+    record(actor, "edition-import", f"editie {edition.id}", path.name[:200])
+    db.session.commit()
     click.echo(edition.id)
 
 

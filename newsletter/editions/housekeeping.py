@@ -12,8 +12,9 @@ from newsletter.extensions import db
 
 
 def duplicate(edition: Edition, actor: Actor) -> Edition:
-    """A new draft with the same text (a template for the next edition)."""
-    copy, _ = services.create(edition.source, actor.editor_id)
+    """A new draft with the same text (a template for the next edition); the original's
+    writers may not approve it, nor may whoever copied it."""
+    copy, _ = services.create(edition.source, actor.editor_id, copy_of=edition)
     record(actor, "duplicate", f"editie {copy.id}", f"kopie van editie {edition.id}")
     db.session.commit()
     return copy

@@ -61,7 +61,8 @@ class Edition(db.Model):
     # the public web version, stored once it is sent: the archive never renders per request
     archive_html: Mapped[str | None] = mapped_column(Text())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("editor.id", ondelete="SET NULL"))
-    #: who made the current version: four-eyes needs someone else to approve it
+    #: the person responsible for the current version (None: nobody known, so nobody may
+    #: approve it); every writer is also kept in `edition_writer`
     edited_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("editor.id", ondelete="SET NULL", name="fk_edition_edited_by")
     )
@@ -92,3 +93,17 @@ class Approval(db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("editor.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class EditionWriter(db.Model):
+    """An editor who wrote a version of this edition (or of the original it was copied from):
+    four-eyes never lets them approve it."""
+
+    __tablename__ = "edition_writer"
+
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("edition.id", ondelete="CASCADE"), primary_key=True
+    )
+    editor_id: Mapped[int] = mapped_column(
+        ForeignKey("editor.id", ondelete="CASCADE"), primary_key=True
+    )

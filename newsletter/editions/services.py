@@ -14,7 +14,7 @@ from sqlalchemy import update as sql_update
 from newsletter import jobs
 from newsletter.auth.audit import Actor, record
 from newsletter.auth.models import Editor
-from newsletter.editions import approval, states
+from newsletter.editions import approval, authorship, states
 from newsletter.editions.errors import EditionError
 from newsletter.editions.models import EDITABLE, Edition, EditionState
 from newsletter.editions.renders import render, web_url
@@ -93,11 +93,18 @@ def _fields(
     }, rendered
 
 
-def create(source: str, editor_id: int | None = None) -> tuple[Edition, RenderedEdition]:
-    """A new draft; drafts may have problems, publishing may not."""
+def create(
+    source: str, editor_id: int | None = None, *, copy_of: Edition | None = None
+) -> tuple[Edition, RenderedEdition]:
+    """A new draft by `editor_id` (None: nobody known, so nobody may approve it); drafts may
+    have problems, publishing may not. A copy keeps the original's writers (authorship)."""
     values, rendered = _fields(source)
-    edition = Edition(created_by_id=editor_id, **values)
+    edition = Edition(created_by_id=editor_id, edited_by_id=editor_id, **values)
     db.session.add(edition)
+    db.session.flush()
+    authorship.wrote(edition.id, editor_id)
+    if copy_of is not None:
+        authorship.carry_over(copy_of, edition)
     db.session.commit()
     return edition, rendered
 
@@ -123,11 +130,16 @@ def update(
     if edition.state not in EDITABLE:
         raise EditionError(SENT_ALREADY)
     values, rendered = _fields(source, edition_id)
-    if source != edition.source:
-        values["edited_by_id"] = actor.editor_id if actor else None
+    editor_id = actor.editor_id if actor else None
+    # a person who saves a version nobody was known for takes it on, even unchanged
+    claims = edition.edited_by_id is None and editor_id is not None
+    if source != edition.source or claims:
+        values["edited_by_id"] = editor_id
     if not states.change_state(edition_id, EDITABLE, **values):
         db.session.rollback()
         raise EditionError(SENT_ALREADY)
+    if "edited_by_id" in values:
+        authorship.wrote(edition_id, editor_id)
     new_print = approval.fingerprint(rendered, str(values["segment"]))
     voided = approval.void_outdated(edition_id, new_print, actor)
     changed = source != edition.source

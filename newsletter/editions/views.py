@@ -170,10 +170,12 @@ def _approval_state(edition: Edition) -> dict[str, object]:
     """What the edit page says about four-eyes: approved by whom, or who may approve."""
     rendered = services.render(edition)
     found = approval.approver_of(edition, rendered)
+    refusal = approval.refusal(edition, me())
     state: dict[str, object] = {
         "on": approval.four_eyes(),
         "approved": found,
-        "may_approve": current_user.has_role(EINDREDACTEUR) and approval.may_approve(edition, me()),
+        "may_approve": refusal is None,
+        "refusal": refusal if current_user.has_role(EINDREDACTEUR) else None,
         "asked": audit.last("approval-requested", f"editie {edition.id}"),
         "recipients": None,
         "fingerprint": approval.fingerprint(rendered, edition.segment),
