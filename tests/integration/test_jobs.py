@@ -40,7 +40,7 @@ def test_messages_carry_ids_only(app, db):
     with pytest.raises(TypeError):
         enqueue_after_commit(jobs.SEND_CONFIRMATION, "anna@x.example")
     with pytest.raises(TypeError, match="declared Job"):
-        enqueue_after_commit(jobs.SEND_CONFIRMATION, 1)
+        enqueue_after_commit("send_confirmation", 1)
 
 
 def test_consent_log_is_append_only(app, db):
