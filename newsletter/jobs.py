@@ -27,6 +27,7 @@ TRANSACTIONAL = "transactional"
 BULK = "bulk"
 MAINTENANCE = "maintenance"
 WEBHOOKS = "webhooks"
+TESTSEND = "testsend"
 
 #: actor name -> queue. `workers/actors.py` declares each actor on the queue named here.
 ACTOR_QUEUES: dict[str, str] = {
@@ -38,10 +39,13 @@ ACTOR_QUEUES: dict[str, str] = {
     "send_address_notice": TRANSACTIONAL,
     "send_already_subscribed": TRANSACTIONAL,
     "send_preferences_link": TRANSACTIONAL,
-    "send_test_edition": TRANSACTIONAL,
     "send_editor_password_link": TRANSACTIONAL,
     "send_editor_notice": TRANSACTIONAL,
     "send_webhook_notice": TRANSACTIONAL,
+    # an editor's test mails and the links that confirm a test address: never ahead of a
+    # reader's confirmation, and their own queue, so they cannot fill the transactional one
+    "send_test_edition": TESTSEND,
+    "send_test_address_link": TESTSEND,
     "send_repermission": BULK,  # an import can ask thousands: never ahead of a sign-up
     "fan_out": BULK,
     "send_batch": BULK,
@@ -51,7 +55,7 @@ ACTOR_QUEUES: dict[str, str] = {
 }
 
 #: Lower runs first inside a worker: confirmation mail jumps ahead of prefetched bulk batches.
-QUEUE_PRIORITY = {TRANSACTIONAL: 0, MAINTENANCE: 10, WEBHOOKS: 20, BULK: 50}
+QUEUE_PRIORITY = {TRANSACTIONAL: 0, TESTSEND: 5, MAINTENANCE: 10, WEBHOOKS: 20, BULK: 50}
 
 _PENDING = "newsletter.pending_jobs"
 MARKER_SECONDS = 6 * 3600

@@ -17,7 +17,7 @@ from newsletter.auth import mails as editor_mails
 from newsletter.database import utcnow
 from newsletter.delivery import reconcile as reconciler
 from newsletter.delivery import sender, snapshot, testsend
-from newsletter.editions import notices
+from newsletter.editions import notices, test_addresses
 from newsletter.jobs import ACTOR_QUEUES, QUEUE_PRIORITY
 from newsletter.mail.transport import PermanentFailure
 from newsletter.subscribers import import_jobs, lifecycle, mails
@@ -134,11 +134,16 @@ def send_address_notice(subscriber_id: int) -> None:
 
 
 @_transactional
-def send_test_edition(edition_id: int, editor_id: int, index: int = -1) -> None:
+def send_test_edition(edition_id: int, editor_id: int, address_id: int = -1) -> None:
     message = CurrentMessage.get_current_message()
     retries = message.options.get("retries", 0) if message else 0
     last_try = retries >= TRANSACTIONAL_RETRIES
-    testsend.send_test(edition_id, editor_id, index, last_try=last_try)
+    testsend.send_test(edition_id, editor_id, address_id, last_try=last_try)
+
+
+@_transactional
+def send_test_address_link(address_id: int) -> None:
+    test_addresses.send_link(address_id)
 
 
 @_transactional
