@@ -24,7 +24,7 @@ def test_a_hundred_test_sends_in_a_minute_send_the_limit_and_no_confirmation_wai
     app, db, editor, editor_client, signup_form, broker, worker, sink, settings
 ):
     settings(testsend_per_editor_hour=LIMIT, testsend_per_edition_hour=1000)
-    sink.handler.delay = 0.1  # a relay that takes its time: a queue of test mails would show
+    sink.handler.delay = 0.25  # a slow relay: a queue of test mails ahead would show
     confirmed = {
         confirmed_test_address(editor, "eindredactie@vng.example").email,
         confirmed_test_address(editor, "wethouder@gemeente.example").email,
@@ -44,9 +44,10 @@ def test_a_hundred_test_sends_in_a_minute_send_the_limit_and_no_confirmation_wai
     for i in range(100):
         answer = editor_client.post(path + "/test", data=tokens | {"addresses": choices[i % 4]})
         assert answer.status_code == 303
-        page = editor_client.get(path).get_data(as_text=True)
-        refusals += "Je kunt hoogstens 7 testmails per uur sturen" in page
-        if i in (10, 60):  # a reader signs up meanwhile
+        if i % 10 == 9:  # the page says why (not read every time: the posts come quickly)
+            page = editor_client.get(path).get_data(as_text=True)
+            refusals += "Je kunt hoogstens 7 testmails per uur sturen" in page
+        if i in (10, 60, 99):  # a reader signs up meanwhile
             address = f"nieuw{i}@gemeente.example"
             posted = time.monotonic()
             assert editor_client.post("/aanmelden", data=signup_form(email=address)).status_code
@@ -65,7 +66,7 @@ def test_a_hundred_test_sends_in_a_minute_send_the_limit_and_no_confirmation_wai
     assert len(sent) == LIMIT
     assert set(sent) <= allowed and "vreemd@phishing.example" not in sent
     assert max(waits) < 2
-    assert refusals > 50
+    assert refusals >= 9
     db.session.commit()
     refused = db.session.scalars(
         select(AuditEvent.detail).where(AuditEvent.action == "test-send-refused")
