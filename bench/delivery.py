@@ -227,7 +227,7 @@ def production_layout(app, env: dict[str, str], readers: int, tmp: Path) -> dict
     commands = [
         [str(bin_dir / "gunicorn"), "--workers", "2", "--threads", "4", "--worker-class",
          "gthread", "--bind", f"127.0.0.1:{free_port()}", "wsgi:app"],
-        [sys.executable, "-m", "dramatiq", "workers", "--queues", "transactional",
+        [sys.executable, "-m", "dramatiq", "workers", "--queues", "transactional", "testsend",
          "maintenance", "--processes", "1", "--threads", "4"],
         [sys.executable, "-m", "dramatiq", "workers", "--queues", "bulk", "--processes", "2",
          "--threads", "2"],

@@ -27,9 +27,10 @@ TRANSACTIONAL = "transactional"
 BULK = "bulk"
 MAINTENANCE = "maintenance"
 WEBHOOKS = "webhooks"
+TESTSEND = "testsend"
 
 #: Lower runs first inside a worker: confirmation mail jumps ahead of prefetched bulk batches.
-QUEUE_PRIORITY = {TRANSACTIONAL: 0, MAINTENANCE: 10, WEBHOOKS: 20, BULK: 50}
+QUEUE_PRIORITY = {TRANSACTIONAL: 0, TESTSEND: 5, MAINTENANCE: 10, WEBHOOKS: 20, BULK: 50}
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,10 @@ SEND_ADDRESS_CONFIRMATION = Job("send_address_confirmation", TRANSACTIONAL)
 SEND_ADDRESS_NOTICE = Job("send_address_notice", TRANSACTIONAL)
 SEND_ALREADY_SUBSCRIBED = Job("send_already_subscribed", TRANSACTIONAL)
 SEND_PREFERENCES_LINK = Job("send_preferences_link", TRANSACTIONAL)
-SEND_TEST_EDITION = Job("send_test_edition", TRANSACTIONAL)
+# an editor's test mails and the links that confirm a test address: never ahead of a reader's
+# confirmation, and on their own queue, so they cannot fill the transactional one
+SEND_TEST_EDITION = Job("send_test_edition", TESTSEND)
+SEND_TEST_ADDRESS_LINK = Job("send_test_address_link", TESTSEND)
 SEND_EDITOR_PASSWORD_LINK = Job("send_editor_password_link", TRANSACTIONAL)
 SEND_EDITOR_NOTICE = Job("send_editor_notice", TRANSACTIONAL)
 SEND_WEBHOOK_NOTICE = Job("send_webhook_notice", TRANSACTIONAL)

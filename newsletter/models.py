@@ -3,7 +3,7 @@
 from newsletter.api.models import ApiKey
 from newsletter.auth.models import AuditEvent, Editor, RecoveryCode
 from newsletter.delivery.models import Delivery
-from newsletter.editions.models import Approval, Edition
+from newsletter.editions.models import Approval, Edition, EditorTestAddress
 from newsletter.reference.models import Gemeente
 from newsletter.subscribers.models import (
     ConsentEvent,
@@ -22,6 +22,7 @@ __all__ = [
     "Delivery",
     "Edition",
     "Editor",
+    "EditorTestAddress",
     "Gemeente",
     "ImportJob",
     "RecoveryCode",

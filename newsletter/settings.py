@@ -200,6 +200,9 @@ class Settings:
     webhook_retry_seconds: tuple[float, ...] = WEBHOOK_RETRIES
     #: webhooks to private, loopback or link-local addresses (and http outside production)
     webhook_allow_private: bool = False
+    #: test mails in any hour: per editor, and per edition over all its editors
+    testsend_per_editor_hour: int = 20
+    testsend_per_edition_hour: int = 40
 
     @property
     def relays(self) -> tuple[SmtpUrl, ...]:
@@ -320,6 +323,8 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         four_eyes=_flag(env, "FOUR_EYES", True),
         webhook_retry_seconds=_seconds_list(env, "WEBHOOK_RETRY_SECONDS", WEBHOOK_RETRIES),
         webhook_allow_private=_flag(env, "WEBHOOK_ALLOW_PRIVATE", False),
+        testsend_per_editor_hour=_int(env, "TESTSEND_PER_EDITOR_HOUR", 20, minimum=1),
+        testsend_per_edition_hour=_int(env, "TESTSEND_PER_EDITION_HOUR", 40, minimum=1),
         log_format=_log_format(env),
         metrics_token=_metrics_token(env),
         dns_resolver=env.get("DNS_RESOLVER", "").strip(),

@@ -94,9 +94,10 @@ def _drain_session_worker() -> None:
     """Let the session's worker finish what an earlier test queued (a sign-up it left), so it
     cannot write into the clean database of the next test."""
     if SESSION_WORKER and not SESSION_WORKER.get("paused"):
-        from newsletter.jobs import TRANSACTIONAL
+        from newsletter.jobs import TESTSEND, TRANSACTIONAL
 
         SESSION_WORKER["broker"].join(TRANSACTIONAL, timeout=10_000)
+        SESSION_WORKER["broker"].join(TESTSEND, timeout=10_000)
         SESSION_WORKER["worker"].join()
 
 
@@ -237,7 +238,7 @@ def worker(_worker, broker, sink, db):
     Redis was flushed) and empties the sink again; after the test it drains the queues. So no
     mail of one test reaches the next.
     """
-    from newsletter.jobs import BULK, MAINTENANCE, TRANSACTIONAL
+    from newsletter.jobs import BULK, MAINTENANCE, TESTSEND, TRANSACTIONAL
 
     _worker.join()
     sink.clear()
@@ -245,6 +246,7 @@ def worker(_worker, broker, sink, db):
     yield _worker
     RUNNING.clear()
     broker.join(TRANSACTIONAL, timeout=15_000)
+    broker.join(TESTSEND, timeout=15_000)
     broker.join(BULK, timeout=30_000)
     broker.join(MAINTENANCE, timeout=30_000)
     _worker.join()

@@ -70,3 +70,15 @@ def dkim_key(directory: Path, selector: str = "ravijn", domain: str = "ravijn.ex
         return txt
 
     return key, dns
+
+
+def confirmed_test_address(editor, email: str):
+    """A test address on the editor's list whose link was followed."""
+    from newsletter.database import utcnow
+    from newsletter.editions.models import EditorTestAddress
+    from newsletter.extensions import db
+
+    row = EditorTestAddress(editor_id=editor.id, email=email, confirmed_at=utcnow())
+    db.session.add(row)
+    db.session.commit()
+    return row

@@ -21,7 +21,7 @@ from newsletter.auth import passwords as editor_passwords
 from newsletter.database import utcnow
 from newsletter.delivery import reconcile as reconciler
 from newsletter.delivery import sender, snapshot, testsend
-from newsletter.editions import notices
+from newsletter.editions import notices, test_addresses
 from newsletter.mail.transport import PermanentFailure
 from newsletter.subscribers import lifecycle, mails
 from newsletter.subscribers.imports import uploads
@@ -82,10 +82,11 @@ def _bulk_retry_when(retries: int, exception: BaseException) -> bool:
     return isinstance(exception, Outage) or retries < 20
 
 
-def _send_test_edition(edition_id: int, editor_id: int, index: int = -1) -> None:
+def _send_test_edition(edition_id: int, editor_id: int, address_id: int = -1) -> None:
     message = CurrentMessage.get_current_message()
     retries = message.options.get("retries", 0) if message else 0
-    testsend.send_test(edition_id, editor_id, index, last_try=retries >= TRANSACTIONAL_RETRIES)
+    last_try = retries >= TRANSACTIONAL_RETRIES
+    testsend.send_test(edition_id, editor_id, address_id, last_try=last_try)
 
 
 def _process_signup(submitted_id: int) -> None:
@@ -142,6 +143,7 @@ ACTORS: dict[jobs.Job, tuple[Callable[..., None], dict[str, object], bool]] = {
     jobs.SEND_ADDRESS_CONFIRMATION: (mails.send_address_confirmation, MAIL, True),
     jobs.SEND_ADDRESS_NOTICE: (mails.send_address_notice, MAIL, True),
     jobs.SEND_TEST_EDITION: (_send_test_edition, MAIL, True),
+    jobs.SEND_TEST_ADDRESS_LINK: (test_addresses.send_link, MAIL, True),
     jobs.SEND_EDITOR_PASSWORD_LINK: (editor_mails.send_password_link, MAIL, True),
     jobs.SEND_EDITOR_NOTICE: (notices.send, MAIL, True),
     jobs.SEND_WEBHOOK_NOTICE: (webhook_notice.send_switched_off, MAIL, True),

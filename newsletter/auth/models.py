@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from newsletter.database import UTCDateTime, utcnow
@@ -35,8 +35,6 @@ class Editor(UserMixin, db.Model):
     #: wrong codes in a row, and until when the next one waits (never locked for good)
     code_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     code_blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    #: the addresses of the last test-send, one per line (the queue carries only their index)
-    test_addresses: Mapped[str] = mapped_column(Text(), default="", server_default="")
 
     def has_role(self, role: str) -> bool:
         """An eindredacteur can do what a redacteur can, and more."""

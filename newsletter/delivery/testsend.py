@@ -1,5 +1,7 @@
 """An editor's test-send: the reader's own message, built by `PreparedEdition`, with sample
 values, the test address and "[TEST]" before the subject; it leaves like every other mail.
+Only to the editor's own address or a confirmed test address of theirs, checked again here
+(it may have been removed since the request; editions/testsends.py decides the request).
 
 The outcome lands in the audit log, and the edition's page shows it: a test-send that failed
 is reported as failed, never as sent.
@@ -10,6 +12,7 @@ from __future__ import annotations
 from newsletter.auth import accounts
 from newsletter.auth.audit import Actor, record
 from newsletter.delivery.prepared import prepared_for, sample_recipient
+from newsletter.editions import test_addresses
 from newsletter.editions.services import EditionError
 from newsletter.extensions import db
 from newsletter.mail import outgoing
@@ -23,18 +26,24 @@ def target(edition_id: int) -> str:
     return f"editie {edition_id}"
 
 
-def send_test(edition_id: int, editor_id: int, index: int = -1, *, last_try: bool = True) -> bool:
-    """To the editor's test address number `index` (-1: the editor's own). False when the
-    edition, the editor or the address is gone, or the mail was refused for good. The audit
-    names another address only by a keyed hash."""
+def send_test(
+    edition_id: int, editor_id: int, address_id: int = -1, *, last_try: bool = True
+) -> bool:
+    """To the editor's confirmed test address `address_id` (-1: the editor's own). False when
+    the edition, the editor or the address is gone (or no longer confirmed), or the mail was
+    refused for good. The audit names another address only by a keyed hash."""
     editor = accounts.get(editor_id)
-    if editor is None:
+    if editor is None or not editor.is_active:
         return False
     actor = Actor(editor.email, editor.id)
-    chosen = editor.test_addresses.split("\n") if editor.test_addresses else []
-    if index >= len(chosen):
-        return False
-    to = chosen[index] if index >= 0 else editor.email
+    if address_id >= 0:
+        row = test_addresses.confirmed_row(editor_id, address_id)
+        if row is None:
+            _outcome(actor, edition_id, "niet verstuurd: het testadres is niet meer bevestigd")
+            return False
+        to = row.email
+    else:
+        to = editor.email
     where = "" if to == editor.email else f"naar adres {accounts.keyed_hash(to)}: "
     try:
         prepared = prepared_for(edition_id)

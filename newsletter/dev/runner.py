@@ -38,6 +38,12 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.wait()
 
 
+def worker_command(python: str) -> list[str]:
+    """One worker process for everything: without --queues, Dramatiq consumes every queue
+    the actors declare (transactional, testsend, maintenance, webhooks, bulk)."""
+    return [python, "-m", "dramatiq", "workers", "--processes", "1", "--threads", "4"]
+
+
 RUNNING = "running.env"  # read by settings.from_env in development (see there)
 
 
@@ -101,9 +107,7 @@ def main() -> int:
             print("Database migrations failed; see above.", file=sys.stderr)
             return 1
         children.append(_spawn([*flask, "run", "--host", "127.0.0.1", "--port", port], env))
-        children.append(
-            _spawn([python, "-m", "dramatiq", "workers", "--processes", "1", "--threads", "4"], env)
-        )
+        children.append(_spawn(worker_command(python), env))
         print(
             f"\n  OVER het ravijn draait op http://127.0.0.1:{port}/aanmelden\n"
             f"  Verstuurde mail: http://127.0.0.1:{port}/dev/outbox\n"

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from newsletter.editions import approval, housekeeping, services, states
+from newsletter.editions import approval, housekeeping, services, states, testsends
 from newsletter.editions.forms import ScheduleForm, TestSendForm
 from newsletter.editions.views import AMSTERDAM, Page, edition_or_404, me
 from newsletter.forms import ActionForm
@@ -45,9 +45,7 @@ def test_send(edition_id: int) -> Response:
     form = TestSendForm()
     if form.validate_on_submit():
         try:
-            sent_to = services.request_test_send(
-                edition.id, current_user.id, form.addresses.data or ""
-            )
+            sent_to = testsends.request(edition.id, current_user.id, form.addresses.data or "")
             flash(
                 f"De testmail gaat naar {', '.join(sent_to)}. Hieronder zie je of de "
                 "mailserver hem heeft aangenomen (vernieuw de pagina)."

@@ -6,7 +6,7 @@ from flask import Blueprint
 from flask_login import login_required
 
 from newsletter.auth.roles import EINDREDACTEUR, REDACTEUR, requires
-from newsletter.editions import actions, media_views, views
+from newsletter.editions import actions, media_views, test_address_views, views
 from newsletter.extensions import limiter
 
 bp = Blueprint("editions", __name__, url_prefix="/beheer")
@@ -28,6 +28,26 @@ for rule, endpoint, view, role, methods in (
     ("concept", "unschedule", actions.unschedule, EINDREDACTEUR, ["POST"]),
 ):
     bp.add_url_rule(f"{EDITION}/{rule}", endpoint, requires(role)(view), methods=methods)
+
+bp.add_url_rule(
+    "/testadressen",
+    "test_addresses",
+    requires(REDACTEUR)(test_address_views.index),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/testadressen/<int:address_id>/verwijderen",
+    "remove_test_address",
+    requires(REDACTEUR)(test_address_views.remove),
+    methods=["POST"],
+)
+# the link in the mail to the test address: no login (it may be a colleague's mailbox)
+bp.add_url_rule(
+    "/testadres/<token>",
+    "confirm_test_address",
+    limiter.limit("10 per minute", methods=["POST"])(test_address_views.confirm),
+    methods=["GET", "POST"],
+)
 
 bp.add_url_rule(
     "/afbeeldingen",

@@ -20,7 +20,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from newsletter.forms import ActionForm
 from newsletter.rendering.frontmatter import PREHEADER_MAX, TITLE_MAX
 
-__all__ = ["STARTER", "ActionForm", "EditionForm", "ScheduleForm", "SourceForm", "TestSendForm"]
+__all__ = [
+    "STARTER",
+    "ActionForm",
+    "EditionForm",
+    "ScheduleForm",
+    "SourceForm",
+    "TestAddressForm",
+    "TestSendForm",
+]
 
 SOURCE_MAX = 200_000
 
@@ -139,7 +147,16 @@ class ScheduleForm(FlaskForm):
 class TestSendForm(FlaskForm):
     addresses = TextAreaField(
         "Testadressen",
-        description="Hoogstens vijf adressen, elk op een eigen regel of met komma's ertussen. "
-        "Leeg: alleen naar jezelf.",
+        description="Hoogstens vijf van je bevestigde testadressen, elk op een eigen regel of "
+        "met komma's ertussen. Leeg: alleen naar jezelf.",
         validators=[Length(max=2000)],
+    )
+
+
+class TestAddressForm(FlaskForm):
+    email = StringField(
+        "Nieuw testadres",
+        description="We sturen een link naar dit adres. Het telt als testadres zodra iemand "
+        "die link volgt.",
+        validators=[DataRequired("Vul een e-mailadres in."), Length(max=320)],
     )

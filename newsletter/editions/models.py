@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, false
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from newsletter.database import UTCDateTime, enum_type, utcnow
@@ -107,3 +107,21 @@ class EditionWriter(db.Model):
     editor_id: Mapped[int] = mapped_column(
         ForeignKey("editor.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class EditorTestAddress(db.Model):
+    """An address an editor may send test versions to: it counts once the link mailed to it
+    was followed (`confirmed_at`). Each editor keeps a list of their own."""
+
+    __tablename__ = "editor_test_address"
+    __table_args__ = (UniqueConstraint("editor_id", "email"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    editor_id: Mapped[int] = mapped_column(ForeignKey("editor.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -11,18 +11,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
 
-from newsletter import jobs
 from newsletter.auth.audit import Actor, record
-from newsletter.auth.models import Editor
 from newsletter.editions import approval, authorship, states
 from newsletter.editions.errors import EditionError
 from newsletter.editions.models import EDITABLE, Edition, EditionState
 from newsletter.editions.renders import render, web_url
 from newsletter.extensions import db
-from newsletter.jobs import enqueue_after_commit
 from newsletter.rendering.edition import RenderedEdition, personalise
 from newsletter.rendering.problems import Problem
-from newsletter.subscribers import addresses, segments
+from newsletter.subscribers import segments
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -177,46 +174,6 @@ def sent_editions() -> list[Edition]:
             .order_by(Edition.sent_at.desc())
         )
     )
-
-
-TEST_ADDRESSES_MAX = 5
-
-
-def test_addresses(text: str) -> list[str]:
-    """Up to five addresses, one per line or with commas between; EditionError names a wrong one."""
-    found: list[str] = []
-    for part in text.replace(";", ",").replace("\n", ",").split(","):
-        if not part.strip():
-            continue
-        try:
-            address = addresses.normalise_email(part).address
-        except addresses.InvalidEmail:
-            raise EditionError(f"‘{part.strip()[:80]}’ is geen e-mailadres.") from None
-        if address not in found:
-            found.append(address)
-    if len(found) > TEST_ADDRESSES_MAX:
-        raise EditionError(f"Hoogstens {TEST_ADDRESSES_MAX} testadressen tegelijk.")
-    return found
-
-
-def request_test_send(edition_id: int, editor_id: int, to: str = "") -> list[str]:
-    """The reader's mail ("[TEST]" before the subject) to up to five addresses, or to the
-    editor's own; returns where it goes."""
-    edition = get(edition_id)
-    if edition.state not in EDITABLE:
-        raise EditionError("Deze editie is al verzonden; een test is niet meer nodig.")
-    rendered = render(edition)
-    if not rendered.ok:
-        raise EditionError("Los eerst de fouten op; daarna kun je een test versturen.")
-    chosen = test_addresses(to)
-    editor = db.session.get(Editor, editor_id)
-    if editor is None:
-        raise EditionError("Je account bestaat niet meer.")
-    editor.test_addresses = "\n".join(chosen)  # remembered; the queue carries the index only
-    for index in range(len(chosen)) if chosen else [-1]:
-        enqueue_after_commit(jobs.SEND_TEST_EDITION, edition.id, editor_id, index)
-    db.session.commit()
-    return chosen or [editor.email]
 
 
 def schedule(edition_id: int, when: datetime, actor: Actor | None = None) -> Edition:

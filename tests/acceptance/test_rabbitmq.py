@@ -26,7 +26,7 @@ def purge() -> None:
     connection = pika.BlockingConnection(pika.URLParameters(RABBIT))
     try:
         channel = connection.channel()
-        for queue in ("transactional", "bulk", "maintenance"):
+        for queue in ("transactional", "testsend", "bulk", "maintenance"):
             for name in (queue, f"{queue}.DQ", f"{queue}.XQ"):
                 try:
                     channel.queue_purge(name)

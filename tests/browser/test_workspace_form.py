@@ -17,7 +17,13 @@ from newsletter.database import utcnow
 from newsletter.editions import services
 from newsletter.editions.models import Edition, EditionState
 from newsletter.subscribers.models import SubscriberState
-from tests.factories import EDITOR_PASSWORD, SOURCE, make_subscriber, readers
+from tests.factories import (
+    EDITOR_PASSWORD,
+    SOURCE,
+    confirmed_test_address,
+    make_subscriber,
+    readers,
+)
 from tests.helpers import current_edition, wait_until
 from tests.integration.test_editions import PNG
 
@@ -150,6 +156,23 @@ def test_an_edition_without_yaml_or_markdown(page, axe, live_server, editor, wor
     assert stored.title == 'Jeugdzorg: "het gat" blijft'
     assert stored.segment == '{"provincies": ["Gelderland", "Utrecht"]}'  # in the list's order
 
+    confirmed_test_address(editor, "anna@vng.example")
+    confirmed_test_address(editor, "bert@vng.example")
+    page.get_by_role("link", name="Je testadressen").click()
+    assert page.get_by_text("anna@vng.example: bevestigd").is_visible()
+    page.get_by_label("Nieuw testadres").fill("carla@vng.example")
+    page.get_by_role("button", name="Stuur de link").click()
+    assert page.get_by_text("We hebben een link gestuurd naar carla@vng.example").is_visible()
+    axe(page, "test addresses")
+    [link_mail] = sink.wait_for(1)
+    assert link_mail.recipients == ["carla@vng.example"]
+    text = link_mail.message().get_body(("plain",)).get_content()
+    page.goto(re.search(r"https?://\S+(/beheer/testadres/\S+)", text).group(1))
+    axe(page, "test address confirmation")
+    page.get_by_role("button", name="Ja, bevestig dit testadres").click()
+    assert page.get_by_text("Bevestigd. Testmails van OVER het ravijn kunnen nu naar").is_visible()
+    sink.clear()
+    page.goto(f"/beheer/edities/{edition_id}")
     page.get_by_label("Testadressen").fill("anna@vng.example, bert@vng.example")
     page.get_by_role("button", name="Stuur een test").click()
     mails = sink.wait_for(2)

@@ -11,6 +11,7 @@ import pytest
 
 from newsletter.delivery import control
 from newsletter.editions import services as editions
+from newsletter.editions import test_addresses, testsends
 from newsletter.subscribers import lifecycle
 from newsletter.subscribers.addresses import normalise_email
 from newsletter.subscribers.lifecycle.imports import ImportRow
@@ -58,13 +59,14 @@ def test_every_kind_of_mail_carries_a_valid_dkim_signature(
     )
     lifecycle.import_chunk([row], counts)
     db.session.commit()
-    # a test-send and a published edition
+    # a test-send, the link that confirms a test address, and a published edition
     edition, _ = editions.create(SOURCE, editor.id)
-    editions.request_test_send(edition.id, editor.id)
+    testsends.request(edition.id, editor.id)
+    test_addresses.add(editor, "collega@gemeente.example")
     readers(db, 2)
     control.publish(edition.id)
     wait_for_state(app, edition.id, control.EditionState.sent)
-    received = sink.wait_for(8)
+    received = sink.wait_for(9)
     kinds = subjects(received)
     assert any(s.startswith("Bevestig") for s in kinds)
     assert any(s.startswith("Welkom") for s in kinds)
@@ -72,6 +74,7 @@ def test_every_kind_of_mail_carries_a_valid_dkim_signature(
     assert any("al aangemeld" in s for s in kinds)
     assert any("Graag uw bevestiging" in s for s in kinds)
     assert any(s.startswith("[TEST] ") for s in kinds)
+    assert any(s.startswith("Testadres bevestigen") for s in kinds)
     assert sum(1 for r in received if r.message()["List-Id"]) >= 3  # test-send + 2 readers
     for mail in received:
         assert mail.data.startswith(b"DKIM-Signature:"), mail.message()["Subject"]
@@ -92,7 +95,7 @@ def _skeleton(data: bytes) -> list[tuple[str, str]]:
 def test_test_send_is_the_readers_message(app, db, editor, worker, sink):
     [reader] = readers(db, 1)
     edition, _ = editions.create(SOURCE, editor.id)
-    editions.request_test_send(edition.id, editor.id)
+    testsends.request(edition.id, editor.id)
     [test] = sink.wait_for(1)
     sink.clear()
     control.publish(edition.id)

@@ -13,7 +13,7 @@ from newsletter.database import utcnow
 from newsletter.delivery import control
 from newsletter.editions import services
 from newsletter.editions.models import Edition, EditionState
-from tests.factories import SOURCE, readers
+from tests.factories import SOURCE, confirmed_test_address, readers
 from tests.helpers import current_edition, form_tokens, wait_until
 from tests.integration.test_editions import PNG
 
@@ -114,6 +114,8 @@ def test_a_scheduled_edition_that_is_not_sent_is_mailed_to_the_editors(
 
 
 def test_a_test_send_to_two_addresses_audits_them_hashed(editor_client, editor, worker, sink, db):
+    confirmed_test_address(editor, "Anna@gemeente.example")
+    confirmed_test_address(editor, "bert@gemeente.example")
     edition, _ = services.create(SOURCE, editor.id)
     path = f"/beheer/edities/{edition.id}"
     to = "Anna@Gemeente.example,\nbert@gemeente.example"

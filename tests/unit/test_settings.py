@@ -156,3 +156,26 @@ def test_several_relays_in_order_with_a_rate_each(tmp_path):
     ):
         with pytest.raises(ConfigError, match=message):
             from_env(env | {"SMTP_URL": bad})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("TESTSEND_PER_EDITOR_HOUR", "veel", "TESTSEND_PER_EDITOR_HOUR moet een geheel getal"),
+        ("TESTSEND_PER_EDITOR_HOUR", "0", "TESTSEND_PER_EDITOR_HOUR moet minstens 1 zijn"),
+        ("TESTSEND_PER_EDITION_HOUR", "1,5", "TESTSEND_PER_EDITION_HOUR moet een geheel getal"),
+        ("TESTSEND_PER_EDITION_HOUR", "-3", "TESTSEND_PER_EDITION_HOUR moet minstens 1 zijn"),
+    ],
+)
+def test_test_send_limits_are_whole_numbers_of_at_least_one(name, value, message):
+    with pytest.raises(ConfigError, match=message):
+        from_env(GOOD | {name: value})
+
+
+def test_test_send_limits_default_and_read():
+    assert (from_env(GOOD).testsend_per_editor_hour, from_env(GOOD).testsend_per_edition_hour) == (
+        20,
+        40,
+    )
+    chosen = from_env(GOOD | {"TESTSEND_PER_EDITOR_HOUR": "3", "TESTSEND_PER_EDITION_HOUR": "9"})
+    assert (chosen.testsend_per_editor_hour, chosen.testsend_per_edition_hour) == (3, 9)
