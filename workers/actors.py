@@ -119,6 +119,21 @@ def send_preferences_link(subscriber_id: int) -> None:
 
 
 @_transactional
+def send_manage_link(subscriber_id: int) -> None:
+    mails.send_manage_link(subscriber_id)
+
+
+@_transactional
+def process_unsubscribe_request(request_id: int) -> None:
+    lifecycle.process_unsubscribe_request(request_id)
+
+
+@_transactional
+def send_unsubscribe_link(subscriber_id: int) -> None:
+    mails.send_unsubscribe_link(subscriber_id)
+
+
+@_transactional
 def send_goodbye(subscriber_id: int) -> None:
     mails.send_goodbye(subscriber_id)
 
