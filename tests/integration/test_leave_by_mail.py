@@ -10,7 +10,7 @@ import threading
 from sqlalchemy import event, func, select
 
 from newsletter.jobs import TRANSACTIONAL
-from newsletter.subscribers.models import Subscriber, SubscriberState, UnsubscribeRequest
+from newsletter.subscribers.models import Subscriber, SubscriberState
 from tests.factories import make_subscriber
 from tests.helpers import form_tokens
 
@@ -35,6 +35,8 @@ def answer(response, address: str) -> str:
 def test_a_known_address_gets_a_one_click_link_an_unknown_one_the_same_answer(
     app, client, db, worker, broker, sink
 ):
+    from newsletter.subscribers.models import UnsubscribeRequest
+
     anna = make_subscriber(db, "anna@utrecht.example", state=SubscriberState.active)
     db.session.commit()
     known = leave(client, "Anna@Utrecht.example")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from newsletter.subscribers import lifecycle
-from newsletter.subscribers.links import manage_token, signer, unsubscribe_url
+from newsletter.subscribers.links import unsubscribe_url
 from newsletter.subscribers.models import SubscriberState
 from newsletter.subscribers.tokens import Purpose
 from tests.factories import make_subscriber
@@ -52,6 +52,8 @@ def test_broken_links_offer_a_fresh_link_and_leaving(client, db, path, status):
 
 
 def test_expired_links_offer_a_fresh_link_and_leaving(app, client, db):
+    from newsletter.subscribers.links import manage_token, signer
+
     anna = make_subscriber(db, "anna@utrecht.example", state=SubscriberState.active)
     db.session.commit()
     days = app.config["SETTINGS"].preferences_link_days
