@@ -48,6 +48,10 @@ def test_a_manage_link_works_only_for_the_address_it_was_mailed_to(client, db):
     anna = active(db)
     old_link = urlsplit(manage_url(anna.public_id, anna.email)).path
     assert client.get(old_link).status_code == 200
+    wrong = client.post(
+        old_link + "/adres", data=form_tokens(client, old_link) | {"adres-email": "x"}
+    )
+    assert wrong.status_code == 422 and f'href="{old_link}"' in wrong.get_data(as_text=True)
     anna.email, anna.email_key = "anna@nieuw.example", "anna@nieuw.example"
     db.session.commit()
     expired = client.get(old_link)
