@@ -133,15 +133,16 @@ def confirm(token: str) -> str | Response | tuple[str, int]:
         return render_template("site/confirm.html", form=form)
     if outcome is lifecycle.ConfirmOutcome.stale:
         return _link_problem(expired=True)
-    just_now = outcome in (lifecycle.ConfirmOutcome.confirmed, lifecycle.ConfirmOutcome.returned)
-    subscriber = lifecycle.get_by_public_id(public_id)
+    # only right after confirming from the mailbox: the details open for an hour; an old link
+    # that a scanner replays gets no key to them
+    token = None
+    if outcome in (lifecycle.ConfirmOutcome.confirmed, lifecycle.ConfirmOutcome.returned):
+        token = manage_token(public_id, lifecycle.get_by_public_id(public_id).email)
     return render_template(
         "site/confirmed.html",
         already=outcome is lifecycle.ConfirmOutcome.already_confirmed,
         welcome=outcome is lifecycle.ConfirmOutcome.confirmed,
-        # only right after confirming from the mailbox: the details open for an hour; an old
-        # link that a scanner replays gets no key to them
-        manage_token=manage_token(public_id, subscriber.email) if just_now else None,
+        manage_token=token,
     )
 
 
