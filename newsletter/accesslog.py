@@ -13,7 +13,7 @@ from typing import Any
 from gunicorn.glogging import Logger
 
 TOKEN_PATH = re.compile(
-    r"(/(?:bevestigen|voorkeuren|afmelden|adres|wachtwoord)/)(?!opnieuw\b|nieuwe-link\b)[^/?\s\"]+"
+    r"(/(?:bevestigen|voorkeuren|gegevens|afmelden|adres|wachtwoord)/)(?!opnieuw\b|nieuwe-link\b)[^/?\s\"]+"
 )
 
 

@@ -60,8 +60,7 @@ def handle_http(exc: HTTPException) -> ResponseReturnValue:
         return _page(
             404,
             "Deze link werkt niet",
-            "De link is niet compleet of niet (meer) geldig. Kopieer de hele link uit de e-mail, "
-            "of meld u opnieuw aan.",
+            "De link is niet compleet of werkt niet meer. Kopieer de hele link uit de e-mail.",
         )
     if code not in MESSAGES:
         code = 400 if code < 500 else 500

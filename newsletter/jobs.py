@@ -56,6 +56,9 @@ SEND_ADDRESS_CONFIRMATION = Job("send_address_confirmation", TRANSACTIONAL)
 SEND_ADDRESS_NOTICE = Job("send_address_notice", TRANSACTIONAL)
 SEND_ALREADY_SUBSCRIBED = Job("send_already_subscribed", TRANSACTIONAL)
 SEND_PREFERENCES_LINK = Job("send_preferences_link", TRANSACTIONAL)
+SEND_MANAGE_LINK = Job("send_manage_link", TRANSACTIONAL)
+PROCESS_UNSUBSCRIBE_REQUEST = Job("process_unsubscribe_request", TRANSACTIONAL)
+SEND_UNSUBSCRIBE_LINK = Job("send_unsubscribe_link", TRANSACTIONAL)
 # an editor's test mails and the links that confirm a test address: never ahead of a reader's
 # confirmation, and on their own queue, so they cannot fill the transactional one
 SEND_TEST_EDITION = Job("send_test_edition", TESTSEND)

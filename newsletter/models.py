@@ -11,6 +11,7 @@ from newsletter.subscribers.models import (
     SubmittedSignup,
     Subscriber,
     Suppression,
+    UnsubscribeRequest,
 )
 from newsletter.webhooks.models import Webhook, WebhookDelivery
 
@@ -29,6 +30,7 @@ __all__ = [
     "SubmittedSignup",
     "Subscriber",
     "Suppression",
+    "UnsubscribeRequest",
     "Webhook",
     "WebhookDelivery",
 ]

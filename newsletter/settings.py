@@ -177,6 +177,8 @@ class Settings:
     #: hops (an int) or networks of reverse proxies whose X-Forwarded-For is believed
     trusted_proxies: int | tuple[object, ...] = 0
     preferences_link_days: int = 90  # a preferences link opens a page with the reader's details
+    #: the goodbye mail waits this long; a reader back within it gets neither goodbye nor welcome
+    return_window_seconds: int = 900
     retired_keys: tuple[str, ...] = ()  # verify unsubscribe links only (old mails keep working)
     session_idle_minutes: int = 30  # an editor's session ends after this long without a request
     session_max_hours: int = 12  # and after this long in any case
@@ -318,6 +320,7 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         else "",
         trusted_proxies=_trusted_proxies(env),
         preferences_link_days=_int(env, "PREFERENCES_LINK_DAYS", 90, minimum=1),
+        return_window_seconds=_int(env, "RETURN_WINDOW_SECONDS", 900),
         session_idle_minutes=_int(env, "SESSION_IDLE_MINUTES", 30, minimum=1),
         session_max_hours=_int(env, "SESSION_MAX_HOURS", 12, minimum=1),
         four_eyes=_flag(env, "FOUR_EYES", True),

@@ -54,6 +54,8 @@ os.environ.update(
         "RECONCILE_SECONDS": "2",
         # most tests are a one-person team; the tests of four-eyes and 2FA switch them on
         "FOUR_EYES": "off",
+        # the goodbye goes at once; the tests of the return window set one themselves
+        "RETURN_WINDOW_SECONDS": "0",
     }
 )
 

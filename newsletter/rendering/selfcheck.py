@@ -19,6 +19,8 @@ TRANSACTIONAL: dict[str, tuple[str, ...]] = {
     "already_subscribed": ("preferences_url",),
     "preferences_link": ("preferences_url", "days"),
     "goodbye": ("signup_url",),
+    "manage_link": ("url", "heading", "intro", "button"),
+    "unsubscribe_link": ("unsubscribe_url",),
     "address_confirm": ("confirm_url",),
     "address_notice": ("new_address",),
     "editor_notice": ("url", "heading", "intro"),

@@ -13,8 +13,9 @@ from flask import current_app
 
 from newsletter.extensions import db
 from newsletter.mail import message, outgoing
+from newsletter.mail.transport import PermanentFailure
 from newsletter.rendering.mjml import render_email
-from newsletter.subscribers import links
+from newsletter.subscribers import lifecycle, links
 from newsletter.subscribers.addresses import masked
 from newsletter.subscribers.models import Subscriber, SubscriberState
 from newsletter.urls import external_url, footer_links
@@ -134,14 +135,76 @@ def send_preferences_link(subscriber_id: int) -> bool:
 
 
 def send_goodbye(subscriber_id: int) -> bool:
-    subscriber = _load(subscriber_id, SubscriberState.unsubscribed)
+    """When the return window has passed and the reader is still away (lifecycle decides);
+    the claim commits once the mail went, so a failed send is tried again."""
+    subscriber = lifecycle.take_goodbye(subscriber_id)
+    if subscriber is None:
+        db.session.commit()  # a goodbye queued again for its time leaves with this commit
+        return False
+    try:
+        _deliver(
+            subscriber,
+            "goodbye",
+            "U bent afgemeld voor OVER het ravijn",
+            {"signup_url": external_url("subscribers.signup")},
+        )
+    except PermanentFailure:
+        db.session.commit()  # the address refuses it: given up, never tried again
+        raise
+    db.session.commit()
+    return True
+
+
+#: what a manage link is for, in the reader's words: by the state at the moment it is sent
+_MANAGE_TEXTS = {
+    SubscriberState.unsubscribed: (
+        "Weer aanmelden voor OVER het ravijn",
+        "U vroeg om de nieuwsbrief weer te ontvangen. Gebruik de knop. Dan kunt u zich weer "
+        "aanmelden.",
+        "Ja, ik wil de nieuwsbrief weer",
+    ),
+    None: (
+        "Uw gegevens wijzigen",
+        "U vroeg om uw gegevens voor OVER het ravijn te wijzigen. Gebruik de knop. Dan ziet "
+        "u uw naam, gemeente en functie en kunt u ze wijzigen.",
+        "Mijn gegevens wijzigen",
+    ),
+}
+
+
+def send_manage_link(subscriber_id: int) -> bool:
+    """A link to the address on file, asked on the page behind a preferences link: only this
+    link opens the details, the address change and "Toch weer aanmelden"."""
+    subscriber = _load(
+        subscriber_id, SubscriberState.active, SubscriberState.pending, SubscriberState.unsubscribed
+    )
+    if subscriber is None:
+        return False
+    heading, intro, button = _MANAGE_TEXTS.get(subscriber.state, _MANAGE_TEXTS[None])
+    _deliver(
+        subscriber,
+        "manage_link",
+        heading + " – OVER het ravijn",
+        {
+            "url": links.manage_url(subscriber.public_id, subscriber.email),
+            "heading": heading,
+            "intro": intro,
+            "button": button,
+        },
+    )
+    return True
+
+
+def send_unsubscribe_link(subscriber_id: int) -> bool:
+    """Asked with "Afmelden met uw e-mailadres": an unsubscribe link to the address on file."""
+    subscriber = _load(subscriber_id, *lifecycle.CAN_LEAVE_BY_MAIL)
     if subscriber is None:
         return False
     _deliver(
         subscriber,
-        "goodbye",
-        "U bent afgemeld voor OVER het ravijn",
-        {"signup_url": external_url("subscribers.signup")},
+        "unsubscribe_link",
+        "Afmelden voor OVER het ravijn",
+        {"unsubscribe_url": links.unsubscribe_url(subscriber.public_id)},
     )
     return True
 

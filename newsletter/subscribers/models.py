@@ -92,6 +92,8 @@ class Subscriber(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the goodbye mail goes at this time, unless the reader came back before (then None)
+    goodbye_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     gemeente: Mapped[Gemeente | None] = relationship(lazy="joined")
 
@@ -135,6 +137,17 @@ class SubmittedLinkRequest(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # a LinkKind
     email: Mapped[str] = mapped_column(String(320))
+    email_key: Mapped[str] = mapped_column(String(320))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class UnsubscribeRequest(db.Model):
+    """The form "Afmelden met uw e-mailadres" as it came in, until a worker has handled it
+    (seconds): as with a sign-up, the request does the same work for any address."""
+
+    __tablename__ = "unsubscribe_request"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email_key: Mapped[str] = mapped_column(String(320))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

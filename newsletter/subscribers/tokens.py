@@ -5,8 +5,10 @@ address. SECRET_KEYS rotate: the first key signs, every key verifies. A key take
 SECRET_KEYS can stay in RETIRED_KEYS, which verifies unsubscribe links only: the
 List-Unsubscribe link of every mail ever sent keeps working, nothing else does.
 
-Preferences links expire (they open a page with the reader's details, and newsletters get
-forwarded); the links of the first version, which did not, count as expired.
+Preferences links expire, and they open only a short page (a masked address, "Afmelden", and a
+button that mails a manage link to the address on file): newsletters get forwarded. The links of
+the first version, which did not expire, count as expired. Only a manage link (one hour, bound to
+the address it was mailed to) opens the details, the address change and "Toch weer aanmelden".
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ class Purpose(enum.StrEnum):
     unsubscribe = "ravijn.unsubscribe.v1"
     form_time = "ravijn.form-time.v1"
     address = "ravijn.address-change.v1"
+    #: a short-lived link mailed to the address on file: it opens the reader's full details
+    manage = "ravijn.manage.v1"
 
 
-TIMED = {Purpose.confirm, Purpose.preferences, Purpose.form_time, Purpose.address}
+TIMED = {Purpose.confirm, Purpose.preferences, Purpose.form_time, Purpose.address, Purpose.manage}
 UNTIMED_PREFERENCES = "ravijn.preferences.v1"  # links of the first version: no time in them
 
 

@@ -1,7 +1,8 @@
 """The reader's whole journey in Debian's Chromium, with the real worker and SMTP sink.
 
-Sign up by keyboard alone → the mail arrives → confirm → change preferences → one-click
-unsubscribe as a mail client does it; axe-core checks every page on the way, error states too.
+Sign up by keyboard alone → the mail arrives → confirm → change preferences → the short page
+behind a mail's link and its fresh link → one-click unsubscribe as a mail client does it;
+axe-core checks every page on the way, error states too.
 """
 
 from __future__ import annotations
@@ -117,6 +118,19 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
     db.session.expire_all()
     assert db.session.scalar(select(Subscriber.gemeente_code)) == "GM0518"
 
+    # the link in every mail (forwarded with it) opens a short page: the details only behind a
+    # fresh link mailed to the address on file
+    sink.wait_for(2)
+    page.goto(link_from(sink, "Welkom bij OVER het ravijn", "/voorkeuren/"))
+    assert page.get_by_label("Naam").count() == 0
+    axe(page, "preferences from a mail link")
+    page.get_by_role("button", name="Stuur mij een link").click()
+    assert page.get_by_text("We hebben een e-mail gestuurd naar").is_visible()
+    axe(page, "preferences, link sent")
+    sink.wait_for(3)
+    page.goto(link_from(sink, "Uw gegevens wijzigen – OVER het ravijn", "/gegevens/"))
+    assert page.get_by_label("Naam").input_value() == "Anna de Vries"
+
     # RFC 8058: the mail client posts, without cookies, to the link in the welcome mail
     sink.wait_for(2)
     url = link_from(sink, "Welkom bij OVER het ravijn", "/afmelden/")
@@ -134,7 +148,7 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
     assert page.get_by_role("heading", name="U bent afgemeld").is_visible()
     axe(page, "unsubscribed")
     assert consent_kinds(db) == ["requested", "confirmed", "preferences_changed", "unsubscribed"]
-    assert len(sink.wait_for(3)) == 3  # confirm, welcome, goodbye
+    assert len(sink.wait_for(4)) == 4  # confirm, welcome, manage link, goodbye
 
 
 def test_error_pages_are_accessible(page, axe, app, live_server, db):
@@ -159,6 +173,16 @@ def test_error_pages_are_accessible(page, axe, app, live_server, db):
     page.goto("/voorkeuren/kapot")
     assert page.get_by_role("heading", name="Deze link werkt niet").is_visible()
     axe(page, "broken preferences link")
+    page.goto("/afmelden/kapot")
+    assert page.get_by_role("heading", name="Deze link werkt niet").is_visible()
+    axe(page, "broken unsubscribe link")
+    page.get_by_role("button", name="Stuur een link om af te melden").click()
+    assert page.get_by_text("Vul uw e-mailadres in.").first.is_visible()
+    axe(page, "leave by address with errors")
+    page.get_by_label("E-mailadres").fill("iemand@gemeente.example")
+    page.get_by_role("button", name="Stuur een link om af te melden").click()
+    assert page.get_by_role("heading", name="Kijk in uw mailbox").is_visible()
+    axe(page, "leave by address, answer")
     page.goto("/bestaat-niet")
     assert page.get_by_role("heading", name="Pagina niet gevonden").is_visible()
     axe(page, "404")

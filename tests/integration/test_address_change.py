@@ -1,5 +1,6 @@
-"""Change of e-mail address (issue 13, acceptance 3): confirmed only from the new mailbox, the
-old one gets a notice, a used or outdated link changes nothing, a taken address is refused."""
+"""Change of e-mail address: asked behind a manage link (mailed to the address on file, never
+through a forwarded preferences link), confirmed only from the new mailbox, the old one gets a
+notice, a used or outdated link changes nothing, a taken address is refused."""
 
 from __future__ import annotations
 
@@ -24,9 +25,48 @@ def active(db, email="anna@utrecht.example"):
     return subscriber
 
 
-def test_a_new_address_is_confirmed_from_its_own_mailbox(client, db, worker, sink):
+def test_a_forwarded_preferences_link_cannot_move_the_address(client, db, worker, sink):
+    """The preferences link of a newsletter (90 days, forwarded with the mail) shows no
+    address form, and its token opens no address change: that needs a manage link, mailed to
+    the address on file."""
     anna = active(db)
     path = urlsplit(preferences_url(anna.public_id)).path
+    page = client.get(path).get_data(as_text=True)
+    assert 'name="adres-email"' not in page and 'name="name"' not in page
+    data = form_tokens(client, path) | {"adres-email": "kaper@elders.example"}
+    moved = client.post(path + "/adres", data=data)
+    assert moved.status_code in (404, 405)
+    assert "Kijk in uw nieuwe mailbox" not in moved.get_data(as_text=True)
+    db.session.refresh(anna)
+    assert anna.pending_email is None
+    assert sink.settle(1) == []  # nothing to the stranger's mailbox, no notice either
+
+
+def test_a_manage_link_works_only_for_the_address_it_was_mailed_to(client, db):
+    from newsletter.subscribers.links import manage_url
+
+    anna = active(db)
+    old_link = urlsplit(manage_url(anna.public_id, anna.email)).path
+    assert client.get(old_link).status_code == 200
+    wrong = client.post(
+        old_link + "/adres", data=form_tokens(client, old_link) | {"adres-email": "x"}
+    )
+    assert wrong.status_code == 422 and f'href="{old_link}"' in wrong.get_data(as_text=True)
+    anna.email, anna.email_key = "anna@nieuw.example", "anna@nieuw.example"
+    db.session.commit()
+    expired = client.get(old_link)
+    assert expired.status_code == 410 and "Deze link is verlopen" in expired.get_data(True)
+    data = form_tokens(client, old_link) | {"adres-email": "kaper@elders.example"}
+    assert client.post(old_link + "/adres", data=data).status_code == 410
+    db.session.refresh(anna)
+    assert anna.pending_email is None
+
+
+def test_a_new_address_is_confirmed_from_its_own_mailbox(client, db, worker, sink):
+    from newsletter.subscribers.links import manage_url
+
+    anna = active(db)
+    path = urlsplit(manage_url(anna.public_id, anna.email)).path
     page = client.get(path).get_data(as_text=True)
     assert "Ander e-mailadres" in page
     data = form_tokens(client, path) | {"adres-email": "Anna.Nieuw@Gemeente.example"}

@@ -47,9 +47,9 @@ def test_created_changed_and_unsubscribed_leaves_the_pages_trail(
 ):
     # through the pages: sign up, confirm, change details, unsubscribe
     by_pages = sign_up_and_confirm(client, signup_form, sink, db)
-    from newsletter.subscribers.links import preferences_url, unsubscribe_url
+    from newsletter.subscribers.links import manage_url, unsubscribe_url
 
-    prefs = urlsplit(preferences_url(by_pages.public_id)).path
+    prefs = urlsplit(manage_url(by_pages.public_id, by_pages.email)).path
     client.post(prefs, data=form_tokens(client, prefs) | {"name": "Anna", "gemeente": "Utrecht",
                                                           "role": "burgemeester"})  # fmt: skip
     unsub = urlsplit(unsubscribe_url(by_pages.public_id)).path

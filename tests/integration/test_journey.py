@@ -98,13 +98,21 @@ def test_preferences_unsubscribe_and_way_back(client, signup_form, worker, sink,
     page = client.get(prefs_path)
     body = page.get_data(as_text=True)  # the address, masked: a forwarded link shows no address
     assert "an…@utrecht.example" in body and "anna@utrecht.example" not in body
-    data = form_tokens(client, prefs_path) | {
+    # the details open behind a link mailed to the address on file
+    sink.clear()
+    asked = client.post(prefs_path, data=form_tokens(client, prefs_path))
+    assert "We hebben een e-mail gestuurd naar" in asked.get_data(as_text=True)
+    [manage_mail] = sink.wait_for(1)
+    assert manage_mail.recipients == ["anna@utrecht.example"]
+    [manage_path] = links_in(manage_mail)
+    data = form_tokens(client, manage_path) | {
         "name": "Anna de Vries-Jansen",
         "gemeente": "Den Haag",
         "role": "burgemeester",
     }
-    saved = client.post(prefs_path, data=data)
+    saved = client.post(manage_path, data=data)
     assert "opgeslagen" in saved.get_data(as_text=True)
+    sink.clear()
     sub = subscriber(db)
     assert (sub.name, sub.gemeente_code, sub.role.value) == (
         "Anna de Vries-Jansen",

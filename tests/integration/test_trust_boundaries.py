@@ -258,9 +258,9 @@ def test_finding_8_an_old_confirmation_link_opens_no_preferences(
         if p.startswith("/bevestigen/")
     ]
     first = client.post(confirm, data=form_tokens(client, confirm)).get_data(as_text=True)
-    assert "/voorkeuren/" in first  # right after confirming: a link to the details
+    assert "/gegevens/" in first  # right after confirming: a link to the details
     again = client.get(confirm).get_data(as_text=True)
-    assert "al bevestigd" in again and "/voorkeuren/" not in again
+    assert "al bevestigd" in again and "/gegevens/" not in again and "/voorkeuren/" not in again
 
 
 def test_finding_6_the_archive_serves_the_html_stored_when_sent(app, db, client, editor, worker):

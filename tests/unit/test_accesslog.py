@@ -18,6 +18,9 @@ def test_finding_12_the_token_is_masked_and_the_door_kept():
     # an editor's password link and a new address's link are doors too
     assert mask("GET /beheer/wachtwoord/eyJlIjo.x HTTP/1.1") == "GET /beheer/wachtwoord/… HTTP/1.1"
     assert mask("POST /adres/eyJhIjo.y HTTP/1.1") == "POST /adres/… HTTP/1.1"
+    # a manage link opens a reader's details; "Afmelden met uw e-mailadres" has no token
+    assert mask("POST /gegevens/eyJnIjo.z/adres HTTP/1.1") == "POST /gegevens/…/adres HTTP/1.1"
+    assert mask("POST /afmelden HTTP/1.1") == "POST /afmelden HTTP/1.1"
 
 
 def test_finding_12_gunicorn_writes_no_token(caplog):

@@ -1,4 +1,4 @@
-"""The reader's own steps: sign up, confirm, change preferences, unsubscribe."""
+"""The reader's own steps: sign up, confirm, change preferences (leaving: `leaving`)."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from newsletter.subscribers.lifecycle.core import (
     S,
     add_event,
     by_key,
-    change_state,
     get_by_public_id,
     insert_new,
 )
+from newsletter.subscribers.lifecycle.leaving import Returned, back_to_active
 from newsletter.subscribers.models import (
     ConsentKind,
     ConsentSource,
@@ -53,6 +53,7 @@ class ProfileChange:
 class ConfirmOutcome(enum.Enum):
     awaiting = "awaiting"  # valid link, the reader has not pressed the button yet
     confirmed = "confirmed"
+    returned = "returned"  # confirmed within the return window: no goodbye, no welcome
     already_confirmed = "already_confirmed"
     stale = "stale"
 
@@ -188,6 +189,14 @@ def request_preferences_link(
     db.session.commit()
 
 
+def request_manage_link(public_id: str) -> None:
+    """Asked on the page behind a preferences link: a manage link to the address on file (the
+    caller limits how often)."""
+    subscriber = get_by_public_id(public_id)
+    enqueue_after_commit(jobs.SEND_MANAGE_LINK, subscriber.id)
+    db.session.commit()
+
+
 def confirmation_state(public_id: str, nonce: str) -> ConfirmOutcome:
     """What a confirmation link would do now, without doing it (GET must not confirm)."""
     subscriber = get_by_public_id(public_id)
@@ -205,13 +214,14 @@ def confirm(public_id: str, nonce: str, now: datetime | None = None) -> ConfirmO
     if subscriber is None or subscriber.confirm_nonce != nonce:
         return ConfirmOutcome.stale
     was_confirmed_before = subscriber.confirmed_at is not None
-    result = db.session.execute(
-        update(Subscriber)
-        .where(Subscriber.id == subscriber.id, Subscriber.confirm_nonce == nonce)
-        .where(Subscriber.state.in_(CAN_CONFIRM))
-        .values(state=S.active, confirmed_at=now, unsubscribed_at=None, updated_at=now)
+    back = back_to_active(
+        subscriber.id,
+        CAN_CONFIRM,
+        Subscriber.confirm_nonce == nonce,
+        confirmed_at=now,
+        unsubscribed_at=None,
     )
-    if result.rowcount != 1:
+    if back is None:
         db.session.rollback()
         current = db.session.get(Subscriber, subscriber.id)
         if current is not None and current.state == S.active:
@@ -220,6 +230,9 @@ def confirm(public_id: str, nonce: str, now: datetime | None = None) -> ConfirmO
     kind = ConsentKind.resubscribed if was_confirmed_before else ConsentKind.confirmed
     add_event(subscriber.id, kind, ConsentSource.form)
     suppression.lift(subscriber.email_key)  # fresh, confirmed consent outweighs an old erasure
+    if back is Returned.quietly:
+        db.session.commit()
+        return ConfirmOutcome.returned
     enqueue_after_commit(jobs.SEND_WELCOME, subscriber.id)
     db.session.commit()
     return ConfirmOutcome.confirmed
@@ -243,56 +256,5 @@ def change_preferences(public_id: str, change: ProfileChange) -> bool:
         ConsentSource.preferences_page,
         detail="gewijzigd: " + ", ".join(changed),
     )
-    db.session.commit()
-    return True
-
-
-def unsubscribe(public_id: str, source: ConsentSource, now: datetime | None = None) -> bool:
-    """Idempotent: the first call unsubscribes and sends one goodbye; later calls change nothing."""
-    now = now or utcnow()
-    subscriber = get_by_public_id(public_id)
-    was_active = subscriber.state == S.active
-    if not change_state(
-        subscriber.id,
-        [s for s in S if s != S.unsubscribed],
-        state=S.unsubscribed,
-        unsubscribed_at=now,
-        confirm_nonce=new_public_id(),
-        confirmation_sent_at=None,  # coming back at once is allowed: needs a fresh opt-in
-    ):
-        db.session.rollback()
-        return False
-    add_event(subscriber.id, ConsentKind.unsubscribed, source)
-    if was_active:
-        enqueue_after_commit(jobs.SEND_GOODBYE, subscriber.id)
-    db.session.commit()
-    return True
-
-
-UNDO_WINDOW = timedelta(minutes=30)
-
-
-def resubscribe(public_id: str, now: datetime | None = None, *, undo: bool = False) -> bool:
-    """'Toch weer aanmelden': on the preferences page (its link came from the reader's own
-    mailbox, an opt-in of its own), or as an undo right after unsubscribing (`undo`: within
-    30 minutes of it, through the unsubscribe link, which opens nothing else). Only someone who
-    unsubscribed (not a bounce or a complaint) comes back this way; a fresh consent event."""
-    now = now or utcnow()
-    subscriber = get_by_public_id(public_id)
-    if undo and (
-        subscriber.unsubscribed_at is None or now - subscriber.unsubscribed_at > UNDO_WINDOW
-    ):
-        return False
-    if not change_state(
-        subscriber.id,
-        [S.unsubscribed],
-        state=S.active,
-        confirmed_at=now,
-        unsubscribed_at=None,
-    ):
-        db.session.rollback()
-        return False
-    add_event(subscriber.id, ConsentKind.resubscribed, ConsentSource.preferences_page)
-    enqueue_after_commit(jobs.SEND_WELCOME, subscriber.id)
     db.session.commit()
     return True

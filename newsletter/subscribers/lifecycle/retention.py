@@ -21,6 +21,7 @@ from newsletter.subscribers.models import (
     ImportJob,
     SubmittedSignup,
     Subscriber,
+    UnsubscribeRequest,
 )
 from newsletter.webhooks import outbox
 
@@ -34,9 +35,8 @@ def erase(subscriber: Subscriber, actor: Actor | None) -> None:
     busy_until = outbox.forget_reader(subscriber.public_id)  # payloads naming the person go
     outbox.emit("reader.erased", {"reader": {"id": subscriber.public_id}}, after=busy_until)
     db.session.execute(delete(ConsentEvent).where(ConsentEvent.subscriber_id == subscriber.id))
-    db.session.execute(
-        delete(SubmittedSignup).where(SubmittedSignup.email_key == subscriber.email_key)
-    )
+    for form in (SubmittedSignup, UnsubscribeRequest):
+        db.session.execute(delete(form).where(form.email_key == subscriber.email_key))
     link_requests.forget(subscriber.email_key)
     _redact_import_reports(subscriber.email)
     db.session.delete(subscriber)
@@ -81,7 +81,21 @@ def retention(now: datetime, confirm_max_age_seconds: int) -> None:
     for submitted_id in stranded:  # handling a form twice is harmless (the mail slot guards)
         enqueue_after_commit(jobs.PROCESS_SIGNUP, submitted_id)
     link_requests.requeue_stranded(now)
+    _requeue_stranded(now)
     db.session.commit()
+
+
+def _requeue_stranded(now: datetime) -> None:
+    """Unsubscribe requests whose message was lost (Redis away when it was queued) are queued
+    again; a request is handled once, however many messages come."""
+    minute_ago = now - timedelta(minutes=1)
+    db.session.execute(
+        delete(UnsubscribeRequest).where(UnsubscribeRequest.submitted_at < now - timedelta(days=1))
+    )
+    for request_id in db.session.scalars(
+        select(UnsubscribeRequest.id).where(UnsubscribeRequest.submitted_at < minute_ago).limit(500)
+    ):
+        enqueue_after_commit(jobs.PROCESS_UNSUBSCRIBE_REQUEST, request_id)
 
 
 def purge_expired(now: datetime, max_age_seconds: int, actor: Actor | None = None) -> int:

@@ -1,6 +1,6 @@
-"""Thin views of a change of e-mail address: asked on the preferences page, confirmed with a
-button behind the link in the new mailbox (mail scanners open links; a button they do not
-press)."""
+"""Thin views of a change of e-mail address: asked behind a manage link (mailed to the address
+on file), confirmed with a button behind the link in the new mailbox (mail scanners open links;
+a button they do not press)."""
 
 from __future__ import annotations
 
@@ -12,19 +12,21 @@ from newsletter.subscribers.addresses import normalise_email
 from newsletter.subscribers.links import signer
 from newsletter.subscribers.pages.forms import AddressForm, ConfirmForm
 from newsletter.subscribers.pages.guards import address_allowed
+from newsletter.subscribers.pages.reader_links import offer, subscriber_for_manage_link
 from newsletter.subscribers.tokens import Purpose, TokenExpired, TokenInvalid
 
 Page = str | Response | tuple[str, int]
 
 
 def change_address(token: str) -> Page:
+    """Behind a manage link only: whoever asks reads the mailbox on file (a forwarded
+    newsletter's preferences link cannot move the subscription to another mailbox)."""
     try:
-        public_id = signer().load_str(
-            Purpose.preferences, token, current_app.config["SETTINGS"].preferences_link_days * 86400
-        )
-        subscriber = lifecycle.get_by_public_id(public_id)
-    except (TokenInvalid, lifecycle.UnknownSubscriber):
-        abort(404, description="link")
+        subscriber = subscriber_for_manage_link(token)
+    except TokenExpired:
+        return offer("wijzigen", expired=True, status=410)
+    except TokenInvalid:
+        return offer("wijzigen", expired=False, status=404)
     form = AddressForm(prefix="adres")
     if not form.validate_on_submit():
         return render_template("site/address_form.html", form=form, token=token), 422

@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, request
 
 from newsletter.extensions import limiter
-from newsletter.subscribers.pages import address_views, views
+from newsletter.subscribers.pages import address_views, leave_views, manage_views, views
 
 bp = Blueprint("subscribers", __name__)
 
@@ -45,7 +45,13 @@ bp.add_url_rule(
 
 
 bp.add_url_rule(
-    "/voorkeuren/<token>/adres",
+    "/gegevens/<token>",
+    "manage",
+    limiter.limit(LINK_PAGE_LIMIT)(manage_views.manage),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/gegevens/<token>/adres",
     "change_address",
     limiter.limit(_signup_limit)(address_views.change_address),
     methods=["POST"],
@@ -71,14 +77,20 @@ def _one_click() -> bool:
 
 
 bp.add_url_rule(
+    "/afmelden",
+    "leave_by_mail",
+    limiter.limit(_signup_limit, **_post_only)(leave_views.leave_by_mail),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
     "/afmelden/<token>/terug",
     "come_back",
-    limiter.limit(LINK_PAGE_LIMIT)(views.come_back),
+    limiter.limit(LINK_PAGE_LIMIT)(leave_views.come_back),
     methods=["POST"],
 )
 bp.add_url_rule(
     "/afmelden/<token>",
     "unsubscribe",
-    limiter.limit(LINK_PAGE_LIMIT, exempt_when=_one_click)(views.unsubscribe),
+    limiter.limit(LINK_PAGE_LIMIT, exempt_when=_one_click)(leave_views.unsubscribe),
     methods=["GET", "POST"],
 )

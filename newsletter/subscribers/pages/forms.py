@@ -108,6 +108,20 @@ class ResendForm(FlaskForm):
     )
 
 
+class LeaveForm(FlaskForm):
+    """ "Afmelden met uw e-mailadres": a link to leave goes to the address, if it is on the list."""
+
+    email = StringField(
+        "E-mailadres",
+        validators=[
+            DataRequired("Vul uw e-mailadres in."),
+            Length(max=254, message="Dit e-mailadres is te lang."),
+            _valid_email,
+        ],
+        description="Bijvoorbeeld: naam@gemeente.nl",
+    )
+
+
 class ConfirmForm(FlaskForm):
     """Only the CSRF token: confirming and leaving happen on a button, never on a GET."""
 

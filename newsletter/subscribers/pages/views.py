@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from newsletter.extensions import csrf
 from newsletter.reference.services import all_gemeenten, find_gemeente, option_label
 from newsletter.subscribers import lifecycle
 from newsletter.subscribers.addresses import InvalidEmail, masked, normalise_email
 from newsletter.subscribers.consent import CONSENT_TEXT, ip_prefix
-from newsletter.subscribers.links import signer
-from newsletter.subscribers.models import ConsentSource, Role, SubscriberState
-from newsletter.subscribers.pages.forms import (
-    AddressForm,
-    ConfirmForm,
-    PreferencesForm,
-    ResendForm,
-    SignupForm,
-)
+from newsletter.subscribers.links import manage_token, signer
+from newsletter.subscribers.models import Role
+from newsletter.subscribers.pages.forms import ConfirmForm, ResendForm, SignupForm
 from newsletter.subscribers.pages.guards import (
     AGAIN,
     REPLAYED,
@@ -26,6 +19,7 @@ from newsletter.subscribers.pages.guards import (
     new_time_trap,
     time_trap,
 )
+from newsletter.subscribers.pages.reader_links import offer
 from newsletter.subscribers.tokens import Purpose, TokenExpired, TokenInvalid
 
 
@@ -115,8 +109,7 @@ def check_inbox() -> str:
 
 
 def _link_problem(expired: bool) -> tuple[str, int]:
-    page = render_template("site/link_problem.html", expired=expired, form=ResendForm())
-    return page, (410 if expired else 400)
+    return offer("bevestigen", expired, status=410 if expired else 400)
 
 
 def confirm(token: str) -> str | Response | tuple[str, int]:
@@ -140,14 +133,16 @@ def confirm(token: str) -> str | Response | tuple[str, int]:
         return render_template("site/confirm.html", form=form)
     if outcome is lifecycle.ConfirmOutcome.stale:
         return _link_problem(expired=True)
+    # only right after confirming from the mailbox: the details open for an hour; an old link
+    # that a scanner replays gets no key to them
+    token = None
+    if outcome in (lifecycle.ConfirmOutcome.confirmed, lifecycle.ConfirmOutcome.returned):
+        token = manage_token(public_id, lifecycle.get_by_public_id(public_id).email)
     return render_template(
         "site/confirmed.html",
         already=outcome is lifecycle.ConfirmOutcome.already_confirmed,
-        # only right after confirming: an old link that a scanner replays gets no key to the
-        # reader's details
-        preferences_token=signer().dumps(Purpose.preferences, public_id)
-        if outcome is lifecycle.ConfirmOutcome.confirmed
-        else None,
+        welcome=outcome is lifecycle.ConfirmOutcome.confirmed,
+        manage_token=token,
     )
 
 
@@ -170,99 +165,45 @@ def _link_by_mail(kind: lifecycle.LinkKind, page) -> str | Response | tuple[str,
 def resend() -> str | Response | tuple[str, int]:
     return _link_by_mail(
         lifecycle.LinkKind.confirmation,
-        lambda form: render_template("site/link_problem.html", expired=True, form=form),
+        lambda form: offer("bevestigen", expired=True, status=422, form=form)[0],
     )
-
-
-def _subscriber_or_404(purpose: Purpose, token: str, max_age: int | None = None):
-    try:
-        public_id = signer().load_str(purpose, token, max_age)
-        return lifecycle.get_by_public_id(public_id)
-    except TokenExpired:
-        raise
-    except (TokenInvalid, lifecycle.UnknownSubscriber):
-        abort(404, description="link")
-
-
-def _preferences_expired(form: ResendForm | None = None) -> tuple[str, int]:
-    days = _settings().preferences_link_days
-    page = render_template("site/preferences_expired.html", form=form or ResendForm(), days=days)
-    return page, 410
 
 
 def new_preferences_link() -> str | Response | tuple[str, int]:
     """A fresh preferences link by mail; the same answer whether or not the address is known."""
-    return _link_by_mail(lifecycle.LinkKind.preferences, lambda form: _preferences_expired(form)[0])
+    return _link_by_mail(
+        lifecycle.LinkKind.preferences,
+        lambda form: offer("gegevens", expired=True, status=422, form=form)[0],
+    )
 
 
 def preferences(token: str) -> str | tuple[str, int]:
+    """The page behind the link in every mail (90 days, and mails get forwarded): a masked
+    address, "Afmelden", and a button that mails a manage link to the address on file. The
+    details, the address change and "Toch weer aanmelden" open only through that link."""
     try:
-        subscriber = _subscriber_or_404(
+        public_id = signer().load_str(
             Purpose.preferences, token, _settings().preferences_link_days * 86400
         )
+        subscriber = lifecycle.get_by_public_id(public_id)
     except TokenExpired:
-        return _preferences_expired()
-    form = PreferencesForm(
-        data={}
-        if request.method == "POST"
-        else {
-            "name": subscriber.name,
-            "gemeente": option_label(subscriber.gemeente) if subscriber.gemeente else "",
-            "role": subscriber.role.value,
-        }
-    )
-    saved = False
-    if request.method == "POST" and request.form.get("actie") == "weer-aanmelden":
-        lifecycle.resubscribe(subscriber.public_id)
-        return redirect(url_for("subscribers.preferences", token=token, terug="ja"), code=303)
-    if subscriber.state == SubscriberState.unsubscribed and request.method == "POST":
-        abort(409)  # the fields are not shown to someone who unsubscribed
+        return offer("gegevens", expired=True, status=410)
+    except (TokenInvalid, lifecycle.UnknownSubscriber):
+        return offer("gegevens", expired=False, status=404)
+    form = ConfirmForm()
+    sent = too_often = False
     if form.validate_on_submit():
-        gemeente = find_gemeente(form.gemeente.data)
-        assert gemeente is not None
-        lifecycle.change_preferences(
-            subscriber.public_id,
-            lifecycle.ProfileChange(form.name.data, gemeente.code, Role(form.role.data)),
-        )
-        saved = True
-    unsubscribe_token = signer().dumps(Purpose.unsubscribe, subscriber.public_id)
+        if address_allowed(subscriber.email_key, _settings().signup_address_limit):
+            lifecycle.request_manage_link(subscriber.public_id)
+            sent = True
+        else:
+            too_often = True
     return render_template(
         "site/preferences.html",
         form=form,
-        options=_options(),
-        saved=saved,
-        back=request.args.get("terug") == "ja",
         subscriber=subscriber,
-        token=token,
-        address_form=AddressForm(prefix="adres"),
-        pending_masked=masked(subscriber.pending_email) if subscriber.pending_email else "",
+        sent=sent,
+        too_often=too_often,
         masked_email=masked(subscriber.email),
-        unsubscribe_token=unsubscribe_token,
-    ), (422 if form.errors else 200)
-
-
-@csrf.exempt
-def unsubscribe(token: str) -> str | tuple[str, int, dict[str, str]]:
-    subscriber = _subscriber_or_404(Purpose.unsubscribe, token)
-    if request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click":
-        # RFC 8058: a mail client posts without cookies or CSRF token; answer 200, no redirect.
-        lifecycle.unsubscribe(subscriber.public_id, ConsentSource.one_click)
-        return "U bent afgemeld voor OVER het ravijn.\n", 200, {"Content-Type": "text/plain"}
-    form = ConfirmForm()
-    # an unsubscribe link never expires and may sit in a forwarded mail: it opens no other
-    # door; the way back is an undo for half an hour, or a new sign-up
-    if request.method == "POST":
-        csrf.protect()
-        lifecycle.unsubscribe(subscriber.public_id, ConsentSource.preferences_page)
-        return render_template("site/unsubscribed.html", token=token, form=ConfirmForm())
-    if subscriber.state == SubscriberState.unsubscribed:
-        return render_template("site/unsubscribed.html", token=token, form=ConfirmForm())
-    return render_template("site/unsubscribe.html", form=form)
-
-
-def come_back(token: str) -> str | tuple[str, int]:
-    """'Toch weer aanmelden' on the page right after unsubscribing (an undo, half an hour)."""
-    subscriber = _subscriber_or_404(Purpose.unsubscribe, token)
-    if lifecycle.resubscribe(subscriber.public_id, undo=True):
-        return render_template("site/resubscribed.html")
-    return render_template("site/unsubscribed.html", token=None, form=None, too_late=True), 409
+        unsubscribe_token=signer().dumps(Purpose.unsubscribe, subscriber.public_id),
+    ), (429 if too_often else 200)
