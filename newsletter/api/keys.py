@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from newsletter.api.models import ApiKey
-from newsletter.auth.audit import Actor, record
+from newsletter.auth.audit import Actor, count_read, record
 from newsletter.database import utcnow
 from newsletter.extensions import db
 from newsletter.subscribers import names
@@ -107,10 +107,18 @@ def authenticate(secret: str, now: datetime | None = None) -> ApiKey | None:
     return key
 
 
+READS = {"GET", "HEAD", "OPTIONS"}
+
+
 def note_use(key: ApiKey, method: str, path: str, status: int) -> None:
-    """Every use leaves an audit line with the key's name (never the key itself)."""
+    """Every use is in the audit log with the key's name (never the key itself), on behalf of
+    the editor who made the key: a write as a line of its own, reads counted per hour."""
     now = utcnow()
     if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):
         key.last_used_at = now
-    record(Actor(f"api: {key.name}"[:320]), f"api {method}", path[:80], f"status {status}")
+    actor = Actor(f"api: {key.name}"[:320], key.created_by)
+    if method in READS:
+        count_read(actor, f"sleutel {key.prefix}", status, now)
+    else:
+        record(actor, f"api {method}", path[:80], f"status {status}")
     db.session.commit()
