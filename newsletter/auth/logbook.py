@@ -4,6 +4,7 @@ only their own (so never another's webhook addresses or key names)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -25,6 +26,9 @@ OTHERS = {
     "api": "api: ",  # any API key
     "onbekend": "onbekend",  # a failed login with an address nobody has
 }
+
+
+KIND = re.compile(r"[a-z0-9 -]{0,40}", re.ASCII)
 
 
 class FilterError(ValueError):
@@ -80,9 +84,14 @@ def parse(args: dict[str, str]) -> Filters:
     end = _dutch_day(args.get("tot", ""), "Tot en met")
     if start and end and start > end:
         raise FilterError("De datum bij ‘van’ ligt na de datum bij ‘tot en met’.")
+    kind, person = args.get("soort", "").strip(), args.get("persoon", "").strip()
+    if not KIND.fullmatch(kind):
+        raise FilterError("Soort actie: kies er een uit de lijst.")
+    if person not in OTHERS and _number(person, None) is None:
+        person = ""  # an editor that is not there (any more): everyone
     return Filters(
-        kind=args.get("soort", "").strip()[:40],
-        person=args.get("persoon", "").strip()[:20],
+        kind=kind,
+        person=person,
         start=start,
         end=end,
         page=max(1, _number(args.get("pagina", ""), 1) or 1),
@@ -98,7 +107,7 @@ def _visible(viewer: Editor, filters: Filters) -> Select[tuple[AuditEvent]]:
     query = select(AuditEvent)
     if not viewer.has_role(roles.BEHEERDER):
         query = query.where(AuditEvent.editor_id == viewer.id)
-    elif filters.person.isdigit():
+    elif filters.person.isascii() and filters.person.isdigit():
         query = query.where(AuditEvent.editor_id == int(filters.person))
     elif filters.person == "api":
         query = query.where(AuditEvent.actor.startswith(OTHERS["api"], autoescape=True))
