@@ -140,11 +140,13 @@ def page(viewer: Editor, filters: Filters) -> Page:
 
 
 def kinds(viewer: Editor) -> list[tuple[str, str]]:
-    """The kinds to filter on: every labelled one, and any other that is in the log."""
+    """The kinds to filter on: for a beheerder every labelled one and any other in the log,
+    for anyone else the kinds of their own rows."""
     query = select(AuditEvent.action).distinct()
+    found = set(ACTION_LABELS)
     if not viewer.has_role(roles.BEHEERDER):
-        query = query.where(AuditEvent.editor_id == viewer.id)
-    found = set(db.session.scalars(query)) | set(ACTION_LABELS)
+        query, found = query.where(AuditEvent.editor_id == viewer.id), set()
+    found |= set(db.session.scalars(query))
     return sorted(((k, ACTION_LABELS.get(k, k)) for k in found), key=lambda kv: kv[1].lower())
 
 
