@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import Flask
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+#: as in rendering/agenda.py, which may import nothing of ours
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def number(value: float, decimals: int = 0) -> str:
@@ -29,7 +49,19 @@ def duration(seconds: float) -> str:
     return text + (f" en {plural(rest, 'minuut', 'minuten')}" if rest else "")
 
 
+def day(value: datetime) -> str:
+    """An aware moment → '21 maart 2026' (the day in Dutch time)."""
+    local = value.astimezone(AMSTERDAM)
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
+
+
+def moment(value: datetime) -> str:
+    """An aware moment → '21 maart 2026, 11.00 uur' (Dutch time, as VNG writes it)."""
+    return f"{day(value)}, {value.astimezone(AMSTERDAM):%H.%M} uur"
+
+
 def register(app: Flask) -> None:
     app.add_template_global(plural)
     app.add_template_global(number)
     app.add_template_global(duration)
+    app.add_template_global(moment)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from newsletter.api.models import ApiKey
 from newsletter.auth import accounts
-from newsletter.auth.audit import Actor, record
+from newsletter.auth.audit import Actor, count_read, record
 from newsletter.auth.roles import BEHEERDER
 from newsletter.database import utcnow
 from newsletter.extensions import db
@@ -144,10 +144,18 @@ def acting_for(key: ApiKey) -> Actor:
     return Actor(f"api: {key.name} ({maker.email})"[:320], maker.id)
 
 
+READS = {"GET", "HEAD", "OPTIONS"}
+
+
 def note_use(key: ApiKey, method: str, path: str, status: int) -> None:
-    """Every use leaves an audit line with the key's name (never the key itself)."""
+    """Every use is in the audit log with the key's name (never the key itself), on behalf of
+    the editor who made the key: a write as a line of its own, reads counted per hour."""
     now = utcnow()
     if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):
         key.last_used_at = now
-    record(acting_for(key), f"api {method}", path[:80], f"status {status}")
+    actor = acting_for(key)
+    if method in READS:
+        count_read(actor, f"sleutel {key.prefix}", status, now)
+    else:
+        record(actor, f"api {method}", path[:80], f"status {status}")
     db.session.commit()

@@ -1,13 +1,22 @@
-"""The editors' audit log: one row per action, written in the same transaction as the action."""
+"""The editors' audit log: one row per action, written in the same transaction as the action.
+
+Reads through the API are the exception: one counter row per key, hour and answer
+(`count_read`), so a busy integration neither grows the table per call nor pushes approvals,
+exports and erasures out of sight."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from newsletter.auth.models import AuditEvent
+from newsletter.database import utcnow
 from newsletter.extensions import db
+
+READ = "api-read"
 
 ACTION_LABELS = {
     "publish": "verstuurd",
@@ -46,6 +55,17 @@ ACTION_LABELS = {
     "duplicate": "editie gekopieerd",
     "edition-import": "editie geïmporteerd",
     "delete": "concept verwijderd",
+    "api-key create": "API-sleutel gemaakt",
+    "api-key revoke": "API-sleutel ingetrokken",
+    "webhook-added": "webhook toegevoegd",
+    "webhook-removed": "webhook verwijderd",
+    "webhook-enabled": "webhook weer aangezet",
+    "webhook-disabled": "webhook uitgezet",
+    READ: "API: gegevens opgevraagd (per uur samengevat)",
+    "api POST": "API: iets toegevoegd of gedaan (POST)",
+    "api PUT": "API: iets vervangen (PUT)",
+    "api PATCH": "API: iets gewijzigd (PATCH)",
+    "api DELETE": "API: iets verwijderd of gewist (DELETE)",
 }
 
 
@@ -75,6 +95,34 @@ def record(actor: Actor | None, action: str, target: str = "", detail: str = "")
             action=action,
             target=target[:80],
             detail=detail[:300],
+        )
+    )
+
+
+def count_read(actor: Actor, key_ref: str, status: int, now: datetime | None = None) -> None:
+    """Count one read through API key `key_ref` in the row of its hour and answer, made at the
+    first read (one statement, so two workers counting at once still share one row). The
+    caller commits."""
+    now = now or utcnow()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    values = {
+        "occurred_at": now,
+        "last_at": now,
+        "editor_id": actor.editor_id,
+        "actor": actor.label[:320],
+        "action": READ,
+        "target": key_ref[:80],
+        "detail": f"status {status}",
+        "times": 1,
+        "summary_key": f"{READ} {key_ref} {hour:%Y-%m-%dT%H} {status}"[:120],
+    }
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    table = AuditEvent.__table__  # Core, for the upsert (the ORM has no ON CONFLICT)
+    statement = dialect.insert(table).values(**values)
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.summary_key],
+            set_={"times": table.c.times + 1, "last_at": statement.excluded.last_at},
         )
     )
 

@@ -1,4 +1,5 @@
-"""/beheer/inloggen (password, then the code), /beheer/tweestaps, the password pages, and
+"""/beheer/inloggen (password, then the code), /beheer/tweestaps, the password pages,
+/beheer/logboek (everyone's actions for beheerders, one's own for the others), and
 /beheer/redacteuren for beheerders."""
 
 from __future__ import annotations
@@ -6,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import login_required
 
-from newsletter.auth import manage, password_views, views
+from newsletter.auth import logbook_views, manage, password_views, views
 from newsletter.auth.roles import BEHEERDER, requires
 from newsletter.extensions import limiter
 
@@ -31,6 +32,7 @@ bp.add_url_rule(
     limiter.limit(LOGIN_LIMIT, methods=["POST"])(views.enrol),
     methods=["GET", "POST"],
 )
+bp.add_url_rule("/logboek", "logbook", login_required(logbook_views.index))
 bp.add_url_rule("/uitloggen", "logout", login_required(views.logout), methods=["POST"])
 bp.add_url_rule(
     "/wachtwoord-vergeten",

@@ -66,17 +66,25 @@ class RecoveryCode(db.Model):
 
 
 class AuditEvent(db.Model):
-    """Who did what, when: publish, pause, resume, cancel, import, erase. No reader data."""
+    """Who did what, when: publish, pause, resume, cancel, import, erase. No reader data.
+
+    A summary row (`summary_key` set) stands for many reads through one API key in one hour:
+    `times` counts them, `occurred_at` is the first and `last_at` the last of them."""
 
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    editor_id: Mapped[int | None] = mapped_column(ForeignKey("editor.id", ondelete="SET NULL"))
+    editor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("editor.id", ondelete="SET NULL"), index=True
+    )
     actor: Mapped[str] = mapped_column(String(320))  # the editor's address, or "cli", "clock"
-    action: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40), index=True)
     target: Mapped[str] = mapped_column(String(80), default="")
     detail: Mapped[str] = mapped_column(String(300), default="")
+    times: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    last_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    summary_key: Mapped[str | None] = mapped_column(String(120), unique=True, index=True)
 
 
 class TotpEnrolment(db.Model):

@@ -118,7 +118,7 @@ def test_every_use_is_audited_by_the_keys_name_never_the_key(client, db):
 
     secret = key_with("readers:read")
     call(client, "GET", "/api/v1/readers", secret)
-    uses = db.session.query(AuditEvent).filter(AuditEvent.action == "api GET").all()
+    uses = db.session.query(AuditEvent).filter(AuditEvent.action == "api-read").all()
     assert [u.actor for u in uses] == ["api: CRM-koppeling"]
     assert all(secret not in f"{u.actor}{u.target}{u.detail}" for u in uses)
 

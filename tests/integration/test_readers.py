@@ -270,11 +270,11 @@ def test_dashboard_pages_import_export_and_erase(app, db, editor_client, editor,
         data={"csrf_token": token, "wissen-email": "k@x.example", "wissen-sure": "y"},
     )
     assert count(db, Subscriber) == 1
-    log = client.get("/beheer/lezers/").get_data(as_text=True)
+    log = client.get("/beheer/logboek").get_data(as_text=True)
     # in Dutch, as the page says it (the database keeps the code)
     for action in ("lezers geïmporteerd", "lezers geëxporteerd", "lezer gewist"):
         assert f">{action}</td>" in log
-    assert "k@x.example" not in log.split("Logboek")[1]  # the log names no reader
+    assert "k@x.example" not in log.split("<table")[1]  # the log names no reader
 
 
 def test_stats_per_edition_and_per_week(app, db):

@@ -18,7 +18,6 @@ from flask import (
 )
 from flask_login import current_user
 
-from newsletter.auth import audit
 from newsletter.auth.audit import Actor
 from newsletter.subscribers import geo, privacy, stats
 from newsletter.subscribers.admin.forms import EraseForm, ImportForm, PersonForm
@@ -66,8 +65,6 @@ def dashboard() -> str:
         week_role=role,
         week_province=province,
         role_labels=ROLE_LABELS,
-        events=audit.recent(),
-        action_labels=audit.ACTION_LABELS,
         amsterdam=AMSTERDAM,
         person_form=PersonForm(prefix="inzage"),
         erase_form=EraseForm(prefix="wissen"),
