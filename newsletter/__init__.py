@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from newsletter import formatting, logs
+from newsletter import formatting, forms, logs
 from newsletter.resources import resource_dir
 from newsletter.settings import Settings, from_env
 
@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_proxies(app)
     register_commands(app)
     formatting.register(app)
+    forms.register(app)
     logs.register(app)
     return app
 

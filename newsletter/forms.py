@@ -1,9 +1,26 @@
-"""Forms shared by every part of /beheer."""
+"""Forms shared by every part of /beheer, and how every form's CSRF token is written."""
 
 from __future__ import annotations
 
+from flask import Flask
 from flask_wtf import FlaskForm
+from wtforms.csrf.core import CSRFTokenField
+from wtforms.widgets import HiddenInput
 
 
 class ActionForm(FlaskForm):
     """A button with only the CSRF token."""
+
+
+class _HiddenWithoutId(HiddenInput):
+    """A hidden field without an id: a page with several forms would repeat `id="csrf_token"`,
+    and HTML wants every id once. Nothing points at the token by id."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", False)  # False: WTForms leaves the attribute out
+        return super().__call__(field, **kwargs)
+
+
+def register(app: Flask) -> None:
+    """Every form's CSRF token (Flask-WTF's, on the public pages and in /beheer) without an id."""
+    CSRFTokenField.widget = _HiddenWithoutId()

@@ -16,7 +16,7 @@ CSP = (
 )
 
 
-#: A mail shown as a page (archive, editor preview): its own inline styles, nothing runs.
+#: A mail shown as a page (the editor's preview): its own inline styles, nothing runs.
 MAIL_PAGE_CSP = (
     "default-src 'none'; img-src https: data: 'self'; style-src 'unsafe-inline'; "
     "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"

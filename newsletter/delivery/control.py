@@ -110,7 +110,7 @@ def complete_if_done(edition_id: int) -> bool:
         db.session.commit()
         return False
     # the archive serves this web version from now on, stored in the same step
-    web_version = editions.render(editions.get(edition_id), personal=False).html
+    web_version = editions.render(editions.get(edition_id), personal=False).web
     changed = states.change_state(
         edition_id,
         {EditionState.sending},

@@ -8,14 +8,13 @@ from urllib.parse import urlsplit
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
-from markupsafe import escape
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from newsletter.editions import services
 from newsletter.editions.models import EditionState
 from newsletter.extensions import limiter
 from newsletter.rendering import agenda
-from newsletter.security import MAIL_PAGE_CSP
 from newsletter.urls import external_url
 
 bp = Blueprint("archive", __name__, url_prefix="/archief")
@@ -31,41 +30,21 @@ def index() -> str:
 
 @bp.get("/<int:edition_id>")
 @limiter.limit(ARCHIVE_LIMIT)
-def show(edition_id: int) -> Response:
+def show(edition_id: int) -> str:
+    """The web version stored when the edition was sent, in the site's own page (a page, not
+    a mail: landmarks, no layout tables), with Open Graph for a shared link (no tracking)."""
     try:
         edition = services.get(edition_id)
     except services.EditionError:
         abort(404)
     if edition.state != EditionState.sent:
         abort(404)
-    response = Response(_as_page(services.archive_html(edition), edition), mimetype="text/html")
-    response.headers["Content-Security-Policy"] = MAIL_PAGE_CSP
-    return response
-
-
-def _as_page(html: str, edition) -> str:
-    """The stored web version, with what a page needs and a mail does not: a way back to the
-    archive, and Open Graph for a shared link (title and description, no tracking)."""
-    url = external_url("archive.show", edition_id=str(edition.id))
-    meta = (
-        f'<meta property="og:type" content="article">'
-        f'<meta property="og:title" content="{escape(edition.title)}">'
-        f'<meta property="og:description" content="{escape(edition.preheader or edition.title)}">'
-        f'<meta property="og:url" content="{escape(url)}">'
-        f'<meta property="og:site_name" content="OVER het ravijn">'
-        f'<meta name="description" content="{escape(edition.preheader or edition.title)}">'
+    return render_template(
+        "site/archive_edition.html",
+        edition=edition,
+        article=Markup(services.archive_html(edition)),  # noqa: S704 - our render, escaped
+        url=external_url("archive.show", edition_id=str(edition.id)),
     )
-    back = (
-        '<p style="max-width:600px;margin:12px auto;padding:0 16px;font-family:Arial,sans-serif;">'
-        f'<a href="{escape(external_url("archive.index"))}" style="color:#00597a;">'
-        "← Alle nieuwsbrieven van OVER het ravijn</a></p>"
-    )
-    html = html.replace("</head>", meta + "</head>", 1)
-    head, marker, rest = html.partition("<body")
-    if not marker:
-        return back + html
-    tag_end = rest.index(">") + 1
-    return head + marker + rest[:tag_end] + back + rest[tag_end:]
 
 
 @bp.get("/<int:edition_id>/agenda/<int:number>.ics")

@@ -227,9 +227,10 @@ def snapshot_finished(edition_id: int, recipients: int) -> None:
 
 
 def archive_html(edition: Edition) -> str:
-    """The web version of a sent edition (no personal links), rendered once and kept."""
+    """The web version of a sent edition (no personal links, an <article> for the archive's
+    page), rendered once and kept."""
     if edition.archive_html is None:
-        html = render(edition, personal=False).html
+        html = render(edition, personal=False).web
         db.session.execute(
             sql_update(Edition)
             .where(Edition.id == edition.id, Edition.archive_html.is_(None))

@@ -17,6 +17,7 @@ from newsletter.rendering.markdown import Document, attr, build
 from newsletter.rendering.markers import Markers
 from newsletter.rendering.mjml import RenderError, compile_mjml, environment
 from newsletter.rendering.problems import Problem
+from newsletter.rendering.web import render_web
 
 PERSONAL_KEYS = ("name", "preferences_url", "unsubscribe_url")
 MAX_HTML_BYTES = 100_000
@@ -31,6 +32,8 @@ class RenderedEdition:
     problems: tuple[Problem, ...]
     front: frontmatter.FrontMatter
     nonce: str = ""
+    #: with personal=False: the archive's web version, an <article> for the site's page
+    web: str = ""
 
     @property
     def ok(self) -> bool:
@@ -163,6 +166,7 @@ def render_edition(
         problems=tuple(problems),
         front=front,
         nonce=markers.nonce if markers else "",
+        web="" if personal else render_web(body, first_line, own_media, context),
     )
 
 

@@ -6,6 +6,7 @@ Attributes an editor could add with `{…}` are cut back to `class="button"` on 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import quote, urlsplit
@@ -63,11 +64,10 @@ class Block:
     label: str = ""
 
 
-def _scrollable_tables(html: str) -> str:
-    """A table in a box that scrolls sideways on its own, so the mail never does."""
-    return html.replace(
-        "<table ", '<div style="overflow-x:auto;width:0;min-width:100%;"><table '
-    ).replace("</table>", "</table></div>")
+def _scrollable_tables(html: str, styled: bool) -> str:
+    """A table in a box that scrolls sideways on its own, so the mail (or page) never does."""
+    box = 'style="overflow-x:auto;width:0;min-width:100%;"' if styled else 'class="table-scroll"'
+    return re.sub(r"<table\b", f"<div {box}><table", html).replace("</table>", "</table></div>")
 
 
 @dataclass
@@ -80,16 +80,18 @@ class Document:
     own_media: str = ""
 
 
-def _clean(tokens: list[Token]) -> None:
+def _clean(tokens: list[Token], styled: bool) -> None:
     for token in tokens:
         classes = token.attrs.get("class")
         token.attrs = {k: v for k, v in token.attrs.items() if k in ALLOWED_ATTRS}
         if token.type == "link_open" and classes == "button":
             token.meta["button"] = True
-        if token.tag in STYLES and token.nesting in (0, 1) and token.type != "inline":
+        if token.type == "th_open":
+            token.attrs["scope"] = "col"  # a Markdown table's header cells head its columns
+        if styled and token.tag in STYLES and token.nesting in (0, 1) and token.type != "inline":
             token.attrs["style"] = STYLES[token.tag]
         if token.children:
-            _clean(token.children)
+            _clean(token.children, styled)
 
 
 def _check_links(tokens: list[Token], line: int, doc: Document) -> None:
@@ -192,18 +194,19 @@ def _within_budget(tokens: list[Token], first_line: int, doc: Document) -> list[
     return kept
 
 
-def build(body: str, first_line: int = 1, own_media: str = "") -> Document:
-    """Parse Markdown into sections of blocks (for MJML) and the text part."""
+def build(body: str, first_line: int = 1, own_media: str = "", *, styled: bool = True) -> Document:
+    """Parse Markdown into sections of blocks (for MJML) and the text part. styled=False leaves
+    out the inline styles a mail needs (the archive's web page has a style sheet)."""
     md = parser()
     doc = Document(own_media=own_media)
     tokens = _within_budget(md.parse(body), first_line, doc)
-    _clean(tokens)
+    _clean(tokens, styled)
     pending: list[Token] = []
 
     def flush() -> None:
         if pending:
             html = md.renderer.render(pending, md.options, {})
-            doc.sections[-1].append(Block("text", _scrollable_tables(html)))
+            doc.sections[-1].append(Block("text", _scrollable_tables(html, styled)))
             pending.clear()
 
     i = 0
@@ -222,7 +225,8 @@ def build(body: str, first_line: int = 1, own_media: str = "") -> Document:
             if any(doc.sections[-1]):
                 doc.sections.append([])
             token.tag = "h2"
-            token.attrs["style"] = STYLES["h2"]
+            if styled:
+                token.attrs["style"] = STYLES["h2"]
             tokens[i + 2].tag = "h2"
         if token.level == 0 and token.type == "paragraph_open":
             inline = tokens[i + 1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -52,12 +53,23 @@ def environment(template_dir: Path = EMAIL_TEMPLATES) -> jinja2.Environment:
     )
 
 
+#: what MJML writes and HTML has not: `vertical-align` as an attribute (valign is HTML's
+#: own, and what mail clients read) and `height="auto"` on an image (its style says it)
+_MJML_ONLY = (
+    (re.compile(r'(<td\b[^>]*?) vertical-align="([a-z]*)"'), r'\1 valign="\2"'),
+    (re.compile(r'(<img\b[^>]*?) height="auto"'), r"\1"),
+)
+
+
 def compile_mjml(source: str) -> str:
     """MJML → HTML with mjml-python (MRML, the Rust port): a broken template raises."""
     try:
-        return mjml2html(source, disable_comments=True)
+        html = mjml2html(source, disable_comments=True)
     except ValueError as exc:
         raise RenderError(str(exc)) from None
+    for pattern, replacement in _MJML_ONLY:
+        html = pattern.sub(replacement, html)
+    return html
 
 
 @lru_cache(maxsize=64)

@@ -162,6 +162,7 @@
   picker.type = "file";
   picker.accept = "image/png,image/jpeg,image/gif,image/webp";
   picker.hidden = true;
+  picker.setAttribute("aria-label", "Afbeelding kiezen"); // hidden, yet named for checkers
   form.appendChild(picker);
   picker.addEventListener("change", function () {
     if (picker.files[0]) upload(picker.files[0]);

@@ -1,4 +1,5 @@
-"""Browser fixtures: a live server in a thread, Debian's Chromium through Playwright, axe-core."""
+"""Browser fixtures: a live server in a thread, Debian's Chromium through Playwright, axe-core,
+and the Nu Html Checker over every HTML document the tests see (tests/browser/documents.py)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,42 @@ import pytest
 from werkzeug.serving import make_server
 
 from newsletter.dev.sink import free_port
+from tests.browser.documents import Documents, Recorder
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture(scope="session")
-def _server(app):
+def html_documents(tmp_path_factory) -> Documents:
+    """Every HTML document the browser tests see; `html_documents.add(html, label, mail=True)`
+    for one they make without the live server."""
+    return Documents(tmp_path_factory.mktemp("html"))
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _html_conformance(html_documents):
+    """After the last browser test: vnu, once, over all of them (it takes seconds to start)."""
+    yield
+    html_documents.check()
+
+
+@pytest.fixture(autouse=True)
+def _mails_checked(request, html_documents):
+    """The HTML part of every mail a browser test received goes to vnu too."""
+    if "sink" not in request.fixturenames:
+        yield
+        return
+    sink = request.getfixturevalue("sink")
+    yield
+    for received in sink.received:
+        html_documents.add_mail(received.message())
+
+
+@pytest.fixture(scope="session")
+def _server(app, html_documents):
     port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    server = make_server("127.0.0.1", port, Recorder(app, html_documents), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"

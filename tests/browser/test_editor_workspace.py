@@ -73,6 +73,11 @@ def test_archive_pages_are_accessible(page, axe, live_server, db):
     page.goto("/archief/")
     page.get_by_role("link", name="Jeugdzorg: gemeenten kunnen het gat niet dichten").click()
     assert page.get_by_role("heading", name="De cijfers").is_visible()
+    # a page, not a mail: its text in <main>, no layout table holds a heading
+    assert page.locator("main h1").text_content() == edition.title
+    assert page.locator("table[role=presentation] :is(h1, h2, h3, h4)").count() == 0
+    assert page.locator("table th:not([scope])").count() == 0
+    axe(page, "archived edition")
     page.goto("/archief/")
     axe(page, "archive")
 

@@ -124,3 +124,26 @@ def test_archive_version_has_no_personal_links():
     rendered = render_edition(FIXTURE.read_text(), personal=False, signup_url="https://x/aanmelden")
     assert "RVJ" not in rendered.html and "Afmelden" not in rendered.html
     assert "https://x/aanmelden" in rendered.html
+    assert "RVJ" not in rendered.web and "Afmelden" not in rendered.web
+    assert "https://x/aanmelden" in rendered.web
+
+
+def test_the_archive_web_version_is_a_page_fragment_not_a_mail():
+    rendered = render_edition(FIXTURE.read_text(), personal=False, signup_url="https://x/aanmelden")
+    soup = BeautifulSoup(rendered.web, "html.parser")
+    [article] = soup.find_all("article")
+    assert article.h1.get_text() == "Jeugdzorg: gemeenten kunnen het gat niet dichten"
+    assert "De cijfers" in [h.get_text() for h in article.find_all("h2")]
+    assert [t.get("role") for t in article.find_all("table")] == [None]  # the data table only
+    assert not soup.find_all(style=True)  # the site's style sheet does the styling
+    assert [th["scope"] for th in article.find_all("th")] == ["col", "col", "col"]
+    assert render_edition(FIXTURE.read_text()).web == ""  # a personal render has none
+
+
+def test_the_mail_html_has_only_attributes_html_knows():
+    html = render_edition(FIXTURE.read_text()).html
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup.find_all(attrs={"vertical-align": True})  # MJML writes it; valign is HTML
+    assert all(img.get("height") != "auto" for img in soup.find_all("img"))
+    assert soup.find_all("th") and all(th["scope"] == "col" for th in soup.find_all("th"))
+    assert "supported-color-schemes" not in html
