@@ -5,7 +5,7 @@ gunicorn as production runs it, each set against a plain baseline in the same ru
                                   [--web-workers 4] [--database URL|sqlite]
 
 Seeds N readers with one bulk insert per 5,000 (as bench/delivery.py does; spread over the 342
-municipalities and the roles), makes API keys with every scope, starts gunicorn (the README's
+municipalities and the roles), makes API keys with every scope, starts gunicorn (docs/operations.md#production, the
 production command, NEWSLETTER_ENV=production) and measures with `--concurrency` client
 threads, each on its own keep-alive connection:
 
@@ -215,7 +215,7 @@ def reader_body(document: dict) -> tuple[dict | None, str]:
 
 
 def start_gunicorn(env: dict[str, str], port: int, workers: int, log) -> subprocess.Popen:
-    """The README's production command (no access log: the README's command writes none)."""
+    """The production command of docs/operations.md#production (it writes no access log)."""
     return subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),

@@ -11,7 +11,7 @@ sends messages of the same size over the same number of connections into the sam
 raw rate is the run's baseline, and the ratio says how much of the relay's speed the service
 uses; min/median/max of the ratios close each size.
 
-Then once more at N readers under the README's production layout: gunicorn, a transactional
+Then once more at N readers under the production layout (docs/operations.md#production): gunicorn, a transactional
 pool (1 process x 4 threads), a bulk pool (2 x 2), `flask delivery publish ID` as a command,
 timed from the command's start until the edition's state is "sent" ("Verzonden"), against the
 time smtp-source needs for N messages. The sink is postfix's `smtp-sink` when installed (Debian
@@ -209,7 +209,7 @@ def run_once(app, env: dict[str, str], readers: int, args, tmp: Path) -> dict[st
 
 
 def production_layout(app, env: dict[str, str], readers: int, tmp: Path) -> dict[str, float]:
-    """The README's layout: gunicorn, a transactional pool, a bulk pool of 2 x 2; the
+    """The layout of docs/operations.md#production: gunicorn, a transactional pool, a bulk pool of 2 x 2; the
     publish command's start until the edition reads "sent"."""
     import redis
 

@@ -19,8 +19,8 @@ def test_test_mails_and_their_links_queue_apart_and_after_confirmations():
 
 
 def test_every_queue_is_served_by_the_production_layout_and_by_make_run():
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    layout = readme.split("## Production", 1)[1].split("```", 2)[1]
+    operations = (PROJECT_ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    layout = operations.split("## Production", 1)[1].split("```", 2)[1]
     served = {
         queue
         for line in re.findall(r"dramatiq workers --queues ([\w ]+?) --", layout)

@@ -8,7 +8,7 @@ message's data goes out) only reads the answer. A killed worker loses nothing by
 UPDATE is already on the server's socket. It runs on a pooled connection of its own, as a
 prepared statement over libpq (one round trip, no BEGIN/COMMIT), with synchronous_commit off:
 only a crash of PostgreSQL itself could forget the last fraction of a second of marks, and
-those readers would get the mail again (see "Duplicates" in the README).
+those readers would get the mail again (docs/sending.md#duplicates-which-remain-possible-and-why).
 """
 
 from __future__ import annotations
