@@ -5,9 +5,9 @@ gunicorn as production runs it, each set against a plain baseline in the same ru
                                   [--web-workers 4] [--database URL|sqlite]
 
 Seeds N readers with one bulk insert per 5,000 (as bench/delivery.py does; spread over the 342
-municipalities and the roles), makes API keys with every scope, starts gunicorn (docs/operations.md#production, the
-production command, NEWSLETTER_ENV=production) and measures with `--concurrency` client
-threads, each on its own keep-alive connection:
+municipalities and the roles), makes API keys with every scope, starts gunicorn (the
+production command of docs/operations.md#production, NEWSLETTER_ENV=production) and
+measures with `--concurrency` client threads, each on its own keep-alive connection:
 
 - baseline: GET /healthz, the app's plainest answer (same client, same threads, same headers);
 - (a) GET /api/v1/readers?limit=500&cursor=… until next_cursor is null: every thread walks the

@@ -11,8 +11,9 @@ sends messages of the same size over the same number of connections into the sam
 raw rate is the run's baseline, and the ratio says how much of the relay's speed the service
 uses; min/median/max of the ratios close each size.
 
-Then once more at N readers under the production layout (docs/operations.md#production): gunicorn, a transactional
-pool (1 process x 4 threads), a bulk pool (2 x 2), `flask delivery publish ID` as a command,
+Then once more at N readers under the production layout (docs/operations.md#production):
+gunicorn, a transactional pool (1 process x 4 threads), a bulk pool (2 x 2),
+`flask delivery publish ID` as a command,
 timed from the command's start until the edition's state is "sent" ("Verzonden"), against the
 time smtp-source needs for N messages. The sink is postfix's `smtp-sink` when installed (Debian
 package postfix), else aiosmtpd in its own process.
@@ -209,8 +210,8 @@ def run_once(app, env: dict[str, str], readers: int, args, tmp: Path) -> dict[st
 
 
 def production_layout(app, env: dict[str, str], readers: int, tmp: Path) -> dict[str, float]:
-    """The layout of docs/operations.md#production: gunicorn, a transactional pool, a bulk pool of 2 x 2; the
-    publish command's start until the edition reads "sent"."""
+    """The layout of docs/operations.md#production: gunicorn, a transactional pool, a bulk
+    pool of 2 x 2; the publish command's start until the edition reads "sent"."""
     import redis
 
     from newsletter.dev.sink import free_port

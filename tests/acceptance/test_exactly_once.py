@@ -120,6 +120,7 @@ def test_postgres_stopped_for_10_seconds_mid_send(fleet, db, editor):
     wait_until(lambda: sum(f.counts().values()) > at_sink + 50, timeout=30, step=0.1)
     print(f"\nmail flowed again {time.monotonic() - back:.1f} s after PostgreSQL returned")
     # one mail per open SMTP session could not be marked, and a crashed PostgreSQL forgets
-    # the marks of its last fraction of a second (synchronous_commit off, docs/sending.md#duplicates-which-remain-possible-and-why
-    # "Duplicates"): at 400 mails/s, less than one second's worth
+    # the marks of its last fraction of a second (synchronous_commit off, see
+    # docs/sending.md#duplicates-which-remain-possible-and-why): at 400 mails/s, less than
+    # one second's worth
     finish(f, db, edition_id, addresses, bound=400 + 4)

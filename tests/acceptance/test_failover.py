@@ -157,7 +157,9 @@ def test_send_fails_over_to_the_second_relay_and_back(
             f"second {sum(by_second.values())}; lost {len(lost)}, duplicates {duplicates}"
         )
         assert not lost
-        assert duplicates <= 4  # a mail in DATA when the relay died may be repeated (docs/sending.md#duplicates-which-remain-possible-and-why)
+        # a mail in DATA when the relay died may be repeated
+        # (docs/sending.md#duplicates-which-remain-possible-and-why)
+        assert duplicates <= 4
         assert sum(counts.values()) == READERS + duplicates
         assert sum(by_second.values()) >= 800
         assert sum(first.recipients().values()) > on_first  # back on the first relay
