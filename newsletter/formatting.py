@@ -7,22 +7,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from newsletter.rendering.dutch import MONTHS
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-#: as in rendering/agenda.py, which may import nothing of ours
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 def number(value: float, decimals: int = 0) -> str:

@@ -17,26 +17,13 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from newsletter.rendering.dutch import MONTHS
 from newsletter.rendering.lines import line_problem
 from newsletter.rendering.problems import Problem
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MAX_ITEMS = 10
 FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M")
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 KEYS = ("title", "start", "end", "place", "link")
 
 

@@ -12,7 +12,7 @@ from newsletter.subscribers.addresses import normalise_email
 from newsletter.subscribers.links import signer
 from newsletter.subscribers.pages.forms import AddressForm, ConfirmForm
 from newsletter.subscribers.pages.guards import address_allowed
-from newsletter.subscribers.pages.reader_links import offer, subscriber_for_manage_link
+from newsletter.subscribers.pages.reader_links import managed
 from newsletter.subscribers.tokens import Purpose, TokenExpired, TokenInvalid
 
 Page = str | Response | tuple[str, int]
@@ -21,12 +21,9 @@ Page = str | Response | tuple[str, int]
 def change_address(token: str) -> Page:
     """Behind a manage link only: whoever asks reads the mailbox on file (a forwarded
     newsletter's preferences link cannot move the subscription to another mailbox)."""
-    try:
-        subscriber = subscriber_for_manage_link(token)
-    except TokenExpired:
-        return offer("wijzigen", expired=True, status=410)
-    except TokenInvalid:
-        return offer("wijzigen", expired=False, status=404)
+    subscriber, refused = managed(token)
+    if subscriber is None:
+        return refused  # type: ignore[return-value]
     form = AddressForm(prefix="adres")
     if not form.validate_on_submit():
         return render_template("site/address_form.html", form=form, token=token), 422

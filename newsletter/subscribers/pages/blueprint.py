@@ -30,38 +30,18 @@ bp.add_url_rule(
     limiter.limit(_signup_limit)(views.resend),
     methods=["POST"],
 )
-bp.add_url_rule(
-    "/bevestigen/<token>",
-    "confirm",
-    limiter.limit(LINK_PAGE_LIMIT)(views.confirm),
-    methods=["GET", "POST"],
-)
-bp.add_url_rule(
-    "/voorkeuren/<token>",
-    "preferences",
-    limiter.limit(LINK_PAGE_LIMIT)(views.preferences),
-    methods=["GET", "POST"],
-)
-
-
-bp.add_url_rule(
-    "/gegevens/<token>",
-    "manage",
-    limiter.limit(LINK_PAGE_LIMIT)(manage_views.manage),
-    methods=["GET", "POST"],
-)
-bp.add_url_rule(
-    "/gegevens/<token>/adres",
-    "change_address",
-    limiter.limit(_signup_limit)(address_views.change_address),
-    methods=["POST"],
-)
-bp.add_url_rule(
-    "/adres/<token>",
-    "confirm_address",
-    limiter.limit(LINK_PAGE_LIMIT)(address_views.confirm_address),
-    methods=["GET", "POST"],
-)
+#: the pages behind a link in a mail: (path, endpoint, view, limit, methods)
+LINK_PAGES = [
+    ("/bevestigen/<token>", "confirm", views.confirm, LINK_PAGE_LIMIT, ["GET", "POST"]),
+    ("/voorkeuren/<token>", "preferences", views.preferences, LINK_PAGE_LIMIT, ["GET", "POST"]),
+    ("/gegevens/<token>", "manage", manage_views.manage, LINK_PAGE_LIMIT, ["GET", "POST"]),
+    ("/gegevens/<token>/adres", "change_address", address_views.change_address, _signup_limit,
+     ["POST"]),
+    ("/adres/<token>", "confirm_address", address_views.confirm_address, LINK_PAGE_LIMIT,
+     ["GET", "POST"]),
+]  # fmt: skip
+for path, endpoint, view, limit, methods in LINK_PAGES:
+    bp.add_url_rule(path, endpoint, limiter.limit(limit)(view), methods=methods)
 bp.add_url_rule(
     "/voorkeuren/nieuwe-link",
     "new_preferences_link",

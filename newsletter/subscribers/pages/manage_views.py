@@ -13,17 +13,14 @@ from newsletter.subscribers.addresses import masked
 from newsletter.subscribers.links import signer
 from newsletter.subscribers.models import Role, SubscriberState
 from newsletter.subscribers.pages.forms import AddressForm, PreferencesForm
-from newsletter.subscribers.pages.reader_links import offer, subscriber_for_manage_link
-from newsletter.subscribers.tokens import Purpose, TokenExpired, TokenInvalid
+from newsletter.subscribers.pages.reader_links import managed
+from newsletter.subscribers.tokens import Purpose
 
 
 def manage(token: str) -> str | Response | tuple[str, int]:
-    try:
-        subscriber = subscriber_for_manage_link(token)
-    except TokenExpired:
-        return offer("wijzigen", expired=True, status=410)
-    except TokenInvalid:
-        return offer("wijzigen", expired=False, status=404)
+    subscriber, refused = managed(token)
+    if subscriber is None:
+        return refused  # type: ignore[return-value]
     if request.method == "POST" and request.form.get("actie") == "weer-aanmelden":
         lifecycle.resubscribe(subscriber.public_id)
         return redirect(url_for("subscribers.manage", token=token, terug="ja"), code=303)

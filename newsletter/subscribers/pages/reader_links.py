@@ -55,3 +55,14 @@ def subscriber_for_manage_link(token: str) -> Subscriber:
     if digest(subscriber.email) != mailed_to:
         raise TokenExpired("mailed to an earlier address")
     return subscriber
+
+
+def managed(token: str) -> tuple[Subscriber | None, tuple[str, int] | None]:
+    """The reader behind a manage link, or the page that offers a fresh link instead (the one
+    place the manage pages load their reader)."""
+    try:
+        return subscriber_for_manage_link(token), None
+    except TokenExpired:
+        return None, offer("wijzigen", expired=True, status=410)
+    except TokenInvalid:
+        return None, offer("wijzigen", expired=False, status=404)
