@@ -62,17 +62,17 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from newsletter.api import access, views  # noqa: F401  (views: the operations register)
-    from newsletter.api.admin import bp as api_keys
+    from newsletter.api.keys_views import bp as api_keys
     from newsletter.api.spec import bp as api
     from newsletter.auth.blueprint import bp as auth
     from newsletter.auth.blueprint import editors_bp as editors
     from newsletter.delivery import recipients
     from newsletter.delivery.blueprint import bp as delivery
-    from newsletter.editions.archive import bp as archive
+    from newsletter.editions.archive_views import bp as archive
     from newsletter.editions.blueprint import bp as editions
     from newsletter.editions.blueprint import media_bp as media
-    from newsletter.ops.health import bp as ops
-    from newsletter.ops.metrics_page import bp as metrics_page
+    from newsletter.ops.health_views import bp as ops
+    from newsletter.ops.metrics_views import bp as metrics_page
     from newsletter.subscribers.admin import history
     from newsletter.subscribers.admin.blueprint import bp as subscriber_admin
     from newsletter.subscribers.pages.blueprint import bp as subscribers
@@ -98,7 +98,7 @@ def register_blueprints(app: Flask) -> None:
     # the reader's page (subscribers) shows what delivery, a layer above, sent them
     history.provide(app, recipients.received)
     if app.config["SETTINGS"].env == "development":  # the outbox shows every link, unguarded
-        from newsletter.dev.blueprint import bp as dev
+        from newsletter.dev.views import bp as dev
 
         app.register_blueprint(dev)
 

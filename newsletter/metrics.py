@@ -91,7 +91,7 @@ def exposition(extra: list[object] | None = None) -> bytes:
 _EVENTS = "newsletter.reader_events"
 
 
-def reader_event(session: object, kind: str) -> None:
+def subscriber_event(session: object, kind: str) -> None:
     """Count a reader event once the transaction that made it commits (not on a rollback)."""
     session.info.setdefault(_EVENTS, []).append(kind)  # type: ignore[attr-defined]
 

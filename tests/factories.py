@@ -24,7 +24,7 @@ def make_subscriber(db, email: str = "x@x.example", **fields):
     return subscriber
 
 
-def readers(db, count: int, prefix: str = "lezer", **fields):
+def subscribers(db, count: int, prefix: str = "lezer", **fields):
     """`count` active subscribers who confirmed five minutes ago, committed."""
     from newsletter.subscribers.models import SubscriberState
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import login_required
 
-from newsletter.auth import logbook_views, manage, password_views, views
+from newsletter.auth import logbook_views, manage_views, password_views, views
 from newsletter.auth.roles import BEHEERDER, requires
 from newsletter.extensions import limiter
 
@@ -48,11 +48,14 @@ bp.add_url_rule(
 )
 
 editors_bp = Blueprint("editors", __name__, url_prefix="/beheer/redacteuren")
-editors_bp.add_url_rule("/", "index", requires(BEHEERDER)(manage.index))
-editors_bp.add_url_rule("/", "create", requires(BEHEERDER)(manage.create), methods=["POST"])
+editors_bp.add_url_rule("/", "index", requires(BEHEERDER)(manage_views.index))
+editors_bp.add_url_rule("/", "create", requires(BEHEERDER)(manage_views.create), methods=["POST"])
 editors_bp.add_url_rule(
-    "/<int:editor_id>/rollen", "set_roles", requires(BEHEERDER)(manage.set_roles), methods=["POST"]
+    "/<int:editor_id>/rollen",
+    "set_roles",
+    requires(BEHEERDER)(manage_views.set_roles),
+    methods=["POST"],
 )
 editors_bp.add_url_rule(
-    "/<int:editor_id>/actie", "act", requires(BEHEERDER)(manage.act), methods=["POST"]
+    "/<int:editor_id>/actie", "act", requires(BEHEERDER)(manage_views.act), methods=["POST"]
 )

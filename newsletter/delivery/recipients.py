@@ -50,15 +50,15 @@ class Recipient:
 
 def of_edition(edition_id: int, failed_only: bool = False) -> list[Recipient]:
     rows = ledger.rows_of(edition_id, failed_only, LIMIT)
-    known = queries.contacts([r.subscriber_id for r in rows if r.subscriber_id])
+    known = queries.subscribers_by_id([r.subscriber_id for r in rows if r.subscriber_id])
     result = []
     for r in rows:
-        contact = known.get(r.subscriber_id) if r.subscriber_id else None
+        subscriber = known.get(r.subscriber_id) if r.subscriber_id else None
         result.append(
             Recipient(
                 r.subscriber_id,
-                contact.name if contact else "(gewist)",
-                contact.email if contact else "",
+                subscriber.name if subscriber else "(gewist)",
+                subscriber.email if subscriber else "",
                 label(r.state, r.error),
                 r.sent_at,
             )

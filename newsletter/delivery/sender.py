@@ -145,16 +145,18 @@ def _claim(run: Run) -> list[Recipient | int]:
     """The batch's due rows, leased to this run; an int means "skip this row": its subscriber
     left (or was erased) after the snapshot."""
     rows = ledger.claim(run.edition_id, run.batch_no, run.holder, run.settings.lease_seconds)
-    found = queries.contacts([subscriber_id for _, subscriber_id in rows if subscriber_id])
+    found = queries.subscribers_by_id([subscriber_id for _, subscriber_id in rows if subscriber_id])
     db.session.commit()
     recipients: list[Recipient | int] = []
     for row_id, subscriber_id in rows:
-        contact = found.get(subscriber_id)
-        if contact is None or not contact.active:
+        subscriber = found.get(subscriber_id)
+        if subscriber is None or not subscriber.active:
             recipients.append(row_id)
         else:
             recipients.append(
-                Recipient(row_id, contact.email, contact.name, contact.public_id, subscriber_id)
+                Recipient(
+                    row_id, subscriber.email, subscriber.name, subscriber.public_id, subscriber_id
+                )
             )
     return recipients
 

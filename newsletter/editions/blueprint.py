@@ -6,7 +6,7 @@ from flask import Blueprint
 from flask_login import login_required
 
 from newsletter.auth.roles import EINDREDACTEUR, REDACTEUR, requires
-from newsletter.editions import actions, media_views, test_address_views, views
+from newsletter.editions import action_views, media_views, test_address_views, views
 from newsletter.extensions import limiter
 
 bp = Blueprint("editions", __name__, url_prefix="/beheer")
@@ -19,13 +19,13 @@ bp.add_url_rule(f"{EDITION}/voorbeeld", "preview", login_required(views.preview)
 bp.add_url_rule("/doelgroep", "audience_count", requires(REDACTEUR)(views.audience_count))
 
 for rule, endpoint, view, role, methods in (
-    ("test", "test_send", actions.test_send, REDACTEUR, ["POST"]),
-    ("goedkeuring-vragen", "ask_approval", actions.ask_approval, REDACTEUR, ["POST"]),
-    ("kopie", "duplicate", actions.duplicate, REDACTEUR, ["POST"]),
-    ("verwijderen", "delete", actions.delete, REDACTEUR, ["GET", "POST"]),
-    ("goedkeuren", "approve", actions.approve, EINDREDACTEUR, ["POST"]),
-    ("inplannen", "schedule", actions.schedule, EINDREDACTEUR, ["POST"]),
-    ("concept", "unschedule", actions.unschedule, EINDREDACTEUR, ["POST"]),
+    ("test", "test_send", action_views.test_send, REDACTEUR, ["POST"]),
+    ("goedkeuring-vragen", "ask_approval", action_views.ask_approval, REDACTEUR, ["POST"]),
+    ("kopie", "duplicate", action_views.duplicate, REDACTEUR, ["POST"]),
+    ("verwijderen", "delete", action_views.delete, REDACTEUR, ["GET", "POST"]),
+    ("goedkeuren", "approve", action_views.approve, EINDREDACTEUR, ["POST"]),
+    ("inplannen", "schedule", action_views.schedule, EINDREDACTEUR, ["POST"]),
+    ("concept", "unschedule", action_views.unschedule, EINDREDACTEUR, ["POST"]),
 ):
     bp.add_url_rule(f"{EDITION}/{rule}", endpoint, requires(role)(view), methods=methods)
 

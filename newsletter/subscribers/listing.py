@@ -16,7 +16,7 @@ ROLES = tuple(r.value for r in Role)
 
 
 @dataclass(frozen=True)
-class ReaderFilter:
+class SubscriberFilter:
     state: str | None = None
     gemeente_code: str | None = None
     province: str | None = None
@@ -25,7 +25,7 @@ class ReaderFilter:
 
 
 @dataclass(frozen=True)
-class Reader:
+class SubscriberRow:
     id: str  # the public id: the database's own number stays inside
     email: str
     name: str
@@ -40,9 +40,9 @@ class Reader:
     unsubscribed_at: datetime | None
 
 
-def _record(s: Subscriber) -> Reader:
+def _record(s: Subscriber) -> SubscriberRow:
     g = s.gemeente
-    return Reader(
+    return SubscriberRow(
         s.public_id,
         s.email,
         s.name,
@@ -58,7 +58,7 @@ def _record(s: Subscriber) -> Reader:
     )
 
 
-def page(where: ReaderFilter, after: str, limit: int) -> tuple[list[Reader], str | None]:
+def page(where: SubscriberFilter, after: str, limit: int) -> tuple[list[SubscriberRow], str | None]:
     """Up to `limit` readers whose public id comes after `after`, and the id to go on from
     (None on the last page). Keyset pagination over a unique index: a page costs the same at
     any depth, and a reader who joins or leaves meanwhile shifts nothing."""
@@ -92,12 +92,12 @@ def _from_row(
     public_id: str, email: str, name: str, code: str | None, common: str | None,
     official: str | None, province: str | None, role: Role, state: SubscriberState,
     *stamps: datetime | None,
-) -> Reader:  # fmt: skip
-    return Reader(public_id, email, name, code, common or official, province, role.value,
+) -> SubscriberRow:  # fmt: skip
+    return SubscriberRow(public_id, email, name, code, common or official, province, role.value,
                   state.value, *stamps)  # type: ignore[arg-type]  # fmt: skip
 
 
-def by_public_id(public_id: str) -> Reader | None:
+def by_public_id(public_id: str) -> SubscriberRow | None:
     if len(public_id) > 32:
         return None
     found = db.session.scalar(select(Subscriber).where(Subscriber.public_id == public_id))

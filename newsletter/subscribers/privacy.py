@@ -142,3 +142,9 @@ def active_csv(delimiter: str = ";") -> Iterator[str]:
             ]
         )
         yield flush()
+
+
+def note_viewed(actor: Actor, subscriber_id: int) -> None:
+    """A beheerder opened a reader's page: personal data was seen, so it is in the audit."""
+    record(actor, "reader-viewed", f"lezer {subscriber_id}")
+    db.session.commit()

@@ -17,7 +17,7 @@ from newsletter.subscribers.models import ConsentEvent, ConsentKind, Subscriber,
 
 
 @dataclass(frozen=True)
-class Contact:
+class SubscriberContact:
     id: int
     email: str
     name: str
@@ -25,7 +25,7 @@ class Contact:
     active: bool  # only active subscribers get an edition; the others are skipped
 
 
-def contacts(ids: list[int]) -> dict[int, Contact]:
+def subscribers_by_id(ids: list[int]) -> dict[int, SubscriberContact]:
     rows = db.session.execute(
         select(
             Subscriber.id,
@@ -36,7 +36,9 @@ def contacts(ids: list[int]) -> dict[int, Contact]:
         ).where(Subscriber.id.in_(ids))
     )
     return {
-        r.id: Contact(r.id, r.email, r.name, r.public_id, r.state == SubscriberState.active)
+        r.id: SubscriberContact(
+            r.id, r.email, r.name, r.public_id, r.state == SubscriberState.active
+        )
         for r in rows
     }
 

@@ -82,7 +82,7 @@ def emit_many(
     return len(made)
 
 
-def forget_reader(reader_id: str) -> datetime | None:
+def forget_subscriber(reader_id: str) -> datetime | None:
     """At erasure: earlier payloads about this reader go too (the caller commits). Returns
     when an attempt already under way will be over (None: none is), so that the erasure's
     own event is sent after it and a receiver never hears of the person after the erasure."""

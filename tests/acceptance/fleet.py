@@ -116,7 +116,7 @@ class Fleet:
             return Counter(self.sink.handler.counts)
 
 
-def seed_readers(db, count: int) -> list[str]:
+def seed_subscribers(db, count: int) -> list[str]:
     """`count` confirmed readers, inserted in bulk; returns their addresses."""
     from newsletter.subscribers.models import Role, Subscriber, SubscriberState
 
@@ -156,12 +156,12 @@ def wait_until(predicate, timeout: float, step: float = 0.2, what: str = "the fl
     return True
 
 
-def publish(fleet: Fleet, db, editor, readers: int = READERS) -> tuple[int, list[str]]:
-    addresses = seed_readers(db, readers)
+def publish(fleet: Fleet, db, editor, subscribers: int = READERS) -> tuple[int, list[str]]:
+    addresses = seed_subscribers(db, subscribers)
     edition, _ = editions.create(SOURCE, editor.id)
     fleet.start()
     out = fleet.flask("delivery", "publish", str(edition.id))
-    assert f"naar {readers} lezers" in out
+    assert f"naar {subscribers} lezers" in out
     return edition.id, addresses
 
 

@@ -120,7 +120,7 @@ def test_send_fails_over_to_the_second_relay_and_back(
         PROMETHEUS_MULTIPROC_DIR=str(shared),
     )
     try:
-        edition_id, addresses = publish(fleet, db, editor, readers=READERS)
+        edition_id, addresses = publish(fleet, db, editor, subscribers=READERS)
         states: set[EditionState] = set()
 
         def sent_at_least(n: int) -> bool:

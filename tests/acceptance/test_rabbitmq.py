@@ -51,7 +51,7 @@ def rabbit_fleet(app, db, editor, paused_worker, tmp_path):
 
 def test_send_over_rabbitmq_with_a_killed_worker(rabbit_fleet, db, editor):
     assert "rabbitmq: ok" in rabbit_fleet.flask("doctor")
-    edition_id, addresses = publish(rabbit_fleet, db, editor, readers=3000)
+    edition_id, addresses = publish(rabbit_fleet, db, editor, subscribers=3000)
     assert wait_until(lambda: sent_count(db, edition_id) >= 800, timeout=120)
     rabbit_fleet.kill_one_worker()
     finish(rabbit_fleet, db, edition_id, addresses, bound=4)

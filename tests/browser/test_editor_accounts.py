@@ -12,7 +12,7 @@ import pyotp
 import pytest
 
 from newsletter.editions.models import EditionState
-from tests.factories import EDITOR_PASSWORD, SOURCE, readers
+from tests.factories import EDITOR_PASSWORD, SOURCE, subscribers
 from tests.helpers import current_edition, wait_until
 
 pytestmark = pytest.mark.browser
@@ -82,7 +82,7 @@ def test_roles_two_factor_and_four_eyes_end_to_end(
     browser, page, axe, app, live_server, editor, worker, sink, db, settings
 ):
     settings(require_second_factor=True, four_eyes=True)
-    readers(db, 3)
+    subscribers(db, 3)
     page.goto("/beheer/inloggen")
     page.get_by_label("E-mailadres").fill(editor.email)
     page.get_by_label("Wachtwoord").fill(EDITOR_PASSWORD)

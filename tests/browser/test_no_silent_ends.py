@@ -74,7 +74,7 @@ def test_no_silent_ends(page, axe, live_server, settings, worker, sink, db):
 
 
 def test_unsubscribe_and_come_back_without_a_new_form(page, axe, live_server, worker, sink, db):
-    reader = make_subscriber(
+    subscriber = make_subscriber(
         db,
         "bert@arnhem.example",
         name="Bert",
@@ -82,7 +82,7 @@ def test_unsubscribe_and_come_back_without_a_new_form(page, axe, live_server, wo
         gemeente_code="GM0202",
     )
     db.session.commit()
-    page.goto(unsubscribe_url(reader.public_id))
+    page.goto(unsubscribe_url(subscriber.public_id))
     page.get_by_role("button", name="Afmelden").click()
     assert page.get_by_role("heading", name="U bent afgemeld").is_visible()
     assert page.get_by_role("link", name="Mijn gegevens").count() == 0  # no other door
@@ -91,10 +91,10 @@ def test_unsubscribe_and_come_back_without_a_new_form(page, axe, live_server, wo
     assert page.get_by_role("heading", name="U bent weer aangemeld").is_visible()
     axe(page, "back again")
     db.session.expire_all()
-    assert db.session.get(Subscriber, reader.id).state == SubscriberState.active
+    assert db.session.get(Subscriber, subscriber.id).state == SubscriberState.active
     kinds = db.session.scalars(
         select(ConsentEvent.kind)
-        .where(ConsentEvent.subscriber_id == reader.id)
+        .where(ConsentEvent.subscriber_id == subscriber.id)
         .order_by(ConsentEvent.id)
     ).all()
     assert kinds[-2:] == [ConsentKind.unsubscribed, ConsentKind.resubscribed]

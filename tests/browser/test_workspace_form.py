@@ -22,7 +22,7 @@ from tests.factories import (
     SOURCE,
     confirmed_test_address,
     make_subscriber,
-    readers,
+    subscribers,
 )
 from tests.helpers import current_edition, wait_until
 from tests.integration.test_editions import PNG
@@ -196,7 +196,7 @@ def test_an_edition_without_yaml_or_markdown(page, axe, live_server, editor, wor
 
 
 def test_no_admin_page_scrolls_sideways_at_375_px(browser, live_server, editor, db, axe):
-    found = readers(db, 2)
+    found = subscribers(db, 2)
     draft, _ = services.create(SOURCE, editor.id)
     sent, _ = services.create(SOURCE, editor.id)
     sent.state = EditionState.sent
@@ -245,7 +245,7 @@ def test_the_progress_of_a_2000_reader_send_ends_without_reload(
 ):
     """No '0 / 0' while the list is made; at the end no pause or cancel, the final counts, and
     the page never reloaded."""
-    readers(db, 2000)
+    subscribers(db, 2000)
     edition, _ = services.create(SOURCE, editor.id)
     log_in(page, editor.email)
     page.goto(f"/beheer/edities/{edition.id}/versturen")

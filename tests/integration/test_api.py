@@ -15,7 +15,7 @@ from newsletter.api import keys
 from newsletter.api.models import ApiKey
 from newsletter.auth.audit import CLI
 from newsletter.subscribers.models import ConsentEvent, ConsentKind, ConsentSource, Subscriber
-from tests.factories import SOURCE, readers
+from tests.factories import SOURCE, subscribers
 
 #: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
 pytestmark = pytest.mark.dialect
@@ -54,7 +54,7 @@ def _fill(path: str, reader_id: str, edition_id: int) -> str:
 def test_every_operation_answers_the_right_scope_and_refuses_the_wrong_one(client, db, editor):
     from newsletter.editions import services as editions
 
-    people = readers(db, 2)  # the second one is erased by DELETE
+    people = subscribers(db, 2)  # the second one is erased by DELETE
     edition, _ = editions.create(SOURCE, editor.id)
     spec = client.get("/api/v1/openapi.json").get_json()
     seen = 0
@@ -124,8 +124,8 @@ def test_every_use_is_audited_by_the_keys_name_never_the_key(client, db):
 
 
 def test_listing_filters_pages_and_says_what_is_wrong_per_field(client, db):
-    readers(db, 5, gemeente_code="GM0344")  # Utrecht
-    readers(db, 2, prefix="ander", gemeente_code="GM0363")  # Amsterdam
+    subscribers(db, 5, gemeente_code="GM0344")  # Utrecht
+    subscribers(db, 2, prefix="ander", gemeente_code="GM0363")  # Amsterdam
     secret = key_with("readers:read")
     got, cursor = [], None
     while True:
@@ -158,7 +158,7 @@ def test_listing_filters_pages_and_says_what_is_wrong_per_field(client, db):
 
 
 def test_unsubscribe_and_erase_leave_the_same_trail_as_the_pages(client, db, worker, sink):
-    [reader] = readers(db, 1)
+    [reader] = subscribers(db, 1)
     secret = key_with("readers:write", "readers:read")
     answer = call(client, "POST", f"/api/v1/readers/{reader.public_id}/unsubscribe", secret)
     assert answer.status_code == 200 and answer.get_json()["state"] == "unsubscribed"
@@ -175,7 +175,7 @@ def test_unsubscribe_and_erase_leave_the_same_trail_as_the_pages(client, db, wor
 
 
 def test_no_csrf_token_is_asked_and_no_cookie_is_set(client, db):
-    [reader] = readers(db, 1)
+    [reader] = subscribers(db, 1)
     answer = call(
         client, "POST", f"/api/v1/readers/{reader.public_id}/unsubscribe", key_with("readers:write")
     )

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from newsletter.auth import accounts
 from newsletter.auth.audit import CLI, Actor, record
 from newsletter.auth.models import AuditEvent, Editor
-from tests.factories import EDITOR_PASSWORD, readers
+from tests.factories import EDITOR_PASSWORD, subscribers
 from tests.integration.test_api import call, key_with
 from tests.integration.test_editor_sessions import log_in
 
@@ -139,12 +139,12 @@ def test_many_api_reads_are_one_counted_row_and_push_nothing_out(
 
     ten_past = datetime.now(UTC).replace(minute=10)  # all 60 reads in one hour, whenever run
     monkeypatch.setattr(keys, "utcnow", lambda: ten_past)
-    people = readers(db, 2)
+    people = subscribers(db, 2)
     record(CLI, "erase", "lezer 1", "op verzoek")
     db.session.commit()
-    reader_key, writer_key = key_with("readers:read"), key_with("readers:write")
+    subscriber_key, writer_key = key_with("readers:read"), key_with("readers:write")
     for _ in range(60):
-        assert call(client, "GET", "/api/v1/readers", reader_key).status_code == 200
+        assert call(client, "GET", "/api/v1/readers", subscriber_key).status_code == 200
     assert call(client, "GET", "/api/v1/readers", writer_key).status_code == 403
     done = call(client, "POST", f"/api/v1/readers/{people[0].public_id}/unsubscribe", writer_key)
     assert done.status_code < 300

@@ -13,7 +13,7 @@ from newsletter.editions.models import EditionState
 from newsletter.rendering.markers import PATTERN as MARKER
 from newsletter.subscribers.models import ConsentSource, Subscriber, SubscriberState
 from newsletter.subscribers.tokens import Purpose
-from tests.factories import SOURCE, make_subscriber, readers
+from tests.factories import SOURCE, make_subscriber, subscribers
 from tests.helpers import ledger, wait_for_state
 
 #: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
@@ -24,7 +24,7 @@ def test_publish_sends_one_list_mail_to_each_confirmed_reader(
     app, db, editor, worker, sink, settings
 ):
     settings(batch_size=7)  # 30 readers: five batches, the last one short
-    people = readers(db, 30)
+    people = subscribers(db, 30)
     make_subscriber(db, "wacht@gemeente.example", state=SubscriberState.pending)
     make_subscriber(db, "weg@gemeente.example", state=SubscriberState.unsubscribed)
     db.session.commit()
@@ -41,15 +41,15 @@ def test_publish_sends_one_list_mail_to_each_confirmed_reader(
     signer = app.extensions["signer"]
     for received in mails:
         message = received.message()
-        reader = next(p for p in people if p.email == received.recipients[0])
+        subscriber = next(p for p in people if p.email == received.recipients[0])
         assert message.get_content_type() == "multipart/alternative"
-        assert message["To"].addresses[0].display_name == reader.name
+        assert message["To"].addresses[0].display_name == subscriber.name
         assert message["List-Id"] and message["Message-ID"] and message["Date"]
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         https, mailto = [v.strip(" <>") for v in message["List-Unsubscribe"].split(",")]
         assert mailto.startswith("mailto:") and https.startswith("https://ravijn.example/")
         token = https.rsplit("/", 1)[1]
-        assert signer.load_str(Purpose.unsubscribe, token) == reader.public_id
+        assert signer.load_str(Purpose.unsubscribe, token) == subscriber.public_id
         text = message.get_body(("plain",)).get_content()
         html = message.get_body(("html",)).get_content()
         assert https in text and https in html.replace("&amp;", "&")
@@ -65,7 +65,7 @@ def test_4xx_retried_5xx_bounced_and_leavers_skipped(app, db, editor, _worker, b
     from newsletter.delivery import snapshot
     from newsletter.subscribers import lifecycle
 
-    people = readers(db, 12)
+    people = subscribers(db, 12)
     later, refused, leaver = people[0].email, people[1].email, people[2]
     sink.handler.rcpt_replies.update(
         {later: ["451 4.3.0 even geduld", "450 4.2.1 nog even"], refused: ["550 5.1.1 onbekend"]}
@@ -98,7 +98,7 @@ def test_a_published_edition_passes_spamassassin(app, db, editor, worker, sink):
 
     from tests.helpers import spam_score
 
-    readers(db, 2)
+    subscribers(db, 2)
     edition, _ = editions.create(SOURCE, editor.id)
     control.publish(edition.id)
     assert wait_for_state(app, edition.id, EditionState.sent).state == EditionState.sent
@@ -113,9 +113,9 @@ def test_a_published_edition_passes_spamassassin(app, db, editor, worker, sink):
 def test_a_province_segment_reaches_only_that_province(app, db, editor, worker, sink):
     from newsletter.subscribers.models import Role
 
-    gelders = readers(db, 4, prefix="gld", gemeente_code="GM0202")  # Arnhem
-    readers(db, 3, prefix="utr", gemeente_code="GM0344")  # Utrecht
-    wethouders = readers(db, 2, prefix="weth", gemeente_code="GM0202", role=Role.wethouder)
+    gelders = subscribers(db, 4, prefix="gld", gemeente_code="GM0202")  # Arnhem
+    subscribers(db, 3, prefix="utr", gemeente_code="GM0344")  # Utrecht
+    wethouders = subscribers(db, 2, prefix="weth", gemeente_code="GM0202", role=Role.wethouder)
     make_subscriber(
         db, "gld-pending@x.example", gemeente_code="GM0202", state=SubscriberState.pending
     )

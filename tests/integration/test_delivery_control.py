@@ -13,7 +13,7 @@ from newsletter.delivery import control, limits, reconcile
 from newsletter.delivery.models import Delivery
 from newsletter.editions import services as editions
 from newsletter.editions.models import Edition, EditionState
-from tests.factories import SOURCE, readers
+from tests.factories import SOURCE, subscribers
 from tests.helpers import current_edition, form_tokens, ledger, wait_for_state, wait_until
 
 
@@ -31,7 +31,7 @@ def test_pause_stops_within_5_seconds_resume_finishes_once(
     app, db, editor, editor_client, worker, sink, settings
 ):
     settings(send_rate=40, batch_size=50)
-    people = readers(db, 200)
+    people = subscribers(db, 200)
     edition, _ = editions.create(SOURCE, editor.id)
     page = editor_client.get(f"/beheer/edities/{edition.id}/versturen").get_data(as_text=True)
     assert "200 lezers" in page
@@ -73,7 +73,7 @@ def test_cancel_leaves_the_rest_unsent_and_cli_shows_it(
     app, db, editor, editor_client, worker, sink, settings
 ):
     settings(send_rate=40, batch_size=50)
-    readers(db, 150)
+    subscribers(db, 150)
     edition, _ = editions.create(SOURCE, editor.id)
     control.publish(edition.id)
     wait_for_mails(sink, 20)
@@ -97,7 +97,7 @@ def test_cancel_leaves_the_rest_unsent_and_cli_shows_it(
 
 def test_cli_publish_pause_resume_status_follow(app, db, editor, worker, sink, settings):
     settings(send_rate=30, batch_size=20)
-    readers(db, 60)
+    subscribers(db, 60)
     edition, _ = editions.create(SOURCE, editor.id)
     cli = app.test_cli_runner()
     out = cli.invoke(args=["delivery", "publish", str(edition.id)])
@@ -125,7 +125,7 @@ def test_cli_publish_pause_resume_status_follow(app, db, editor, worker, sink, s
 
 def test_relay_down_pauses_the_send_with_a_reason(app, db, editor, worker, sink, settings):
     settings(pause_after_failures=2)
-    readers(db, 10)
+    subscribers(db, 10)
     edition, _ = editions.create(SOURCE, editor.id)
     sink.stop()
     try:
@@ -146,7 +146,7 @@ def test_reconciler_requeues_a_batch_whose_message_was_lost(
 ):
     from newsletter.delivery import snapshot
 
-    readers(db, 12)
+    subscribers(db, 12)
     edition, _ = editions.create(SOURCE, editor.id)
     control.publish(edition.id)
     snapshot.fan_out(edition.id)
@@ -165,7 +165,7 @@ def test_reconciler_requeues_a_batch_whose_message_was_lost(
 
 
 def test_scheduler_sends_due_editions_and_drops_badly_missed_ones(app, db, editor, worker, sink):
-    readers(db, 3)
+    subscribers(db, 3)
     due, _ = editions.create(SOURCE, editor.id)
     missed, _ = editions.create(SOURCE, editor.id)
     later, _ = editions.create(SOURCE, editor.id)
@@ -190,7 +190,7 @@ def test_confirmation_overtakes_a_large_send(
     app, db, editor, client, signup_form, worker, sink, settings
 ):
     settings(send_rate=0, batch_size=100)
-    readers(db, 3000)
+    subscribers(db, 3000)
     edition, _ = editions.create(SOURCE, editor.id)
     control.publish(edition.id)
     wait_for_mails(sink, 200)

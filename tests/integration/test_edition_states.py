@@ -19,7 +19,7 @@ from newsletter.editions.errors import EditionError
 from newsletter.editions.models import Edition, EditionState
 from newsletter.extensions import db as sqla
 from newsletter.jobs import TRANSACTIONAL
-from tests.factories import SOURCE, readers
+from tests.factories import SOURCE, subscribers
 from tests.helpers import wait_for_state
 
 #: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
@@ -84,7 +84,7 @@ def _clock() -> list[int]:
 def test_the_clock_publishes_first_and_a_late_unschedule_changes_nothing(
     app, db, editor, worker, sink
 ):
-    people = readers(db, 12)
+    people = subscribers(db, 12)
     edition_id = _due_edition(editor)
 
     outcome = _race(app, first=_clock, second=lambda: editions.unschedule(edition_id))
@@ -99,7 +99,7 @@ def test_the_clock_publishes_first_and_a_late_unschedule_changes_nothing(
 
 
 def test_an_unschedule_first_keeps_the_clock_from_sending(app, db, editor, worker, broker, sink):
-    readers(db, 12)
+    subscribers(db, 12)
     edition_id = _due_edition(editor)
 
     outcome = _race(app, first=lambda: editions.unschedule(edition_id), second=_clock)

@@ -9,7 +9,7 @@ from newsletter.auth import accounts, sessions
 from newsletter.auth.models import AuditEvent
 from newsletter.editions import services as editions
 from newsletter.editions.models import EditionState
-from tests.factories import EDITOR_PASSWORD, SOURCE, readers
+from tests.factories import EDITOR_PASSWORD, SOURCE, subscribers
 from tests.helpers import CSRF, form_tokens
 
 REDACTEUR = "schrijver@vng.example"
@@ -91,7 +91,7 @@ def test_login_gives_a_new_session_and_csrf_token_and_binds_to_no_header(app, db
 
 def test_roles_decide_what_an_editor_may_do(app, db, editor, worker, sink):
     accounts.create_editor(REDACTEUR, EDITOR_PASSWORD, roles=("redacteur",))
-    readers(db, 1)
+    subscribers(db, 1)
     edition, _ = editions.create(SOURCE)
     writer = log_in(app, REDACTEUR)
     assert writer.get(f"/beheer/edities/{edition.id}").status_code == 200

@@ -19,7 +19,7 @@ from newsletter.editions import approval, renders
 from newsletter.editions import services as editions
 from newsletter.editions.models import Approval, EditionState
 from newsletter.extensions import db as _db
-from tests.factories import EDITOR_PASSWORD, SOURCE, readers
+from tests.factories import EDITOR_PASSWORD, SOURCE, subscribers
 from tests.helpers import current_edition, form_tokens
 from tests.integration.test_editor_sessions import log_in
 
@@ -32,7 +32,7 @@ def team(app, db, editor, settings):
     settings(four_eyes=True)
     accounts.create_editor(WRITER, EDITOR_PASSWORD, roles=("redacteur",))
     accounts.create_editor(SECOND, EDITOR_PASSWORD, roles=("eindredacteur",))
-    readers(db, 3)
+    subscribers(db, 3)
     return {"boss": log_in(app, editor.email), "writer": log_in(app, WRITER)}
 
 

@@ -11,7 +11,7 @@ from newsletter.delivery.ledger import marks
 from newsletter.delivery.ledger.marks import Marks
 from newsletter.delivery.models import Delivery, DeliveryState
 from newsletter.editions import services as editions
-from tests.factories import SOURCE, readers
+from tests.factories import SOURCE, subscribers
 
 #: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
 pytestmark = pytest.mark.dialect
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.dialect
 @pytest.fixture
 def rows(db, editor):
     edition, _ = editions.create(SOURCE, editor.id)
-    people = readers(db, 2)
+    people = subscribers(db, 2)
     made = [
         Delivery(edition_id=edition.id, subscriber_id=p.id, batch_no=0, claim=holder)
         for p, holder in zip(people, ("ons", "ander"), strict=True)

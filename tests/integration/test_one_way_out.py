@@ -16,7 +16,7 @@ from newsletter.subscribers import lifecycle
 from newsletter.subscribers.addresses import normalise_email
 from newsletter.subscribers.lifecycle.imports import ImportRow
 from newsletter.subscribers.models import ConsentSource, Role, Subscriber, SubscriberState
-from tests.factories import SOURCE, readers
+from tests.factories import SOURCE, subscribers
 from tests.factories import dkim_key as make_dkim_key
 from tests.helpers import form_tokens, wait_for_state
 
@@ -63,7 +63,7 @@ def test_every_kind_of_mail_carries_a_valid_dkim_signature(
     edition, _ = editions.create(SOURCE, editor.id)
     testsends.request(edition.id, editor.id)
     test_addresses.add(editor, "collega@gemeente.example")
-    readers(db, 2)
+    subscribers(db, 2)
     control.publish(edition.id)
     wait_for_state(app, edition.id, control.EditionState.sent)
     received = sink.wait_for(9)
@@ -93,7 +93,7 @@ def _skeleton(data: bytes) -> list[tuple[str, str]]:
 
 
 def test_test_send_is_the_readers_message(app, db, editor, worker, sink):
-    [reader] = readers(db, 1)
+    [subscriber] = subscribers(db, 1)
     edition, _ = editions.create(SOURCE, editor.id)
     testsends.request(edition.id, editor.id)
     [test] = sink.wait_for(1)
@@ -109,7 +109,7 @@ def test_test_send_is_the_readers_message(app, db, editor, worker, sink):
         k: v for k, v in copy_headers.items() if k not in personal
     }
     assert test_headers["Subject"] == "[TEST] " + copy_headers["Subject"]
-    assert test.recipients == [editor.email] and copy.recipients == [reader.email]
+    assert test.recipients == [editor.email] and copy.recipients == [subscriber.email]
 
     def html(data: bytes, name: str) -> str:
         body = message_from_bytes(data, policy=policy.default).get_body(("html",)).get_content()
@@ -120,5 +120,5 @@ def test_test_send_is_the_readers_message(app, db, editor, worker, sink):
         )
         return body.replace(name, "NAME")
 
-    assert html(test.data, editor.name) == html(copy.data, reader.name)
-    assert db.session.get(Subscriber, reader.id).state == SubscriberState.active
+    assert html(test.data, editor.name) == html(copy.data, subscriber.name)
+    assert db.session.get(Subscriber, subscriber.id).state == SubscriberState.active

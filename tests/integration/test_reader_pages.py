@@ -18,7 +18,7 @@ from tests.helpers import form_tokens, wait_for_state
 from tests.integration.test_editor_sessions import log_in
 
 
-def reader(db, email="anna@utrecht.example", **fields):
+def subscriber(db, email="anna@utrecht.example", **fields):
     values = {
         "name": "Anna de Vries",
         "gemeente_code": "GM0344",
@@ -31,8 +31,8 @@ def reader(db, email="anna@utrecht.example", **fields):
 
 
 def test_search_by_name_address_or_municipality(editor_client, db):
-    anna = reader(db)
-    reader(db, "bert@arnhem.example", name="Bert Jansen", gemeente_code="GM0202")
+    anna = subscriber(db)
+    subscriber(db, "bert@arnhem.example", name="Bert Jansen", gemeente_code="GM0202")
     for text in ("vries", "ANNA@utrecht", "Utrecht"):
         page = editor_client.get(f"/beheer/lezers/zoeken?q={text}").get_data(as_text=True)
         assert "Anna de Vries" in page and "Bert Jansen" not in page, text
@@ -44,7 +44,7 @@ def test_search_by_name_address_or_municipality(editor_client, db):
 def test_a_readers_page_shows_history_and_editions_and_is_audited(
     app, editor_client, editor, db, worker, sink
 ):
-    anna = reader(db)
+    anna = subscriber(db)
     edition, _ = services.create(SOURCE, editor.id)
     control.publish(edition.id)
     wait_for_state(app, edition.id, "sent")
@@ -65,7 +65,7 @@ def test_a_readers_page_shows_history_and_editions_and_is_audited(
 
 
 def test_a_correction_goes_through_the_owner_with_its_event_and_audit(editor_client, db):
-    anna = reader(db)
+    anna = subscriber(db)
     path = f"/beheer/lezers/{anna.id}"
     data = form_tokens(editor_client, path) | {
         "name": "Anna de Vries-Bakker",
@@ -90,7 +90,7 @@ def test_a_correction_goes_through_the_owner_with_its_event_and_audit(editor_cli
 
 
 def test_only_a_beheerder_sees_readers(app, db, editor):
-    anna = reader(db)
+    anna = subscriber(db)
     accounts.create_editor("eind@vng.example", EDITOR_PASSWORD, roles=("eindredacteur",))
     chief = log_in(app, "eind@vng.example")
     for url in (

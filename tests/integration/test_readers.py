@@ -142,7 +142,7 @@ def test_export_escapes_formulas(app, db, tmp_path):
 
 def test_erasure_leaves_no_personal_data_and_blocks_reimport(app, db, tmp_path):
 
-    reader = make_subscriber(
+    subscriber = make_subscriber(
         db,
         "Wis.Mij@Gemeente.example",
         name="Wis Mij",
@@ -151,12 +151,12 @@ def test_erasure_leaves_no_personal_data_and_blocks_reimport(app, db, tmp_path):
         confirmed_at=utcnow(),
     )
     db.session.commit()
-    lifecycle.unsubscribe(reader.public_id, ConsentSource.one_click)
+    lifecycle.unsubscribe(subscriber.public_id, ConsentSource.one_click)
     exported = json.loads(
         run(app, "subscribers", "export-person", "wis.mij@gemeente.example").output
     )
     assert exported["naam"] == "Wis Mij" and len(exported["toestemmingen"]) >= 1
-    public_id = reader.public_id
+    public_id = subscriber.public_id
 
     result = run(app, "subscribers", "erase", "WIS.MIJ@gemeente.example", "--yes")
     assert result.exit_code == 0 and "Gewist" in result.output

@@ -35,7 +35,7 @@ def raced(db, monkeypatch):
 
 
 def test_the_api_refuses_the_second_as_known(db, raced):
-    new = registration.NewReader(EMAIL, "Tweede", "GM0363", Role.raadslid, None)
+    new = registration.NewSubscriber(EMAIL, "Tweede", "GM0363", Role.raadslid, None)
     with pytest.raises(registration.RegistrationRefused) as refused:
         registration.register(new, ConsentSource.api)
     assert refused.value.why == registration.Refusal.known

@@ -25,7 +25,7 @@ from tests.factories import make_subscriber
 from tests.helpers import form_tokens
 
 
-def reader(db):
+def subscriber(db):
     subscriber = make_subscriber(db, "anna@utrecht.example", state=SubscriberState.active)
     db.session.commit()
     return subscriber
@@ -42,7 +42,7 @@ def kinds(db, subscriber_id):
 def test_toch_weer_aanmelden_needs_a_fresh_link_at_the_address_on_file(client, db, worker, sink):
     """A forwarded mail's preferences link (90 days) cannot bring back a reader who left: the
     button mails a manage link to the address on file, and only that link re-subscribes."""
-    anna = reader(db)
+    anna = subscriber(db)
     lifecycle.unsubscribe(anna.public_id, ConsentSource.one_click)
     sink.wait_for(1)  # the goodbye (no return window in these tests)
     sink.clear()
@@ -70,7 +70,7 @@ def test_toch_weer_aanmelden_needs_a_fresh_link_at_the_address_on_file(client, d
 
 
 def test_the_unsubscribe_link_opens_no_other_door_and_its_undo_ends(client, db):
-    anna = reader(db)
+    anna = subscriber(db)
     path = urlsplit(unsubscribe_url(anna.public_id)).path
     done = client.post(path, data=form_tokens(client, path))
     assert "/voorkeuren/" not in done.get_data(as_text=True)

@@ -133,7 +133,7 @@ def test_dropped_connection_during_data_is_a_connection_failure(allow_smtp):
 def test_the_next_envelope_rides_behind_the_final_dot(allow_smtp, dump_dir):
     """With `then`, MAIL/RCPT/DATA of the next message go out in the same write as this
     message's final dot: one round trip per message. Each reader still gets one message."""
-    readers = [f"b{i}@x.example" for i in range(5)]
+    subscribers = [f"b{i}@x.example" for i in range(5)]
     writes: list[bytes] = []
     with smtp_sink(allow_smtp, "-d", f"{dump_dir}/mail.") as port, connection(port) as smtp:
         assert smtp._smtp is not None
@@ -142,17 +142,17 @@ def test_the_next_envelope_rides_behind_the_final_dot(allow_smtp, dump_dir):
             writes.append(data.encode() if isinstance(data, str) else bytes(data))
             or real_send(data)
         )
-        for i, reader in enumerate(readers):
-            following = readers[i + 1] if i + 1 < len(readers) else None
-            smtp.send(MESSAGE, "a@x.example", reader, then=following)
+        for i, subscriber in enumerate(subscribers):
+            following = subscribers[i + 1] if i + 1 < len(subscribers) else None
+            smtp.send(MESSAGE, "a@x.example", subscriber, then=following)
     envelopes = [w for w in writes if b"RCPT TO:" in w]
     assert len(envelopes) == 5
     assert envelopes[0].startswith(b"MAIL FROM:")  # the first one alone
     assert all(w.startswith(b".\r\nMAIL FROM:") for w in envelopes[1:])  # the rest behind a dot
     found = dumps(dump_dir, 5)
     assert sorted(d.count(b"tweede regel") for d in found) == [1] * 5
-    for reader in readers:
-        assert sum(reader.encode() in d for d in found) == 1
+    for subscriber in subscribers:
+        assert sum(subscriber.encode() in d for d in found) == 1
 
 
 def test_closing_with_an_offered_envelope_delivers_nothing_more(allow_smtp, dump_dir):

@@ -21,7 +21,7 @@ from newsletter.editions.models import Edition, EditionState
 from newsletter.subscribers import privacy
 from newsletter.subscribers.models import ImportJob, Subscriber, SubscriberState
 from newsletter.subscribers.tokens import Purpose
-from tests.factories import SOURCE, make_subscriber, readers
+from tests.factories import SOURCE, make_subscriber, subscribers
 from tests.helpers import backdated_token, form_tokens, wait_for_state, wait_until
 
 LINK = re.compile(r"https://ravijn\.example(/\S+)")
@@ -155,7 +155,7 @@ def test_finding_2_a_failed_test_send_is_reported_as_failed(
 def test_finding_10_the_ledger_keeps_codes_and_erasure_scrubs_import_reports(
     app, db, editor, worker, sink
 ):
-    [gone, stays] = readers(db, 2)
+    [gone, stays] = subscribers(db, 2)
     sink.handler.rcpt_replies[gone.email] = [f"550 5.1.1 <{gone.email}>: User unknown"]
     edition, _ = editions.create(SOURCE, editor.id)
     control.publish(edition.id)
@@ -180,7 +180,7 @@ def test_finding_10_the_ledger_keeps_codes_and_erasure_scrubs_import_reports(
 
 
 def test_finding_11_a_save_that_races_a_publish_loses(app, db, editor):
-    readers(db, 1)
+    subscribers(db, 1)
     edition, _ = editions.create(SOURCE, editor.id)
     stale = db.session.get(Edition, edition.id)  # the editor's form was loaded as a draft
     control.publish(edition.id)
@@ -218,16 +218,16 @@ def test_finding_12_small_things(app, db, client, signup_form, editor_client, wo
 def test_finding_8_an_expired_preferences_link_offers_a_fresh_one_by_mail(
     app, db, client, worker, sink
 ):
-    [reader] = readers(db, 1)
+    [subscriber] = subscribers(db, 1)
     days = app.config["SETTINGS"].preferences_link_days
-    old = backdated_token(app, Purpose.preferences, reader.public_id, (days + 1) * 86400)
+    old = backdated_token(app, Purpose.preferences, subscriber.public_id, (days + 1) * 86400)
     expired = client.get(f"/voorkeuren/{old}")
     body = expired.get_data(as_text=True)
     assert expired.status_code == 410 and "Deze link is verlopen" in body
-    assert reader.email not in body and reader.name not in body
+    assert subscriber.email not in body and subscriber.name not in body
     answer = client.post(
         "/voorkeuren/nieuwe-link",
-        data=form_tokens(client, f"/voorkeuren/{old}") | {"email": reader.email},
+        data=form_tokens(client, f"/voorkeuren/{old}") | {"email": subscriber.email},
     )
     assert answer.status_code == 303
     [mail] = sink.wait_for(1)
@@ -238,7 +238,7 @@ def test_finding_8_an_expired_preferences_link_offers_a_fresh_one_by_mail(
     ]
     fresh = client.get(path).get_data(as_text=True)
     assert "Je gegevens" in fresh or "gegevens" in fresh
-    assert reader.email not in fresh and reader.email[:2] + "…@gemeente.example" in fresh
+    assert subscriber.email not in fresh and subscriber.email[:2] + "…@gemeente.example" in fresh
     unknown = client.post(
         "/voorkeuren/nieuwe-link",
         data=form_tokens(client, f"/voorkeuren/{old}") | {"email": "niemand@gemeente.example"},
@@ -264,7 +264,7 @@ def test_finding_8_an_old_confirmation_link_opens_no_preferences(
 
 
 def test_finding_6_the_archive_serves_the_html_stored_when_sent(app, db, client, editor, worker):
-    readers(db, 2)
+    subscribers(db, 2)
     edition, _ = editions.create(SOURCE, editor.id)
     control.publish(edition.id)
     sent = wait_for_state(app, edition.id, EditionState.sent)

@@ -25,7 +25,7 @@ from newsletter.subscribers.addresses import normalise_email
 from newsletter.subscribers.models import ConsentSource, Subscriber
 from newsletter.webhooks import signing
 from newsletter.webhooks.models import Webhook, WebhookDelivery
-from tests.factories import SOURCE, readers
+from tests.factories import SOURCE, subscribers
 from tests.helpers import form_tokens, wait_for_state, wait_until
 
 #: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
@@ -81,10 +81,10 @@ def receiver():
         one.close()
 
 
-def new_reader(email: str, name: str):
+def new_subscriber(email: str, name: str):
     """A reader with proof of consent, made as the API makes them (reader.confirmed)."""
     proof = lifecycle.Proof(date(2026, 1, 2), "congres")
-    made = lifecycle.NewReader(normalise_email(email), name, "GM0344", lifecycle.Role.wethouder,
+    made = lifecycle.NewSubscriber(normalise_email(email), name, "GM0344", lifecycle.Role.wethouder,
                                proof)  # fmt: skip
     return lifecycle.register(made, ConsentSource.api)
 
@@ -121,16 +121,16 @@ def test_each_event_arrives_once_signed_and_a_500_is_retried(
     assert all(gap >= 0.25 for gap in gaps), gaps
 
     editor_client.post(f"/api/v1/readers/{made['id']}/unsubscribe", headers=api)
-    other = new_reader("kees@utrecht.example", "Kees")
+    other = new_subscriber("kees@utrecht.example", "Kees")
     lifecycle.bounce(other.id, ConsentSource.bounce_report, "5.1.1 unknown user")
     db.session.commit()
-    third = new_reader("jan@utrecht.example", "Jan")
+    third = new_subscriber("jan@utrecht.example", "Jan")
     lifecycle.complain(third.id, "feedback loop")
     db.session.commit()
     # (an erasure also removes what is still waiting about the person: let it arrive first)
     wait_until(lambda: "reader.unsubscribed" in crm.events(), 15, lambda: str(crm.events()))
     editor_client.delete(f"/api/v1/readers/{made['id']}", headers=api)
-    readers(db, 2)  # made as rows, not through the lifecycle: no event, so nothing to tell
+    subscribers(db, 2)  # made as rows, not through the lifecycle: no event, so nothing to tell
     edition, _ = editions.create(SOURCE, editor.id)
     control.publish(edition.id)
     assert wait_for_state(app, edition.id, EditionState.sent).state == EditionState.sent
@@ -165,7 +165,7 @@ def test_a_receiver_that_keeps_failing_is_switched_off_and_the_beheerders_hear(
     settings(webhook_allow_private=True, webhook_retry_seconds=(0.2, 0.2))
     crm = receiver([500] * 10)
     register(editor_client, crm.url, ["reader.confirmed"])
-    new_reader("piet@utrecht.example", "Piet")
+    new_subscriber("piet@utrecht.example", "Piet")
     mails = sink.wait_for(1)
     assert mails[0].message()["Subject"] == "Webhook uitgezet"
     assert mails[0].recipients == [editor.email]
@@ -176,7 +176,7 @@ def test_a_receiver_that_keeps_failing_is_switched_off_and_the_beheerders_hear(
     page = editor_client.get("/beheer/webhooks/").get_data(as_text=True)
     assert "Uit: geen goed antwoord" in page and "HTTP 500" in page
     # switched off: later events are not written for it at all
-    new_reader("kees@utrecht.example", "Kees")
+    new_subscriber("kees@utrecht.example", "Kees")
     assert db.session.query(WebhookDelivery).count() == 1
 
 

@@ -16,7 +16,7 @@ from newsletter.auth.models import AuditEvent
 from newsletter.editions import approval
 from newsletter.editions import services as editions
 from newsletter.editions.models import Approval, Edition
-from tests.factories import EDITOR_PASSWORD, SOURCE, readers
+from tests.factories import EDITOR_PASSWORD, SOURCE, subscribers
 from tests.helpers import form_tokens
 from tests.integration.test_api_keys_page import SECRET, make_on_page
 from tests.integration.test_editor_sessions import log_in
@@ -34,7 +34,7 @@ def team(app, db, editor, settings):
     assert editor.role_list == ["redacteur", "eindredacteur", "beheerder"]
     accounts.create_editor(SECOND, EDITOR_PASSWORD, roles=("eindredacteur",))
     accounts.create_editor(WRITER, EDITOR_PASSWORD, roles=("redacteur",))
-    readers(db, 3)
+    subscribers(db, 3)
     return {
         "all": log_in(app, editor.email),
         "second": log_in(app, SECOND),

@@ -13,7 +13,7 @@ from newsletter.database import utcnow
 from newsletter.delivery import control
 from newsletter.editions import services
 from newsletter.editions.models import Edition, EditionState
-from tests.factories import SOURCE, confirmed_test_address, readers
+from tests.factories import SOURCE, confirmed_test_address, subscribers
 from tests.helpers import current_edition, form_tokens, wait_until
 from tests.integration.test_editions import PNG
 
@@ -60,7 +60,7 @@ def test_the_first_keystroke_creates_the_draft_and_answers_with_its_page(editor_
 def test_an_audience_typo_is_an_error_with_a_suggestion_and_blocks_scheduling(
     editor_client, db, editor
 ):
-    readers(db, 2)
+    subscribers(db, 2)
     made = post_form(editor_client, "/beheer/edities/nieuw", provinces=["Gelderlnd"])
     path = made.headers["Location"]
     page = editor_client.get(path).get_data(as_text=True)
@@ -77,7 +77,7 @@ def test_an_audience_typo_is_an_error_with_a_suggestion_and_blocks_scheduling(
 
 
 def test_scheduling_is_a_confirmation_step_with_the_count(editor_client, db):
-    readers(db, 3)
+    subscribers(db, 3)
     edition, _ = services.create(SOURCE)
     path = f"/beheer/edities/{edition.id}"
     when = (utcnow() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
@@ -97,7 +97,7 @@ def test_scheduling_is_a_confirmation_step_with_the_count(editor_client, db):
 def test_a_scheduled_edition_that_is_not_sent_is_mailed_to_the_editors(
     editor_client, db, editor, worker, sink
 ):
-    readers(db, 1)
+    subscribers(db, 1)
     edition, _ = services.create(SOURCE, editor.id)
     services.schedule(edition.id, utcnow() + timedelta(minutes=1))
     # the test clock: the service was down for two days

@@ -28,14 +28,14 @@ def parse(data: bytes):
 def test_splice_equals_full_personalisation(app):
     with app.test_request_context():
         prepared = prepare(app)
-        reader = Recipient(42, "anna@utrecht.example", "Anna <de> Vries & Zn", "pub-id-1")
-        data = prepared.bytes_for(reader)
+        subscriber = Recipient(42, "anna@utrecht.example", "Anna <de> Vries & Zn", "pub-id-1")
+        data = prepared.bytes_for(subscriber)
         expected_html, expected_text = personalise(
             prepared.rendered,
             {
-                "name": reader.name,
-                "preferences_url": links.preferences_url(reader.public_id),
-                "unsubscribe_url": links.unsubscribe_url(reader.public_id),
+                "name": subscriber.name,
+                "preferences_url": links.preferences_url(subscriber.public_id),
+                "unsubscribe_url": links.unsubscribe_url(subscriber.public_id),
             },
         )
     message = parse(data)
@@ -48,7 +48,7 @@ def test_splice_equals_full_personalisation(app):
     assert max(len(line) for line in head.split(b"\r\n")) <= 998
     key = app.config["SETTINGS"].secret_keys[0]
     assert message["Message-ID"] == f"<7.42.{row_tag(7, 42, key)}.ravijn@vng.example>"
-    assert message["To"].addresses[0].display_name == reader.name
+    assert message["To"].addresses[0].display_name == subscriber.name
     assert message["List-Unsubscribe"].startswith("<https://ravijn.example/")
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint
 from flask_login import login_required
 
 from newsletter.auth.roles import BEHEERDER, requires
-from newsletter.subscribers.admin import readers, views
+from newsletter.subscribers.admin import subscriber_views, views
 
 bp = Blueprint("subscriber_admin", __name__, url_prefix="/beheer/lezers")
 
@@ -25,10 +25,15 @@ bp.add_url_rule("/importeren/<int:job_id>", "import_job", requires(BEHEERDER)(vi
 bp.add_url_rule(
     "/importeren/<int:job_id>.json", "import_status", requires(BEHEERDER)(views.import_status)
 )
-bp.add_url_rule("/zoeken", "search", requires(BEHEERDER)(readers.search))
+bp.add_url_rule("/zoeken", "search", requires(BEHEERDER)(subscriber_views.search))
 bp.add_url_rule(
-    "/<int:subscriber_id>", "reader", requires(BEHEERDER)(readers.reader), methods=["GET", "POST"]
+    "/<int:subscriber_id>",
+    "subscriber",
+    requires(BEHEERDER)(subscriber_views.subscriber),
+    methods=["GET", "POST"],
 )
 bp.add_url_rule(
-    "/<int:subscriber_id>/inzage.json", "reader_json", requires(BEHEERDER)(readers.reader_json)
+    "/<int:subscriber_id>/inzage.json",
+    "subscriber_json",
+    requires(BEHEERDER)(subscriber_views.subscriber_json),
 )

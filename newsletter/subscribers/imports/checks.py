@@ -183,16 +183,16 @@ def _rows(path: Path, encoding: str) -> Iterator[ImportRow | tuple[int, str]]:
         delimiter = max((";", ",", "\t"), key=first.count)
         header = next(csv.reader([first], delimiter=delimiter))
         where = _header_map(header)
-        reader = csv.reader(handle, delimiter=delimiter)
+        lines = csv.reader(handle, delimiter=delimiter)
         try:
-            for number, cells in enumerate(reader, start=2):
+            for number, cells in enumerate(lines, start=2):
                 if not any(c.strip() for c in cells):
                     continue
                 parsed = _parse(number, cells, where)
                 yield parsed if isinstance(parsed, ImportRow) else (number, parsed)
         except csv.Error as exc:
             raise ImportFileError(
-                f"Regel {reader.line_num}: het bestand is geen geldige CSV ({exc})."
+                f"Regel {lines.line_num}: het bestand is geen geldige CSV ({exc})."
             ) from None
 
 

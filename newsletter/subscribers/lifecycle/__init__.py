@@ -60,7 +60,7 @@ from newsletter.subscribers.lifecycle.outcomes import (
     refused_by_relay,
 )
 from newsletter.subscribers.lifecycle.registration import (
-    NewReader,
+    NewSubscriber,
     Proof,
     Refusal,
     RegistrationRefused,
@@ -87,7 +87,7 @@ __all__ = [
     "ConsentSource",
     "ImportCounts",
     "LinkKind",
-    "NewReader",
+    "NewSubscriber",
     "ProfileChange",
     "Proof",
     "Refusal",

@@ -60,7 +60,7 @@ class UnknownSubscriber(LookupError):
 def add_event(
     subscriber_id: int, kind: ConsentKind, source: ConsentSource, **extra: str | None
 ) -> None:
-    metrics.reader_event(db.session(), kind.value)  # counted when this transaction commits
+    metrics.subscriber_event(db.session(), kind.value)  # counted when this transaction commits
     db.session.add(
         ConsentEvent(
             subscriber_id=subscriber_id,
@@ -79,7 +79,7 @@ def _tell(subscriber_id: int, kind: ConsentKind, source: ConsentSource) -> None:
     subscriber = db.session.get(Subscriber, subscriber_id)
     if subscriber is None:
         return
-    reader = {
+    payload = {
         "id": subscriber.public_id,
         "email": subscriber.email,
         "name": subscriber.name,
@@ -87,7 +87,7 @@ def _tell(subscriber_id: int, kind: ConsentKind, source: ConsentSource) -> None:
         "role": subscriber.role.value,
         "state": LEADS_TO[kind].value,  # type: ignore[union-attr]
     }
-    outbox.emit(TOLD[kind], {"reader": reader, "source": source.value}, subscriber.public_id)
+    outbox.emit(TOLD[kind], {"reader": payload, "source": source.value}, subscriber.public_id)
 
 
 def change_state(subscriber_id: int, allowed: Iterable[SubscriberState], **values: object) -> bool:

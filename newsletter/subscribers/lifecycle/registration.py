@@ -31,7 +31,7 @@ class Proof:
 
 
 @dataclass(frozen=True)
-class NewReader:
+class NewSubscriber:
     email: NormalisedEmail
     name: str
     gemeente_code: str
@@ -51,7 +51,7 @@ class RegistrationRefused(Exception):
         self.public_id = public_id
 
 
-def register(new: NewReader, source: ConsentSource) -> Subscriber:
+def register(new: NewSubscriber, source: ConsentSource) -> Subscriber:
     """The new reader, committed with its events (and its mail queued after the commit)."""
     if suppression.is_suppressed(new.email.key):
         raise RegistrationRefused(Refusal.erased)

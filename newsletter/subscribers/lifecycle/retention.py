@@ -32,7 +32,7 @@ def erase(subscriber: Subscriber, actor: Actor | None) -> None:
     """Delete the person and their events; a keyed hash on the suppression list and an audit
     line without the address are all that stay (the ledger keeps only counts: SET NULL)."""
     digest = suppression.suppress(subscriber.email_key, "erased")
-    busy_until = outbox.forget_reader(subscriber.public_id)  # payloads naming the person go
+    busy_until = outbox.forget_subscriber(subscriber.public_id)  # payloads naming the person go
     outbox.emit("reader.erased", {"reader": {"id": subscriber.public_id}}, after=busy_until)
     db.session.execute(delete(ConsentEvent).where(ConsentEvent.subscriber_id == subscriber.id))
     for form in (SubmittedSignup, UnsubscribeRequest):

@@ -28,7 +28,7 @@ PROVINCE_MAX = 60
 PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
-def _reader(r: listing.Reader) -> dict:
+def _reader(r: listing.SubscriberRow) -> dict:
     return {
         "id": r.id, "email": r.email, "name": r.name, "gemeente_code": r.gemeente_code,
         "gemeente": r.gemeente, "province": r.province, "role": r.role, "state": r.state,
@@ -128,7 +128,7 @@ def list_readers() -> Response:
         raise Invalid(errors)
     after, limit = found_values.pop("after"), found_values.pop("limit")
     found, following = listing.page(
-        listing.ReaderFilter(**found_values),  # type: ignore[arg-type]
+        listing.SubscriberFilter(**found_values),  # type: ignore[arg-type]
         after,  # type: ignore[arg-type]
         limit,  # type: ignore[arg-type]
     )
@@ -193,7 +193,7 @@ def create_reader() -> Response | tuple[Response, int]:
     fields.check()
     try:
         made = lifecycle.register(
-            lifecycle.NewReader(email, proof=proof, **details),  # type: ignore[arg-type]
+            lifecycle.NewSubscriber(email, proof=proof, **details),  # type: ignore[arg-type]
             ConsentSource.api,
         )
     except lifecycle.RegistrationRefused as exc:
@@ -237,7 +237,7 @@ def change_reader(reader_id: str) -> Response:
     return jsonify(_reader(_found(reader_id)))
 
 
-def _found(reader_id: str) -> listing.Reader:
+def _found(reader_id: str) -> listing.SubscriberRow:
     found = listing.by_public_id(reader_id) if PUBLIC_ID.fullmatch(reader_id) else None
     if found is None:
         abort(404)

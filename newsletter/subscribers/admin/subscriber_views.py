@@ -10,8 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from newsletter.auth.audit import Actor, record
-from newsletter.extensions import db
+from newsletter.auth.audit import Actor
 from newsletter.reference.services import find_gemeente
 from newsletter.subscribers import directory, lifecycle, privacy, segments
 from newsletter.subscribers.admin import history
@@ -46,7 +45,7 @@ def _form(subscriber) -> CorrectionForm:
     return form
 
 
-def reader(subscriber_id: int) -> str | Response | tuple[str, int]:
+def subscriber(subscriber_id: int) -> str | Response | tuple[str, int]:
     """Looking at a reader's data is access to personal data: audited (BIO)."""
     subscriber = directory.get(subscriber_id)
     if subscriber is None:
@@ -62,10 +61,11 @@ def reader(subscriber_id: int) -> str | Response | tuple[str, int]:
             )
             changed = lifecycle.correct(subscriber.id, change, _actor())
             flash("Opgeslagen." if changed else "Er was niets veranderd.")
-            return redirect(url_for("subscriber_admin.reader", subscriber_id=subscriber.id), 303)
+            return redirect(
+                url_for("subscriber_admin.subscriber", subscriber_id=subscriber.id), 303
+            )
     elif request.method == "GET":
-        record(_actor(), "reader-viewed", f"lezer {subscriber.id}")
-        db.session.commit()
+        privacy.note_viewed(_actor(), subscriber.id)
     return render_template(
         "beheer/reader.html",
         subscriber=subscriber,
@@ -78,7 +78,7 @@ def reader(subscriber_id: int) -> str | Response | tuple[str, int]:
     ), (422 if form.errors else 200)
 
 
-def reader_json(subscriber_id: int) -> Response:
+def subscriber_json(subscriber_id: int) -> Response:
     """Everything we hold, as the JSON file an access request (inzage) is answered with."""
     subscriber = directory.get(subscriber_id)
     if subscriber is None:

@@ -17,10 +17,10 @@ from flask import Blueprint, abort, current_app, request
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
-from newsletter import jobs, metrics
+from newsletter import metrics
 from newsletter.extensions import limiter
+from newsletter.ops.probes import QUEUE_NAMES
 
-ACTOR_QUEUE_NAMES = tuple(dict.fromkeys(job.queue for job in jobs.ALL))
 #: Prometheus scrapes every 15-60 s; several servers or a look by hand fit easily
 SCRAPE_LIMIT = "60 per minute"
 #: a missing or wrong token: a few tries a minute per client, whatever it sends
@@ -68,7 +68,7 @@ def page() -> Response:
         return _challenge("invalid_token")
     amqp = settings.broker_url.startswith("amqp")
     broker = current_app.extensions["broker"]
-    extra = [] if amqp else [metrics.QueueDepth(broker.client, ACTOR_QUEUE_NAMES)]
+    extra = [] if amqp else [metrics.QueueDepth(broker.client, QUEUE_NAMES)]
     response = Response(metrics.exposition(extra), mimetype=metrics.CONTENT_TYPE)
     response.headers["Cache-Control"] = "no-store"
     return response
