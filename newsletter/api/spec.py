@@ -86,13 +86,23 @@ def scope_of(view: Callable) -> str | None:
     return getattr(view, "required_scope", None)
 
 
+def takes_body(endpoint: str | None) -> bool:
+    """Whether the operation behind this endpoint ("api.create_reader") reads a JSON body."""
+    return any(f"api.{op.endpoint}" == endpoint and op.body is not None for op in OPERATIONS)
+
+
 def _problem(text: str) -> dict:
     return {
         "description": text,
-        "content": {
-            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-        },
+        "content": {"application/problem+json": {"schema": {"$ref": PROBLEM_REF}}},
     }
+
+
+_RETRY_AFTER = {
+    "description": "Seconden tot een nieuw verzoek weer kan",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
 
 
 def _operation(op: Operation) -> dict:
@@ -109,7 +119,8 @@ def _operation(op: Operation) -> dict:
         "401": _problem("Geen of geen geldige API-sleutel"),
         "403": _problem(f"De sleutel heeft het recht {op.scope} niet"),
         "422": _problem("Een parameter of veld klopt niet; `errors` zegt welke"),
-        "429": _problem("Te veel verzoeken (per sleutel, of per netwerk zonder geldige sleutel)"),
+        "429": _problem("Te veel verzoeken (per sleutel, of per netwerk zonder geldige sleutel)")
+        | {"headers": {"Retry-After": _RETRY_AFTER}},
     }
     for code in op.errors:
         responses[str(code)] = _problem("Niet gevonden" if code == 404 else "Kan nu niet")
@@ -123,6 +134,7 @@ def _operation(op: Operation) -> dict:
     }
     if op.body is not None:
         responses["413"] = _problem("De inhoud is te groot (64 kB; een concept 1 MB)")
+        responses["415"] = _problem("De inhoud is geen JSON (Content-Type: application/json)")
         found["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": op.body, "example": op.example}},
