@@ -17,6 +17,7 @@ RFC3339 = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
 FIRST_YEAR, LAST_YEAR = 1970, 9000
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # RFC 3339's full-date
 
 
 def rfc3339(name: str, value: object) -> datetime:
@@ -117,7 +118,7 @@ class Fields:
 
     def day(self, name: str, data: dict | None = None) -> date | None:
         value = (self.data if data is None else data).get(name)
-        if not isinstance(value, str) or len(value) != 10:
+        if not isinstance(value, str) or not DAY.fullmatch(value):
             return None
         try:
             return date.fromisoformat(value)

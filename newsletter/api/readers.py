@@ -29,6 +29,11 @@ PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 CURSOR = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
+def today() -> date:
+    """The last day a consent can have been given: this morning in the Netherlands."""
+    return datetime.now(AMSTERDAM).date()
+
+
 def _reader(r: listing.Reader) -> dict:
     return {
         "id": r.id, "email": r.email, "name": r.name, "gemeente_code": r.gemeente_code,
@@ -90,10 +95,12 @@ def _since() -> datetime | None:
     params=(
         Param("status", {"type": "string", "enum": list(listing.STATES)}, "Stand van de lezer"),
         Param("gemeente", {"type": "string", "pattern": "^GM[0-9]{4}$"}, "CBS-code, GM0363"),
-        Param("province", {"type": "string", "maxLength": PROVINCE_MAX}, "Provincie, als Utrecht"),
+        Param("province", schemas.text(PROVINCE_MAX, pattern=f"^{schemas.PLAIN}+$"),
+              "Provincie, als Utrecht"),
         Param("role", {"type": "string", "enum": list(listing.ROLES)}, "Functie"),
-        Param("changed_since", {"type": "string", "format": "date-time"}, "Gewijzigd sinds"),
-        Param("cursor", {"type": "string", "maxLength": 64}, "next_cursor van de vorige pagina"),
+        Param("changed_since", schemas.DATE_TIME, "Gewijzigd sinds"),
+        Param("cursor", {"type": "string", "pattern": f"^{CURSOR.pattern}$"},
+              "next_cursor van de vorige pagina"),
         Param("limit", {"type": "integer", "minimum": 1, "maximum": PAGE_MAX}, "Per pagina"),
     ),
 )  # fmt: skip
@@ -153,8 +160,7 @@ def _proof(fields: Fields) -> lifecycle.Proof | None:
         fields.wrong("consent", "consent heeft precies twee velden: date en source")
         return None
     given_on = fields.day("date", consent)
-    today = datetime.now(AMSTERDAM).date()  # consent given this morning in the Netherlands
-    if given_on is None or not date(2000, 1, 1) <= given_on <= today:
+    if given_on is None or not date(2000, 1, 1) <= given_on <= today():
         fields.wrong("consent.date", "consent.date is een datum als 2026-11-01, niet later dan nu")
     source = consent["source"]
     readable = isinstance(source, str) and not names.unprintable(source)

@@ -57,7 +57,7 @@ class Operation:
                 "required": True,
                 "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}
                 if converter.startswith("int")
-                else {"type": "string", "maxLength": 32},
+                else {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,32}$"},
             }
             for converter, name in _RULE_PART.findall(self.rule)
         ]
@@ -142,7 +142,8 @@ def _operation(op: Operation) -> dict:
     return found
 
 
-def document(server: str) -> dict:
+def document(server: str, made_now: dict[str, dict]) -> dict:
+    """The document; `made_now` holds the schemas that come from data and the clock."""
     paths: dict[str, dict] = {}
     for op in OPERATIONS:
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(op)
@@ -160,7 +161,7 @@ def document(server: str) -> dict:
         "servers": [{"url": server}],
         "paths": paths,
         "components": {
-            "schemas": {"Problem": PROBLEM_SCHEMA},
+            "schemas": {"Problem": PROBLEM_SCHEMA, **made_now},
             "securitySchemes": {
                 "apiKey": {
                     "type": "http",
