@@ -98,6 +98,11 @@ def _problem(text: str) -> dict:
     }
 
 
+_WWW_AUTHENTICATE = {
+    "description": "Hoe de sleutel mee moet: Bearer",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^Bearer "},
+}
 _RETRY_AFTER = {
     "description": "Seconden tot een nieuw verzoek weer kan",
     "required": True,
@@ -116,7 +121,8 @@ def _operation(op: Operation) -> dict:
             "description": "Gelukt",
             "content": {"application/json": {"schema": op.response}},
         },
-        "401": _problem("Geen of geen geldige API-sleutel"),
+        "401": _problem("Geen of geen geldige API-sleutel")
+        | {"headers": {"WWW-Authenticate": _WWW_AUTHENTICATE}},
         "403": _problem(f"De sleutel heeft het recht {op.scope} niet"),
         "422": _problem("Een parameter of veld klopt niet; `errors` zegt welke"),
         "429": _problem("Te veel verzoeken (per sleutel, of per netwerk zonder geldige sleutel)")

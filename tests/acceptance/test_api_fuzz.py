@@ -1,18 +1,21 @@
-"""The JSON API under generated requests: Schemathesis reads /api/v1/openapi.json from gunicorn
-as production runs it and sends at least 1,000 requests made from that document (valid ones and
-deliberately wrong ones) with real keys that hold every scope. No answer may be a 5xx, and every
-answer must match the document: a documented status code, its content type, its body schema.
+"""The JSON API under Schemathesis with all it has: its engine, as `st run` drives it, reads
+/api/v1/openapi.json from gunicorn as production runs it and goes through every phase
+(the document's examples, coverage of each keyword's edges, fuzzing with valid and invalid
+data, and stateful sequences that follow the responses) with every check it registers:
+no 5xx; status code, content type, headers and body as documented; invalid data refused
+and valid data accepted (the document must say exactly what the server takes); 405 with
+`Allow` for a method not documented; 401 without a key; a deleted reader stays gone.
+Real keys that hold every scope, in turn, so that no key meets its rate.
 
-Generic over the document: whatever operations it holds when the test runs are exercised, and
-path parameters named like a seeded row (reader_id, edition_id) get a real id half the time, so
-the requests reach past the 404. Why gunicorn rather than the test client: the document, the
-key check, the error handlers and the production settings are exercised as deployed, and a
-request that kills a worker shows up as a request without an answer. One answer is counted but
-not checked: gunicorn's own 414 for a request line over 4,094 bytes, which the app never sees.
+The seed is new on each run and printed with the example count (both also with the
+findings): API_FUZZ_SEED and API_FUZZ_EXAMPLES replay a run. Why gunicorn rather than the
+test client: the document, the key check, the error handlers and the production settings
+are exercised as deployed, and a request that kills a worker shows up as a request without
+an answer.
 
-Why the checks can fail: `test_the_fuzzer_reports_a_server_error` runs the same fuzzer against
-a server that answers 500 to everything and requires a finding for every operation; the main
-test fails on any finding (and, separately, on any 5xx status it counted).
+Why the checks can fail: `test_the_fuzzer_reports_a_server_error` runs the same engine
+against a server that answers 500 to everything and requires a finding for every operation;
+the main test fails on any finding (and, separately, on any 5xx status it counted).
 """
 
 from __future__ import annotations
@@ -46,9 +49,9 @@ from tests.helpers import wait_until
 
 pytestmark = [pytest.mark.slow]
 
-#: examples per operation and phase; about 1,500 requests in all, two to three minutes on two
+#: examples per operation and phase: about 1,400 requests in all, under three minutes on two
 #: cores (set API_FUZZ_EXAMPLES higher for a deeper run by hand)
-EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "10"))
 #: a fresh seed each run, printed so that a finding can be replayed with API_FUZZ_SEED
 SEED = int(os.environ.get("API_FUZZ_SEED") or secrets.randbelow(2**32))
 #: the API allows 600 calls per minute per key; spread over this many keys, the fuzzing never
@@ -175,25 +178,25 @@ def fuzz(schema) -> Outcome:
     return outcome
 
 
-def _seed(db, editor) -> dict[str, list]:
-    """Readers in every state the API shows and two editions: the ids the fuzzer may use."""
+def _seed(db, editor) -> None:
+    """Readers in every state the API shows and two editions, so lists are not empty."""
     from newsletter.editions import services as editions
     from newsletter.subscribers.models import Role, SubscriberState
 
-    made = readers(db, 150, gemeente_code="GM0344", role=Role.wethouder)
-    made += readers(db, 100, prefix="amsterdam")
+    readers(db, 150, gemeente_code="GM0344", role=Role.wethouder)
+    readers(db, 100, prefix="amsterdam")
     for i, state in enumerate((SubscriberState.pending, SubscriberState.unsubscribed) * 10):
-        made.append(make_subscriber(db, f"anders{i}@gemeente.example", state=state))
+        make_subscriber(db, f"anders{i}@gemeente.example", state=state)
     db.session.commit()
-    drafts = [editions.create(SOURCE, editor.id)[0] for _ in range(2)]
-    return {"reader_id": [r.public_id for r in made], "edition_id": [e.id for e in drafts]}
+    for _ in range(2):
+        editions.create(SOURCE, editor.id)
 
 
 @pytest.fixture
 def served(app, db, editor, tmp_path):
     """gunicorn as in the README's production layout, on the test's database, Redis and sink,
     with real keys that hold every scope and seeded rows; yields what the fuzzer needs."""
-    known = _seed(db, editor)
+    _seed(db, editor)
     secrets_ = [keys.create(f"Fuzz {n}", sorted(keys.SCOPES), 1, CLI).secret for n in range(KEYS)]
     port = free_port()
     env = os.environ | {
@@ -227,31 +230,34 @@ def served(app, db, editor, tmp_path):
 
     wait_until(up, 30, "gunicorn to answer")
     try:
-        yield {"base": base, "secrets": secrets_, "known": known, "log": log_path}
+        yield {"base": base, "secrets": secrets_, "log": log_path}
     finally:
         process.terminate()
         process.wait(timeout=20)
 
 
-def test_every_check_of_schemathesis_passes_on_every_operation(served):
+def test_every_check_of_schemathesis_passes_on_every_operation(served, capsys):
     base = f"{served['base']}/api/v1"
     schema = schemathesis.openapi.from_url(f"{base}/openapi.json", config=_config(base))
     _with_keys(schema, served["secrets"])
     documented = {f"{m.upper()} {p}" for p, ms in schema.raw_schema["paths"].items() for m in ms}
-    print(f"\nschemathesis seed {SEED}, {EXAMPLES} examples per operation and phase "
-          f"(replay: API_FUZZ_SEED={SEED} API_FUZZ_EXAMPLES={EXAMPLES})")  # fmt: skip
+    with capsys.disabled():  # shown in CI's log whether the test passes or not
+        print(f"\nschemathesis seed {SEED}, {EXAMPLES} examples per operation and phase "
+              f"(replay: API_FUZZ_SEED={SEED} API_FUZZ_EXAMPLES={EXAMPLES})")  # fmt: skip
     started = time.monotonic()
     outcome = fuzz(schema)
     seconds = time.monotonic() - started
     time.sleep(0.5)  # the access log is written after each answer
     server_log = served["log"].read_text(errors="replace")
     logged = len(ACCESS_LINE.findall(server_log))
-    print(
+    summary = (
         f"{outcome.made} requests over {len(outcome.operations)} operations in {seconds:.0f} s "
         f"({logged} in gunicorn's access log); phases {outcome.phases}; checks run "
         f"{sorted(outcome.checks)}; statuses {dict(sorted(outcome.statuses.items()))}; "
         f"per operation {dict(outcome.operations)}"
     )
+    with capsys.disabled():
+        print(summary)
     tracebacks = "\n".join(
         line for line in server_log.splitlines() if not ACCESS_LINE.search(line)
     )[-4000:]
@@ -264,7 +270,7 @@ def test_every_check_of_schemathesis_passes_on_every_operation(served):
     assert set(outcome.phases) >= {"examples", "coverage", "fuzzing", "stateful"}
     assert set(outcome.phases.values()) <= {"success"}, outcome.phases
     assert set(outcome.operations) == documented  # every operation was called
-    assert outcome.checks >= EVERY_CHECK - {"max_response_time"}
+    assert outcome.checks >= EVERY_CHECK
     assert outcome.statuses[429] < outcome.made / 10  # the requests tested more than the limiter
 
 
