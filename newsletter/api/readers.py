@@ -27,6 +27,7 @@ PAGE_MAX = 500
 PROVINCE_MAX = 60
 PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 CURSOR = re.compile(r"[A-Za-z0-9_-]{1,64}")
+EMAIL = re.compile(schemas.EMAIL_PATTERN)  # as the document says
 
 
 def today() -> date:
@@ -180,7 +181,7 @@ def create_reader() -> Response | tuple[Response, int]:
     fields = Fields(json_object(), {"email", "name", "gemeente_code", "role", "consent"})
     email, raw = None, fields.data.get("email")
     with suppress(InvalidEmail):
-        email = normalise_email(raw) if isinstance(raw, str) else None
+        email = normalise_email(raw) if isinstance(raw, str) and EMAIL.fullmatch(raw) else None
     if email is None:
         fields.wrong("email", "email is een geldig e-mailadres")
     details = _details(fields, required=True)

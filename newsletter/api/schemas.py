@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
+
 from newsletter.subscribers import names
 from newsletter.subscribers.listing import ROLES, STATES
 
@@ -23,6 +25,16 @@ NAME_PATTERN = f"^(?!.*(?i:{names.LINKLIKE_PATTERN})){TEXT_PATTERN[1:]}"
 #: RFC 3339 date-times the server takes: years 1970 to 9000 (bodies.FIRST_YEAR, LAST_YEAR)
 YEARS_PATTERN = "^(19[7-9][0-9]|[2-8][0-9]{3}|9000)-"
 DATE_TIME = {"type": "string", "format": "date-time", "pattern": YEARS_PATTERN}
+#: an address as the API takes it: ASCII, a dot-atom before the @ (at most 64 characters), a
+#: domain of labels without "--" and a top-level domain of letters, no special-use domain;
+#: the server also has it pass `normalise_email`
+_ATOM = "[A-Za-z0-9_!#$%&'*+/=?^`{|}~-]+"
+_LABEL = "(?=[A-Za-z0-9-]{1,63}(?:\\.|$))[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*"
+_SPECIAL = "|".join(SPECIAL_USE_DOMAIN_NAMES)
+EMAIL_PATTERN = (
+    f"^(?=[^@]{{1,64}}@){_ATOM}(?:\\.{_ATOM})*"
+    f"@(?=[^@]{{1,253}}$)(?!(?:.*\\.)?(?i:{_SPECIAL})$)(?:{_LABEL}\\.)+[A-Za-z]{{2,63}}$"
+)
 #: components the document fills in when it is made: the municipalities, and today
 GEMEENTE_CODE = {"$ref": "#/components/schemas/GemeenteCode"}
 CONSENT_DATE = {"$ref": "#/components/schemas/ConsentDate"}
@@ -93,7 +105,7 @@ NEW_READER = {
     "additionalProperties": False,
     "required": ["email", "name", "gemeente_code", "role"],
     "properties": {
-        "email": {"type": "string", "format": "email", "maxLength": 254},
+        "email": {"type": "string", "format": "email", "maxLength": 254, "pattern": EMAIL_PATTERN},
         **_DETAILS,
         "consent": {
             "type": ["object", "null"],
