@@ -38,6 +38,7 @@ import requests
 import schemathesis
 import schemathesis.engine
 from schemathesis.checks import CHECKS
+from schemathesis.config._checks import NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES
 from schemathesis.engine import events
 
 from newsletter.api import keys
@@ -62,6 +63,11 @@ KEYS = 8
 EVERY_CHECK = frozenset(CHECKS.get_all_names())
 
 
+#: the answers that refuse invalid data: Schemathesis's own list, and 413 for a body over the
+#: size the server reads (a draft of more than 1 MB is refused before its schema is looked at)
+REFUSALS = [*NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES, "413"]
+
+
 def _config(base_url: str, examples: int = EXAMPLES) -> schemathesis.Config:
     """Every phase (examples, coverage, fuzzing, stateful), every check, both generation
     modes: Schemathesis's own defaults, as `st run` has them, with a seed and an example
@@ -73,7 +79,8 @@ def _config(base_url: str, examples: int = EXAMPLES) -> schemathesis.Config:
             "workers": 2,
             "request-timeout": 30,
             "generation": {"max-examples": examples},
-            "checks": {name: {"enabled": True} for name in sorted(EVERY_CHECK)},
+            "checks": {name: {"enabled": True} for name in sorted(EVERY_CHECK)}
+            | {"negative_data_rejection": {"expected-statuses": REFUSALS}},
         }
     )
 
