@@ -201,8 +201,9 @@ def _seed(db, editor) -> None:
 
 @pytest.fixture
 def served(app, db, editor, tmp_path):
-    """gunicorn as in the README's production layout, on the test's database, Redis and sink,
-    with real keys that hold every scope and seeded rows; yields what the fuzzer needs."""
+    """gunicorn as in the production layout (docs/operations.md#production), on the test's
+    database, Redis and sink, with real keys that hold every scope and seeded rows; yields
+    what the fuzzer needs."""
     _seed(db, editor)
     secrets_ = [keys.create(f"Fuzz {n}", sorted(keys.SCOPES), 1, CLI).secret for n in range(KEYS)]
     port = free_port()
