@@ -50,7 +50,7 @@ from tests.helpers import wait_until
 
 pytestmark = [pytest.mark.slow]
 
-#: examples per operation and phase: about 1,400 requests in all, under three minutes on two
+#: examples per operation and phase: about 1,400 requests in all, two to three minutes on two idle
 #: cores (set API_FUZZ_EXAMPLES higher for a deeper run by hand)
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "10"))
 #: a fresh seed each run, printed so that a finding can be replayed with API_FUZZ_SEED
