@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
 
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
@@ -42,16 +44,36 @@ MESSAGES = {
 API_PREFIX = "/api/"
 
 
-def _page(code: int, title: str | None = None, text: str | None = None) -> ResponseReturnValue:
+def _page(
+    code: int, title: str | None = None, text: str | None = None
+) -> tuple[ResponseReturnValue, int]:
     default_title, default_text = MESSAGES.get(code, MESSAGES[400])
     if request.path.startswith(API_PREFIX):
         body = {"type": "about:blank", "title": title or default_title, "status": code}
         response = jsonify(body | {"detail": text or default_text})
         response.status_code, response.mimetype = code, "application/problem+json"
-        return response
+        return response, code
     return render_template(
         "site/error.html", code=code, title=title or default_title, text=text or default_text
     ), code
+
+
+def _retry_after() -> int:
+    """Seconds until the limit that was hit lets a request through again (at least 1)."""
+    from newsletter.extensions import limiter
+
+    hit = limiter.current_limit
+    return max(1, math.ceil(hit.reset_at - time.time())) if hit else 60
+
+
+def _required_headers(exc: HTTPException) -> dict[str, str]:
+    """What RFC 9110 asks of these answers: a 405 names the methods that work (`Allow`), a 429
+    says when to try again (`Retry-After`, RFC 6585)."""
+    if exc.code == 405:
+        return {k: v for k, v in exc.get_headers() if k == "Allow"}
+    if exc.code == 429:
+        return {"Retry-After": str(_retry_after())}
+    return {}
 
 
 def handle_http(exc: HTTPException) -> ResponseReturnValue:
@@ -64,7 +86,8 @@ def handle_http(exc: HTTPException) -> ResponseReturnValue:
         )
     if code not in MESSAGES:
         code = 400 if code < 500 else 500
-    return _page(code)
+    body, status = _page(code)
+    return body, status, _required_headers(exc)
 
 
 def handle_csrf(exc: CSRFError) -> ResponseReturnValue:

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from newsletter.api import keys
 from newsletter.api.models import ApiKey
 from newsletter.api.problems import problem
-from newsletter.api.spec import bp, scope_of
+from newsletter.api.spec import bp, scope_of, takes_body
 from newsletter.extensions import csrf, limiter
 from newsletter.subscribers import names
 from newsletter.subscribers.consent import ip_prefix
@@ -49,15 +49,19 @@ def _unreadable_part() -> str | None:
     return None
 
 
+def _not_json() -> Response | None:
+    """An operation that reads a JSON body takes no other kind: 415 (RFC 9110), naming the
+    one it takes."""
+    if not takes_body(request.endpoint) or request.mimetype == "application/json":
+        return None
+    response = problem(415, "Stuur de inhoud als JSON, met Content-Type: application/json.")
+    response.headers[f"Accept-{request.method.title()}"] = "application/json"
+    return response
+
+
 @bp.before_request
 def authenticate() -> Response | None:
-    wrong = _unreadable_part()
-    if wrong is not None:
-        return problem(
-            422,
-            "Het adres bevat een teken dat er niet in hoort.",
-            errors=[{"field": wrong, "message": f"{wrong}: alleen gewone tekens"}],
-        )
+    """Who calls comes first (401, 403); only then what they sent (415, 422)."""
     if request.endpoint in OPEN or request.endpoint is None:
         return None
     key = _key()
@@ -74,9 +78,17 @@ def authenticate() -> Response | None:
         return problem(403, "Deze aanroep is voor geen enkele sleutel open.")
     if needed not in key.scope_set:
         return problem(403, f"Deze sleutel heeft het recht {needed} niet.", scope=needed)
+    wrong = _unreadable_part()
+    if wrong is not None:
+        g.pop("api_key")  # not audited: no database takes such a path
+        return problem(
+            422,
+            "Het adres bevat een teken dat er niet in hoort.",
+            errors=[{"field": wrong, "message": f"{wrong}: alleen gewone tekens"}],
+        )
     if request.endpoint in LARGE_BODIES:  # read by the view, so the limit still applies
         request.max_content_length = LARGE_BODIES[request.endpoint]
-    return None
+    return _not_json()
 
 
 @bp.after_request

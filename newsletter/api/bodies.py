@@ -3,6 +3,7 @@ names them all (the form pages do the same)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from flask import request
@@ -11,6 +12,28 @@ from newsletter.api.problems import Invalid, field_error
 from newsletter.subscribers import names
 
 MAX_DEPTH = 8  # our bodies are two levels deep
+#: RFC 3339's date-time (section 5.6): "T" and "Z" in either case, a zone always
+RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+FIRST_YEAR, LAST_YEAR = 1970, 9000
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # RFC 3339's full-date
+
+
+def rfc3339(name: str, value: object) -> datetime:
+    """An RFC 3339 date-time between FIRST_YEAR and LAST_YEAR, or Invalid with a Dutch
+    message that says which of the two is wrong."""
+    found = None
+    if isinstance(value, str) and RFC3339.fullmatch(value):
+        try:
+            found = datetime.fromisoformat(value.upper())
+        except ValueError:  # a 31st of February, an hour 25
+            found = None
+    if found is None:
+        raise field_error(name, f"{name} is een tijd met tijdzone, als 2026-12-01T09:00:00+01:00")
+    if not FIRST_YEAR <= found.year <= LAST_YEAR:
+        raise field_error(name, f"{name} ligt tussen de jaren {FIRST_YEAR} en {LAST_YEAR}")
+    return found
 
 
 def json_object() -> dict:
@@ -71,12 +94,12 @@ class Fields:
         return name in self.data
 
     def text(self, name: str, *, required: bool = True, max_length: int = 120) -> str | None:
-        value = self.data.get(name)
-        if value is None:
+        if not self.present(name):
             if required:
                 self.wrong(name, f"{name} ontbreekt")
             return None
-        if not isinstance(value, str) or not value.strip():
+        value = self.data[name]
+        if not isinstance(value, str) or not value.strip():  # null too: leave the field out
             self.wrong(name, f"{name} is een tekst die niet leeg is")
             return None
         if len(value) > max_length or names.unprintable(value):
@@ -95,7 +118,7 @@ class Fields:
 
     def day(self, name: str, data: dict | None = None) -> date | None:
         value = (self.data if data is None else data).get(name)
-        if not isinstance(value, str) or len(value) != 10:
+        if not isinstance(value, str) or not DAY.fullmatch(value):
             return None
         try:
             return date.fromisoformat(value)
@@ -103,15 +126,11 @@ class Fields:
             return None
 
     def moment(self, name: str) -> datetime | None:
-        value = self.data.get(name)
         try:
-            found = datetime.fromisoformat(value) if isinstance(value, str) else None
-        except ValueError:
-            found = None
-        if found is None or found.tzinfo is None or not 1970 <= found.year <= 9000:
-            self.wrong(name, f"{name} is een tijd met tijdzone, als 2026-12-01T09:00:00+01:00")
+            return rfc3339(name, self.data.get(name))
+        except Invalid as exc:
+            self.errors += exc.errors
             return None
-        return found
 
     def check(self) -> None:
         if self.errors:

@@ -60,16 +60,16 @@ def get_edition(edition_id: int) -> Response:
 
 
 def _audience(fields: Fields) -> dict[str, list[str]]:
-    audience = fields.data.get("audience")
-    if audience is None:
+    if not fields.present("audience"):
         return {}
+    audience = fields.data["audience"]
     if not isinstance(audience, dict) or set(audience) - set(AUDIENCE_KEYS):
         fields.wrong("audience", "audience heeft de lijsten provincies, functies en gemeenten")
         return {}
     found: dict[str, list[str]] = {}
     for key, names in audience.items():
         if not isinstance(names, list) or not all(
-            isinstance(n, str) and 0 < len(n.strip()) <= 120 and not unprintable(n) for n in names
+            isinstance(n, str) and n.strip() and len(n) <= 120 and not unprintable(n) for n in names
         ):
             fields.wrong(f"audience.{key}", f"audience.{key} is een lijst met namen")
             continue

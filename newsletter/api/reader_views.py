@@ -13,7 +13,7 @@ from flask import abort, jsonify, request
 from werkzeug.wrappers import Response
 
 from newsletter.api import schemas
-from newsletter.api.bodies import Fields, json_object
+from newsletter.api.bodies import Fields, json_object, rfc3339
 from newsletter.api.common import actor, stamp
 from newsletter.api.problems import Invalid, field_error, problem
 from newsletter.api.spec import Param, operation
@@ -26,6 +26,13 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 PAGE_MAX = 500
 PROVINCE_MAX = 60
 PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+CURSOR = re.compile(r"[A-Za-z0-9_-]{1,64}")
+EMAIL = re.compile(schemas.EMAIL_PATTERN)  # as the document says
+
+
+def today() -> date:
+    """The last day a consent can have been given: this morning in the Netherlands."""
+    return datetime.now(AMSTERDAM).date()
 
 
 def _reader(r: listing.SubscriberRow) -> dict:
@@ -48,9 +55,9 @@ def _cursor() -> str:
     """The last reader's public id of the previous page (pages go in the order of those
     ids, so no internal number leaves the database)."""
     raw = request.args.get("cursor")
-    if not raw:
+    if raw is None:
         return ""
-    if len(raw) > 64 or not raw.replace("-", "").replace("_", "").isalnum() or not raw.isascii():
+    if not CURSOR.fullmatch(raw):
         raise field_error("cursor", "cursor komt uit next_cursor van de vorige pagina")
     return raw
 
@@ -63,15 +70,15 @@ def _limit() -> int:
 
 
 def _gemeente() -> str | None:
-    raw = request.args.get("gemeente") or None
+    raw = request.args.get("gemeente")
     if raw is not None and not re.fullmatch(r"GM[0-9]{4}", raw):
         raise field_error("gemeente", "gemeente is een CBS-code als GM0363")
     return raw
 
 
 def _province() -> str | None:
-    raw = request.args.get("province") or None
-    if raw is not None and len(raw) > PROVINCE_MAX:
+    raw = request.args.get("province")
+    if raw is not None and not 0 < len(raw) <= PROVINCE_MAX:
         raise field_error(
             "province", f"province is de naam van een provincie, tot {PROVINCE_MAX} tekens"
         )
@@ -80,19 +87,7 @@ def _province() -> str | None:
 
 def _since() -> datetime | None:
     raw = request.args.get("changed_since")
-    if not raw:
-        return None
-    try:
-        value = datetime.fromisoformat(raw)
-    except ValueError:
-        raise field_error(
-            "changed_since", "changed_since is een tijd als 2026-12-01T09:00:00+01:00"
-        ) from None
-    if value.tzinfo is None:
-        raise field_error("changed_since", "changed_since heeft een tijdzone nodig (+01:00 of Z)")
-    if not 1970 <= value.year <= 9000:
-        raise field_error("changed_since", "changed_since ligt tussen 1970 en 9000")
-    return value
+    return None if raw is None else rfc3339("changed_since", raw)
 
 
 @operation(
@@ -101,10 +96,12 @@ def _since() -> datetime | None:
     params=(
         Param("status", {"type": "string", "enum": list(listing.STATES)}, "Stand van de lezer"),
         Param("gemeente", {"type": "string", "pattern": "^GM[0-9]{4}$"}, "CBS-code, GM0363"),
-        Param("province", {"type": "string", "maxLength": PROVINCE_MAX}, "Provincie, als Utrecht"),
+        Param("province", schemas.text(PROVINCE_MAX, pattern=f"^{schemas.PLAIN}+$"),
+              "Provincie, als Utrecht"),
         Param("role", {"type": "string", "enum": list(listing.ROLES)}, "Functie"),
-        Param("changed_since", {"type": "string", "format": "date-time"}, "Gewijzigd sinds"),
-        Param("cursor", {"type": "string", "maxLength": 64}, "next_cursor van de vorige pagina"),
+        Param("changed_since", schemas.DATE_TIME, "Gewijzigd sinds"),
+        Param("cursor", {"type": "string", "pattern": f"^{CURSOR.pattern}$"},
+              "next_cursor van de vorige pagina"),
         Param("limit", {"type": "integer", "minimum": 1, "maximum": PAGE_MAX}, "Per pagina"),
     ),
 )  # fmt: skip
@@ -164,8 +161,7 @@ def _proof(fields: Fields) -> lifecycle.Proof | None:
         fields.wrong("consent", "consent heeft precies twee velden: date en source")
         return None
     given_on = fields.day("date", consent)
-    today = datetime.now(AMSTERDAM).date()  # consent given this morning in the Netherlands
-    if given_on is None or not date(2000, 1, 1) <= given_on <= today:
+    if given_on is None or not date(2000, 1, 1) <= given_on <= today():
         fields.wrong("consent.date", "consent.date is een datum als 2026-11-01, niet later dan nu")
     source = consent["source"]
     readable = isinstance(source, str) and not names.unprintable(source)
@@ -185,7 +181,7 @@ def create_reader() -> Response | tuple[Response, int]:
     fields = Fields(json_object(), {"email", "name", "gemeente_code", "role", "consent"})
     email, raw = None, fields.data.get("email")
     with suppress(InvalidEmail):
-        email = normalise_email(raw) if isinstance(raw, str) else None
+        email = normalise_email(raw) if isinstance(raw, str) and EMAIL.fullmatch(raw) else None
     if email is None:
         fields.wrong("email", "email is een geldig e-mailadres")
     details = _details(fields, required=True)

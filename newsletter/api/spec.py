@@ -57,7 +57,7 @@ class Operation:
                 "required": True,
                 "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}
                 if converter.startswith("int")
-                else {"type": "string", "maxLength": 32},
+                else {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,32}$"},
             }
             for converter, name in _RULE_PART.findall(self.rule)
         ]
@@ -86,13 +86,28 @@ def scope_of(view: Callable) -> str | None:
     return getattr(view, "required_scope", None)
 
 
+def takes_body(endpoint: str | None) -> bool:
+    """Whether the operation behind this endpoint ("api.create_reader") reads a JSON body."""
+    return any(f"api.{op.endpoint}" == endpoint and op.body is not None for op in OPERATIONS)
+
+
 def _problem(text: str) -> dict:
     return {
         "description": text,
-        "content": {
-            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-        },
+        "content": {"application/problem+json": {"schema": {"$ref": PROBLEM_REF}}},
     }
+
+
+_WWW_AUTHENTICATE = {
+    "description": "Hoe de sleutel mee moet: Bearer",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^Bearer "},
+}
+_RETRY_AFTER = {
+    "description": "Seconden tot een nieuw verzoek weer kan",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
 
 
 def _operation(op: Operation) -> dict:
@@ -106,10 +121,12 @@ def _operation(op: Operation) -> dict:
             "description": "Gelukt",
             "content": {"application/json": {"schema": op.response}},
         },
-        "401": _problem("Geen of geen geldige API-sleutel"),
+        "401": _problem("Geen of geen geldige API-sleutel")
+        | {"headers": {"WWW-Authenticate": _WWW_AUTHENTICATE}},
         "403": _problem(f"De sleutel heeft het recht {op.scope} niet"),
         "422": _problem("Een parameter of veld klopt niet; `errors` zegt welke"),
-        "429": _problem("Te veel verzoeken (per sleutel, of per netwerk zonder geldige sleutel)"),
+        "429": _problem("Te veel verzoeken (per sleutel, of per netwerk zonder geldige sleutel)")
+        | {"headers": {"Retry-After": _RETRY_AFTER}},
     }
     for code in op.errors:
         responses[str(code)] = _problem("Niet gevonden" if code == 404 else "Kan nu niet")
@@ -123,6 +140,7 @@ def _operation(op: Operation) -> dict:
     }
     if op.body is not None:
         responses["413"] = _problem("De inhoud is te groot (64 kB; een concept 1 MB)")
+        responses["415"] = _problem("De inhoud is geen JSON (Content-Type: application/json)")
         found["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": op.body, "example": op.example}},
@@ -130,7 +148,8 @@ def _operation(op: Operation) -> dict:
     return found
 
 
-def document(server: str) -> dict:
+def document(server: str, made_now: dict[str, dict]) -> dict:
+    """The document; `made_now` holds the schemas that come from data and the clock."""
     paths: dict[str, dict] = {}
     for op in OPERATIONS:
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(op)
@@ -148,7 +167,7 @@ def document(server: str) -> dict:
         "servers": [{"url": server}],
         "paths": paths,
         "components": {
-            "schemas": {"Problem": PROBLEM_SCHEMA},
+            "schemas": {"Problem": PROBLEM_SCHEMA, **made_now},
             "securitySchemes": {
                 "apiKey": {
                     "type": "http",

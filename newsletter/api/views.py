@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from newsletter.api import edition_views, reader_views, schemas  # noqa: F401  (their operations register)
 from newsletter.api.problems import Invalid, problem
 from newsletter.api.spec import OPERATIONS, bp, document, operation
+from newsletter.reference.services import all_gemeenten
 from newsletter.subscribers import stats
 
 
@@ -38,7 +39,9 @@ def reach() -> Response:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    return jsonify(document(url_for("api.openapi", _external=True).rsplit("/", 1)[0]))
+    server = url_for("api.openapi", _external=True).rsplit("/", 1)[0]
+    codes = [g.code for g in all_gemeenten()]
+    return jsonify(document(server, schemas.made_now(reader_views.today(), sorted(codes))))
 
 
 @bp.get("/docs")

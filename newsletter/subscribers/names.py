@@ -13,6 +13,8 @@ _LINKLIKE = re.compile(
     r"|uk|fr|app|online|site|xyz|ru|cn|ly|me|tk)\b",
     re.IGNORECASE,
 )
+#: the same rule for the API's document (a JSON Schema pattern, case-insensitive as a group)
+LINKLIKE_PATTERN = _LINKLIKE.pattern
 NOT_PRINTABLE = "Gebruik alleen gewone letters, cijfers en leestekens."
 
 
