@@ -93,8 +93,12 @@ def process_images() -> None:
     """Afbeeldingen van vóór de verwerking één keer verwerken (verkleind, zonder metadata,
     JPEG of PNG), onder hun eigen naam: hun links in verzonden mails blijven werken."""
     directory = current_app.config["SETTINGS"].instance_path / "media"
-    count = 0
+    seen = skipped = 0
     for name, summary in media.process_stored(directory):
         click.echo(f"{name}: {summary}")
-        count += 1
-    click.echo(f"{count} afbeelding(en) verwerkt." if count else "Niets te verwerken.")
+        seen += 1
+        skipped += summary.startswith(media.SKIPPED)
+    if not seen:
+        click.echo("Niets te verwerken.")
+    else:
+        click.echo(f"{seen - skipped} verwerkt, {skipped} overgeslagen.")

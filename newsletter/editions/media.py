@@ -23,6 +23,7 @@ from newsletter.extensions import db
 
 MAX_BYTES = 5 * 1024 * 1024
 NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg|gif|webp)$")
+SKIPPED = "overgeslagen"  # what process_stored says of an image it cannot read
 MIMETYPES = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
 
 
@@ -107,7 +108,7 @@ def process_stored(directory: Path) -> Iterator[tuple[str, str]]:
         try:
             processed = images.process(data)
         except images.ImageRefused as exc:
-            yield path.name, f"overgeslagen: {exc}"
+            yield path.name, f"{SKIPPED}: {exc}"
             continue
         _write(path, processed.data)
         _record(path.name, processed, len(data))

@@ -137,9 +137,12 @@ def test_an_image_of_unknown_size_gets_a_warning(editor_client, db):
     assert any("maat niet bekend" in p.message for p in rendered.problems)
 
 
-def test_images_from_before_are_processed_once_under_their_own_name(editor_client, db, app):
-    directory = app.config["SETTINGS"].instance_path / "media"
-    directory.mkdir(parents=True, exist_ok=True)
+def test_images_from_before_are_processed_once_under_their_own_name(
+    editor_client, db, app, settings, tmp_path
+):
+    settings(instance_path=tmp_path)
+    directory = tmp_path / "media"
+    directory.mkdir()
     old = directory / ("ab" * 16 + ".webp")
     old.write_bytes(webp_photo())
     cli = app.test_cli_runner()
@@ -153,5 +156,4 @@ def test_images_from_before_are_processed_once_under_their_own_name(editor_clien
     assert db.session.get(MediaImage, old.name).original_width == 2000
     assert sizes_in_mail(url)[0] == (502, 251)
     again = cli.invoke(args=["editions", "process-images"])
-    assert old.name not in again.output and "Niets te verwerken" in again.output
-    old.unlink()
+    assert again.output == "Niets te verwerken.\n"
