@@ -132,6 +132,8 @@ def _in_srgb(image: Image.Image, changes: list[str]) -> Image.Image:
     """RGB in sRGB with transparency laid on white (a darkened background would otherwise
     swallow dark lines drawn on a transparent one)."""
     profile = image.info.get("icc_profile")
+    if image.mode.startswith("I;16"):  # 16-bit grey: to 8 bits, not clipped to white
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
     if image.mode in ("P", "PA") or "transparency" in image.info:
         image = image.convert("RGBA")
     if image.mode in ("RGBA", "LA", "La", "RGBa"):

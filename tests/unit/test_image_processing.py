@@ -89,3 +89,10 @@ def test_a_damaged_image_is_refused_in_dutch():
         images.process(phone_photo((64, 48))[:400])
     with pytest.raises(images.ImageRefused, match="geen PNG-, JPEG-"):
         images.process(b"<svg onload=alert(1)>")
+
+
+def test_a_16_bit_grey_png_keeps_its_grey():
+    out = io.BytesIO()
+    Image.new("I;16", (10, 10), 40_000).save(out, "PNG")  # 61 % of white
+    image = opened(images.process(out.getvalue()).data).convert("RGB")
+    assert image.getpixel((5, 5)) == (156, 156, 156)
