@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from newsletter.editions import images
 from newsletter.editions.models import MediaImage
@@ -65,7 +66,10 @@ def save(directory: Path, data: bytes) -> Saved:
     name = f"{hashlib.sha256(processed.data).hexdigest()[:32]}.{processed.kind}"
     _write(directory / name, processed.data)
     _record(name, processed, len(data))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same image, uploaded at the same moment: recorded already
+        db.session.rollback()
     return Saved(name, processed.summary)
 
 
