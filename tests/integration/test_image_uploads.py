@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
@@ -63,7 +62,6 @@ def sizes_in_mail(url: str) -> list[tuple[int, int]]:
     return [(int(img["width"]), int(img["height"])) for img in found]
 
 
-@pytest.mark.dialect
 def test_a_phone_photo_with_gps_and_mpf_comes_out_as_a_small_jpeg(editor_client, db):
     answer = upload(editor_client, phone_photo(), "IMG_0001.jpg")
     assert "Verkleind van 4000 × 3000 naar 1200 × 900" in answer["changes"]
@@ -82,7 +80,6 @@ def test_a_phone_photo_with_gps_and_mpf_comes_out_as_a_small_jpeg(editor_client,
     assert sizes_in_mail(answer["url"]) == [(502, 376), (502, 376), (478, 358), (237, 178)]
 
 
-@pytest.mark.dialect
 def test_a_transparent_png_comes_out_as_a_png_on_white(editor_client, db):
     answer = upload(editor_client, transparent_png(), "grafiek.png")
     assert "doorzichtige delen wit gemaakt" in answer["changes"]
@@ -93,7 +90,6 @@ def test_a_transparent_png_comes_out_as_a_png_on_white(editor_client, db):
     assert sizes_in_mail(answer["url"]) == [(502, 126), (502, 126), (478, 120), (237, 59)]
 
 
-@pytest.mark.dialect
 def test_a_webp_comes_out_as_a_jpeg(editor_client, db):
     answer = upload(editor_client, webp_photo(), "foto.webp")
     assert "omgezet van WebP naar JPEG" in answer["changes"]
