@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 
 from newsletter.auth import accounts
 from newsletter.auth.audit import CLI, Actor, record
 from newsletter.auth.roles import REDACTEUR
-from newsletter.editions import services
+from newsletter.editions import media, services
 from newsletter.extensions import db
 
 editions = click.Group("editions", help="Edities importeren, bekijken en tonen.")
@@ -85,3 +86,19 @@ def list_editions() -> None:
     for edition in services.all_editions():
         day = edition.edition_date.isoformat() if edition.edition_date else "----------"
         click.echo(f"{edition.id:>5}  {day}  {edition.state.value:<10}  {edition.title}")
+
+
+@editions.command("process-images")
+def process_images() -> None:
+    """Afbeeldingen van vóór de verwerking één keer verwerken (verkleind, zonder metadata,
+    JPEG of PNG), onder hun eigen naam: hun links in verzonden mails blijven werken."""
+    directory = current_app.config["SETTINGS"].instance_path / "media"
+    seen = skipped = 0
+    for name, summary in media.process_stored(directory):
+        click.echo(f"{name}: {summary}")
+        seen += 1
+        skipped += summary.startswith(media.SKIPPED)
+    if not seen:
+        click.echo("Niets te verwerken.")
+    else:
+        click.echo(f"{seen - skipped} verwerkt, {skipped} overgeslagen.")

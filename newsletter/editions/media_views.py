@@ -18,8 +18,9 @@ def _media_dir() -> Path:
 
 
 def upload() -> Response | tuple[Response, int]:
-    """Store an image; the editor's script inserts `![alt](url)` at the cursor, the plain form
-    shows the line to paste. The URL is absolute on BASE_URL (what a mail client can fetch)."""
+    """Store an image, made fit for a mail (the answer says what changed). The editor's script
+    inserts `![alt](url)` at the cursor, the plain form shows the line to paste. The URL is
+    absolute on BASE_URL (what a mail client can fetch)."""
     wants_json = request.headers.get("X-Requested-With") == "fetch"
     back = request.form.get("edition_id", "")
     target = (
@@ -35,7 +36,7 @@ def upload() -> Response | tuple[Response, int]:
         problem = "Kies eerst een afbeelding."
     else:
         try:
-            name = media.save(_media_dir(), file.read(media.MAX_BYTES + 1))
+            saved = media.save(_media_dir(), file.read(media.MAX_BYTES + 1))
         except media.MediaError as exc:
             problem = str(exc)
     if problem is not None:
@@ -43,10 +44,13 @@ def upload() -> Response | tuple[Response, int]:
             return jsonify({"error": problem}), 422
         flash(problem, "error")
         return redirect(target, code=303)
-    url = external_url("media.show", name=name)
+    url = external_url("media.show", name=saved.name)
     if wants_json:
-        return jsonify({"url": url})
-    flash(f"Afbeelding opgeslagen. Zet dit in de tekst: ![beschrijf de afbeelding]({url})")
+        return jsonify({"url": url, "changes": saved.summary})
+    flash(
+        f"Afbeelding opgeslagen. {saved.summary} "
+        f"Zet dit in de tekst: ![beschrijf de afbeelding]({url})"
+    )
     return redirect(target, code=303)
 
 
@@ -54,6 +58,6 @@ def serve_media(name: str) -> Response:
     path = media.path_for(_media_dir(), name)
     if path is None:
         abort(404)
-    response = send_file(path, mimetype=media.MIMETYPES[name.rsplit(".", 1)[1]], max_age=31536000)
+    response = send_file(path, mimetype=media.mimetype_of(path), max_age=31536000)
     response.headers["Content-Security-Policy"] = "default-src 'none'"
     return response

@@ -125,3 +125,19 @@ class EditorTestAddress(db.Model):
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class MediaImage(db.Model):
+    """An uploaded image as stored under /media/<name>: its size in the mail's pixels and the
+    size it was uploaded at. Mails give every image its width and height from here."""
+
+    __tablename__ = "media_image"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    original_width: Mapped[int] = mapped_column(Integer)
+    original_height: Mapped[int] = mapped_column(Integer)
+    original_bytes: Mapped[int] = mapped_column(Integer)
+    stored_bytes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from newsletter.rendering import frontmatter, share
 from newsletter.rendering.agenda import MONTHS
+from newsletter.rendering.images import Sizes, with_heights
 from newsletter.rendering.markdown import Document, attr, build
 from newsletter.rendering.markers import Markers
 from newsletter.rendering.mjml import RenderError, compile_mjml, environment
@@ -95,12 +96,15 @@ def render_edition(
     own_media: str = "",
     privacy_url: str = "",
     archive_url: str = "",
+    images: Sizes | None = None,
 ) -> RenderedEdition:
-    """Render once; with personal=False (archive) the footer has no personal links."""
+    """Render once; with personal=False (archive) the footer has no personal links. `images`:
+    the stored (width, height) of the uploads under `own_media`, by name; with it every image
+    gets its width and height, and an image of unknown size a warning."""
     raw, body, first_line = frontmatter.split(source)
     front, problems = frontmatter.parse(raw)
     try:
-        document = build(body, first_line, own_media)
+        document = build(body, first_line, own_media, sizes=images)
     except RecursionError:  # lists or quotes nested hundreds deep
         document = Document(sections=[], text="")
         problems.append(Problem.error("De tekst is te diep genest (lijsten of citaten)."))
@@ -146,6 +150,7 @@ def render_edition(
     }
     try:
         html = compile_mjml(environment().get_template("edition.mjml").render(context))
+        html = with_heights(html, own_media, images or {})
     except RenderError as exc:  # an editor's text must never end in a 500
         problems.append(Problem.error(f"De mail kon niet worden opgemaakt ({exc})."))
         html = ""

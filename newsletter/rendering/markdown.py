@@ -16,6 +16,7 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.attrs import attrs_plugin
 
+from newsletter.rendering.images import Sizes, size_images
 from newsletter.rendering.problems import Problem
 
 ALLOWED_ATTRS = {"href", "src", "alt", "title"}
@@ -62,6 +63,9 @@ class Block:
     html: str = ""
     url: str = ""
     label: str = ""
+    #: an image block's size in the mail, when its upload is known (0: not known)
+    width: int = 0
+    height: int = 0
 
 
 def _scrollable_tables(html: str, styled: bool) -> str:
@@ -194,13 +198,23 @@ def _within_budget(tokens: list[Token], first_line: int, doc: Document) -> list[
     return kept
 
 
-def build(body: str, first_line: int = 1, own_media: str = "", *, styled: bool = True) -> Document:
+def build(
+    body: str,
+    first_line: int = 1,
+    own_media: str = "",
+    *,
+    styled: bool = True,
+    sizes: Sizes | None = None,
+) -> Document:
     """Parse Markdown into sections of blocks (for MJML) and the text part. styled=False leaves
-    out the inline styles a mail needs (the archive's web page has a style sheet)."""
+    out the inline styles a mail needs (the archive's web page has a style sheet). `sizes`, the
+    stored (width, height) of uploads by media name, gives every image its size in the mail."""
     md = parser()
     doc = Document(own_media=own_media)
     tokens = _within_budget(md.parse(body), first_line, doc)
     _clean(tokens, styled)
+    if styled and sizes is not None:
+        size_images(tokens, first_line, own_media, sizes, doc.problems)
     pending: list[Token] = []
 
     def flush() -> None:
@@ -243,8 +257,15 @@ def build(body: str, first_line: int = 1, own_media: str = "", *, styled: bool =
             if len(parts) == 1 and parts[0].type == "image":
                 flush()
                 image = parts[0]
+                width, height = image.meta.get("size", (0, 0))
                 doc.sections[-1].append(
-                    Block("image", url=str(image.attrs["src"]), label=image.content)
+                    Block(
+                        "image",
+                        url=str(image.attrs["src"]),
+                        label=image.content,
+                        width=width,
+                        height=height,
+                    )
                 )
                 i += 3
                 continue

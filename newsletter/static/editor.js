@@ -188,7 +188,8 @@
       body.focus();
       body.setSelectionRange(at, at);
       replace("![" + (alt || "beschrijf de afbeelding") + "](" + result.url + ")", "", "");
-      imageStatus.textContent = alt ? "Afbeelding ingevoegd." : "Afbeelding ingevoegd. Vul nog een beschrijving in tussen de [ ].";
+      imageStatus.textContent = (alt ? "Afbeelding ingevoegd." : "Afbeelding ingevoegd. Vul nog een beschrijving in tussen de [ ].")
+        + (result.changes ? " " + result.changes : "");
     }).catch(function () {
       imageStatus.textContent = "Uploaden lukte niet. Probeer het opnieuw.";
     });

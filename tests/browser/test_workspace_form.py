@@ -119,7 +119,9 @@ def test_an_edition_without_yaml_or_markdown(page, axe, live_server, editor, wor
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name="Afbeelding").click()
     chooser.value.set_files(files=[{"name": "grafiek.png", "mimeType": "image/png", "buffer": PNG}])
-    expect(page.locator("#afbeelding-status")).to_have_text("Afbeelding ingevoegd.")
+    expect(page.locator("#afbeelding-status")).to_have_text(
+        "Afbeelding ingevoegd. De afbeelding is niet veranderd."
+    )
     body.press("End")
     body.press("Enter")
     paste_image(page)
