@@ -11,7 +11,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from urllib.parse import urlencode
 
 import pytest
@@ -123,7 +122,7 @@ def subscribers_made(db, count: int) -> bool:
     return db.session.scalar(select(func.count()).select_from(Subscriber)) >= count
 
 
-def test_finding_1_behind_the_proxy_each_reader_counts_for_themselves(gunicorn, db, worker):
+def test_behind_the_proxy_each_reader_counts_for_themselves(gunicorn, db, worker):
     answers = [
         Browser(gunicorn, PROXY, f"203.0.113.{i % 250}, 198.51.{i // 250}.{i % 250}").sign_up(
             f"lezer{i}@gemeente.example"
@@ -175,7 +174,7 @@ def post_raw(port: int, path: str, body: bytes) -> int:
 
 
 @pytest.mark.parametrize("gunicorn", ["1"], indirect=True)
-def test_finding_1_with_one_trusted_hop_the_proxys_own_entry_counts(gunicorn, db, worker):
+def test_with_one_trusted_hop_the_proxys_own_entry_counts(gunicorn, db, worker):
     """TRUSTED_PROXIES=1: the proxy appends the address it saw; whatever the client wrote in
     front of it (a spoofed X-Forwarded-For) changes nothing."""
     answers = [
@@ -193,18 +192,28 @@ def test_finding_1_with_one_trusted_hop_the_proxys_own_entry_counts(gunicorn, db
     )
 
 
-def test_finding_4_an_8_mb_body_is_refused_at_once(gunicorn):
+def refused_before_the_body(port: int, path: str, length: int) -> int:
+    """Announce `length` bytes, send only the headers: a server that waits for the body never
+    answers (the read times out and fails the test); one that refuses at once answers now."""
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {length}\r\nConnection: close\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(head)
+        answer = connection.recv(64)
+    return int(answer.split(b" ", 2)[1])
+
+
+def test_an_8_mb_body_is_refused_before_it_is_read(gunicorn):
     body = b"&" * 8_000_000  # 8 MB of empty fields: under the old 8 MiB limit, parsed for seconds
     for path in ("/aanmelden", "/beheer/inloggen", "/bevestigen/opnieuw"):
-        started = time.perf_counter()
-        status = post_raw(gunicorn, path, body)
-        took = time.perf_counter() - started
-        assert status == 413, path
-        assert took < 0.1, f"{path}: {took * 1000:.0f} ms"
+        assert post_raw(gunicorn, path, body) == 413, path
+        assert refused_before_the_body(gunicorn, path, len(body)) == 413, path
     # as many fields as fit in the limit: answered at once, not after seconds of parsing
     many_fields = b"&".join([b"a="] * 21_000)
-    started = time.perf_counter()
     status, _ = Browser(gunicorn).request(
         "POST", "/aanmelden", many_fields, {"Content-Type": "application/x-www-form-urlencoded"}
     )
-    assert status in (400, 413, 422) and time.perf_counter() - started < 0.5
+    assert status in (400, 413, 422)

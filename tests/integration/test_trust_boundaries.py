@@ -1,4 +1,5 @@
-"""Trust boundaries: one test per finding of the security review (named after it)."""
+"""Trust boundaries: forged bounces, failed test-sends, what an erasure scrubs, a save racing a
+publish, expired links, the stored archive, strangers' text in our mail, equal work per address."""
 
 from __future__ import annotations
 
@@ -97,7 +98,7 @@ def ingest(app, folder, files: dict[str, str]) -> str:
     return result.output
 
 
-def test_finding_3_forged_bounces_change_nobody(app, db, tmp_path):
+def test_forged_bounces_change_nobody(app, db, tmp_path):
     anna = make_subscriber(db, "anna@gemeente.example", state=SubscriberState.active)
     bert = make_subscriber(db, "bert@gemeente.example", state=SubscriberState.active)
     edition = Edition(title="t", source="", state=EditionState.sent)
@@ -137,9 +138,7 @@ def test_finding_3_forged_bounces_change_nobody(app, db, tmp_path):
     assert db.session.get(Subscriber, anna.id).state == SubscriberState.active
 
 
-def test_finding_2_a_failed_test_send_is_reported_as_failed(
-    app, db, editor, editor_client, worker, sink
-):
+def test_a_failed_test_send_is_reported_as_failed(app, db, editor, editor_client, worker, sink):
     sink.handler.rcpt_replies[editor.email] = ["550 5.1.1 onbekend"]
     edition, _ = editions.create(SOURCE, editor.id)
     page = f"/beheer/edities/{edition.id}"
@@ -152,9 +151,7 @@ def test_finding_2_a_failed_test_send_is_reported_as_failed(
     assert "mislukt" in editor_client.get(page).get_data(as_text=True)
 
 
-def test_finding_10_the_ledger_keeps_codes_and_erasure_scrubs_import_reports(
-    app, db, editor, worker, sink
-):
+def test_the_ledger_keeps_codes_and_erasure_scrubs_import_reports(app, db, editor, worker, sink):
     [gone, stays] = subscribers(db, 2)
     sink.handler.rcpt_replies[gone.email] = [f"550 5.1.1 <{gone.email}>: User unknown"]
     edition, _ = editions.create(SOURCE, editor.id)
@@ -179,7 +176,7 @@ def test_finding_10_the_ledger_keeps_codes_and_erasure_scrubs_import_reports(
     assert db.session.get(Subscriber, stays.id) is not None
 
 
-def test_finding_11_a_save_that_races_a_publish_loses(app, db, editor):
+def test_a_save_that_races_a_publish_loses(app, db, editor):
     subscribers(db, 1)
     edition, _ = editions.create(SOURCE, editor.id)
     stale = db.session.get(Edition, edition.id)  # the editor's form was loaded as a draft
@@ -190,7 +187,7 @@ def test_finding_11_a_save_that_races_a_publish_loses(app, db, editor):
     assert db.session.get(Edition, edition.id).source == SOURCE
 
 
-def test_finding_12_small_things(app, db, client, signup_form, editor_client, worker, tmp_path):
+def test_small_things(app, db, client, signup_form, editor_client, worker, tmp_path):
     # the sign-up form's time trap is used once: a replayed form changes nothing
     data = signup_form(email="eenmaal@gemeente.example")
     client.post("/aanmelden", data=data)
@@ -215,9 +212,7 @@ def test_finding_12_small_things(app, db, client, signup_form, editor_client, wo
     assert "Q&amp;A in beeld" in html and "Q&amp;A lezen" in html and "&amp;amp;" not in html
 
 
-def test_finding_8_an_expired_preferences_link_offers_a_fresh_one_by_mail(
-    app, db, client, worker, sink
-):
+def test_an_expired_preferences_link_offers_a_fresh_one_by_mail(app, db, client, worker, sink):
     [subscriber] = subscribers(db, 1)
     days = app.config["SETTINGS"].preferences_link_days
     old = backdated_token(app, Purpose.preferences, subscriber.public_id, (days + 1) * 86400)
@@ -247,9 +242,7 @@ def test_finding_8_an_expired_preferences_link_offers_a_fresh_one_by_mail(
     assert len(sink.settle(1)) == 1  # nothing for an address we do not know
 
 
-def test_finding_8_an_old_confirmation_link_opens_no_preferences(
-    app, db, client, signup_form, worker, sink
-):
+def test_an_old_confirmation_link_opens_no_preferences(app, db, client, signup_form, worker, sink):
     client.post("/aanmelden", data=signup_form())
     [mail] = sink.wait_for(1)
     [confirm] = [
@@ -263,7 +256,7 @@ def test_finding_8_an_old_confirmation_link_opens_no_preferences(
     assert "al bevestigd" in again and "/gegevens/" not in again and "/voorkeuren/" not in again
 
 
-def test_finding_6_the_archive_serves_the_html_stored_when_sent(app, db, client, editor, worker):
+def test_the_archive_serves_the_html_stored_when_sent(app, db, client, editor, worker):
     subscribers(db, 2)
     edition, _ = editions.create(SOURCE, editor.id)
     control.publish(edition.id)
@@ -278,7 +271,7 @@ def test_finding_6_the_archive_serves_the_html_stored_when_sent(app, db, client,
     assert "<p>opgeslagen</p>" in served and "Alle nieuwsbrieven" in served
 
 
-def test_finding_5_no_strangers_text_and_one_limit_per_mailbox(
+def test_no_strangers_text_and_one_limit_per_mailbox(
     app, db, client, signup_form, settings, worker, sink
 ):
     typed = "Beste collega. LET OP: bevestig ook via https://evil.example"
@@ -304,7 +297,7 @@ def test_finding_5_no_strangers_text_and_one_limit_per_mailbox(
     assert len(to_tagged) == 2 and len(to_gmail) == 2  # one inbox each, whatever the spelling
 
 
-def test_finding_9_a_new_and_a_known_address_cost_the_request_the_same_work(
+def test_a_new_and_a_known_address_cost_the_request_the_same_work(
     app, db, client, signup_form, settings, paused_worker
 ):
     """The same SQL, statement for statement, whatever the address (timing follows the work;
@@ -350,7 +343,7 @@ def test_finding_9_a_new_and_a_known_address_cost_the_request_the_same_work(
     print(f"\nsign-up POST median, new / active / pending: {shown} ms")
 
 
-def test_finding_9_a_form_whose_message_was_lost_is_handled_by_the_clock(app, db, worker, sink):
+def test_a_form_whose_message_was_lost_is_handled_by_the_clock(app, db, worker, sink):
     from datetime import timedelta
 
     from newsletter.database import utcnow

@@ -46,7 +46,7 @@ def header_names(data: bytes) -> list[str]:
     return list(message.keys())
 
 
-def test_finding_2_the_reported_title_is_refused_in_dutch():
+def test_the_reported_title_is_refused_in_dutch():
     rendered = render_edition(source("Nieuws\u2028Bcc: x@evil.example", "Voorregel"))
     assert not rendered.ok
     assert any("'title' moet op één regel staan" in str(p) for p in rendered.problems)
@@ -54,7 +54,7 @@ def test_finding_2_the_reported_title_is_refused_in_dutch():
 
 @settings(max_examples=1200, deadline=None)
 @given(title=TEXT, preheader=TEXT)
-def test_finding_2_titles_and_preheaders(app, title, preheader):
+def test_titles_and_preheaders(app, title, preheader):
     rendered = render_edition(source(title, preheader))
     if not rendered.ok:
         messages = " ".join(str(p) for p in rendered.problems if p.level == "error")
@@ -71,7 +71,7 @@ def test_finding_2_titles_and_preheaders(app, title, preheader):
 
 @settings(max_examples=1000, deadline=None)
 @given(name=TEXT)
-def test_finding_2_reader_names(app, name):
+def test_subscriber_names(app, name):
     rendered = render_edition(source("Titel", "Voorregel"))
     with app.test_request_context():
         prepared = PreparedEdition(

@@ -67,7 +67,7 @@ def test_transactional_message_is_multipart_alternative_without_list_headers():
     assert str(message["To"]) == "Anna de Vries <anna@utrecht.nl>"
 
 
-def test_finding_5_the_mail_a_stranger_can_trigger_carries_no_stranger_text():
+def test_the_mail_a_stranger_can_trigger_carries_no_stranger_text():
     typed = "Beste collega. LET OP: bevestig ook via https://evil.example"
     rendered = render_email("confirm", "Bevestig", {"name": typed, **CONTEXTS["confirm"]})
     assert "evil" not in rendered.html and "evil" not in rendered.text

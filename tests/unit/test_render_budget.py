@@ -13,7 +13,7 @@ def errors(rendered) -> list[str]:
     return [str(p) for p in rendered.problems if p.level == "error"]
 
 
-def test_finding_7_a_huge_table_is_refused_quickly_with_what_fits():
+def test_a_huge_table_is_refused_quickly_with_what_fits():
     table = "|a|b|c|d|e|f|g|h|i|j|\n|-|-|-|-|-|-|-|-|-|-|\n" + "|1|2|3|4|5|6|7|8|9|0|\n" * 300
     assert len(table) < 7_000  # the size of the source in the finding
     started = time.perf_counter()
@@ -30,13 +30,13 @@ def test_a_table_that_fits_is_kept():
     assert not errors(rendered) and rendered.html.count(">2</td>") == 20
 
 
-def test_finding_7_deeply_nested_yaml_is_a_dutch_error_not_a_500():
+def test_deeply_nested_yaml_is_a_dutch_error_not_a_500():
     deep = "---\ntitle: T\npreheader: P\nsegment: " + "[" * 3000 + "]" * 3000 + "\n---\n\nTekst\n"
     assert "De front matter is te diep genest." in " ".join(errors(render_edition(deep)))
     long = "---\ntitle: T\nsegment: " + "[" * 6000 + "]" * 6000 + "\n---\n\nTekst\n"
     assert "De front matter is te lang." in " ".join(errors(render_edition(long)))
 
 
-def test_finding_7_a_noncharacter_does_not_break_the_mail():
+def test_a_noncharacter_does_not_break_the_mail():
     rendered = render_edition(HEAD.replace("P", "Voorregel\ufffe") + "Tekst\uffff.\n")
     assert rendered.ok and "\ufffe" not in rendered.html
