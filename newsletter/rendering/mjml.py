@@ -54,10 +54,14 @@ def environment(template_dir: Path = EMAIL_TEMPLATES) -> jinja2.Environment:
 
 
 #: what MJML writes and HTML has not: `vertical-align` as an attribute (valign is HTML's
-#: own, and what mail clients read) and `height="auto"` on an image (its style says it)
+#: own, and what mail clients read) and `height="auto"` on an image (its style says it);
+#: and what mail clients ignore
 _MJML_ONLY = (
     (re.compile(r'(<td\b[^>]*?) vertical-align="([a-z]*)"'), r'\1 valign="\2"'),
     (re.compile(r'(<img\b[^>]*?) height="auto"'), r"\1"),
+    # on mj-button: no mail client shows a pointer or honours target (caniemail: unsupported)
+    (re.compile(r"cursor:auto;"), ""),
+    (re.compile(r' target="_blank"'), ""),
 )
 
 
