@@ -62,6 +62,10 @@ ALLOWED: dict[str, tuple[set[str], str]] = {
         {"Gmail (mobile web)"},
         "Gmail's mobile web site reads no <style>; all the mail needs is inline",
     ),
+    "css-display-none": (
+        {"Gmail (mobile web)"},
+        "Gmail's mobile web site shows the preheader and a table's cell labels: still readable",
+    ),
     "css-outline": ({"Outlook for Windows"}, "MJML's reset for images (outline:none): a no-op"),
     "css-border-spacing": ({"Outlook for Windows"}, "MJML's image table (border-spacing:0)"),
     "css-word-spacing": ({"Outlook for Windows"}, "MJML's reset on <body> (word-spacing:normal)"),
@@ -108,6 +112,8 @@ def _css_slugs(declarations: str) -> set[str]:
             if slug in known:
                 slugs.add(slug)
                 break
+        if name == "display" and value.strip().startswith("none"):
+            slugs.add("css-display-none")
         if "!important" in value:
             slugs.add("css-important")
         if re.search(r"\brgba\(", value):

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from mdit_py_plugins.attrs import attrs_plugin
 
 from newsletter.rendering.problems import Problem
+from newsletter.rendering.tables import label_cells
 
 ALLOWED_ATTRS = {"href", "src", "alt", "title"}
 FONT = "font-family:Arial, Helvetica, sans-serif;"
@@ -72,7 +73,7 @@ class Block:
 
 def _scrollable_tables(html: str, styled: bool) -> str:
     """On the site a table sits in a box that scrolls sideways on its own. Mail has no such
-    box (Gmail's app cannot scroll one): there its cells wrap (STYLES) to fit the screen."""
+    box (Gmail's app cannot scroll one): there its rows stack on phones (tables.py)."""
     if styled:
         return html
     box = 'class="table-scroll"'
@@ -210,6 +211,8 @@ def build(body: str, first_line: int = 1, own_media: str = "", *, styled: bool =
     doc = Document(own_media=own_media)
     tokens = _within_budget(md.parse(body), first_line, doc)
     _clean(tokens, styled)
+    if styled:
+        label_cells(tokens)
     pending: list[Token] = []
 
     def flush() -> None:

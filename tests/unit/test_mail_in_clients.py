@@ -72,11 +72,20 @@ def test_headings_lists_and_links_carry_their_style_inline():
             assert "color:#" in link.get("style", ""), (name, link)
 
 
-def test_a_table_wraps_in_its_cells_instead_of_scrolling():
+def test_a_table_stacks_on_phones_and_wraps_elsewhere_instead_of_scrolling():
     html = edition()[0]
     soup = BeautifulSoup(html, "html.parser")
-    assert soup.find("table", style=re.compile("border-collapse:collapse;width:100%"))
+    table = soup.find("table", class_="stack")
+    assert "width:100%" in table["style"]
     assert "white-space:nowrap" not in html and "overflow-x" not in html
+    labels = [cell.find("span", class_="cell-label") for cell in table.find_all("td")]
+    assert [label.get_text() for label in labels[:3]] == [
+        "Jaar: ",
+        "Tekort jeugdzorg: ",
+        "Korting gemeentefonds: ",
+    ]
+    assert all("display:none" in label["style"] for label in labels)
+    assert "table.stack tr, table.stack td { display: block !important; }" in html
 
 
 def test_dark_mode_is_declared_in_meta_and_css():
