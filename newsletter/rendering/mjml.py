@@ -73,7 +73,7 @@ COLOR_SCHEME = (
 FONT = "font-family:Arial, Helvetica, sans-serif;"
 TEXT_COLOUR = "color:#1a1a1a;"
 #: a client that darkens mail recolours inline colours only; and Outlook reads no <style> for links
-LINK_STYLE = 'style="color:#00597a;text-decoration:underline;"'
+LINK_STYLE = 'style="color:#00597a;"'
 _HEADING = re.compile(r'<h([1-4]) style="([^"]*)"')
 _UNSTYLED_LINK = re.compile(r"<a\b(?![^>]*\bstyle=)")
 
