@@ -93,6 +93,8 @@ class Document:
 def _clean(tokens: list[Token], styled: bool) -> None:
     for token in tokens:
         classes = token.attrs.get("class")
+        # a table column aligned in Markdown (|---:|) keeps its alignment
+        align = re.fullmatch(r"text-align:(right|center)", str(token.attrs.get("style", "")))
         token.attrs = {k: v for k, v in token.attrs.items() if k in ALLOWED_ATTRS}
         if token.type == "link_open" and classes == "button":
             token.meta["button"] = True
@@ -100,6 +102,10 @@ def _clean(tokens: list[Token], styled: bool) -> None:
             token.attrs["scope"] = "col"  # a Markdown table's header cells head its columns
         if styled and token.tag in STYLES and token.nesting in (0, 1) and token.type != "inline":
             token.attrs["style"] = STYLES[token.tag]
+            if align:
+                token.attrs["style"] = STYLES[token.tag].replace(
+                    "text-align:left", f"text-align:{align.group(1)}"
+                )
         if token.children:
             _clean(token.children, styled)
 

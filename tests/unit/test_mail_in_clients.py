@@ -85,6 +85,8 @@ def test_a_table_stacks_on_phones_and_wraps_elsewhere_instead_of_scrolling():
         "Korting gemeentefonds: ",
     ]
     assert all("display:none" in label["style"] for label in labels)
+    cells = table.find("tbody").find("tr").find_all("td")
+    assert ["text-align:right" in cell["style"] for cell in cells] == [False, True, True]
     assert "table.stack tr, table.stack td { display: block !important; }" in html
 
 
