@@ -117,9 +117,15 @@ def qp_open(text: str) -> bytes:
     return encoded if encoded.endswith(SOFT_BREAK) else encoded + SOFT_BREAK
 
 
+#: on every mail we send, editions and transactional alike: the language of the body (RFC 3282;
+#: screen readers and translators read it), and Exchange/Outlook asked to send no out-of-office
+#: or auto-replies to the sender (which is also the unsubscribe mailto)
+SHARED_HEADERS = b"Content-Language: nl\r\nX-Auto-Response-Suppress: OOF, AutoReply\r\n"
+
+
 @dataclass(frozen=True)
 class Skeleton:
-    """multipart/alternative: the Content-Type header and the separators around both parts."""
+    """multipart/alternative: the shared and MIME headers and the separators around both parts."""
 
     content_type: bytes
     text_head: bytes
@@ -134,7 +140,8 @@ class Skeleton:
             "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
         )
         return cls(
-            content_type=(
+            content_type=SHARED_HEADERS
+            + (
                 "MIME-Version: 1.0\r\n"
                 f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n'
             ).encode(),

@@ -156,12 +156,13 @@ def render_edition(
         html = ""
     own = (web_url, signup_url, privacy_url, archive_url, *(i["ics_url"] for i in agenda))
     problems += _check(html, markers, tuple(u for u in own if u))
-    text = _text(front, document.text, personal, links, web_url, signup_url, privacy_url)
+    # the agenda comes right after the title, in the text part as in the HTML
+    body_text = _agenda_text(agenda) + document.text
+    text = _text(front, body_text, personal, links, web_url, signup_url, privacy_url)
     if archive_url:
         text = text.replace(
             "VNG, Nassaulaan", f"Eerdere nieuwsbrieven: {archive_url}\nVNG, Nassaulaan"
         )
-    text = _with_agenda(text, agenda)
     text = _with_shares(text, shares, front.hashtags)
     return RenderedEdition(
         subject=front.title,
@@ -189,10 +190,10 @@ def _before_footer(text: str, block: str) -> str:
     return head.rstrip("\n") + "\n\n" + block + sep.lstrip("\n") + foot if sep else text + block
 
 
-def _with_agenda(text: str, agenda: list[dict[str, str]]) -> str:
-    """The text part lists the dates too, before the footer."""
+def _agenda_text(agenda: list[dict[str, str]]) -> str:
+    """The dates to save, for the text part."""
     if not agenda:
-        return text
+        return ""
     lines = ["In uw agenda", "------------"]
     for item in agenda:
         lines.append(
@@ -202,7 +203,7 @@ def _with_agenda(text: str, agenda: list[dict[str, str]]) -> str:
             lines.append(f"  In uw agenda zetten: {item['ics_url']}")
         if item["link"]:
             lines.append(f"  Meer informatie: {item['link']}")
-    return _before_footer(text, "\n".join(lines) + "\n\n")
+    return "\n".join(lines) + "\n\n"
 
 
 def _text(front, body, personal, links, web_url, signup_url, privacy_url="") -> str:

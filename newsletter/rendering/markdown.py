@@ -18,31 +18,38 @@ from mdit_py_plugins.attrs import attrs_plugin
 
 from newsletter.rendering.images import Sizes, size_images
 from newsletter.rendering.problems import Problem
+from newsletter.rendering.tables import label_cells
 
 ALLOWED_ATTRS = {"href", "src", "alt", "title"}
+FONT = "font-family:Arial, Helvetica, sans-serif;"
+#: inline, because Outlook for Windows (Word's engine) reads no <style> for these: headings in
+#: our font and colour, lists indented with margin-left (Word ignores padding on lists), table
+#: cells that wrap (a phone of 320 px shows the whole table; Gmail's app cannot scroll one)
 STYLES = {
-    "h2": "font-size:22px;line-height:1.3;margin:0 0 12px 0;color:#1a1a1a;",
-    "h3": "font-size:19px;line-height:1.3;margin:16px 0 8px 0;color:#1a1a1a;",
-    "h4": "font-size:17px;margin:16px 0 8px 0;",
+    "h2": f"{FONT}font-size:22px;line-height:1.3;margin:0 0 12px 0;color:#1a1a1a;",
+    "h3": f"{FONT}font-size:19px;line-height:1.3;margin:16px 0 8px 0;color:#1a1a1a;",
+    "h4": f"{FONT}font-size:17px;margin:16px 0 8px 0;color:#1a1a1a;",
     "blockquote": (
         "margin:12px 0;padding:4px 0 4px 16px;border-left:4px solid #00597a;color:#333333;"
     ),
     "table": "border-collapse:collapse;width:100%;margin:12px 0;",
-    # words stay whole in a cell (no "Gemeentefo|nds" on a phone); a wide table scrolls itself
-    "th": "border:1px solid #999999;padding:6px;text-align:left;background:#f2f2f2;"
-    "white-space:nowrap;",
-    "td": "border:1px solid #999999;padding:6px;text-align:left;white-space:nowrap;",
+    "th": "border:1px solid #999999;padding:6px;text-align:left;background:#f2f2f2;font-size:15px;",
+    "td": "border:1px solid #999999;padding:6px;text-align:left;font-size:15px;",
     "pre": "white-space:pre-wrap;background:#f2f2f2;padding:12px;font-size:14px;",
     "code": "font-family:Consolas,Menlo,monospace;font-size:15px;",
     "img": "max-width:100%;height:auto;",
-    "ul": "margin:8px 0;padding-left:24px;",
-    "ol": "margin:8px 0;padding-left:24px;",
+    "ul": "margin:8px 0 8px 24px;padding:0;",
+    "ol": "margin:8px 0 8px 24px;padding:0;",
+    "li": "margin:0 0 4px 0;",
 }
 
 
 @cache
 def parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).enable("table").use(attrs_plugin)
+    # breaks: a single line break is a line break, in HTML as in the text part
+    return (
+        MarkdownIt("commonmark", {"html": False, "breaks": True}).enable("table").use(attrs_plugin)
+    )
 
 
 def safe_url(url: str) -> str:
@@ -69,8 +76,11 @@ class Block:
 
 
 def _scrollable_tables(html: str, styled: bool) -> str:
-    """A table in a box that scrolls sideways on its own, so the mail (or page) never does."""
-    box = 'style="overflow-x:auto;width:0;min-width:100%;"' if styled else 'class="table-scroll"'
+    """On the site a table sits in a box that scrolls sideways on its own. Mail has no such
+    box (Gmail's app cannot scroll one): there its rows stack on phones (tables.py)."""
+    if styled:
+        return html
+    box = 'class="table-scroll"'
     return re.sub(r"<table\b", f"<div {box}><table", html).replace("</table>", "</table></div>")
 
 
@@ -87,6 +97,8 @@ class Document:
 def _clean(tokens: list[Token], styled: bool) -> None:
     for token in tokens:
         classes = token.attrs.get("class")
+        # a table column aligned in Markdown (|---:|) keeps its alignment
+        align = re.fullmatch(r"text-align:(right|center)", str(token.attrs.get("style", "")))
         token.attrs = {k: v for k, v in token.attrs.items() if k in ALLOWED_ATTRS}
         if token.type == "link_open" and classes == "button":
             token.meta["button"] = True
@@ -94,6 +106,10 @@ def _clean(tokens: list[Token], styled: bool) -> None:
             token.attrs["scope"] = "col"  # a Markdown table's header cells head its columns
         if styled and token.tag in STYLES and token.nesting in (0, 1) and token.type != "inline":
             token.attrs["style"] = STYLES[token.tag]
+            if align:
+                token.attrs["style"] = STYLES[token.tag].replace(
+                    "text-align:left", f"text-align:{align.group(1)}"
+                )
         if token.children:
             _clean(token.children, styled)
 
@@ -215,6 +231,8 @@ def build(
     _clean(tokens, styled)
     if styled and sizes is not None:
         size_images(tokens, first_line, own_media, sizes, doc.problems)
+    if styled:
+        label_cells(tokens)
     pending: list[Token] = []
 
     def flush() -> None:

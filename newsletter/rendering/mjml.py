@@ -54,11 +54,36 @@ def environment(template_dir: Path = EMAIL_TEMPLATES) -> jinja2.Environment:
 
 
 #: what MJML writes and HTML has not: `vertical-align` as an attribute (valign is HTML's
-#: own, and what mail clients read) and `height="auto"` on an image (its style says it)
+#: own, and what mail clients read) and `height="auto"` on an image (its style says it);
+#: and what mail clients ignore
 _MJML_ONLY = (
     (re.compile(r'(<td\b[^>]*?) vertical-align="([a-z]*)"'), r'\1 valign="\2"'),
     (re.compile(r'(<img\b[^>]*?) height="auto"'), r"\1"),
+    # on mj-button: no mail client shows a pointer or honours target (caniemail: unsupported)
+    (re.compile(r"cursor:auto;"), ""),
+    (re.compile(r' target="_blank"'), ""),
 )
+
+
+#: declared, so that clients which darken mail know we have our own dark colours (base.mjml)
+COLOR_SCHEME = (
+    '<meta name="color-scheme" content="light dark">'
+    '<meta name="supported-color-schemes" content="light dark">'
+)
+FONT = "font-family:Arial, Helvetica, sans-serif;"
+TEXT_COLOUR = "color:#1a1a1a;"
+#: a client that darkens mail recolours inline colours only; and Outlook reads no <style> for links
+LINK_STYLE = 'style="color:#00597a;"'
+_HEADING = re.compile(r'<h([1-4]) style="([^"]*)"')
+_UNSTYLED_LINK = re.compile(r"<a\b(?![^>]*\bstyle=)")
+
+
+def _heading(match: re.Match[str]) -> str:
+    """Word's engine draws a heading in its own font and colour unless the tag says otherwise."""
+    style = match.group(2)
+    style = style if "font-family" in style else FONT + style
+    style = style if re.search(r"(^|;)color:", style) else style + TEXT_COLOUR
+    return f'<h{match.group(1)} style="{style}"'
 
 
 def compile_mjml(source: str) -> str:
@@ -69,7 +94,9 @@ def compile_mjml(source: str) -> str:
         raise RenderError(str(exc)) from None
     for pattern, replacement in _MJML_ONLY:
         html = pattern.sub(replacement, html)
-    return html
+    html = _HEADING.sub(_heading, html)
+    html = _UNSTYLED_LINK.sub(f"<a {LINK_STYLE}", html)
+    return html.replace("<head>", "<head>" + COLOR_SCHEME, 1)
 
 
 @lru_cache(maxsize=64)

@@ -80,7 +80,7 @@ def main() -> int:
             print(f"{name}: FAILED ({exc.__class__.__name__}: {exc})")
         else:
             print(f"{name}: ok")
-    shipped = {p.stem for p in EMAIL_TEMPLATES.glob("*.mjml")} - {"base"}
+    shipped = {p.stem for p in EMAIL_TEMPLATES.glob("*.mjml")} - {"base", "button"}
     unchecked = shipped - set(_checks())
     if unchecked:
         failed += 1

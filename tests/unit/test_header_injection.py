@@ -24,6 +24,8 @@ EXPECTED = [
     "List-Id",
     "List-Unsubscribe",
     "List-Unsubscribe-Post",
+    "Content-Language",
+    "X-Auto-Response-Suppress",
     "MIME-Version",
     "Content-Type",
 ]

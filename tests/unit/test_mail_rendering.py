@@ -65,6 +65,8 @@ def test_transactional_message_is_multipart_alternative_without_list_headers():
     assert message["Message-ID"].endswith("@vng.nl>")
     assert "List-Unsubscribe" not in message
     assert str(message["To"]) == "Anna de Vries <anna@utrecht.nl>"
+    assert message["Content-Language"] == "nl"
+    assert message["X-Auto-Response-Suppress"] == "OOF, AutoReply"
 
 
 def test_the_mail_a_stranger_can_trigger_carries_no_stranger_text():
