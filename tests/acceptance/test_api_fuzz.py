@@ -45,7 +45,7 @@ from newsletter.api import keys
 from newsletter.auth.audit import CLI
 from newsletter.dev.sink import free_port
 from newsletter.settings import PROJECT_ROOT
-from tests.factories import SOURCE, make_subscriber, readers
+from tests.factories import SOURCE, make_subscriber, subscribers
 from tests.helpers import wait_until
 
 pytestmark = [pytest.mark.slow]
@@ -192,8 +192,8 @@ def _seed(db, editor) -> None:
     from newsletter.editions import services as editions
     from newsletter.subscribers.models import Role, SubscriberState
 
-    readers(db, 150, gemeente_code="GM0344", role=Role.wethouder)
-    readers(db, 100, prefix="amsterdam")
+    subscribers(db, 150, gemeente_code="GM0344", role=Role.wethouder)
+    subscribers(db, 100, prefix="amsterdam")
     for i, state in enumerate((SubscriberState.pending, SubscriberState.unsubscribed) * 10):
         make_subscriber(db, f"anders{i}@gemeente.example", state=state)
     db.session.commit()

@@ -12,7 +12,7 @@ import pytest
 from newsletter.delivery import control
 from newsletter.editions import services as editions
 from newsletter.editions.models import EditionState
-from tests.factories import dkim_key, readers
+from tests.factories import dkim_key, subscribers
 from tests.helpers import spam_score, wait_for_state
 from tests.mails import EDITION
 
@@ -22,7 +22,7 @@ def test_the_seed_edition_is_signed_labelled_and_not_spam(
 ):
     key, dns = dkim_key(tmp_path, domain="ravijn.example")
     settings(dkim_selector="ravijn", dkim_domain="ravijn.example", dkim_key_file=key)
-    readers(db, 1)
+    subscribers(db, 1)
     edition, rendered = editions.create(EDITION, editor.id)
     assert rendered.ok, rendered.problems
     control.publish(edition.id)
