@@ -38,8 +38,11 @@ def body_hash(body: bytes) -> bytes:
 
 def relaxed_header(name: bytes, value: bytes) -> bytes:
     """3.4.2: lower-case name, value unfolded with WSP runs as one SP and no WSP around it."""
-    value = _WSP.sub(b" ", value.replace(b"\r\n", b"")).strip(b" ")
-    return name.lower().rstrip(b" \t") + b":" + value + b"\r\n"
+    if b"\r\n" in value:
+        value = value.replace(b"\r\n", b"")
+    if b"\t" in value or b"  " in value:
+        value = _WSP.sub(b" ", value)
+    return name.lower().rstrip(b" \t") + b":" + value.strip(b" ") + b"\r\n"
 
 
 def fields(head: bytes) -> list[tuple[bytes, bytes]]:

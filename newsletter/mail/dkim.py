@@ -37,6 +37,7 @@ SIGNED_HEADERS = (
     b"List-Unsubscribe",
     b"List-Unsubscribe-Post",
 )
+_LOWER = tuple(name.lower() for name in SIGNED_HEADERS)
 _WIDTH = 72  # folded lines of the DKIM-Signature header stay under 78 characters
 
 
@@ -93,66 +94,52 @@ def signed(message: bytes, settings: Settings) -> bytes:
     if not configured:
         return message
     head, _, body = message.partition(b"\r\n\r\n")
-    headers = fields(head + b"\r\n")
-    names = _signed_names(headers)
+    data, names = _header_data(fields(head + b"\r\n"))
     bh = base64.b64encode(body_hash(body))
     now = str(int(time.time())).encode()
-    return b"".join(signature(key, headers, names, bh, now) for key in configured) + message
+    return b"".join(signature(key, names, data, bh, now) for key in configured) + message
 
 
-def _signed_names(headers: list[tuple[bytes, bytes]]) -> list[bytes]:
-    present = [name.lower() for name, _ in headers]
-    return [n for n in SIGNED_HEADERS for _ in range(present.count(n.lower()) + 1)]
+def _header_data(headers: list[tuple[bytes, bytes]]) -> tuple[bytes, tuple[bytes, ...]]:
+    """The relaxed form of the signed headers, and h=: each name of SIGNED_HEADERS once for
+    every instance, taken from the bottom up (RFC 6376 5.4.2), and once more, which signs
+    nothing and so keeps another instance from being added."""
+    found: dict[bytes, list[tuple[bytes, bytes]]] = {}
+    for name, value in headers:
+        found.setdefault(name.lower().rstrip(b" \t"), []).append((name, value))
+    names: list[bytes] = []
+    data: list[bytes] = []
+    for name in _LOWER:
+        instances = found.get(name, ())
+        names += [name] * (len(instances) + 1)
+        data += [relaxed_header(n, v) for n, v in reversed(instances)]
+    return b"".join(data), tuple(names)
 
 
-def signature(
-    key: Key, headers: list[tuple[bytes, bytes]], names: list[bytes], bh: bytes, now: bytes
-) -> bytes:
-    """One DKIM-Signature header field (CRLF-ended, folded), over `names` of `headers`."""
-    h = [b"h=" + names[0].lower(), *(b":" + n.lower() for n in names[1:])]
-    h[-1] += b";"
-    tags = [
-        [b"v=1;"],
-        [b"a=" + key.algorithm + b";"],
-        [b"c=relaxed/relaxed;"],
-        [b"d=" + key.domain + b";"],
-        [b"s=" + key.selector + b";"],
-        [b"t=" + now + b";"],
-        h,
-        [b"bh=" + bh[:32], bh[32:] + b";"],
-    ]
-    value = _folded(tags) + b"\r\n b="
-    data = b"".join(relaxed_header(n, v) for n, v in _selected(headers, names))
+def signature(key: Key, names: tuple[bytes, ...], data: bytes, bh: bytes, now: bytes) -> bytes:
+    """One DKIM-Signature header field (CRLF-ended, folded); `data` is the relaxed form of
+    the headers `names` lists."""
+    value = _tags(key.algorithm, key.domain, key.selector, names)
+    value += b"\r\n t=" + now + b"; bh=" + bh + b";\r\n b="
     data += relaxed_header(b"DKIM-Signature", value)[:-2]  # hashed without its CRLF
     b = base64.b64encode(key.sign(data))
     lines = [b[i : i + _WIDTH] for i in range(0, len(b), _WIDTH)]
     return b"DKIM-Signature:" + value + b"\r\n ".join(lines) + b"\r\n"
 
 
-def _folded(tags: list[list[bytes]]) -> bytes:
-    """The tags, a space between two; a line that would pass _WIDTH is folded before the next
-    piece (between tags, before a ":" in h=, inside the base64 of bh=: where RFC 6376 allows
-    folding white space)."""
+@functools.lru_cache(maxsize=32)
+def _tags(algorithm: bytes, domain: bytes, selector: bytes, names: tuple[bytes, ...]) -> bytes:
+    """The tags that stay the same from mail to mail, folded: a space between two, and a
+    line that would pass _WIDTH folded before the next piece (between tags or before a ":"
+    in h=, where RFC 6376 allows folding white space)."""
+    h = [b"h=" + names[0], *(b":" + n for n in names[1:])]
+    h[-1] += b";"
+    pieces = [b" v=1;", b" a=" + algorithm + b";", b" c=relaxed/relaxed;", b" d=" + domain + b";"]
+    pieces += [b" s=" + selector + b";", b" " + h[0], *h[1:]]
     out, column = b"", len(b"DKIM-Signature:")
-    for tag in tags:
-        for i, piece in enumerate(tag):
-            space = b" " if i == 0 else b""
-            if column + len(space) + len(piece) > _WIDTH:
-                out, column = out + b"\r\n " + piece, 1 + len(piece)
-            else:
-                out, column = out + space + piece, column + len(space) + len(piece)
+    for piece in pieces:
+        if column + len(piece) > _WIDTH:
+            piece = b"\r\n " + piece.lstrip(b" ")
+            column = 0
+        out, column = out + piece, column + len(piece)
     return out
-
-
-def _selected(headers: list[tuple[bytes, bytes]], names: list[bytes]) -> list[tuple[bytes, bytes]]:
-    """RFC 6376 5.4.2: each name takes that header's instances from the bottom up; a name
-    listed more often than the header occurs signs nothing (which is the point)."""
-    chosen, taken = [], {}
-    for name in names:
-        lower = name.lower()
-        instances = [h for h in headers if h[0].lower() == lower]
-        n = taken.get(lower, 0)
-        if n < len(instances):
-            chosen.append(instances[-1 - n])
-        taken[lower] = n + 1
-    return chosen
