@@ -101,6 +101,15 @@ def rss_kib(pid: int, field: str = "VmRSS") -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def children(pid: int) -> list[int]:
     out = subprocess.run(
         ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True, check=False
@@ -198,6 +207,7 @@ def run_once(app, env: dict[str, str], readers: int, args, tmp: Path) -> dict[st
                 raise SystemExit("the send did not finish within an hour")
             time.sleep(0.25)
         hwm = sum(rss_kib(p, "VmHWM") for p in children(workers.pid))
+        cpu = sum(cpu_seconds(p) for p in [workers.pid, *children(workers.pid)])
         first, last, sent = db.session.execute(
             select(func.min(Delivery.sent_at), func.max(Delivery.sent_at), func.count()).where(
                 Delivery.edition_id == edition_id
@@ -217,6 +227,8 @@ def run_once(app, env: dict[str, str], readers: int, args, tmp: Path) -> dict[st
         "first_ms": (first - start).total_seconds() * 1000,
         "fan_out_s": (fan_out_at or published) - published,
         "rss_mib": max(peak_rss, hwm) / 1024,
+        # what a mail costs the workers, whatever else the machine does (start-up included)
+        "cpu_ms": cpu * 1000 / max(1, sent),
     }
 
 
@@ -312,7 +324,8 @@ def report(r: dict[str, float], raw: float | None, signed: bool = True) -> None:
         f"{r['readers']:>7} readers, {'signed' if signed else 'UNSIGNED'}: {r['sent']} sent "
         f"in {r['seconds']:.1f} s = "
         f"{r['rate']:.0f} msg/s end to end; first mail {r['first_ms']:.0f} ms after "
-        f"publish; fan-out {r['fan_out_s']:.2f} s; worker RSS peak {r['rss_mib']:.0f} MiB "
+        f"publish; fan-out {r['fan_out_s']:.2f} s; worker CPU {r['cpu_ms']:.2f} ms a mail; "
+        f"worker RSS peak {r['rss_mib']:.0f} MiB "
         f"(message {r['size'] / 1000:.1f} kB){ratio}",
         flush=True,
     )
@@ -417,9 +430,11 @@ def main() -> int:
                 f"{statistics.median(ratios):.2f} / max {ratios[-1]:.2f}"
             )
     signed_rate = statistics.median(r["rate"] for r, _ in runs[args.readers])
+    signed_cpu = statistics.median(r["cpu_ms"] for r, _ in runs[args.readers])
     print(
         f"{args.readers:>7} readers unsigned: {unsigned['rate']:.0f} msg/s; signed/unsigned "
-        f"{signed_rate / unsigned['rate']:.2f} (median signed run / the unsigned run)"
+        f"{signed_rate / unsigned['rate']:.2f} (median signed run / the unsigned run); worker "
+        f"CPU a mail {signed_cpu:.2f} ms signed, {unsigned['cpu_ms']:.2f} ms unsigned"
     )
     if len(runs) > 1:
         small, large = (max(r["rss_mib"] for r, _ in runs[n]) for n in sorted(runs))
