@@ -3,17 +3,21 @@ SMTP load generator into the same sink.
 
     .venv/bin/python bench/delivery.py [--readers 100000] [--small 10000] [--runs 3]
 
+Every mail is DKIM-signed with a fresh 2048-bit RSA key, as in production (bench/signing.py);
+first it prints the CPU milliseconds per signature of dkimpy (the signer before) and of ours, in
+this process, on the edition's message.
 For each size (the small one, then N), `--runs` times, it seeds N confirmed readers in
 PostgreSQL, starts real `dramatiq workers` processes, publishes, and reports: end-to-end
 messages/s (publish to last 250), time from publish to the first accepted mail, fan-out
 (snapshot) time, and the peak RSS of the worker processes. Right after each run `smtp-source`
-sends messages of the same size over the same number of connections into the same sink: that
-raw rate is the run's baseline, and the ratio says how much of the relay's speed the service
-uses; min/median/max of the ratios close each size.
+sends messages of the same size (signature included) over the same number of connections into
+the same sink: that raw rate is the run's baseline, and the ratio says how much of the relay's
+speed the service uses; min/median/max of the ratios close each size. Once more at N readers
+without DKIM: the unsigned rate, and signed/unsigned (medians of the signed runs).
 
-Then once more at N readers under the production layout (docs/operations.md#production):
-gunicorn, a transactional pool (1 process x 4 threads), a bulk pool (2 x 2),
-`flask delivery publish ID` as a command,
+Then once more at N readers, signed, under the production layout
+(docs/operations.md#production): gunicorn, a transactional pool (1 process x 4 threads), a bulk
+pool (2 x 2), `flask delivery publish ID` as a command,
 timed from the command's start until the edition's state is "sent" ("Verzonden"), against the
 time smtp-source needs for N messages. The sink is postfix's `smtp-sink` when installed (Debian
 package postfix), else aiosmtpd in its own process.
@@ -41,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import signing  # noqa: E402
 from common import ensure_database, migrate, start_workers  # noqa: E402
 
 from newsletter.dev.sink import SmtpSink, free_port  # noqa: E402
@@ -97,6 +102,15 @@ def rss_kib(pid: int, field: str = "VmRSS") -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def children(pid: int) -> list[int]:
     out = subprocess.run(
         ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True, check=False
@@ -132,8 +146,9 @@ def seed(app, count: int) -> None:
 
 
 def message_size(app, edition_id: int) -> int:
-    from newsletter.delivery.prepared import PreparedEdition, Recipient
+    from newsletter.delivery.prepared import PreparedEdition
     from newsletter.editions import services as editions
+    from newsletter.mail.dkim import signed
 
     with app.app_context():
         settings = app.config["SETTINGS"]
@@ -143,7 +158,13 @@ def message_size(app, edition_id: int) -> int:
             mail_from=settings.mail_from,
             list_id=settings.list_id,
         )
-        return len(prepared.bytes_for(Recipient(1, "lezer1@bench.example", "Lezer 1", "x" * 22)))
+        return len(signed(sample(prepared), settings))  # unsigned when DKIM is off
+
+
+def sample(prepared) -> bytes:
+    from newsletter.delivery.prepared import Recipient
+
+    return prepared.bytes_for(Recipient(1, "lezer1@bench.example", "Lezer 1", "x" * 22))
 
 
 def run_once(app, env: dict[str, str], readers: int, args, tmp: Path) -> dict[str, float]:
@@ -187,6 +208,7 @@ def run_once(app, env: dict[str, str], readers: int, args, tmp: Path) -> dict[st
                 raise SystemExit("the send did not finish within an hour")
             time.sleep(0.25)
         hwm = sum(rss_kib(p, "VmHWM") for p in children(workers.pid))
+        cpu = sum(cpu_seconds(p) for p in [workers.pid, *children(workers.pid)])
         first, last, sent = db.session.execute(
             select(func.min(Delivery.sent_at), func.max(Delivery.sent_at), func.count()).where(
                 Delivery.edition_id == edition_id
@@ -206,6 +228,8 @@ def run_once(app, env: dict[str, str], readers: int, args, tmp: Path) -> dict[st
         "first_ms": (first - start).total_seconds() * 1000,
         "fan_out_s": (fan_out_at or published) - published,
         "rss_mib": max(peak_rss, hwm) / 1024,
+        # what a mail costs the workers, whatever else the machine does (start-up included)
+        "cpu_ms": cpu * 1000 / max(1, sent),
     }
 
 
@@ -295,15 +319,30 @@ def smtp_source_rate(sink: Sink, size: int, connections: int, messages: int) -> 
     return messages / (time.perf_counter() - started)
 
 
-def report(r: dict[str, float], raw: float | None) -> None:
+def report(r: dict[str, float], raw: float | None, signed: bool = True) -> None:
     ratio = f"; smtp-source {raw:.0f} msg/s, ratio {r['rate'] / raw:.2f}" if raw else ""
     print(
-        f"{r['readers']:>7} readers: {r['sent']} sent in {r['seconds']:.1f} s = "
+        f"{r['readers']:>7} readers, {'signed' if signed else 'UNSIGNED'}: {r['sent']} sent "
+        f"in {r['seconds']:.1f} s = "
         f"{r['rate']:.0f} msg/s end to end; first mail {r['first_ms']:.0f} ms after "
-        f"publish; fan-out {r['fan_out_s']:.2f} s; worker RSS peak {r['rss_mib']:.0f} MiB "
+        f"publish; fan-out {r['fan_out_s']:.2f} s; worker CPU {r['cpu_ms']:.2f} ms a mail; "
+        f"worker RSS peak {r['rss_mib']:.0f} MiB "
         f"(message {r['size'] / 1000:.1f} kB){ratio}",
         flush=True,
     )
+
+
+def per_signature(app, dns) -> tuple[float, float, float]:
+    """dkimpy's and our ms per signature, on this edition's message for one reader."""
+    from newsletter.delivery.prepared import PreparedEdition
+    from newsletter.rendering.edition import render_edition
+
+    settings = app.config["SETTINGS"]
+    with app.test_request_context():
+        prepared = PreparedEdition(
+            0, render_edition(SOURCE), mail_from=settings.mail_from, list_id=settings.list_id
+        )
+        return signing.per_signature(sample(prepared), settings, dns)
 
 
 def main() -> int:
@@ -341,12 +380,22 @@ def main() -> int:
         "BATCH_SIZE": str(args.batch_size),
         "PYTHONWARNINGS": "ignore",
     }
+    unsigned_env = dict(env)
+    dkim_env, dns = signing.key(tmp)
+    env |= dkim_env
     migrate(env)
     from newsletter import create_app
     from newsletter.settings import from_env
 
     app = create_app(from_env(env))
     try:
+        before, after, alone = per_signature(app, dns)
+        print(
+            f"DKIM (RSA 2048), CPU time a signature: dkimpy {before:.2f} ms, ours (OpenSSL) "
+            f"{after:.3f} ms ({before / after:.0f}x; the RSA operation alone {alone:.3f} ms), "
+            "one reader's message, in this process",
+            flush=True,
+        )
         runs: dict[int, list[tuple[dict[str, float], float | None]]] = {}
         for n in sorted({args.small, args.readers}):
             for _ in range(args.runs):
@@ -354,6 +403,11 @@ def main() -> int:
                 raw = smtp_source_rate(sink, r["size"], args.connections, args.source_messages)
                 runs.setdefault(n, []).append((r, raw))
                 report(r, raw)
+        unsigned = run_once(app, unsigned_env, args.readers, args, tmp)
+        unsigned_raw = smtp_source_rate(
+            sink, unsigned["size"], args.connections, args.source_messages
+        )
+        report(unsigned, unsigned_raw, signed=False)
         production = production_layout(app, env, args.readers, tmp)
         production_raw = smtp_source_rate(sink, production["size"], args.connections, args.readers)
     finally:
@@ -365,12 +419,25 @@ def main() -> int:
     for n, results in runs.items():
         ratios = sorted(r["rate"] / raw for r, raw in results if raw)
         rss = max(r["rss_mib"] for r, _ in results)
+        rate = statistics.median(r["rate"] for r, _ in results)
+        raws = [raw for _, raw in results if raw]
+        source = f", smtp-source {statistics.median(raws):.0f} msg/s" if raws else ""
+        print(
+            f"{n:>7} readers, {len(results)} runs, signed: end to end {rate:.0f} msg/s{source} "
+            f"(medians); worker RSS peak {rss:.0f} MiB"
+        )
         if ratios:
             print(
-                f"{n:>7} readers, {len(results)} runs: ratio end-to-end / smtp-source min "
-                f"{ratios[0]:.2f} / median {statistics.median(ratios):.2f} / max "
-                f"{ratios[-1]:.2f}; worker RSS peak {rss:.0f} MiB"
+                f"{n:>7} readers: ratio end-to-end / smtp-source min {ratios[0]:.2f} / median "
+                f"{statistics.median(ratios):.2f} / max {ratios[-1]:.2f}"
             )
+    signed_rate = statistics.median(r["rate"] for r, _ in runs[args.readers])
+    signed_cpu = statistics.median(r["cpu_ms"] for r, _ in runs[args.readers])
+    print(
+        f"{args.readers:>7} readers unsigned: {unsigned['rate']:.0f} msg/s; signed/unsigned "
+        f"{signed_rate / unsigned['rate']:.2f} (median signed run / the unsigned run); worker "
+        f"CPU a mail {signed_cpu:.2f} ms signed, {unsigned['cpu_ms']:.2f} ms unsigned"
+    )
     if len(runs) > 1:
         small, large = (max(r["rss_mib"] for r, _ in runs[n]) for n in sorted(runs))
         print(f"RSS {max(runs)} vs {min(runs)} readers: {large / small:.2f}x")

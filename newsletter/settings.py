@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+
 from newsletter.proxies import parse_trusted
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -171,7 +174,10 @@ class Settings:
     schedule_max_delay_hours: int = 24
     dkim_selector: str | None = None
     dkim_domain: str | None = None
-    dkim_key_file: Path | None = None
+    dkim_key_file: Path | None = None  # RSA, PEM
+    #: optional second signature, Ed25519 (RFC 8463), beside the RSA one and under its own selector
+    dkim_ed25519_selector: str | None = None
+    dkim_ed25519_key_file: Path | None = None
     suppression_key: str = ""  # keys the hashes of erased addresses; never change it
     broker_url: str = ""  # the job queue; empty = REDIS_URL (amqp://… for RabbitMQ)
     #: hops (an int) or networks of reverse proxies whose X-Forwarded-For is believed
@@ -416,16 +422,40 @@ def _dkim(env: dict[str, str], mail_from: str) -> dict[str, object]:
     """DKIM is optional; half a configuration is an error, not a silent unsigned send."""
     selector = env.get("DKIM_SELECTOR", "").strip()
     key_file = env.get("DKIM_PRIVATE_KEY_FILE", "").strip()
-    if not selector and not key_file:
+    ed_selector = env.get("DKIM_ED25519_SELECTOR", "").strip()
+    ed_file = env.get("DKIM_ED25519_KEY_FILE", "").strip()
+    if not selector and not key_file and not ed_selector and not ed_file:
         return {}
     if not selector or not key_file:
         raise ConfigError("DKIM heeft zowel DKIM_SELECTOR als DKIM_PRIVATE_KEY_FILE nodig")
+    domain = env.get("DKIM_DOMAIN", "").strip() or mail_from.rpartition("@")[2].strip(" >")
+    found = {"dkim_selector": selector, "dkim_domain": domain}
+    found["dkim_key_file"] = _dkim_key("DKIM_PRIVATE_KEY_FILE", key_file, "rsa")
+    if ed_selector or ed_file:
+        if not ed_selector or not ed_file or ed_selector == selector:
+            raise ConfigError(
+                "Ed25519 heeft zowel DKIM_ED25519_SELECTOR als DKIM_ED25519_KEY_FILE nodig, "
+                "met een andere selector dan DKIM_SELECTOR"
+            )
+        found["dkim_ed25519_selector"] = ed_selector
+        found["dkim_ed25519_key_file"] = _dkim_key("DKIM_ED25519_KEY_FILE", ed_file, "ed25519")
+    return found
+
+
+def _dkim_key(setting: str, key_file: str, kind: str) -> Path:
+    """The key file, checked now: a key that cannot sign fails at start, not at the first mail."""
     path = Path(key_file)
     try:
-        head = path.read_text(encoding="ascii", errors="replace")[:100]
+        data = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"DKIM_PRIVATE_KEY_FILE is niet te lezen: {exc.strerror}") from None
-    if "PRIVATE KEY" not in head:
-        raise ConfigError("DKIM_PRIVATE_KEY_FILE is geen private key in PEM-vorm")
-    domain = env.get("DKIM_DOMAIN", "").strip() or mail_from.rpartition("@")[2].strip(" >")
-    return {"dkim_selector": selector, "dkim_domain": domain, "dkim_key_file": path}
+        raise ConfigError(f"{setting} is niet te lezen: {exc.strerror}") from None
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError):
+        raise ConfigError(f"{setting} is geen private key in PEM-vorm (zonder wachtzin)") from None
+    wanted = rsa.RSAPrivateKey if kind == "rsa" else ed25519.Ed25519PrivateKey
+    if not isinstance(key, wanted):
+        raise ConfigError(f"{setting} is geen {kind.upper()}-sleutel")
+    if isinstance(key, rsa.RSAPrivateKey) and key.key_size < 1024:
+        raise ConfigError(f"{setting}: een RSA-sleutel heeft minstens 1024 bits (2048 aangeraden)")
+    return path

@@ -72,6 +72,37 @@ def dkim_key(directory: Path, selector: str = "ravijn", domain: str = "ravijn.ex
     return key, dns
 
 
+def dkim_keys(directory: Path, domain: str = "ravijn.example"):
+    """An RSA key (selector "ravijn") and an Ed25519 key (selector "ravijn-ed") in
+    `directory`, and one DNS lookup (dnsfunc) that publishes both."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    rsa_key, rsa_dns = dkim_key(directory, "ravijn", domain)
+    private = ed25519.Ed25519PrivateKey.generate()
+    ed_key = directory / "dkim-ed25519.pem"
+    ed_key.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    raw = private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    ed_name = f"ravijn-ed._domainkey.{domain}.".encode()
+
+    def dns(asked: bytes, timeout: int = 5) -> bytes:
+        if asked == ed_name:
+            return b"v=DKIM1; k=ed25519; p=" + base64.b64encode(raw)
+        return rsa_dns(asked, timeout)
+
+    return rsa_key, ed_key, dns
+
+
 def confirmed_test_address(editor, email: str):
     """A test address on the editor's list whose link was followed."""
     from newsletter.database import utcnow

@@ -1,5 +1,5 @@
 """`flask doctor --dns`: is the sending domain set up so that mail is trusted? SPF names the
-relay, the DKIM key in DNS is the one we sign with, DMARC exists, and From is aligned with the
+relay, the DKIM key(s) in DNS are the ones we sign with, DMARC exists, and From is aligned with the
 DKIM domain and the return path. One Dutch line per check with what to fix.
 
 DNS_RESOLVER (host or host:port) asks one server directly; the tests run a real authoritative
@@ -14,6 +14,7 @@ from email.utils import parseaddr
 
 import dns.exception
 import dns.resolver
+from cryptography.hazmat.primitives import serialization
 from dkim.crypto import parse_pem_private_key, parse_public_key
 
 from newsletter.settings import Settings
@@ -129,6 +130,42 @@ def dkim(settings: Settings, resolver: dns.resolver.Resolver) -> Check:
     return Check("DKIM", True, f"de sleutel op {name} past bij de sleutel waarmee we tekenen.")
 
 
+def dkim_ed25519(settings: Settings, resolver: dns.resolver.Resolver) -> Check:
+    """The optional second key (RFC 8463): its record holds the raw 32-byte public key."""
+    assert settings.dkim_ed25519_selector and settings.dkim_ed25519_key_file
+    name = f"{settings.dkim_ed25519_selector}._domainkey.{settings.dkim_domain}"
+    records = [r for r in _txt(resolver, name) if "p=" in r]
+    if not records:
+        return Check(
+            "DKIM_ED25519",
+            False,
+            f"geen Ed25519-sleutel gevonden op {name}. Publiceer de publieke sleutel daar.",
+        )
+    tags = dict(part.strip().split("=", 1) for part in records[0].split(";") if "=" in part)
+    private = serialization.load_pem_private_key(
+        settings.dkim_ed25519_key_file.read_bytes(), password=None
+    )
+    ours = private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    try:
+        published = base64.b64decode("".join(tags.get("p", "").split()), validate=True)
+    except ValueError:
+        published = b""
+    if tags.get("k", "").strip() != "ed25519" or published != ours:
+        return Check(
+            "DKIM_ED25519",
+            False,
+            f"de sleutel op {name} hoort niet bij DKIM_ED25519_KEY_FILE. Publiceer "
+            '"v=DKIM1; k=ed25519; p=…" met de publieke sleutel van dat bestand.',
+        )
+    return Check(
+        "DKIM_ED25519",
+        True,
+        f"de sleutel op {name} past bij de Ed25519-sleutel waarmee we tekenen.",
+    )
+
+
 def dmarc(settings: Settings, resolver: dns.resolver.Resolver) -> Check:
     domain = _domain(settings.mail_from)
     records = [r for r in _txt(resolver, f"_dmarc.{domain}") if r.lower().startswith("v=dmarc1")]
@@ -171,7 +208,8 @@ def alignment(settings: Settings) -> Check:
 def run(settings: Settings) -> list[Check]:
     resolver = _resolver(settings)
     found = []
-    for check in (spf, dkim, dmarc):
+    ed25519 = [dkim_ed25519] if settings.dkim_ed25519_key_file else []
+    for check in (spf, dkim, *ed25519, dmarc):
         try:
             found.append(check(settings, resolver))
         except dns.exception.DNSException as exc:

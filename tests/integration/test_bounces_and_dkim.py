@@ -13,7 +13,7 @@ from newsletter.delivery.models import Delivery, DeliveryState
 from newsletter.delivery.prepared import message_id_for
 from newsletter.mail.dkim import signed
 from newsletter.subscribers.models import Subscriber, SubscriberState
-from tests.factories import dkim_key, make_subscriber
+from tests.factories import dkim_key, dkim_keys, make_subscriber
 
 DSN = """From: MAILER-DAEMON@relay.example
 To: nieuwsbrief@ravijn.example
@@ -138,3 +138,29 @@ def test_dkim_settings_are_checked(tmp_path):
     ):
         with pytest.raises(ConfigError, match=words):
             from_env(env | extra)
+
+
+def test_an_ed25519_key_is_checked_and_needs_its_own_selector(tmp_path):
+    from newsletter.settings import ConfigError, from_env
+
+    rsa_key, ed_key, _ = dkim_keys(tmp_path)
+    env = {
+        "NEWSLETTER_ENV": "test",
+        "INSTANCE_PATH": str(tmp_path),
+        "DKIM_SELECTOR": "ravijn",
+        "DKIM_PRIVATE_KEY_FILE": str(rsa_key),
+    }
+    ed = {"DKIM_ED25519_SELECTOR": "ravijn-ed", "DKIM_ED25519_KEY_FILE": str(ed_key)}
+    for extra, words in (
+        ({"DKIM_ED25519_SELECTOR": "ravijn-ed"}, "zowel DKIM_ED25519_SELECTOR"),
+        (ed | {"DKIM_ED25519_SELECTOR": "ravijn"}, "andere selector"),
+        (ed | {"DKIM_ED25519_KEY_FILE": str(rsa_key)}, "geen ED25519-sleutel"),
+        ({"DKIM_PRIVATE_KEY_FILE": str(ed_key)}, "geen RSA-sleutel"),
+    ):
+        with pytest.raises(ConfigError, match=words):
+            from_env(env | extra)
+    without_rsa = {k: v for k, v in env.items() if not k.startswith("DKIM")} | ed
+    with pytest.raises(ConfigError, match="zowel DKIM_SELECTOR"):
+        from_env(without_rsa)  # Ed25519 goes beside RSA, never alone
+    both = from_env(env | ed)
+    assert (both.dkim_ed25519_selector, both.dkim_ed25519_key_file) == ("ravijn-ed", ed_key)

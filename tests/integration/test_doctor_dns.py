@@ -13,7 +13,7 @@ from dnslib.server import DNSLogger, DNSServer
 from dnslib.zoneresolver import ZoneResolver
 
 from newsletter.dev.sink import free_port
-from tests.factories import dkim_key
+from tests.factories import dkim_key, dkim_keys
 
 DOMAIN = "ravijn.example"
 RELAY = "relay.provider.example"
@@ -33,8 +33,10 @@ def txt(value: str) -> str:
     return " ".join(f'"{value[i : i + 250]}"' for i in range(0, len(value), 250))
 
 
-def zone(spf: str | None, dkim: str | None, dmarc: str | None) -> str:
+def zone(spf: str | None, dkim: str | None, dmarc: str | None, ed25519: str | None) -> str:
     lines = []
+    if ed25519 is not None:
+        lines.append(f"ravijn-ed._domainkey.{DOMAIN}. 60 IN TXT {txt(ed25519)}")
     if spf is not None:
         lines.append(f"{DOMAIN}. 60 IN TXT {txt(spf)}")
     if dkim is not None:
@@ -47,23 +49,27 @@ def zone(spf: str | None, dkim: str | None, dmarc: str | None) -> str:
 @pytest.fixture
 def doctor(app, tmp_path, monkeypatch):
     """Run `flask doctor --dns` against a zone served by a real DNS server on a free port."""
-    key, _ = dkim_key(tmp_path, "ravijn", DOMAIN)
+    key, ed_key, dns = dkim_keys(tmp_path, DOMAIN)
     (tmp_path / "ander").mkdir()
     other, _ = dkim_key(tmp_path / "ander")
     good = {
         "spf": f"v=spf1 include:{RELAY} -all",
         "dkim": f"v=DKIM1; k=rsa; p={public_key(key)}",
         "dmarc": "v=DMARC1; p=quarantine; rua=mailto:dmarc@ravijn.example",
+        "ed25519": dns(f"ravijn-ed._domainkey.{DOMAIN}.".encode()).decode(),
     }
     servers = []
 
     def run(
-        mail_from: str = f"OVER het ravijn <nieuwsbrief@{DOMAIN}>", dkim_domain=DOMAIN, **records
+        mail_from: str = f"OVER het ravijn <nieuwsbrief@{DOMAIN}>",
+        dkim_domain=DOMAIN,
+        with_ed25519: bool = False,
+        **records,
     ):
         values = good | records
         port = free_port()
         server = DNSServer(
-            ZoneResolver(zone(values["spf"], values["dkim"], values["dmarc"])),
+            ZoneResolver(zone(values["spf"], values["dkim"], values["dmarc"], values["ed25519"])),
             port=port,
             address="127.0.0.1",
             logger=DNSLogger(logf=lambda *_: None),
@@ -78,6 +84,8 @@ def doctor(app, tmp_path, monkeypatch):
             dkim_domain=dkim_domain,
             dkim_key_file=key,
             dns_resolver=f"127.0.0.1:{port}",
+            dkim_ed25519_selector="ravijn-ed" if with_ed25519 else None,
+            dkim_ed25519_key_file=ed_key if with_ed25519 else None,
         )
         monkeypatch.setitem(app.config, "SETTINGS", settings)
         with app.app_context():  # as `flask doctor` has; no database is touched
@@ -112,6 +120,18 @@ def test_a_wrong_dkim_key(doctor):
     result = doctor(dkim=f"v=DKIM1; k=rsa; p={public_key(doctor.other_key)}")
     assert result.exit_code == 1
     assert "hoort niet bij DKIM_PRIVATE_KEY_FILE" in result.output
+
+
+def test_the_ed25519_key_is_checked_when_set(doctor):
+    result = doctor(with_ed25519=True)
+    assert result.exit_code == 0, result.output
+    assert result.output.count(": ok:") == 5
+    assert "past bij de Ed25519-sleutel" in result.output
+    wrong = doctor(with_ed25519=True, ed25519="v=DKIM1; k=ed25519; p=" + "A" * 43 + "=")
+    assert wrong.exit_code == 1
+    assert "hoort niet bij DKIM_ED25519_KEY_FILE" in wrong.output
+    missing = doctor(with_ed25519=True, ed25519=None)
+    assert "geen Ed25519-sleutel gevonden op ravijn-ed._domainkey" in missing.output
 
 
 def test_no_dmarc(doctor):
