@@ -12,7 +12,7 @@ import pytest
 from newsletter.delivery import control
 from newsletter.editions import services as editions
 from newsletter.editions.models import EditionState
-from tests.factories import SOURCE, dkim_keys, readers
+from tests.factories import SOURCE, dkim_keys, subscribers
 from tests.helpers import wait_for_state
 
 
@@ -69,7 +69,7 @@ def assert_signed(data: bytes, dns) -> None:
 
 
 def test_a_sent_edition_is_signed_twice_and_verifies(app, db, editor, worker, sink, dns):
-    people = readers(db, 3)
+    people = subscribers(db, 3)
     edition, _ = editions.create(SOURCE, editor.id)
     control.publish(edition.id)
     assert wait_for_state(app, edition.id, EditionState.sent).state == EditionState.sent
