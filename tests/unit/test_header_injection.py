@@ -54,7 +54,7 @@ def test_the_reported_title_is_refused_in_dutch():
     assert any("'title' moet op één regel staan" in str(p) for p in rendered.problems)
 
 
-@settings(max_examples=1200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(title=TEXT, preheader=TEXT)
 def test_titles_and_preheaders(app, title, preheader):
     rendered = render_edition(source(title, preheader))
@@ -71,7 +71,7 @@ def test_titles_and_preheaders(app, title, preheader):
     assert message_from_bytes(data, policy=policy.default)["Subject"] == rendered.subject
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(name=TEXT)
 def test_subscriber_names(app, name):
     rendered = render_edition(source("Titel", "Voorregel"))
