@@ -25,6 +25,7 @@ TRANSACTIONAL: dict[str, tuple[str, ...]] = {
     "address_notice": ("new_address",),
     "editor_notice": ("url", "heading", "intro"),
     "editor_password": ("url", "heading", "intro", "unasked"),
+    "editor_test_address": ("url", "editor"),
 }
 SAMPLE_EDITION = """---
 title: "Controle: de mail wordt opgemaakt"
