@@ -63,7 +63,10 @@ def _retry_after() -> int:
     from newsletter.extensions import limiter
 
     hit = limiter.current_limit
-    return max(1, math.ceil(hit.reset_at - time.time())) if hit else 60
+    if hit is None:
+        return 60
+    # reset_at is a whole second, on the store's clock: never say more than the window itself
+    return max(1, min(math.ceil(hit.reset_at - time.time()), hit.limit.get_expiry()))
 
 
 def _required_headers(exc: HTTPException) -> dict[str, str]:
