@@ -14,22 +14,13 @@ from newsletter.editions import services
 from newsletter.editions.models import EditionState
 from tests.factories import SOURCE
 from tests.helpers import form_tokens
+from tests.mails import EDITION  # the fixture with two dates to save
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-AGENDA = """agenda:
-  - title: Ledenbijeenkomst over het ravijn
-    start: 2026-03-21 11:00
-    end: 2026-03-21 12:30
-    place: Jaarbeurs, Utrecht
-    link: https://vng.nl/ravijn
-  - title: Kamerdebat over het gemeentefonds
-    start: 26-03-2026 10:00
-"""
-WITH_AGENDA = SOURCE.replace("---\n", "---\n" + AGENDA, 1)
 
 
 def test_the_mail_shows_the_dates_in_both_parts(app, db):
-    edition, rendered = services.create(WITH_AGENDA)
+    edition, rendered = services.create(EDITION)
     assert rendered.ok, rendered.problems
     sample = services.sample(edition)
     assert "In uw agenda" in sample.html and "In uw agenda" in sample.text
@@ -41,7 +32,7 @@ def test_the_mail_shows_the_dates_in_both_parts(app, db):
 
 
 def test_each_date_is_an_ics_in_amsterdam_time(client, db):
-    edition, _ = services.create(WITH_AGENDA)
+    edition, _ = services.create(EDITION)
     assert client.get(f"/archief/{edition.id}/agenda/1.ics").status_code == 404  # not sent yet
     edition.state, edition.sent_at = EditionState.sent, utcnow()
     db.session.commit()
