@@ -182,6 +182,7 @@ def test_an_edition_without_yaml_or_markdown(page, axe, live_server, editor, wor
     html = mails[0].message().get_body(preferencelist=("html",)).get_content()
     mail_text = " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
     frame = page.frame_locator("iframe.desktop")
+    expect(frame.locator("body")).to_contain_text("De cijfers")  # the frame loads on its own
     preview_text = " ".join(frame.locator("body").inner_text().split())
     for part in ("De cijfers", "Het tekort is groot", "Jeugdzorg", "tekst van de link"):
         assert part in mail_text and part in preview_text, part
