@@ -332,8 +332,10 @@ def signup_form(client):
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Whole sends with real processes (tests/acceptance) stop, flush and kill shared services
-    and measure rates: they run after the parallel part, one at a time."""
+    """Whole sends with a fleet of real processes stop, flush and kill shared services: their
+    files say `serial` and they run after the parallel part, one at a time. An acceptance test
+    that does not run a fleet (the API fuzzing) runs in the parallel part on its own database
+    and Redis, like every other test."""
     for item in items:
-        if "acceptance" in item.path.parts:
-            item.add_marker(pytest.mark.serial)
+        if "acceptance" in item.path.parts and "fleet" in str(item.path.read_text()):
+            assert item.get_closest_marker("serial"), f"{item.nodeid} runs a fleet: mark it serial"

@@ -1,6 +1,7 @@
-"""Real `dramatiq workers` processes, a counting SMTP sink and 10,000 readers, for the
-exactly-once tests. The fleet uses its own Redis database, so the test process's own worker
-never touches its messages."""
+"""Real `dramatiq workers` processes, a counting SMTP sink and READERS readers (4,000 in CI;
+`ACCEPTANCE_READERS=10000` for the size the delivery issues named), for the exactly-once
+tests. The fleet uses its own Redis database, so the test process's own worker never touches
+its messages."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ from newsletter.settings import PROJECT_ROOT
 from tests.factories import SOURCE
 from tests.helpers import wait_until as _wait_until
 
-READERS = 10_000
+READERS = int(os.environ.get("ACCEPTANCE_READERS", "4000"))
+#: a point well inside a send: the faults are injected once this many mails went out
+MID_SEND = READERS // 5
 
 FLEET_REDIS = os.environ.get("TEST_FLEET_REDIS_URL", "redis://127.0.0.1:6379/13")
 

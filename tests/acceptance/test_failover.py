@@ -26,7 +26,7 @@ from newsletter.dev.sink import free_port
 from newsletter.editions.models import Edition, EditionState
 from tests.acceptance.fleet import Fleet, publish, sent_count, wait_until
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.serial]  # stops or floods shared services
 SMTP_SINK = shutil.which("smtp-sink") or "/usr/sbin/smtp-sink"
 READERS = 6_000
 WHOLE_MAIL = re.compile(r"^--=_ravijn_[0-9a-f]{24}--$", re.MULTILINE)

@@ -10,7 +10,7 @@ import pytest
 
 from tests.acceptance.fleet import Fleet, finish, publish, sent_count, wait_until
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.serial]  # stops or floods shared services
 RABBIT = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 
 
