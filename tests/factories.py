@@ -113,3 +113,31 @@ def confirmed_test_address(editor, email: str):
     db.session.add(row)
     db.session.commit()
     return row
+
+
+def put_in_state(db, edition, state, **values):
+    """A test's edition brought to `state` along the transitions of editions/states.py, each
+    step through its one writer (no sends, no mails: the state and `values` only)."""
+    from newsletter.editions import states
+    from newsletter.editions.models import EditionState
+
+    path = {
+        EditionState.scheduled: [EditionState.scheduled],
+        EditionState.sending: [EditionState.sending],
+        EditionState.sent: [EditionState.sending, EditionState.sent],
+    }[state]
+    for step in path:
+        assert states.change_state(edition.id, [edition.state], step, **values)
+        db.session.commit()
+        db.session.refresh(edition)
+    return edition
+
+
+def make_sent_edition(db, title: str = "t", source: str = "", **values):
+    """An edition as it is after its send, for tests of what follows (bounces, complaints)."""
+    from newsletter.editions.models import Edition, EditionState
+
+    edition = Edition(title=title, source=source)
+    db.session.add(edition)
+    db.session.commit()
+    return put_in_state(db, edition, EditionState.sent, **values)

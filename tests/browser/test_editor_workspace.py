@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from newsletter.database import utcnow
 from newsletter.editions import services
 from newsletter.editions.models import EditionState
-from tests.factories import EDITOR_PASSWORD
+from tests.factories import EDITOR_PASSWORD, put_in_state
 
 pytestmark = pytest.mark.browser
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "edition-jeugdzorg.md"
@@ -71,8 +71,7 @@ def test_archive_pages_are_accessible(page, axe, live_server, db):
     page.goto("/archief/")
     axe(page, "empty archive")
     edition, _ = services.create(FIXTURE.read_text())
-    edition.state, edition.sent_at = EditionState.sent, utcnow()
-    db.session.commit()
+    put_in_state(db, edition, EditionState.sent, sent_at=utcnow())
     page.goto("/archief/")
     page.get_by_role("link", name="Jeugdzorg: gemeenten kunnen het gat niet dichten").click()
     assert page.get_by_role("heading", name="De cijfers").is_visible()

@@ -22,6 +22,7 @@ from tests.factories import (
     SOURCE,
     confirmed_test_address,
     make_subscriber,
+    put_in_state,
     subscribers,
 )
 from tests.helpers import current_edition, wait_until
@@ -202,8 +203,7 @@ def test_no_admin_page_scrolls_sideways_at_375_px(browser, live_server, editor, 
     found = subscribers(db, 2)
     draft, _ = services.create(SOURCE, editor.id)
     sent, _ = services.create(SOURCE, editor.id)
-    sent.state = EditionState.sent
-    db.session.commit()
+    put_in_state(db, sent, EditionState.sent)
     context = browser.new_context(
         base_url=live_server, locale="nl-NL", viewport={"width": 375, "height": 800}
     )

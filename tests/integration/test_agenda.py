@@ -12,7 +12,7 @@ import icalendar
 from newsletter.database import utcnow
 from newsletter.editions import services
 from newsletter.editions.models import EditionState
-from tests.factories import SOURCE
+from tests.factories import SOURCE, put_in_state
 from tests.helpers import form_tokens
 from tests.mails import EDITION  # the fixture with two dates to save
 
@@ -34,8 +34,7 @@ def test_the_mail_shows_the_dates_in_both_parts(app, db):
 def test_each_date_is_an_ics_in_amsterdam_time(client, db):
     edition, _ = services.create(EDITION)
     assert client.get(f"/archief/{edition.id}/agenda/1.ics").status_code == 404  # not sent yet
-    edition.state, edition.sent_at = EditionState.sent, utcnow()
-    db.session.commit()
+    put_in_state(db, edition, EditionState.sent, sent_at=utcnow())
     answer = client.get(f"/archief/{edition.id}/agenda/1.ics")
     assert answer.status_code == 200 and answer.mimetype == "text/calendar"
     calendar = icalendar.Calendar.from_ical(answer.data)

@@ -13,7 +13,7 @@ from newsletter.delivery.models import Delivery, DeliveryState
 from newsletter.delivery.prepared import message_id_for
 from newsletter.mail.dkim import signed
 from newsletter.subscribers.models import Subscriber, SubscriberState
-from tests.factories import dkim_key, dkim_keys, make_subscriber
+from tests.factories import dkim_key, dkim_keys, make_sent_edition, make_subscriber
 
 DSN = """From: MAILER-DAEMON@relay.example
 To: nieuwsbrief@ravijn.example
@@ -58,12 +58,10 @@ def dsn(**fields) -> str:
 
 
 def test_bounces_ingest_marks_hard_bounces_only(app, db, tmp_path):
-    from newsletter.editions.models import Edition, EditionState
 
     hard = make_subscriber(db, "weg@gemeente.example", state=SubscriberState.active)
     soft = make_subscriber(db, "vol@gemeente.example", state=SubscriberState.active)
-    edition = Edition(title="t", source="", state=EditionState.sent)
-    db.session.add(edition)
+    edition = make_sent_edition(db)
     db.session.flush()
     row = Delivery(edition_id=edition.id, subscriber_id=hard.id, batch_no=1, state="sent")
     db.session.add(row)

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from newsletter.delivery.models import Delivery
 from newsletter.delivery.prepared import message_id_for
-from newsletter.editions.models import Edition, EditionState
 from newsletter.subscribers.models import (
     ConsentEvent,
     ConsentKind,
@@ -17,7 +16,7 @@ from newsletter.subscribers.models import (
     Subscriber,
     SubscriberState,
 )
-from tests.factories import make_subscriber
+from tests.factories import make_sent_edition, make_subscriber
 
 ARF = """From: fbl@provider.example
 To: nieuwsbrief@ravijn.example
@@ -59,8 +58,7 @@ def arf(edition_id: int, row_id: int, rcpt: str, key: str | None = None) -> str:
 def setup(db):
     anna = make_subscriber(db, "anna@gemeente.example", state=SubscriberState.active)
     bert = make_subscriber(db, "bert@gemeente.example", state=SubscriberState.active)
-    edition = Edition(title="t", source="", state=EditionState.sent)
-    db.session.add(edition)
+    edition = make_sent_edition(db)
     db.session.flush()
     rows = [
         Delivery(edition_id=edition.id, subscriber_id=s.id, batch_no=1, state="sent")

@@ -13,7 +13,7 @@ from newsletter.delivery import control, limits, reconcile
 from newsletter.delivery.models import Delivery
 from newsletter.editions import services as editions
 from newsletter.editions.models import Edition, EditionState
-from tests.factories import SOURCE, subscribers
+from tests.factories import SOURCE, put_in_state, subscribers
 from tests.helpers import current_edition, form_tokens, ledger, wait_for_state, wait_until
 
 
@@ -175,8 +175,7 @@ def test_scheduler_sends_due_editions_and_drops_badly_missed_ones(app, db, edito
         (missed, now - timedelta(days=2)),
         (later, now + timedelta(hours=1)),
     ):
-        edition.state, edition.scheduled_at = EditionState.scheduled, when
-    db.session.commit()
+        put_in_state(db, edition, EditionState.scheduled, scheduled_at=when)
     started = control.start_due(utcnow(), timedelta(hours=24))
     assert started == [due.id]
     assert wait_for_state(app, due.id, EditionState.sent).state == EditionState.sent

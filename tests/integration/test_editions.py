@@ -15,6 +15,7 @@ from sqlalchemy import select
 from newsletter.database import utcnow
 from newsletter.editions import services
 from newsletter.editions.models import Edition, EditionState
+from tests.factories import put_in_state
 from tests.helpers import form_tokens, spam_score
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "edition-jeugdzorg.md"
@@ -93,8 +94,7 @@ def test_drafts_never_in_archive(client, editor_client, db):
     assert client.get(f"/archief/{edition.id}").status_code == 404
     feed = client.get("/archief/feed.xml").get_data(as_text=True)
     assert "Jeugdzorg" not in feed
-    edition.state, edition.sent_at = EditionState.sent, utcnow()
-    db.session.commit()
+    put_in_state(db, edition, EditionState.sent, sent_at=utcnow())
     page = client.get(f"/archief/{edition.id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -125,8 +125,7 @@ def test_edit_preview_and_sent_editions_are_read_only(editor_client, db):
     )
     assert saved.status_code == 200 and any("alt-tekst" in e for e in saved.json["errors"])
     edition = db.session.scalar(select(Edition))
-    edition.state = EditionState.sent
-    db.session.commit()
+    put_in_state(db, edition, EditionState.sent)
     refused = client.post(path, data=form_tokens(client, path) | {"source": "x"})
     assert refused.status_code == 422 and "kan niet meer veranderen" in refused.get_data(
         as_text=True

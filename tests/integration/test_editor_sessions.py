@@ -9,7 +9,7 @@ from newsletter.auth import accounts, sessions
 from newsletter.auth.models import AuditEvent
 from newsletter.editions import services as editions
 from newsletter.editions.models import EditionState
-from tests.factories import EDITOR_PASSWORD, SOURCE, subscribers
+from tests.factories import EDITOR_PASSWORD, SOURCE, put_in_state, subscribers
 from tests.helpers import CSRF, form_tokens
 
 REDACTEUR = "schrijver@vng.example"
@@ -110,8 +110,7 @@ def test_roles_decide_what_an_editor_may_do(app, db, editor, worker, sink):
     boss = log_in(app, editor.email)  # all roles: publishes
     assert boss.get(f"/beheer/edities/{edition.id}/versturen").status_code == 200
     # what is planned to go out is changed only by who may plan it
-    edition.state = EditionState.scheduled
-    db.session.commit()
+    put_in_state(db, edition, EditionState.scheduled)
     token = form_tokens(writer, f"/beheer/edities/{edition.id}")
     answer = writer.post(f"/beheer/edities/{edition.id}", data=token | {"source": SOURCE})
     assert answer.status_code == 403

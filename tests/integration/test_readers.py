@@ -21,7 +21,7 @@ from newsletter.subscribers.models import (
     SubscriberState,
     Suppression,
 )
-from tests.factories import make_subscriber
+from tests.factories import make_sent_edition, make_subscriber
 from tests.helpers import form_tokens, wait_until
 
 #: SQL that PostgreSQL and SQLite may treat differently: run on both (docs/testing.md#tiers)
@@ -279,7 +279,6 @@ def test_dashboard_pages_import_export_and_erase(app, db, editor_client, editor,
 
 def test_stats_per_edition_and_per_week(app, db):
     from newsletter.delivery.models import Delivery
-    from newsletter.editions.models import Edition, EditionState
     from newsletter.subscribers import stats
     from newsletter.subscribers.models import ConsentKind, ConsentSource, Role
 
@@ -287,9 +286,7 @@ def test_stats_per_edition_and_per_week(app, db):
     people = [
         make_subscriber(db, f"s{i}@x.example", state=SubscriberState.active) for i in range(4)
     ]
-    edition = Edition(
-        title="Week 48", source="", state=EditionState.sent, published_at=now - timedelta(days=2)
-    )
+    edition = make_sent_edition(db, "Week 48", published_at=now - timedelta(days=2))
     db.session.add(edition)
     db.session.flush()
     for person, state, error in zip(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from newsletter.database import utcnow
 from newsletter.editions import services
 from newsletter.editions.models import EditionState
-from tests.factories import SOURCE
+from tests.factories import SOURCE, put_in_state
 from tests.helpers import form_tokens
 
 SHARED = SOURCE.replace(
@@ -29,8 +29,7 @@ def test_the_share_block_is_plain_links_in_both_parts(app, db):
 
 def test_an_archived_edition_has_open_graph_a_way_back_and_the_share_block(client, db):
     edition, _ = services.create(SHARED)
-    edition.state, edition.sent_at = EditionState.sent, utcnow()
-    db.session.commit()
+    put_in_state(db, edition, EditionState.sent, sent_at=utcnow())
     page = client.get(f"/archief/{edition.id}").get_data(as_text=True)
     assert '<meta property="og:title" content="Jeugdzorg: gemeenten kunnen het gat' in page
     assert "← Alle nieuwsbrieven van OVER het ravijn" in page

@@ -22,7 +22,7 @@ from newsletter.editions.models import Edition, EditionState
 from newsletter.subscribers import privacy
 from newsletter.subscribers.models import ImportJob, Subscriber, SubscriberState
 from newsletter.subscribers.tokens import Purpose
-from tests.factories import SOURCE, make_subscriber, subscribers
+from tests.factories import SOURCE, make_sent_edition, make_subscriber, subscribers
 from tests.helpers import backdated_token, form_tokens, wait_for_state, wait_until
 
 LINK = re.compile(r"https://ravijn\.example(/\S+)")
@@ -101,8 +101,7 @@ def ingest(app, folder, files: dict[str, str]) -> str:
 def test_forged_bounces_change_nobody(app, db, tmp_path):
     anna = make_subscriber(db, "anna@gemeente.example", state=SubscriberState.active)
     bert = make_subscriber(db, "bert@gemeente.example", state=SubscriberState.active)
-    edition = Edition(title="t", source="", state=EditionState.sent)
-    db.session.add(edition)
+    edition = make_sent_edition(db)
     db.session.flush()
     row = Delivery(edition_id=edition.id, subscriber_id=anna.id, batch_no=1, state="sent")
     db.session.add(row)

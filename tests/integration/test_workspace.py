@@ -13,7 +13,7 @@ from newsletter.database import utcnow
 from newsletter.delivery import control
 from newsletter.editions import services
 from newsletter.editions.models import Edition, EditionState
-from tests.factories import SOURCE, confirmed_test_address, subscribers
+from tests.factories import SOURCE, confirmed_test_address, put_in_state, subscribers
 from tests.helpers import current_edition, form_tokens, wait_until
 from tests.integration.test_editions import PNG
 
@@ -161,8 +161,7 @@ def test_duplicate_and_delete_a_draft_audited(editor_client, db):
     assert gone.status_code == 303 and db.session.get(Edition, copy_id) is None
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert {"duplicate", "delete"} <= set(actions)
-    edition.state = EditionState.sent
-    db.session.commit()
+    put_in_state(db, edition, EditionState.sent)
     kept = editor_client.post(path + "/verwijderen", data=form_tokens(editor_client, path))
     assert kept.status_code == 303 and db.session.get(Edition, edition.id) is not None
 
