@@ -28,7 +28,7 @@ def search() -> str:
     text = request.args.get("q", "")
     found = directory.search(text) if text else []
     return render_template(
-        "beheer/reader_search.html", text=text, found=found, limit=directory.SEARCH_LIMIT
+        "beheer/subscriber_search.html", text=text, found=found, limit=directory.SEARCH_LIMIT
     )
 
 

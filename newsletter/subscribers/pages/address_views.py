@@ -12,7 +12,7 @@ from newsletter.subscribers.addresses import normalise_email
 from newsletter.subscribers.links import signer
 from newsletter.subscribers.pages.forms import AddressForm, ConfirmForm
 from newsletter.subscribers.pages.guards import address_allowed
-from newsletter.subscribers.pages.reader_links import managed
+from newsletter.subscribers.pages.subscriber_links import managed
 from newsletter.subscribers.tokens import Purpose, TokenExpired, TokenInvalid
 
 Page = str | Response | tuple[str, int]

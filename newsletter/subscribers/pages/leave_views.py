@@ -13,7 +13,7 @@ from newsletter.subscribers.links import signer
 from newsletter.subscribers.models import ConsentSource, Subscriber, SubscriberState
 from newsletter.subscribers.pages.forms import ConfirmForm, LeaveForm
 from newsletter.subscribers.pages.guards import address_allowed
-from newsletter.subscribers.pages.reader_links import offer
+from newsletter.subscribers.pages.subscriber_links import offer
 from newsletter.subscribers.tokens import Purpose, TokenInvalid
 
 Page = str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]

@@ -13,7 +13,7 @@ from newsletter.subscribers.addresses import masked
 from newsletter.subscribers.links import signer
 from newsletter.subscribers.models import Role, SubscriberState
 from newsletter.subscribers.pages.forms import AddressForm, PreferencesForm
-from newsletter.subscribers.pages.reader_links import managed
+from newsletter.subscribers.pages.subscriber_links import managed
 from newsletter.subscribers.tokens import Purpose
 
 

@@ -19,7 +19,7 @@ from newsletter.subscribers.pages.guards import (
     new_time_trap,
     time_trap,
 )
-from newsletter.subscribers.pages.reader_links import offer
+from newsletter.subscribers.pages.subscriber_links import offer
 from newsletter.subscribers.tokens import Purpose, TokenExpired, TokenInvalid
 
 
