@@ -137,8 +137,8 @@ def _details(fields: Fields, *, required: bool) -> dict[str, object]:
     found: dict[str, object] = {}
     if required or fields.present("name"):
         name = fields.text("name", max_length=names.NAME_MAX)
-        if name and names.linklike(name):
-            fields.wrong("name", "name is een naam, zonder web- of e-mailadres")
+        if name and (wrong := names.problem(name)):
+            fields.wrong("name", f"name: {wrong}")
             name = None
         found["name"] = name
     if required or fields.present("gemeente_code"):

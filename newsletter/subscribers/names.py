@@ -1,5 +1,7 @@
-"""What a reader's name may be, on every way in (the forms, the API): letters and punctuation,
-no control characters, and no web or mail address (a name can reach a mail we send)."""
+"""What a subscriber's name may be, on every way in (the sign-up and profile forms, the API, the
+import, an editor's correction): `problem(name)` is the one rule. Letters and punctuation, no
+control characters, at most NAME_MAX characters, and no web or mail address (a name can reach a
+mail we send)."""
 
 from __future__ import annotations
 
@@ -25,3 +27,15 @@ def unprintable(text: str) -> bool:
 
 def linklike(text: str) -> bool:
     return bool(_LINKLIKE.search(text))
+
+
+def problem(name: str) -> str | None:
+    """Why `name` cannot be a subscriber's name, in plain Dutch that suits readers and editors
+    alike; None when it can. An empty name is for each way in to refuse in its own words."""
+    if len(name) > NAME_MAX:
+        return f"Een naam is hoogstens {NAME_MAX} tekens lang."
+    if unprintable(name):
+        return NOT_PRINTABLE
+    if linklike(name):
+        return "Een naam is alleen een naam, zonder web- of e-mailadres."
+    return None

@@ -5,6 +5,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from newsletter.subscribers.pages.forms import valid_name
+
 
 class PersonForm(FlaskForm):
     email = EmailField("E-mailadres van de lezer", validators=[DataRequired(), Length(max=320)])
@@ -25,7 +27,7 @@ class ImportForm(FlaskForm):
 class CorrectionForm(FlaskForm):
     """An editor corrects a reader's details (the reader's own page offers the same)."""
 
-    name = StringField("Naam", validators=[DataRequired("Vul de naam in."), Length(max=120)])
+    name = StringField("Naam", validators=[DataRequired("Vul de naam in."), valid_name])
     gemeente = StringField(
         "Gemeente", validators=[DataRequired("Vul de gemeente in."), Length(max=120)]
     )

@@ -30,6 +30,7 @@ from newsletter.reference.services import find_gemeente, fold
 from newsletter.subscribers.addresses import InvalidEmail, normalise_email
 from newsletter.subscribers.lifecycle.imports import ImportRow
 from newsletter.subscribers.models import ROLE_LABELS, Role
+from newsletter.subscribers.names import problem as name_problem
 
 COLUMNS = {
     "name": ("naam", "name"),
@@ -128,8 +129,8 @@ def _parse(line: int, cells: list[str], where: dict[str, int]) -> ImportRow | st
     name = cell("name")
     if not name:
         problems.append("naam ontbreekt")
-    elif len(name) > 120 or any(ord(c) < 32 for c in name):
-        problems.append("naam is te lang of bevat besturingstekens")
+    elif wrong := name_problem(name):
+        problems.append(f"naam: {wrong[0].lower()}{wrong[1:-1]}")
     email = None
     try:
         email = normalise_email(cell("email"))

@@ -19,10 +19,10 @@ def _printable(form: FlaskForm, field: StringField) -> None:
         raise ValidationError(names.NOT_PRINTABLE)
 
 
-def _no_links(form: FlaskForm, field: StringField) -> None:
-    """A name is a name: no web or mail address (text typed here could reach a mail)."""
-    if field.data and names.linklike(field.data):
-        raise ValidationError("Vul alleen uw naam in, zonder web- of e-mailadres.")
+def valid_name(form: FlaskForm, field: StringField) -> None:
+    """The one rule for a name (subscribers/names.py), on every form that takes one."""
+    if field.data and (problem := names.problem(field.data)):
+        raise ValidationError(problem)
 
 
 def _valid_email(form: FlaskForm, field: StringField) -> None:
@@ -50,9 +50,7 @@ class ProfileFields(FlaskForm):
         "Naam",
         validators=[
             DataRequired("Vul uw naam in."),
-            Length(max=NAME_MAX, message=f"Uw naam mag hoogstens {NAME_MAX} tekens lang zijn."),
-            _printable,
-            _no_links,
+            valid_name,
         ],
         filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
     )
