@@ -1,4 +1,4 @@
-"""Migration 25b: the addresses remembered from old test-sends join the editor's list, but
+"""Migration 0018: the addresses remembered from old test-sends join the editor's list, but
 unconfirmed (nobody showed they may receive mail there); going back keeps the confirmed ones."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def test_remembered_addresses_need_confirming_after_the_upgrade(tmp_path):
                     "'a@gemeente.example\nb@gemeente.example\na@gemeente.example')"
                 )
             )
-        upgrade(revision="25b")
+        upgrade(revision="0018")
         with db.engine.begin() as conn:
             rows = conn.execute(
                 text("SELECT editor_id, email, confirmed_at FROM editor_test_address ORDER BY id")

@@ -1,8 +1,8 @@
 """The audit log as its own page: API reads summarised per key and hour (a counter row), and
 indexes for filtering by person and kind.
 
-Revision ID: 25c
-Revises: 0015
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-07 01:50:00
 
 """
@@ -10,8 +10,8 @@ Create Date: 2026-12-07 01:50:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "25c"
-down_revision = "25d"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

@@ -3,8 +3,8 @@
 The addresses remembered from each editor's last test-send move into the list unconfirmed:
 nobody ever showed they may receive mail there, so they count only once confirmed.
 
-Revision ID: 25b
-Revises: 0015
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-07 01:50:00
 
 """
@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "25b"
-down_revision = "25a"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """A second factor's secret waits in the database while it is set up (not in the cookie);
 requests for a link by mail (readers' and editors') wait for a worker, like sign-ups.
 
-Revision ID: 25e
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-07 01:50:00
 
@@ -10,7 +10,7 @@ Create Date: 2026-12-07 01:50:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "25e"
+revision = "0016"
 down_revision = "0015"
 branch_labels = None
 depends_on = None

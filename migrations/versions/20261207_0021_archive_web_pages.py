@@ -1,16 +1,16 @@
 """The archive's web versions become pages: forget the stored mail HTML, so that each sent
 edition's web version is rendered once more, as an <article> for the site's page.
 
-Revision ID: 25h
-Revises: 0015
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-07 02:10:00
 
 """
 
 from alembic import op
 
-revision = "25h"
-down_revision = "25c"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

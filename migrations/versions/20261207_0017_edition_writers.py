@@ -1,7 +1,7 @@
 """Edition writers: every editor who wrote a version of an edition (or of its original).
 
-Revision ID: 25a
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-07 01:45:00
 
 Backfill: the known creator and last editor of each edition become its writers; an edition
@@ -13,8 +13,8 @@ nobody can approve them until an editor saves them.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "25a"
-down_revision = "25e"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """Uploaded images get a record: the size they are stored and mailed at, and the size they
 were uploaded at. Images from before are recorded by `flask editions process-images`.
 
-Revision ID: 27b
-Revises: 25h
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-07 02:50:00
 
 """
@@ -10,8 +10,8 @@ Create Date: 2026-12-07 02:50:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "27b"
-down_revision = "25h"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

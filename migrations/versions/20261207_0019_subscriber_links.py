@@ -2,8 +2,8 @@
 (`subscriber.goodbye_due_at`), and "Afmelden met uw e-mailadres" is stored by the request and
 handled by a worker (`unsubscribe_request`), as a sign-up is.
 
-Revision ID: 25d
-Revises: 0015
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-07 02:00:00
 
 """
@@ -11,8 +11,8 @@ Create Date: 2026-12-07 02:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "25d"
-down_revision = "25b"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
