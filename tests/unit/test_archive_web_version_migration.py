@@ -1,4 +1,4 @@
-"""Migration 25h: stored mail documents are forgotten (rendered again as pages on the next
+"""Migration 0021: stored mail documents are forgotten (rendered again as pages on the next
 visit); stored pages are kept, and the downgrade forgets those instead."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ MIGRATION = (
     Path(__file__).resolve().parents[2]
     / "migrations"
     / "versions"
-    / "20261207_25h_archive_web_pages.py"
+    / "20261207_0021_archive_web_pages.py"
 )
 STORED = {
     1: '<!doctype html><html lang="nl" xmlns:v="urn:schemas-microsoft-com:vml">…</html>',
