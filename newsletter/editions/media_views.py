@@ -10,7 +10,6 @@ from newsletter.editions import media
 from newsletter.forms import ActionForm
 from newsletter.urls import external_url
 
-
 #: the bytes under a name never change (an image is processed once, before any mail shows it):
 #: a proxy or CDN may keep them for a year without asking again (docs/operations.md#media)
 CACHE_CONTROL = "public, max-age=31536000, immutable"

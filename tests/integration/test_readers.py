@@ -241,6 +241,7 @@ def test_dashboard_pages_import_export_and_erase(app, db, editor_client, editor,
     status = client.get(answer.headers["Location"] + ".json").get_json()
     assert status["state"] == "done" and status["percent"] == 100 and not status["running"]
     assert not list((app.config["SETTINGS"].instance_path / "imports").glob("*.csv"))
+    assert not db.session.scalars(select(ImportJob.file_sha256)).first()  # file deleted
     bad = (HEADER + "Fout;geen-adres;Arnhem;raadslid;;\n").encode()
     answer = client.post(
         "/beheer/lezers/importeren",
