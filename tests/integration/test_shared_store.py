@@ -75,9 +75,7 @@ def test_an_image_is_served_from_the_database_with_immutable_caching(editor_clie
 def test_an_unknown_image_is_a_404(client, db, name):
     response = client.get(f"/media/{name}")
     assert response.status_code == 404
-    assert "Cache-Control" not in response.headers or "immutable" not in (
-        response.headers["Cache-Control"]
-    )
+    assert "immutable" not in response.headers.get("Cache-Control", "")  # a later upload may come
 
 
 @pytest.mark.parametrize(
@@ -115,14 +113,10 @@ def post_import(client, body: bytes, dry_run: bool = False):
     fields = {"csrf_token": token, "file": (io.BytesIO(body), "lijst.csv")}
     if dry_run:
         fields["dry_run"] = "y"
-    return client.post(
-        "/beheer/lezers/importeren", data=fields, content_type="multipart/form-data"
-    )
+    return client.post("/beheer/lezers/importeren", data=fields, content_type="multipart/form-data")
 
 
-def test_an_import_file_is_deleted_when_its_job_is_done_or_failed(
-    app, db, editor_client, worker
-):
+def test_an_import_file_is_deleted_when_its_job_is_done_or_failed(app, db, editor_client, worker):
     good = (HEADER + "Nieuw;nieuw@x.example;Arnhem;raadslid;2025-01-01;beurs\n").encode()
     assert wait_for_job(app, db, post_import(editor_client, good)) == "done"
     assert db.session.scalar(select(func.count()).select_from(Subscriber)) == 1
