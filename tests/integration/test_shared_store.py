@@ -123,12 +123,15 @@ def test_an_import_file_is_deleted_when_its_job_is_done_or_failed(app, db, edito
     assert blobs(db) == 0
     job = db.session.scalars(select(ImportJob)).one()
     assert job.file_sha256 is None
-    bad = b"wie;waar\nAnna;Ede\n"
-    answer = post_import(editor_client, bad)
-    assert wait_for_job(app, db, answer) == "failed"
-    page = editor_client.get(answer.headers["Location"]).get_data(as_text=True)
-    assert "Mislukt" in page and "Kolommen ontbreken: naam, e-mailadres" in page
-    assert blobs(db) == 0
+    for bad, reason in (
+        (b"wie;waar\nAnna;Ede\n", "Kolommen ontbreken: naam, e-mailadres"),
+        (b"", "Het bestand is leeg."),
+    ):
+        answer = post_import(editor_client, bad)
+        assert wait_for_job(app, db, answer) == "failed"
+        page = editor_client.get(answer.headers["Location"]).get_data(as_text=True)
+        assert "Mislukt" in page and reason in page
+        assert blobs(db) == 0
 
 
 def test_an_upload_without_a_file_is_refused_in_dutch(editor_client, db):
