@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 
 import pytest
 import redis
@@ -18,7 +19,7 @@ from newsletter.blobs.models import Blob
 from newsletter.editions.models import MediaImage
 from newsletter.subscribers.imports import uploads
 from newsletter.subscribers.models import ImportJob, Subscriber
-from tests.helpers import form_tokens
+from tests.helpers import form_tokens, wait_until
 from tests.images import webp_photo
 from tests.integration.test_image_uploads import upload
 from tests.integration.test_readers import HEADER, wait_for_job
@@ -201,3 +202,59 @@ def test_a_job_that_breaks_before_it_starts_fails_and_drops_its_file(
     )
     assert blobs(db) == 0
     assert db.session.scalar(select(func.count()).select_from(Subscriber)) == 0
+
+
+def test_a_release_racing_a_new_reference_keeps_the_blob(app, db, editor):
+    """Job 1 ends (its file released) while job 2 uploads the same file: the release waits
+    for the upload's lock, and the foreign key then keeps the blob for job 2."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: no race")
+    data = (HEADER + "Nieuw;nieuw@x.example;Arnhem;raadslid;2025-01-01;beurs\n").encode()
+    sha256 = store.put(data)
+    job = {"actor": "redactie", "stored_as": sha256, "file_sha256": sha256, "dry_run": True}
+    first = ImportJob(filename="a.csv", **job)
+    db.session.add(first)
+    db.session.commit()
+    locked, commit, released = threading.Event(), threading.Event(), {}
+
+    def upload_again() -> None:
+        with app.app_context():
+            store.put(data)  # locks the row
+            db.session.add(ImportJob(filename="b.csv", **job))
+            db.session.flush()
+            locked.set()
+            commit.wait(30)
+            db.session.commit()
+            db.session.remove()
+
+    def end_first() -> None:
+        with app.app_context():
+            db.session.get(ImportJob, first.id).file_sha256 = None
+            db.session.flush()
+            released["gone"] = store.release(sha256)
+            db.session.commit()
+            db.session.remove()
+
+    uploader = threading.Thread(target=upload_again)
+    uploader.start()
+    assert locked.wait(30)
+    ender = threading.Thread(target=end_first)
+    ender.start()
+    wait_until(waiting_for_a_lock, 30, "the release to wait for the upload's lock")
+    commit.set()
+    uploader.join(30)
+    ender.join(30)
+    assert released == {"gone": False}
+    assert blobs(db) == 1
+
+
+def waiting_for_a_lock() -> bool:
+    from newsletter.extensions import db as _db
+
+    with _db.engine.connect() as connection:
+        return bool(
+            connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            ).scalar()
+        )
