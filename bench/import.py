@@ -66,7 +66,7 @@ def _run(path: str, env: dict[str, str], conn) -> None:
         db.session.commit()
         started = time.perf_counter()
         checked = checks.check(Path(path))
-        result = transaction.apply(Path(path), checked.encoding, CLI)
+        result = transaction.apply(Path(path), checked.encoding, CLI, name=Path(path).name)
         seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     conn.send((checked.rows, seconds, peak, result.active + result.repermission))

@@ -2,6 +2,7 @@
 
 from newsletter.api.models import ApiKey
 from newsletter.auth.models import AuditEvent, Editor, RecoveryCode
+from newsletter.blobs.models import Blob
 from newsletter.delivery.models import Delivery
 from newsletter.editions.models import Approval, Edition, EditorTestAddress
 from newsletter.reference.models import Gemeente
@@ -19,6 +20,7 @@ __all__ = [
     "ApiKey",
     "Approval",
     "AuditEvent",
+    "Blob",
     "ConsentEvent",
     "Delivery",
     "Edition",

@@ -92,9 +92,8 @@ def list_editions() -> None:
 def process_images() -> None:
     """Afbeeldingen van vóór de verwerking één keer verwerken (verkleind, zonder metadata,
     JPEG of PNG), onder hun eigen naam: hun links in verzonden mails blijven werken."""
-    directory = current_app.config["SETTINGS"].instance_path / "media"
     seen = skipped = 0
-    for name, summary in media.process_stored(directory):
+    for name, summary in media.process_stored():
         click.echo(f"{name}: {summary}")
         seen += 1
         skipped += summary.startswith(media.SKIPPED)
@@ -102,3 +101,21 @@ def process_images() -> None:
         click.echo("Niets te verwerken.")
     else:
         click.echo(f"{seen - skipped} verwerkt, {skipped} overgeslagen.")
+
+
+@editions.command("import-media")
+@click.argument(
+    "directory",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+def import_media(directory: Path | None) -> None:
+    """Afbeeldingen uit een map van vóór versie 28a (standaard instance/media) in de database
+    zetten, onder hun eigen naam: hun links blijven werken. Draai dit op elke machine die
+    afbeeldingen bewaarde; daarna `flask editions process-images`."""
+    folder = directory or current_app.config["SETTINGS"].instance_path / "media"
+    moved = 0
+    for name in media.import_folder(folder):
+        click.echo(name)
+        moved += 1
+    click.echo(f"{moved} afbeeldingen in de database gezet." if moved else "Niets te verplaatsen.")

@@ -66,6 +66,15 @@ def process(data: bytes) -> Processed:
         ) from None
 
 
+def header_size(data: bytes) -> tuple[int, int]:
+    """Width and height from the header alone (nothing decoded)."""
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            return opened.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise ImageRefused("Dit is geen PNG-, JPEG-, GIF- of WebP-afbeelding.") from None
+
+
 def _too_big() -> ImageRefused:
     return ImageRefused(
         f"De afbeelding heeft meer dan {MAX_PIXELS // 1_000_000} miljoen pixels. "

@@ -1,15 +1,15 @@
 """Images for editions: decoded and made fit for a mail (images.py), size-limited,
 content-addressed, recorded with their sizes (MediaImage).
 
-Stored under instance/media/ and served from /media/<name> with absolute URLs, so mail clients
-can load them. The name is the SHA-256 of the stored bytes: the same image uploaded twice is one
-file. Images from before processing keep their name (and URL) when `process_stored` rewrites
-them; the type served is read from the bytes, not from the name.
+The bytes are a blob in the database (newsletter/blobs), so every web node serves every image;
+they are served from /media/<name> with absolute URLs, so mail clients can load them. The name
+is the SHA-256 of the stored bytes: the same image uploaded twice is one row. Images from before
+processing keep their name (and URL) when `process_stored` rewrites them; the type served is
+read from the bytes, not from the name.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from newsletter.blobs import store
 from newsletter.editions import images
 from newsletter.editions.models import MediaImage
 from newsletter.extensions import db
@@ -51,7 +52,7 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def save(directory: Path, data: bytes) -> Saved:
+def save(data: bytes) -> Saved:
     """Process, store and record the image (committed); refuses what is not a small image."""
     if not data:
         raise MediaError("Het bestand is leeg.")
@@ -63,8 +64,7 @@ def save(directory: Path, data: bytes) -> Saved:
         processed = images.process(data)
     except images.ImageRefused as exc:
         raise MediaError(str(exc)) from None
-    name = f"{hashlib.sha256(processed.data).hexdigest()[:32]}.{processed.kind}"
-    _write(directory / name, processed.data)
+    name = f"{store.address(processed.data)[:32]}.{processed.kind}"
     _record(name, processed, len(data))
     try:
         db.session.commit()
@@ -73,15 +73,10 @@ def save(directory: Path, data: bytes) -> Saved:
     return Saved(name, processed.summary)
 
 
-def _write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(".part")
-    temporary.write_bytes(data)
-    temporary.replace(target)
-
-
 def _record(name: str, processed: images.Processed, original_bytes: int) -> None:
     row = db.session.get(MediaImage, name) or MediaImage(name=name)
+    row.sha256 = store.put(processed.data)
+    row.processed = True
     row.width, row.height = processed.width, processed.height
     row.original_width, row.original_height = processed.original_width, processed.original_height
     row.original_bytes, row.stored_bytes = original_bytes, len(processed.data)
@@ -95,40 +90,80 @@ def sizes(names: Iterable[str]) -> dict[str, tuple[int, int]]:
         return {}
     rows = db.session.execute(
         select(MediaImage.name, MediaImage.width, MediaImage.height).where(
-            MediaImage.name.in_(wanted)
+            MediaImage.name.in_(wanted), MediaImage.processed.is_(True)
         )
     )
     return {name: (width, height) for name, width, height in rows}
 
 
-def process_stored(directory: Path) -> Iterator[tuple[str, str]]:
-    """Each image stored before processing, processed once under its own name (its URL is in
-    sent mails): yields (name, what changed, or why it was left as it is). Committed per image."""
-    recorded = set(db.session.scalars(select(MediaImage.name)))
-    for path in sorted(directory.glob("*")) if directory.is_dir() else []:
-        if not NAME.match(path.name) or path.name in recorded:
+def process_stored() -> Iterator[tuple[str, str]]:
+    """Each image moved in from a node's disk before processing, processed once under its own
+    name (its URL is in sent mails): yields (name, what changed, or why it was left as it is).
+    Committed per image; the unprocessed bytes are released."""
+    waiting = select(MediaImage.name).where(MediaImage.processed.is_(False)).order_by("name")
+    for name in list(db.session.scalars(waiting)):
+        row = db.session.get(MediaImage, name)
+        before = row.sha256 if row is not None else None
+        data = store.read(before) if before else None
+        if row is None or data is None:
             continue
-        data = path.read_bytes()
         try:
             processed = images.process(data)
         except images.ImageRefused as exc:
-            yield path.name, f"{SKIPPED}: {exc}"
+            yield name, f"{SKIPPED}: {exc}"
             continue
-        _write(path, processed.data)
-        _record(path.name, processed, len(data))
+        _record(name, processed, len(data))
+        db.session.flush()
+        if before != row.sha256:
+            store.release(before)
         db.session.commit()
-        yield path.name, processed.summary
+        yield name, processed.summary
 
 
-def path_for(directory: Path, name: str) -> Path | None:
+def import_folder(directory: Path) -> Iterator[str]:
+    """Images a node kept under instance/media (before 28a), into the database under their own
+    names; unprocessed ones wait for `process_stored`. Yields each name moved; committed."""
+    for path in sorted(directory.glob("*")) if directory.is_dir() else []:
+        if not NAME.match(path.name) or not path.is_file():
+            continue
+        data = path.read_bytes()
+        row = db.session.get(MediaImage, path.name)
+        if row is not None and row.sha256 is not None:
+            continue  # moved already (by the migration, or an earlier run)
+        if row is None:
+            width, height = _header_size(data)
+            row = MediaImage(name=path.name, processed=False, width=width, height=height)
+            row.original_width, row.original_height = width, height
+            row.original_bytes = row.stored_bytes = len(data)
+            db.session.add(row)
+        row.sha256 = store.put(data)
+        db.session.commit()
+        yield path.name
+
+
+def _header_size(data: bytes) -> tuple[int, int]:
+    try:
+        return images.header_size(data)
+    except images.ImageRefused:
+        return 0, 0
+
+
+@dataclass(frozen=True)
+class Served:
+    sha256: str
+    mimetype: str
+
+
+def find(name: str) -> Served | None:
+    """What /media/<name> serves, without its bytes (a 304 needs none)."""
     if not NAME.match(name):
         return None
-    path = directory / name
-    return path if path.is_file() else None
+    sha256 = db.session.scalar(select(MediaImage.sha256).where(MediaImage.name == name))
+    if sha256 is None:
+        return None
+    data = store.read_head(sha256, 12)
+    return Served(sha256, MIMETYPES.get(sniff(data or b"") or "", "application/octet-stream"))
 
 
-def mimetype_of(path: Path) -> str:
-    """From the bytes: an old .webp or .gif has become a JPEG or PNG under its own name."""
-    with path.open("rb") as file:
-        kind = sniff(file.read(12))
-    return MIMETYPES.get(kind or "", "application/octet-stream")
+def read(served: Served) -> bytes | None:
+    return store.read(served.sha256)

@@ -1,20 +1,18 @@
 """Thin views of images: upload (a form, or JSON for the editor's button, drop and paste) and
-/media, where mail clients fetch them."""
+/media, where mail clients (and a proxy or CDN in front) fetch them."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import abort, current_app, flash, jsonify, redirect, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from newsletter.editions import media
 from newsletter.forms import ActionForm
 from newsletter.urls import external_url
 
-
-def _media_dir() -> Path:
-    return current_app.config["SETTINGS"].instance_path / "media"
+#: the bytes under a name never change (an image is processed once, before any mail shows it):
+#: a proxy or CDN may keep them for a year without asking again (docs/operations.md#media)
+CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
 def upload() -> Response | tuple[Response, int]:
@@ -36,7 +34,7 @@ def upload() -> Response | tuple[Response, int]:
         problem = "Kies eerst een afbeelding."
     else:
         try:
-            saved = media.save(_media_dir(), file.read(media.MAX_BYTES + 1))
+            saved = media.save(file.read(media.MAX_BYTES + 1))
         except media.MediaError as exc:
             problem = str(exc)
     if problem is not None:
@@ -55,9 +53,19 @@ def upload() -> Response | tuple[Response, int]:
 
 
 def serve_media(name: str) -> Response:
-    path = media.path_for(_media_dir(), name)
-    if path is None:
+    """From the database, so any web node serves it; a 304 when the client has these bytes."""
+    found = media.find(name)
+    if found is None:
         abort(404)
-    response = send_file(path, mimetype=media.mimetype_of(path), max_age=31536000)
+    etag = f'"{found.sha256}"'
+    if request.if_none_match.contains(found.sha256):
+        response = Response(status=304)
+    else:
+        data = media.read(found)
+        if data is None:
+            abort(404)
+        response = Response(data, mimetype=found.mimetype)
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = CACHE_CONTROL
     response.headers["Content-Security-Policy"] = "default-src 'none'"
     return response

@@ -3,9 +3,20 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
+from newsletter.blobs.models import Blob
 from newsletter.database import UTCDateTime, enum_type, utcnow
 from newsletter.extensions import db
 
@@ -128,12 +139,19 @@ class EditorTestAddress(db.Model):
 
 
 class MediaImage(db.Model):
-    """An uploaded image as stored under /media/<name>: its size in the mail's pixels and the
-    size it was uploaded at. Mails give every image its width and height from here."""
+    """An uploaded image as served from /media/<name>: its bytes (a blob), its size in the
+    mail's pixels and the size it was uploaded at. Mails give every image its width and height
+    from here. `name` is the SHA-256 (first 32 hex digits) of the bytes it was first stored
+    with; an image processed later keeps its name (its URL is in sent mails) and points at
+    its new bytes."""
 
     __tablename__ = "media_image"
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    #: nullable only for the rolling deploy: every row has its bytes once 28a has run
+    sha256: Mapped[str | None] = mapped_column(ForeignKey(Blob.sha256))
+    #: False for an image moved in from instance/media before it was made fit for a mail
+    processed: Mapped[bool] = mapped_column(Boolean(), default=True, server_default=true())
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     original_width: Mapped[int] = mapped_column(Integer)

@@ -38,7 +38,7 @@ def import_csv(path: Path, dry_run: bool) -> None:
         raise click.ClickException("Niets geïmporteerd: los eerst de fouten op.")
     with click.progressbar(length=checked.rows, label="Importeren", file=sys.stderr) as bar:
         result = transaction.apply(
-            path, checked.encoding, CLI, dry_run=dry_run, progress=bar.update
+            path, checked.encoding, CLI, name=path.name, dry_run=dry_run, progress=bar.update
         )
     click.echo(result.summary(dry_run))
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from newsletter.blobs.models import Blob
 from newsletter.database import UTCDateTime, enum_type, utcnow
 from newsletter.extensions import db
 from newsletter.reference.models import Gemeente
@@ -196,7 +197,9 @@ class ImportJob(db.Model):
     editor_id: Mapped[int | None] = mapped_column(ForeignKey("editor.id", ondelete="SET NULL"))
     actor: Mapped[str] = mapped_column(String(320))
     filename: Mapped[str] = mapped_column(String(200))
-    stored_as: Mapped[str] = mapped_column(String(200))  # file name under instance/imports
+    stored_as: Mapped[str] = mapped_column(String(200))  # the file's SHA-256 (was: a file name)
+    #: the uploaded file (personal data): dropped, and the blob released, when the job ends
+    file_sha256: Mapped[str | None] = mapped_column(ForeignKey(Blob.sha256))
     dry_run: Mapped[bool] = mapped_column(Boolean())
     state: Mapped[str] = mapped_column(String(16), default="queued")  # running, done, failed
     report: Mapped[str] = mapped_column(Text(), default="")  # JSON, see readers.jobs

@@ -1,6 +1,7 @@
 """Images uploaded through the workspace come out fit for a mail (JPEG or PNG, at most 1200 px
 wide, no metadata), recorded with their sizes; every image in the mail has its width and height,
-in a block, a sentence, a list or a table; images from before are processed once, URLs kept."""
+in a block, a sentence, a list or a table; images from before are moved into the database and
+processed once, URLs kept."""
 
 from __future__ import annotations
 
@@ -142,6 +143,10 @@ def test_images_from_before_are_processed_once_under_their_own_name(
     old = directory / ("ab" * 16 + ".webp")
     old.write_bytes(webp_photo())
     cli = app.test_cli_runner()
+    moved = cli.invoke(args=["editions", "import-media"])  # this node's instance/media
+    assert moved.output == f"{old.name}\n1 afbeeldingen in de database gezet.\n"
+    old.unlink()  # from here on the database holds it: no node's disk
+    assert cli.invoke(args=["editions", "import-media"]).output == "Niets te verplaatsen.\n"
     result = cli.invoke(args=["editions", "process-images"])
     assert result.exit_code == 0, result.output
     assert re.search(rf"{old.name}: .*omgezet van WebP naar JPEG", result.output)

@@ -14,17 +14,20 @@
 - With proof of consent a reader becomes active; without it they get a re-permission mail
   (double opt-in) and stay pending until they confirm.
 
-Memory stays bounded: rows are streamed twice, and only the set of address keys is kept.
+Memory stays bounded: rows are streamed twice, and only the set of address keys is kept (an
+upload's bytes, at most 8 MB, are read from the database in one piece).
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import IO
 
 from newsletter.reference.services import find_gemeente, fold
 from newsletter.subscribers.addresses import InvalidEmail, normalise_email
@@ -44,8 +47,16 @@ REQUIRED = ("name", "email", "gemeente", "role")
 MAX_PROBLEMS = 1000
 
 
+#: a file on disk (the command line) or its bytes (an upload, kept in the database)
+Source = Path | bytes
+
+
 class ImportFileError(ValueError):
     """The file as a whole cannot be read; the message is Dutch."""
+
+
+def _binary(source: Source) -> IO[bytes]:
+    return io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
 
 
 @dataclass
@@ -62,11 +73,11 @@ class Checked:
             self.problems.append((line, reason))
 
 
-def _encoding(path: Path) -> str:
+def _encoding(source: Source) -> str:
     """UTF-8 if the whole file decodes as UTF-8 (read in chunks), else Windows-1252."""
     utf8 = codecs.getincrementaldecoder("utf-8-sig")()
     try:
-        with path.open("rb") as handle:
+        with _binary(source) as handle:
             while chunk := handle.read(1 << 16):
                 utf8.decode(chunk)
             utf8.decode(b"", final=True)
@@ -165,10 +176,10 @@ def _parse(line: int, cells: list[str], where: dict[str, int]) -> ImportRow | st
     )
 
 
-def rows(path: Path, encoding: str) -> Iterator[ImportRow | tuple[int, str]]:
+def rows(source: Source, encoding: str) -> Iterator[ImportRow | tuple[int, str]]:
     """Each data line as a ImportRow, or (line, reason) when it is not valid."""
     try:
-        yield from _rows(path, encoding)
+        yield from _rows(source, encoding)
     except UnicodeDecodeError:
         raise ImportFileError(
             "Het bestand is geen UTF-8 en geen Windows-1252. Sla het in Excel op als "
@@ -176,8 +187,8 @@ def rows(path: Path, encoding: str) -> Iterator[ImportRow | tuple[int, str]]:
         ) from None
 
 
-def _rows(path: Path, encoding: str) -> Iterator[ImportRow | tuple[int, str]]:
-    with path.open(encoding=encoding, newline="") as handle:
+def _rows(source: Source, encoding: str) -> Iterator[ImportRow | tuple[int, str]]:
+    with io.TextIOWrapper(_binary(source), encoding=encoding, newline="") as handle:
         first = handle.readline()
         if not first.strip():
             raise ImportFileError("Het bestand is leeg.")
@@ -197,17 +208,17 @@ def _rows(path: Path, encoding: str) -> Iterator[ImportRow | tuple[int, str]]:
             ) from None
 
 
-def count_rows(path: Path) -> int:
+def count_rows(source: Source) -> int:
     """Data lines in the file (at least 1): the length of a progress bar."""
-    with path.open("rb") as handle:
+    with _binary(source) as handle:
         return max(1, sum(1 for _ in handle) - 1)
 
 
-def check(path: Path, progress: Callable[[int], None] | None = None) -> Checked:
+def check(source: Source, progress: Callable[[int], None] | None = None) -> Checked:
     """The first pass: every problem, with its line number; nothing is written."""
-    checked = Checked(encoding=_encoding(path))
+    checked = Checked(encoding=_encoding(source))
     seen: set[str] = set()
-    for item in rows(path, checked.encoding):
+    for item in rows(source, checked.encoding):
         checked.rows += 1
         if progress and checked.rows % 1000 == 0:
             progress(1000)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from newsletter.auth.audit import Actor, record
 from newsletter.extensions import db
-from newsletter.subscribers.imports.checks import rows
+from newsletter.subscribers.imports.checks import Source, rows
 from newsletter.subscribers.lifecycle import ImportCounts, import_chunk
 from newsletter.subscribers.lifecycle.imports import ImportRow
 
@@ -31,16 +30,17 @@ class Result(ImportCounts):
 
 
 def apply(
-    path: Path,
+    source: Source,
     encoding: str,
     actor: Actor | None,
     *,
+    name: str,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> Result:
     result, seen, chunk = Result(), set(), []
     try:
-        for row in rows(path, encoding):
+        for row in rows(source, encoding):
             if not isinstance(row, ImportRow):
                 raise ValueError(f"line {row[0]} is invalid; run the check first")
             if row.email.key in seen:
@@ -61,7 +61,7 @@ def apply(
         record(
             actor,
             "import",
-            path.name[:80],
+            name[:80],
             f"{result.active} actief, {result.repermission} herbevestiging, "
             f"{result.merged} samengevoegd, {result.suppressed} geweigerd",
         )

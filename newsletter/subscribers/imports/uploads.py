@@ -1,22 +1,22 @@
 """Imports from the upload page run in a worker: the page shows a live progress bar.
 
-The upload is stored under instance/imports, an ImportJob row is committed, and the
-`import_subscribers` message (the job's id) is queued after that commit. The worker checks the
-file, then imports it all or nothing, writing progress to Redis; the report lands on the job.
+The upload is stored in the database (a blob, so any worker on any machine reads it), an
+ImportJob row is committed with it, and the `import_subscribers` message (the job's id) is queued
+after that commit. The worker checks the file, then imports it all or nothing, writing progress
+to Redis; the report lands on the job, and the file is deleted whether it worked or not.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import secrets
-from pathlib import Path
 
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from newsletter import jobs
 from newsletter.auth.audit import Actor
+from newsletter.blobs import store
 from newsletter.database import utcnow
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
@@ -24,6 +24,7 @@ from newsletter.subscribers.imports import checks, transaction
 from newsletter.subscribers.models import ImportJob
 
 log = logging.getLogger(__name__)
+MISSING = "Het bestand van deze import is er niet meer. Upload het opnieuw."
 STATE_LABELS = {
     "queued": "In de wachtrij",
     "running": "Bezig",
@@ -32,24 +33,19 @@ STATE_LABELS = {
 }
 
 
-def folder() -> Path:
-    path = Path(current_app.config["SETTINGS"].instance_path) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _progress_key(job_id: int) -> str:
     return f"ravijn:import:{job_id}"
 
 
 def start(upload: FileStorage, dry_run: bool, actor: Actor) -> ImportJob:
-    stored = f"{secrets.token_hex(16)}.csv"
-    upload.save(folder() / stored)
+    """The file goes into the database with its job, in one transaction: any worker reads it."""
+    sha256 = store.put(upload.read())
     job = ImportJob(
         editor_id=actor.editor_id,
         actor=actor.label,
         filename=(upload.filename or "upload.csv")[:200],
-        stored_as=stored,
+        stored_as=sha256,
+        file_sha256=sha256,
         dry_run=dry_run,
     )
     db.session.add(job)
@@ -64,57 +60,76 @@ def get(job_id: int) -> ImportJob | None:
 
 
 def run(job_id: int) -> None:
+    """Check, then import all or nothing. However it ends (a bad file, a bug, the time limit)
+    the job is "done" or "failed" with a Dutch report, and its file is deleted."""
     job = db.session.get(ImportJob, job_id)
     if job is None or job.state not in ("queued", "running"):
         return
-    path = folder() / job.stored_as
-    redis = current_app.extensions["redis"]
     key = _progress_key(job_id)
-    total = checks.count_rows(path)
+    report: dict[str, object] = {}
+    try:
+        _import(job, key, report)
+    except BaseException as exc:  # the import rolled back: say so, never leave it waiting
+        db.session.rollback()
+        report["error"] = _reason(job_id, exc)
+        _finish(job_id, "failed", report)
+        if not isinstance(exc, Exception):
+            raise  # the worker's own interrupts (time limit, shutdown) go on up
+        return
+    _finish(job_id, "done", report)
+
+
+def _import(job: ImportJob, key: str, report: dict[str, object]) -> None:
+    data = store.read(job.file_sha256) if job.file_sha256 else None
+    if data is None:
+        raise checks.ImportFileError(MISSING)
+    redis = current_app.extensions["redis"]
+    total = checks.count_rows(data)
     redis.hset(key, mapping={"total": total * 2, "done": 0})  # two passes over the rows
     redis.expire(key, 86400)
     job.state = "running"
+    actor, dry_run, filename = Actor(job.actor, job.editor_id), job.dry_run, job.stored_as
     db.session.commit()
 
     def advance(rows: int) -> None:
         redis.hincrby(key, "done", rows)
 
-    report: dict[str, object] = {}
-    try:
-        checked = checks.check(path, progress=advance)
-        report["checked"] = {
-            "rows": checked.rows,
-            "encoding": checked.encoding,
-            "problems": checked.problems,
-            "problem_count": checked.problem_count,
-            "duplicates": checked.duplicates,
-        }
-        redis.hset(key, "done", total)
-        if not checked.problem_count:
-            actor = Actor(job.actor, job.editor_id)
-            result = transaction.apply(
-                path, checked.encoding, actor, dry_run=job.dry_run, progress=advance
-            )
-            report["result"] = result.summary(job.dry_run)
-        job = db.session.get(ImportJob, job_id)
-        job.state = "done"
-    except Exception as exc:  # the import rolled back: say so, never leave it "running"
-        db.session.rollback()
-        if not isinstance(exc, checks.ImportFileError):
-            log.exception("import %s failed", job_id)
-        job = db.session.get(ImportJob, job_id)
-        report["error"] = (
-            str(exc)
-            if isinstance(exc, checks.ImportFileError)
-            else "Er ging iets mis bij het importeren; er is niets opgeslagen."
+    checked = checks.check(data, progress=advance)
+    report["checked"] = {
+        "rows": checked.rows,
+        "encoding": checked.encoding,
+        "problems": checked.problems,
+        "problem_count": checked.problem_count,
+        "duplicates": checked.duplicates,
+    }
+    redis.hset(key, "done", total)
+    if not checked.problem_count:
+        result = transaction.apply(
+            data, checked.encoding, actor, name=filename, dry_run=dry_run, progress=advance
         )
-        job.state = "failed"
-    finally:
-        path.unlink(missing_ok=True)  # the upload holds personal data: gone once read
-    redis.hset(key, "done", total * 2)
+        report["result"] = result.summary(dry_run)
+
+
+def _reason(job_id: int, exc: BaseException) -> str:
+    if isinstance(exc, checks.ImportFileError):
+        return str(exc)
+    log.error("import %s failed", job_id, exc_info=exc)
+    return "Er ging iets mis bij het importeren; er is niets opgeslagen."
+
+
+def _finish(job_id: int, state: str, report: dict[str, object]) -> None:
+    """The end state and report, and the file gone (it holds personal data), in one commit."""
+    job = db.session.get(ImportJob, job_id)
+    if job is None:
+        return
+    sha256, job.file_sha256 = job.file_sha256, None
+    job.state = state
     job.report = json.dumps(report)
     job.finished_at = utcnow()
-    db.session.commit()
+    db.session.flush()
+    if sha256 is not None:
+        store.release(sha256)
+    db.session.commit()  # `status` shows a finished job full, whatever Redis holds
 
 
 def status(job: ImportJob) -> dict[str, object]:
