@@ -62,7 +62,8 @@ def create_editor(
 
 def authenticate(email: str, password: str) -> Editor | None:
     editor = db.session.scalar(select(Editor).where(Editor.email == email.strip().lower()))
-    if editor is None or not editor.is_active:
+    # an account of single sign-on logs in only there (a password set for it counts for nothing)
+    if editor is None or not editor.is_active or editor.sso_subject is not None:
         check_password_hash(_dummy_hash(), password)  # same time whether or not the address exists
         _failed(email)
         return None

@@ -9,7 +9,8 @@ from flask_login import login_required
 
 from newsletter.auth import logbook_views, manage_views, password_views, views
 from newsletter.auth.roles import BEHEERDER, requires
-from newsletter.extensions import limiter
+from newsletter.auth.sso import views as sso_views
+from newsletter.extensions import csrf, limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/beheer")
 LOGIN_LIMIT = "10 per minute;50 per hour"
@@ -45,6 +46,16 @@ bp.add_url_rule(
     "new_password",
     limiter.limit(LOGIN_LIMIT, methods=["POST"])(password_views.new_password),
     methods=["GET", "POST"],
+)
+
+bp.add_url_rule("/sso/inloggen", "sso_start", limiter.limit(LOGIN_LIMIT)(sso_views.start))
+bp.add_url_rule("/sso/terug", "sso_callback", limiter.limit(LOGIN_LIMIT)(sso_views.callback))
+bp.add_url_rule(
+    "/sso/uitgelogd",
+    "sso_logout",
+    # the provider posts here server to server: its signed token is the proof, not a CSRF token
+    csrf.exempt(sso_views.backchannel_logout),
+    methods=["POST"],
 )
 
 editors_bp = Blueprint("editors", __name__, url_prefix="/beheer/redacteuren")
