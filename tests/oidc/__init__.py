@@ -8,7 +8,6 @@ import json
 import re
 import shutil
 import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
@@ -96,6 +95,8 @@ class Provider:
         if self.process is not None:
             self.process.terminate()
             self.process.wait(timeout=10)
+            if self.process.stdout:
+                self.process.stdout.close()
             self.process = None
 
 
@@ -105,6 +106,12 @@ class Browser:
     def __init__(self, provider: Provider) -> None:
         self.provider = provider
         self.http = requests.Session()
+
+    def __enter__(self) -> Browser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.close()
 
     def login(self, authorize_url: str, account: str) -> str:
         """Follow the provider's pages from the authorize URL; the redirect back to us."""
@@ -136,12 +143,3 @@ class Browser:
             timeout=10,
         )
         assert done.status_code in (200, 302, 303), done.text
-
-
-def wait_until(check, seconds: float = 10) -> None:
-    """Poll `check` until it holds; fail when it never does."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("waited in vain")
-        time.sleep(0.05)

@@ -22,7 +22,8 @@ const provider = new Provider(issuer, {
   // the claims in the ID token itself, as Microsoft Entra ID sends groups and roles
   conformIdTokenClaims: false,
   claims: {
-    openid: ['sub'],
+    // how the person logged in, in every ID token (as Entra ID sends `amr`)
+    openid: ['sub', 'acr', 'amr', 'auth_time'],
     email: ['email', 'email_verified'],
     profile: ['name'],
     groups: ['groups', 'roles'],
