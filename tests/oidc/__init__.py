@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
@@ -43,6 +44,8 @@ class Provider:
     port: int = field(default_factory=free_port)
     key: RSAKey = field(default_factory=lambda: RSAKey.generate_key(2048, {"kid": "eerste"}))
     process: subprocess.Popen | None = None
+    #: keys published next to `key` (the one it signs with), after `rotate`
+    older: list[RSAKey] = field(default_factory=list)
 
     @property
     def issuer(self) -> str:
@@ -53,7 +56,12 @@ class Provider:
 
     def start(self) -> Provider:
         installed()
-        keys = {"keys": [self.key.as_dict(private=True) | {"use": "sig", "alg": "RS256"}]}
+        keys = {
+            "keys": [
+                key.as_dict(private=True) | {"use": "sig", "alg": "RS256"}
+                for key in [self.key, *self.older]
+            ]
+        }
         (self.folder / "jwks.json").write_text(json.dumps(keys), encoding="utf-8")
         if not (self.folder / "accounts.json").exists():
             self.set_accounts({})
@@ -73,30 +81,34 @@ class Provider:
             "JWKS_FILE": str(self.folder / "jwks.json"),
             "ACCOUNTS_FILE": str(self.folder / "accounts.json"),
         }
-        self.process = subprocess.Popen(
-            ["node", str(HERE / "provider.mjs")],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        lines = []  # oidc-provider may warn first (about the Node version, say)
-        while self.process.stdout and len(lines) < 20:
-            lines.append(self.process.stdout.readline())
-            if lines[-1].startswith("ready") or not lines[-1]:
-                break
-        line = "".join(lines)
-        if not lines or not lines[-1].startswith("ready"):
-            self.stop()
-            raise RuntimeError(f"the OpenID provider did not start: {line}")
+        log = self.folder / "provider.log"
+        with log.open("w", encoding="utf-8") as out:
+            self.process = subprocess.Popen(
+                ["node", str(HERE / "provider.mjs")], env=env, stdout=out, stderr=out
+            )
+        deadline = time.monotonic() + 30
+        while f"ready {self.issuer}" not in log.read_text(encoding="utf-8"):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the OpenID provider did not start: {log.read_text()}")
+            time.sleep(0.05)
         return self
+
+    def rotate(self) -> None:
+        """A new signing key (a new key id), the old one still published: as a provider rolls
+        its keys. The provider restarts on the same port."""
+        self.stop()
+        self.older.insert(0, self.key)
+        self.key = RSAKey.generate_key(2048, {"kid": f"sleutel-{len(self.older) + 1}"})
+        self.start()
+
+    def log(self) -> str:
+        return (self.folder / "provider.log").read_text(encoding="utf-8")
 
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
             self.process.wait(timeout=10)
-            if self.process.stdout:
-                self.process.stdout.close()
             self.process = None
 
 

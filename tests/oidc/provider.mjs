@@ -18,6 +18,12 @@ const provider = new Provider(issuer, {
   clients: [JSON.parse(process.env.CLIENT)],
   jwks: JSON.parse(readFileSync(process.env.JWKS_FILE, 'utf8')),
   pkce: { required: () => true },
+  // the app under test listens on 127.0.0.1, which the provider's SSRF guard refuses to call:
+  // here (tests only) its back-channel logouts may go there
+  fetch(url, options) {
+    const { dispatcher, ...rest } = options;
+    return globalThis.fetch(url, rest);
+  },
   cookies: { keys: ['tests-only-cookie-key-0123456789'] },
   // the claims in the ID token itself, as Microsoft Entra ID sends groups and roles
   conformIdTokenClaims: false,
