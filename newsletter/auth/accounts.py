@@ -80,6 +80,13 @@ def _failed(email: str) -> None:
     db.session.commit()
 
 
+def refused_password(email: str) -> None:
+    """Password login is off for this address (single sign-on in production): decided on the
+    address alone, before any password is checked, so nothing is learnt; audited."""
+    record(Actor("onbekend"), "login-refused", f"adres {keyed_hash(email)}")
+    db.session.commit()
+
+
 def keyed_hash(text: str) -> str:
     """12 hex digits of an HMAC under the signing key: the same address gives the same mark in
     the audit, and nobody without the key can test guesses against it."""

@@ -10,7 +10,7 @@ from flask_login import login_required
 from newsletter.auth import logbook_views, manage_views, password_views, views
 from newsletter.auth.roles import BEHEERDER, requires
 from newsletter.auth.sso import views as sso_views
-from newsletter.extensions import csrf, limiter
+from newsletter.extensions import limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/beheer")
 LOGIN_LIMIT = "10 per minute;50 per hour"
@@ -53,8 +53,7 @@ bp.add_url_rule("/sso/terug", "sso_callback", limiter.limit(LOGIN_LIMIT)(sso_vie
 bp.add_url_rule(
     "/sso/uitgelogd",
     "sso_logout",
-    # the provider posts here server to server: its signed token is the proof, not a CSRF token
-    csrf.exempt(sso_views.backchannel_logout),
+    sso_views.backchannel_logout,
     methods=["POST"],
 )
 

@@ -10,11 +10,10 @@ from werkzeug.wrappers import Response
 
 from newsletter.auth import accounts, second_factor, sessions
 from newsletter.auth import enrolment as enrolments
-from newsletter.auth.audit import Actor, record
+from newsletter.auth.audit import Actor
 from newsletter.auth.forms import CodeForm, LoginForm
 from newsletter.auth.models import Editor
 from newsletter.auth.sso.login import password_allowed
-from newsletter.extensions import db
 from newsletter.forms import ActionForm
 
 Page = str | Response | tuple[str, int]
@@ -34,9 +33,7 @@ def login() -> Page:
     if form.validate_on_submit():
         if password_allowed(form.email.data, settings.sso, settings.is_production):
             return _password_login(form)
-        # decided on the address alone, before any password is checked: nothing is learnt
-        record(Actor("onbekend"), "login-refused", f"adres {accounts.keyed_hash(form.email.data)}")
-        db.session.commit()
+        accounts.refused_password(form.email.data)
         form.email.errors = ["Log in met je VNG-account. Met een wachtwoord kan dat hier niet."]
     return _login_page(form)
 

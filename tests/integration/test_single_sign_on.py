@@ -143,3 +143,32 @@ def test_an_sso_account_cannot_log_in_with_a_password(client, db, sso, oidc_prov
         "password": "een lang en goed wachtwoord",
     }
     assert other.post("/beheer/inloggen", data=data).status_code == 422
+
+
+def test_an_api_key_stops_when_its_maker_loses_the_role_at_the_provider(
+    client, app, db, sso, oidc_provider
+):
+    from newsletter.api import keys
+    from newsletter.auth.audit import Actor
+
+    assert sso_login(client, oidc_provider, "bert").status_code == 303
+    bert = db.session.scalar(select(Editor).where(Editor.sso_subject == "bert"))
+    made = keys.create("CRM", [next(iter(keys.SCOPES))], 30, Actor(bert.email, bert.id))
+    assert keys.authenticate(made.secret) is not None
+    oidc_provider.set_accounts({"bert": {"email": "bert@vng.example", "groups": ["g-eind"]}})
+    assert sso_login(another_client(app), oidc_provider, "bert").status_code == 303
+    assert keys.authenticate(made.secret) is None
+
+
+def test_doctor_checks_the_issuers_discovery_document(app, db, sink, sso, settings):
+    import dataclasses
+
+    result = app.test_cli_runner().invoke(args=["doctor"])
+    assert result.exit_code == 0, result.output
+    assert f"sso: ok ({sso.issuer})" in result.output
+    from newsletter.dev.sink import free_port
+
+    settings(sso=dataclasses.replace(sso, issuer=f"http://127.0.0.1:{free_port()}"))
+    result = app.test_cli_runner().invoke(args=["doctor"])
+    assert result.exit_code == 1
+    assert "sso: FAILED" in result.output and "openid-configuration" in result.output
