@@ -172,3 +172,12 @@ def test_doctor_checks_the_issuers_discovery_document(app, db, sink, sso, settin
     result = app.test_cli_runner().invoke(args=["doctor"])
     assert result.exit_code == 1
     assert "sso: FAILED" in result.output and "openid-configuration" in result.output
+
+
+def test_a_beheerder_can_still_end_an_sso_persons_sessions(client, db, sso, oidc_provider):
+    from newsletter.auth import accounts
+
+    assert sso_login(client, oidc_provider, "anna").status_code == 303
+    assert client.get("/beheer/").status_code == 200
+    accounts.log_out_everywhere("anna.jansen@vng.example")
+    assert client.get("/beheer/").status_code == 302
