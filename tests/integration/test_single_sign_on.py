@@ -181,3 +181,19 @@ def test_a_beheerder_can_still_end_an_sso_persons_sessions(client, db, sso, oidc
     assert client.get("/beheer/").status_code == 200
     accounts.log_out_everywhere("anna.jansen@vng.example")
     assert client.get("/beheer/").status_code == 302
+
+
+def test_an_sso_session_never_outlives_the_maximum(
+    client, db, sso, oidc_provider, settings, monkeypatch
+):
+    import time
+
+    from newsletter.auth import sessions
+
+    settings(session_idle_minutes=100_000, session_max_hours=12)
+    assert sso_login(client, oidc_provider, "anna").status_code == 303
+    started = time.time()
+    monkeypatch.setattr(sessions, "now", lambda: started + 11 * 3600)
+    assert client.get("/beheer/").status_code == 200
+    monkeypatch.setattr(sessions, "now", lambda: started + 12 * 3600 + 1)
+    assert client.get("/beheer/").status_code == 302
