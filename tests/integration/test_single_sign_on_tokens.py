@@ -149,8 +149,9 @@ def logout_token(provider, key: RSAKey | None = None, **changes: object) -> str:
         {"iss": "https://login.example/nep"},
         {"events": {}},
         {"nonce": "een logout-token heeft geen nonce"},
+        {"jti": None},
     ],
-    ids=["signature", "audience", "issuer", "event", "nonce"],
+    ids=["signature", "audience", "issuer", "event", "nonce", "jti"],
 )
 def test_a_forged_logout_token_is_refused_and_ends_nothing(client, db, sso, oidc_provider, forged):
     with Browser(oidc_provider) as browser:
@@ -165,11 +166,12 @@ def test_a_forged_logout_token_is_refused_and_ends_nothing(client, db, sso, oidc
 def test_a_logout_token_for_the_subject_ends_all_their_sessions(client, db, sso, oidc_provider):
     with Browser(oidc_provider) as browser:
         sso_session(client, oidc_provider, "anna", browser)
-    answer = client.post(
-        "/beheer/sso/uitgelogd", data={"logout_token": logout_token(oidc_provider)}
-    )
+    token = logout_token(oidc_provider)
+    answer = client.post("/beheer/sso/uitgelogd", data={"logout_token": token})
     assert answer.status_code == 200
     assert client.get("/beheer/").status_code == 302
+    # the same token again counts for nothing (it would end the sessions of a new login)
+    assert client.post("/beheer/sso/uitgelogd", data={"logout_token": token}).status_code == 400
 
 
 def test_production_with_sso_takes_passwords_only_from_the_break_glass_account(
@@ -219,3 +221,12 @@ def test_production_with_sso_takes_passwords_only_from_the_break_glass_account(
     assert glass.get("/beheer/").status_code == 200
     logged = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert "login-refused" in logged and logged[-1] == "break-glass"
+
+
+def test_the_nonce_and_pkce_verifier_stay_on_the_server(client, app, db, sso, oidc_provider):
+    start = client.get("/beheer/sso/inloggen").headers["Location"]
+    nonce = next(p[6:] for p in urlsplit(start).query.split("&") if p.startswith("nonce="))
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    readable = str(app.session_interface.get_signing_serializer(app).loads(cookie))
+    assert "_state_vng_" in readable  # the state's key is there…
+    assert nonce not in readable and "code_verifier" not in readable  # …its secrets are not

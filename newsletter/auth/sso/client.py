@@ -23,6 +23,27 @@ TOKEN_ERRORS = (OAuthError, JoseError, requests.RequestException, ValueError)
 _clients: dict[tuple[str, str, str, str], FlaskOAuth2App] = {}
 
 
+class _RedisStore:
+    """Where Authlib keeps a login's nonce and PKCE verifier while the person is at the
+    provider: Redis (shared by every node), so the session cookie, signed but readable, holds
+    only the state's key, never the secrets (as with TOTP enrolment)."""
+
+    prefix = "ravijn:sso:"
+
+    def get(self, key: str) -> bytes | None:
+        return current_app.extensions["redis"].get(self.prefix + key)
+
+    def set(self, key: str, value: str, expires: int | None = None) -> None:
+        current_app.extensions["redis"].set(self.prefix + key, value, ex=expires)
+
+    def delete(self, key: str) -> None:
+        current_app.extensions["redis"].delete(self.prefix + key)
+
+
+class _Integration(FlaskIntegration):
+    expires_in = 600  # ten minutes to log in at the provider
+
+
 def settings() -> SsoSettings | None:
     return current_app.config["SETTINGS"].sso
 
@@ -31,7 +52,7 @@ def client(sso: SsoSettings) -> FlaskOAuth2App:
     key = (sso.issuer, sso.client_id, sso.client_secret, sso.scopes)
     if key not in _clients:
         _clients[key] = FlaskOAuth2App(
-            FlaskIntegration(NAME),
+            _Integration(NAME, cache=_RedisStore()),
             name=NAME,
             client_id=sso.client_id,
             client_secret=sso.client_secret,

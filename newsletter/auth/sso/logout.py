@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
@@ -54,7 +55,17 @@ def verify(token: str, sso: SsoSettings) -> dict[str, Any]:
         raise LogoutTokenError("a logout token has no nonce")
     if not claims.get("sid") and not claims.get("sub"):
         raise LogoutTokenError("neither sid nor sub")
+    _first_use(str(claims.get("jti") or ""))
     return claims
+
+
+def _first_use(jti: str) -> None:
+    """A logout token counts once (its `jti`, remembered past its lifetime in Redis)."""
+    if not jti:
+        raise LogoutTokenError("no jti")
+    fresh = current_app.extensions["redis"].set(f"ravijn:sso:jti:{jti}", 1, nx=True, ex=3600)
+    if not fresh:
+        raise LogoutTokenError("this logout token was used before")
 
 
 def end(claims: dict[str, Any]) -> int:
