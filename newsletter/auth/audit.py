@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "login-refused": "inloggen met wachtwoord geweigerd (alleen met VNG-account)",
     "sso-login": "ingelogd met VNG-account",
     "sso-no-role": "VNG-account zonder rol: geen toegang",
+    "sso-refused": "inloggen met VNG-account geweigerd",
     "sso-logout": "uitgelogd bij VNG-account (sessies beëindigd)",
     "break-glass": "noodaccount gebruikt",
     "sessions-ended": "sessies beëindigd",

@@ -105,6 +105,7 @@ def test_a_login_without_a_second_factor_is_refused(client, db, sso, oidc_provid
     assert "zonder tweede stap" in answer.get_data(as_text=True)
     assert client.get("/beheer/").status_code == 302
     assert db.session.scalar(select(Editor).where(Editor.email == "dirk@vng.example")) is None
+    assert ("sso-refused", "dirk@vng.example") in [a[:2] for a in actions(db)]
 
 
 def test_a_configured_acr_counts_as_the_second_factor(client, db, sso, oidc_provider, settings):

@@ -69,6 +69,9 @@ def test_the_second_factor_is_amr_mfa_or_an_accepted_acr():
     with pytest.raises(Refused, match="zonder tweede stap"):
         person(claims(amr=None, acr="urn:loa:laag"), SETTINGS)
     assert person(claims(amr=None, acr="urn:loa:hoog"), SETTINGS).email == "anna@vng.nl"
+    assert person(claims(amr=None, acrs=["c2", "urn:loa:hoog"]), SETTINGS).email  # Entra ID
+    with pytest.raises(Refused):
+        person(claims(amr=None, acrs=["c2"]), SETTINGS)
 
 
 def test_an_address_comes_from_email_or_preferred_username():

@@ -33,10 +33,12 @@ def _values(claim: Any) -> list[str]:
 
 
 def proved_second_factor(claims: Mapping[str, Any], sso: SsoSettings) -> bool:
-    """`amr` contains "mfa", or `acr` is one the operator accepts as multi-factor."""
-    return "mfa" in _values(claims.get("amr")) or (
-        bool(sso.acr_values) and claims.get("acr") in sso.acr_values
-    )
+    """`amr` contains "mfa", or `acr` (or one of Entra ID's authentication contexts, `acrs`)
+    is a value the operator accepts as multi-factor."""
+    if "mfa" in _values(claims.get("amr")):
+        return True
+    levels = [*_values(claims.get("acr")), *_values(claims.get("acrs"))]
+    return any(level in sso.acr_values for level in levels)
 
 
 def person(claims: Mapping[str, Any], sso: SsoSettings) -> Person:

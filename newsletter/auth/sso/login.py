@@ -75,6 +75,13 @@ def log_in(person: Person, sso: SsoSettings) -> Editor | None:
     return editor
 
 
+def refused(claims: dict, why: str) -> None:
+    """A refused login through the provider (no second factor, disabled, no address): audited."""
+    email = str(claims.get("email") or claims.get("preferred_username") or claims.get("sub"))
+    record(PROVIDER, "sso-refused", email.lower(), why)
+    db.session.commit()
+
+
 def password_allowed(email: str, sso: SsoSettings | None, production: bool) -> bool:
     """With SSO on in production only the break-glass account logs in with a password."""
     if sso is None or not production:

@@ -47,6 +47,7 @@ def callback() -> Page:
         person = claims.person(token["userinfo"], sso)
         editor = login.log_in(person, sso)
     except claims.Refused as exc:
+        login.refused(token["userinfo"], str(exc))
         return refused(str(exc))
     if editor is None:
         return render_template("beheer/sso_no_role.html", helpdesk=sso.helpdesk), 403
