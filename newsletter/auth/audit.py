@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "sso-login": "ingelogd met VNG-account",
     "sso-no-role": "VNG-account zonder rol: geen toegang",
     "sso-refused": "inloggen met VNG-account geweigerd",
+    "sso-address": "e-mailadres bijgewerkt volgens VNG-account",
     "sso-logout": "uitgelogd bij VNG-account (sessies beëindigd)",
     "break-glass": "noodaccount gebruikt",
     "sessions-ended": "sessies beëindigd",

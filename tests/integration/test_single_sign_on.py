@@ -198,3 +198,17 @@ def test_an_sso_session_never_outlives_the_maximum(
     assert client.get("/beheer/").status_code == 200
     monkeypatch.setattr(sessions, "now", lambda: started + 12 * 3600 + 1)
     assert client.get("/beheer/").status_code == 302
+
+
+def test_a_new_address_at_the_provider_follows_at_the_next_login(
+    client, app, db, sso, oidc_provider
+):
+    assert sso_login(client, oidc_provider, "anna").status_code == 303
+    oidc_provider.set_accounts(
+        {"anna": {"email": "anna.devries@vng.example", "groups": ["g-redactie"]}}
+    )
+    assert sso_login(another_client(app), oidc_provider, "anna").status_code == 303
+    anna = db.session.scalar(select(Editor).where(Editor.sso_subject == "anna"))
+    db.session.refresh(anna)
+    assert anna.email == "anna.devries@vng.example"
+    assert ("sso-address", "anna.jansen@vng.example", "nu anna.devries@vng.example") in actions(db)

@@ -46,6 +46,15 @@ def _set_roles(editor: Editor, roles: tuple[str, ...]) -> None:
     sessions.end_everywhere(editor, actor, "rollen gewijzigd door VNG-account")
 
 
+def _follow_address(editor: Editor, email: str) -> None:
+    """The provider's address is the person's (a new name, a new domain), unless another
+    account here holds it."""
+    if editor.email == email or db.session.scalar(select(Editor.id).where(Editor.email == email)):
+        return
+    record(Actor(PROVIDER.label, editor.id), "sso-address", editor.email, f"nu {email}")
+    editor.email = email
+
+
 def log_in(person: Person, sso: SsoSettings) -> Editor | None:
     """The editor, logged in; None (and the roles taken away) when no claim maps to a role."""
     editor = _find(person, sso)
@@ -63,6 +72,7 @@ def log_in(person: Person, sso: SsoSettings) -> Editor | None:
     editor.sso_subject = person.subject
     editor.password_hash = NO_PASSWORD
     editor.name = person.name or editor.name
+    _follow_address(editor, person.email)
     _set_roles(editor, person.roles)
     if not person.roles:
         record(Actor(PROVIDER.label, editor.id), "sso-no-role", editor.email)
