@@ -129,6 +129,11 @@ def _keeps_a_beheerder(changed: Editor, roles: str, enabled: bool) -> None:
 
 def set_roles(email: str, roles: tuple[str, ...], actor: Actor | None = None) -> Editor:
     editor = by_email(email)
+    if editor.sso_subject is not None:  # set again from the claims at the next login anyway
+        raise AccountError(
+            f"De rollen van {editor.email} komen uit de groepen bij VNG. Wijzig ze daar, "
+            "of schakel de redacteur hier uit."
+        )
     _keeps_a_beheerder(editor, ",".join(roles), editor.is_active)
     editor.roles = ",".join(roles)
     record(actor or CLI, "roles-changed", editor.email, ", ".join(roles))

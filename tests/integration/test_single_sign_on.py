@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import pytest
 from sqlalchemy import select
 
 from newsletter.auth.models import AuditEvent, Editor
@@ -212,3 +213,21 @@ def test_a_new_address_at_the_provider_follows_at_the_next_login(
     db.session.refresh(anna)
     assert anna.email == "anna.devries@vng.example"
     assert ("sso-address", "anna.jansen@vng.example", "nu anna.devries@vng.example") in actions(db)
+
+
+def test_the_editors_page_says_an_sso_persons_roles_come_from_vng(
+    client, app, db, sso, oidc_provider
+):
+    assert sso_login(client, oidc_provider, "bert").status_code == 303  # a beheerder
+    assert sso_login(another_client(app), oidc_provider, "anna").status_code == 303
+    page = client.get("/beheer/redacteuren/").get_data(as_text=True)
+    assert "Met VNG-account" in page and "komen uit de groepen bij VNG" in page
+    assert "Rollen opslaan" not in page and "Stuur een wachtwoordlink" not in page
+
+
+def test_roles_of_an_sso_person_are_not_set_here(client, db, sso, oidc_provider):
+    from newsletter.auth import accounts
+
+    assert sso_login(client, oidc_provider, "anna").status_code == 303
+    with pytest.raises(accounts.AccountError, match="komen uit de groepen bij VNG"):
+        accounts.set_roles("anna.jansen@vng.example", ("beheerder",))
