@@ -62,9 +62,12 @@ def test_log_in_through_the_providers_pages_and_reach_the_workspace(sso_page, ax
     page.goto("/beheer/inloggen")
     assert page.get_by_role("link", name="Inloggen met je VNG-account").is_visible()
     axe(page, f"login page with SSO ({width} px)")
-    log_in_at_the_provider(page, "anna")
+    log_in_at_the_provider(page, "bert")  # eindredacteur and beheerder, from his groups
     assert page.get_by_role("heading", name="Edities").is_visible()
     axe(page, f"workspace after SSO ({width} px)")
+    page.goto("/beheer/redacteuren/")
+    assert page.get_by_text("komen uit de groepen bij VNG").is_visible()
+    axe(page, f"editors page with an SSO person ({width} px)")
 
 
 @pytest.mark.parametrize(("width", "height"), WIDTHS)
