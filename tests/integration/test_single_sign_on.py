@@ -231,3 +231,14 @@ def test_roles_of_an_sso_person_are_not_set_here(client, db, sso, oidc_provider)
     assert sso_login(client, oidc_provider, "anna").status_code == 303
     with pytest.raises(accounts.AccountError, match="komen uit de groepen bij VNG"):
         accounts.set_roles("anna.jansen@vng.example", ("beheerder",))
+
+
+def test_an_unreachable_provider_gets_a_dutch_page_not_an_error(client, db, sso, settings):
+    import dataclasses
+
+    from newsletter.dev.sink import free_port
+
+    settings(sso=dataclasses.replace(sso, issuer=f"http://127.0.0.1:{free_port()}"))
+    answer = client.get("/beheer/sso/inloggen")
+    assert answer.status_code == 503
+    assert "De inlogdienst van VNG antwoordt nu niet" in answer.get_data(as_text=True)

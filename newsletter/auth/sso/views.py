@@ -11,20 +11,28 @@ from newsletter.extensions import csrf
 
 Page = str | Response | tuple[str, int]
 FAILED = "Inloggen met je VNG-account is niet gelukt. Probeer het opnieuw."
+UNREACHABLE = (
+    "De inlogdienst van VNG antwoordt nu niet. Probeer het over een paar minuten opnieuw. "
+    "Lukt het dan nog niet, meld het bij de IT-afdeling."
+)
 
 
 def _target(raw: str) -> str:
     return raw if raw.startswith("/beheer/") and not raw.startswith("//") else ""
 
 
-def start() -> Response:
+def start() -> Page:
     """To the provider's login page (code flow with PKCE; Authlib keeps state and nonce)."""
     sso = client.settings()
     if sso is None:
         abort(404)
     session["sso_to"] = _target(request.args.get("next", ""))
     back = current_app.config["SETTINGS"].base_url + url_for("auth.sso_callback")
-    return client.client(sso).authorize_redirect(back)
+    try:
+        return client.client(sso).authorize_redirect(back)
+    except client.TOKEN_ERRORS:  # the discovery document did not come
+        current_app.logger.warning("SSO: provider unreachable", exc_info=True)
+        return refused(UNREACHABLE, 503)
 
 
 def refused(message: str, status: int = 403) -> tuple[str, int]:
