@@ -54,8 +54,23 @@ def doctor(check_dns: bool) -> None:
     except TemporaryFailure as exc:
         problems += 1
         click.echo(f"smtp: FAILED ({exc})")
+    if settings.sso is not None:
+        problems += _sso(settings.sso)
     if problems:
         raise SystemExit(1)
+
+
+def _sso(sso) -> int:
+    """The issuer's discovery document (single sign-on): 1 when it is missing or wrong."""
+    from newsletter.auth.sso.client import backchannel_note, discovery_problem
+
+    problem = discovery_problem(sso)
+    if problem:
+        click.echo(f"sso: FAILED ({problem})")
+        return 1
+    note = backchannel_note(sso)
+    click.echo(f"sso: ok ({sso.issuer}){f'; let op: {note}' if note else ''}")
+    return 0
 
 
 def register(app: Flask) -> None:

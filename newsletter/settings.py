@@ -16,6 +16,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from newsletter.proxies import parse_trusted
+from newsletter.sso_settings import SsoConfigError, SsoSettings
+from newsletter.sso_settings import from_env as sso_from_env
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("production", "development", "test")
@@ -211,6 +213,8 @@ class Settings:
     #: test mails in any hour: per editor, and per edition over all its editors
     testsend_per_editor_hour: int = 20
     testsend_per_edition_hour: int = 40
+    #: editors log in through the organisation's OpenID Connect provider (None: off)
+    sso: SsoSettings | None = None
 
     @property
     def relays(self) -> tuple[SmtpUrl, ...]:
@@ -339,6 +343,7 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         dns_resolver=env.get("DNS_RESOLVER", "").strip(),
         **_privacy(env),
         require_second_factor=mode == "production" or _flag(env, "REQUIRE_2FA", False),
+        sso=_sso(env, mode),
         retired_keys=tuple(k.strip() for k in env.get("RETIRED_KEYS", "").split(",") if k.strip()),
         **_dkim(env, mail_from),
     )
@@ -349,6 +354,13 @@ def _relays(env: dict[str, str]) -> dict[str, object]:
     name = "SMTP_URLS" if env.get("SMTP_URLS", "").strip() else "SMTP_URL"
     relays = parse_relays(_url(env, name, ("smtp", "smtps")))
     return {"smtp_url": relays[0], "smtp_fallbacks": relays[1:]}
+
+
+def _sso(env: dict[str, str], mode: str) -> SsoSettings | None:
+    try:
+        return sso_from_env(env, production=mode == "production")
+    except SsoConfigError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def _log_format(env: dict[str, str]) -> str:

@@ -339,3 +339,75 @@ def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if "acceptance" in item.path.parts and "fleet" in str(item.path.read_text()):
             assert item.get_closest_marker("serial"), f"{item.nodeid} runs a fleet: mark it serial"
+
+
+#: the people at the test provider (tests/oidc): their groups map to roles in `sso` below
+SSO_ACCOUNTS = {
+    "anna": {"email": "anna.jansen@vng.example", "name": "Anna Jansen", "groups": ["g-redactie"]},
+    "bert": {"email": "bert@vng.example", "name": "Bert Bos", "groups": ["g-eind", "g-beheer"]},
+    "chris": {"email": "chris@vng.example", "name": "Chris Smit", "groups": ["g-kantine"]},
+    # logs in at the provider with a password only (no second factor)
+    "dirk": {"email": "dirk@vng.example", "name": "Dirk", "groups": ["g-redactie"], "mfa": False},
+}
+
+
+@pytest.fixture(scope="session")
+def _app_server(app):
+    """The app on a free port in a thread, for what calls it over HTTP (the provider's
+    back-channel logout)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from newsletter.dev.sink import free_port
+
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(_app_server, tmp_path_factory):
+    """A real OpenID Connect provider (tests/oidc), sending people back to https://ravijn.example
+    (the test client's base URL) and back-channel logouts to `_app_server`."""
+    from tests.oidc import Provider
+
+    provider = Provider(
+        tmp_path_factory.mktemp("oidc"),
+        redirect_uris=["https://ravijn.example/beheer/sso/terug"],
+        backchannel_uri=f"{_app_server}/beheer/sso/uitgelogd",
+    ).start()
+    yield provider
+    provider.stop()
+
+
+def sso_settings(provider, **values):
+    from newsletter.sso_settings import SsoSettings
+    from tests.oidc import CLIENT_ID, CLIENT_SECRET
+
+    return SsoSettings(
+        issuer=provider.issuer,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        role_map=(
+            ("g-redactie", ("redacteur",)),
+            ("g-eind", ("eindredacteur",)),
+            ("g-beheer", ("beheerder",)),
+        ),
+        scopes="openid email profile groups",
+        helpdesk="de servicedesk (servicedesk@vng.example)",
+        **values,
+    )
+
+
+@pytest.fixture
+def sso(settings, oidc_provider, db):
+    """Single sign-on on, against the test provider, with its people as in SSO_ACCOUNTS."""
+    import copy
+
+    oidc_provider.set_accounts(copy.deepcopy(SSO_ACCOUNTS))
+    made = sso_settings(oidc_provider)
+    settings(sso=made)
+    return made

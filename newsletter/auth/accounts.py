@@ -62,7 +62,8 @@ def create_editor(
 
 def authenticate(email: str, password: str) -> Editor | None:
     editor = db.session.scalar(select(Editor).where(Editor.email == email.strip().lower()))
-    if editor is None or not editor.is_active:
+    # an account of single sign-on logs in only there (a password set for it counts for nothing)
+    if editor is None or not editor.is_active or editor.sso_subject is not None:
         check_password_hash(_dummy_hash(), password)  # same time whether or not the address exists
         _failed(email)
         return None
@@ -76,6 +77,13 @@ def _failed(email: str) -> None:
     """Audited with a keyed hash of the typed text, never the text (a password typed into the
     address field must not reach the log, nor a hash anyone could try guesses against)."""
     record(Actor("onbekend"), "login-failed", f"adres {keyed_hash(email)}")
+    db.session.commit()
+
+
+def refused_password(email: str) -> None:
+    """Password login is off for this address (single sign-on in production): decided on the
+    address alone, before any password is checked, so nothing is learnt; audited."""
+    record(Actor("onbekend"), "login-refused", f"adres {keyed_hash(email)}")
     db.session.commit()
 
 
@@ -121,6 +129,11 @@ def _keeps_a_beheerder(changed: Editor, roles: str, enabled: bool) -> None:
 
 def set_roles(email: str, roles: tuple[str, ...], actor: Actor | None = None) -> Editor:
     editor = by_email(email)
+    if editor.sso_subject is not None:  # set again from the claims at the next login anyway
+        raise AccountError(
+            f"De rollen van {editor.email} komen uit de groepen bij VNG. Wijzig ze daar, "
+            "of schakel de redacteur hier uit."
+        )
     _keeps_a_beheerder(editor, ",".join(roles), editor.is_active)
     editor.roles = ",".join(roles)
     record(actor or CLI, "roles-changed", editor.email, ", ".join(roles))

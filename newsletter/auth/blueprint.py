@@ -9,6 +9,7 @@ from flask_login import login_required
 
 from newsletter.auth import logbook_views, manage_views, password_views, views
 from newsletter.auth.roles import BEHEERDER, requires
+from newsletter.auth.sso import views as sso_views
 from newsletter.extensions import limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/beheer")
@@ -45,6 +46,18 @@ bp.add_url_rule(
     "new_password",
     limiter.limit(LOGIN_LIMIT, methods=["POST"])(password_views.new_password),
     methods=["GET", "POST"],
+)
+
+# an office behind one address logs in through SSO in the morning rush: laxer than passwords
+SSO_LIMIT = "30 per minute;300 per hour"
+bp.add_url_rule("/sso/inloggen", "sso_start", limiter.limit(SSO_LIMIT)(sso_views.start))
+bp.add_url_rule("/sso/terug", "sso_callback", limiter.limit(SSO_LIMIT)(sso_views.callback))
+bp.add_url_rule(
+    "/sso/uitgelogd",
+    "sso_logout",
+    # a token with an unknown key id makes us fetch the provider's keys: not for anyone at will
+    limiter.limit("60 per minute")(sso_views.backchannel_logout),
+    methods=["POST"],
 )
 
 editors_bp = Blueprint("editors", __name__, url_prefix="/beheer/redacteuren")

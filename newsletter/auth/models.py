@@ -35,6 +35,9 @@ class Editor(UserMixin, db.Model):
     #: wrong codes in a row, and until when the next one waits (never locked for good)
     code_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     code_blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the provider's `sub` once the editor logged in through single sign-on: such an account
+    #: logs in only there (auth/sso/), never with a password here
+    sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     def has_role(self, role: str) -> bool:
         """An eindredacteur can do what a redacteur can, and more."""
@@ -52,6 +55,19 @@ class Editor(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login: a disabled editor cannot log in
         return self.disabled_at is None
+
+
+class SsoSession(db.Model):
+    """A session made through single sign-on, under the provider's session id (`sid`): the
+    provider's back-channel logout ends it here (`ended_at`), and the session check reads it."""
+
+    __tablename__ = "editor_sso_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    editor_id: Mapped[int] = mapped_column(ForeignKey("editor.id", ondelete="CASCADE"), index=True)
+    sid: Mapped[str] = mapped_column(String(255), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class RecoveryCode(db.Model):

@@ -15,7 +15,7 @@ from flask import current_app, flash, g, session
 from flask_login import current_user, login_user, logout_user
 
 from newsletter.auth.audit import Actor, record
-from newsletter.auth.models import Editor
+from newsletter.auth.models import Editor, SsoSession
 from newsletter.database import utcnow
 from newsletter.extensions import db
 
@@ -53,7 +53,7 @@ def pending_target() -> str:
     return str(pending.get("to", "")) if isinstance(pending, dict) else ""
 
 
-def start(editor: Editor) -> None:
+def start(editor: Editor, action: str = "login", detail: str = "") -> None:
     """A fresh session (new id, so a new CSRF token too) for a logged-in editor."""
     session.clear()
     g.pop("csrf_token", None)  # Flask-WTF keeps the token of this request in g as well
@@ -61,7 +61,11 @@ def start(editor: Editor) -> None:
     stamp = now()
     session.update(sv=editor.session_version, sid=secrets.token_hex(16), at=stamp, seen=stamp)
     editor.last_login_at = utcnow()
-    record(Actor(editor.email, editor.id), "login", "beheer")
+    record(Actor(editor.email, editor.id), action, "beheer", detail)
+    sso = current_app.config["SETTINGS"].sso
+    if action == "login" and sso is not None and editor.email == sso.break_glass:
+        # the emergency account while single sign-on is on: every use stands out in the log
+        record(Actor(editor.email, editor.id), "break-glass", "beheer", "wachtwoord en code")
     db.session.commit()
 
 
@@ -89,7 +93,12 @@ def check() -> None:
     editor: Editor = current_user._get_current_object()  # type: ignore[attr-defined]
     valid = (
         editor.is_active
-        and (editor.has_second_factor or not settings.require_second_factor)
+        and (
+            editor.has_second_factor
+            or not settings.require_second_factor
+            or _sso_open(editor, settings.sso is not None)
+        )
+        and ("sso" not in session or _sso_open(editor, settings.sso is not None))
         and session.get("sv") == editor.session_version
         and stamp - float(session.get("at", 0)) < settings.session_max_hours * 3600
         and stamp - float(session.get("seen", 0)) < settings.session_idle_minutes * 60
@@ -101,3 +110,13 @@ def check() -> None:
         return
     if stamp - float(session["seen"]) > 30:  # refresh now and then, not on every request
         session["seen"] = stamp
+
+
+def _sso_open(editor: Editor, sso_on: bool) -> bool:
+    """A session made through single sign-on (its second factor was the provider's) that the
+    provider has not ended (back-channel logout) while single sign-on is still on."""
+    tracked = session.get("sso")
+    if not sso_on or not isinstance(tracked, int):
+        return False
+    row = db.session.get(SsoSession, tracked)
+    return row is not None and row.editor_id == editor.id and row.ended_at is None

@@ -13,6 +13,7 @@ from newsletter.auth import enrolment as enrolments
 from newsletter.auth.audit import Actor
 from newsletter.auth.forms import CodeForm, LoginForm
 from newsletter.auth.models import Editor
+from newsletter.auth.sso.login import password_allowed
 from newsletter.forms import ActionForm
 
 Page = str | Response | tuple[str, int]
@@ -28,18 +29,37 @@ def _target(raw: str) -> str:
 
 def login() -> Page:
     form = LoginForm()
+    settings = current_app.config["SETTINGS"]
     if form.validate_on_submit():
-        editor = accounts.authenticate(form.email.data, form.password.data)
-        if editor is not None:
-            target = _target(request.args.get("next", ""))
-            if editor.has_second_factor or current_app.config["SETTINGS"].require_second_factor:
-                sessions.begin(editor, target)
-                step = "auth.code" if editor.has_second_factor else "auth.enrol"
-                return redirect(url_for(step), code=303)
-            sessions.start(editor)
-            return redirect(target, code=303)
-        form.password.errors = ["Dit e-mailadres en wachtwoord horen niet bij elkaar."]
-    return render_template("beheer/login.html", form=form), (422 if form.errors else 200)
+        if password_allowed(form.email.data, settings.sso, settings.is_production):
+            return _password_login(form)
+        accounts.refused_password(form.email.data)
+        form.email.errors = ["Log in met je VNG-account. Met een wachtwoord kan dat hier niet."]
+    return _login_page(form)
+
+
+def _password_login(form: LoginForm) -> Page:
+    editor = accounts.authenticate(form.email.data, form.password.data)
+    if editor is not None:
+        target = _target(request.args.get("next", ""))
+        if editor.has_second_factor or current_app.config["SETTINGS"].require_second_factor:
+            sessions.begin(editor, target)
+            step = "auth.code" if editor.has_second_factor else "auth.enrol"
+            return redirect(url_for(step), code=303)
+        sessions.start(editor)
+        return redirect(target, code=303)
+    form.password.errors = ["Dit e-mailadres en wachtwoord horen niet bij elkaar."]
+    return _login_page(form)
+
+
+def _login_page(form: LoginForm) -> Page:
+    settings = current_app.config["SETTINGS"]
+    return render_template(
+        "beheer/login.html",
+        form=form,
+        sso=settings.sso is not None,
+        password_only_break_glass=settings.sso is not None and settings.is_production,
+    ), (422 if form.errors else 200)
 
 
 def code() -> Page:
