@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from newsletter.auth import audit
 from newsletter.auth.roles import EINDREDACTEUR
-from newsletter.editions import approval, fields, services
+from newsletter.editions import approval, fields, services, waiting
 from newsletter.editions.forms import (
     STARTER,
     STARTER_BODY,
@@ -33,8 +33,12 @@ Page = str | Response | tuple[str, int]
 
 
 def index() -> str:
+    editions = services.all_editions()
     return render_template(
-        "beheer/index.html", editions=services.all_editions(), amsterdam=AMSTERDAM
+        "beheer/index.html",
+        editions=editions,
+        waiting=waiting.waiting(editions),
+        amsterdam=AMSTERDAM,
     )
 
 
