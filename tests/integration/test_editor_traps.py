@@ -46,3 +46,85 @@ def test_the_list_says_which_editions_wait_for_approval_and_who_asked(app, db, s
     settings(four_eyes=False)  # a one-person team: nobody waits for anyone
     post(writer, f"/beheer/edities/{asked_id}/goedkeuring-vragen")
     assert "Wacht op goedkeuring" not in second.get("/beheer/").get_data(as_text=True)
+
+
+#: one person per role, and a beheerder who also writes
+PEOPLE = {
+    "redacteur@vng.example": ("redacteur",),
+    "eindredacteur@vng.example": ("eindredacteur",),
+    "beheerder@vng.example": ("beheerder",),
+    "beheer-en-redactie@vng.example": ("redacteur", "beheerder"),
+}
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.IGNORECASE | re.DOTALL)
+#: a form can be sent only with a button (none: the page shows the fields read-only)
+SUBMIT = re.compile(r'<button\b(?![^>]*type="button")|<input\b[^>]*type="submit"', re.I)
+LINK = re.compile(r'<a\b[^>]*\bhref="(/beheer[^"#]*)', re.IGNORECASE)
+ATTR = re.compile(r'\b(method|action)="([^"]*)"', re.IGNORECASE)
+#: pages the crawl does not open: leaving ends the session; downloads are not pages
+NOT_OPENED = ("/beheer/uitloggen", ".csv", ".json")
+
+
+def required_role(app, path: str, method: str) -> str | None:
+    """The role the view behind this path and method asks for (None: any editor)."""
+    adapter = app.url_map.bind("localhost")
+    endpoint, _ = adapter.match(path.split("#")[0].split("?")[0], method=method)
+    return getattr(app.view_functions[endpoint], "required_role", None)
+
+
+def every_state(db):
+    """A draft, a planned, a paused and a sent edition (each page in each of its forms)."""
+    from datetime import timedelta
+
+    from newsletter.database import utcnow
+    from newsletter.editions.models import EditionState
+
+    made = {}
+    for state in ("draft", "scheduled", "paused", "sent"):
+        edition, _ = editions.create(SOURCE.replace("Jeugdzorg:", f"{state}:"))
+        edition.state = EditionState(state)
+        if state == "scheduled":
+            edition.scheduled_at = utcnow() + timedelta(days=2)
+        if state in ("paused", "sent"):
+            edition.published_at = utcnow()
+        made[state] = edition.id
+    db.session.commit()
+    return made
+
+
+def test_every_editor_page_shows_only_the_forms_and_links_its_reader_may_use(app, db):
+    from newsletter.auth.models import Editor
+
+    subscribers(db, 2)
+    made = every_state(db)
+    for email, roles in PEOPLE.items():
+        accounts.create_editor(email, EDITOR_PASSWORD, roles=roles)
+    wrong: list[str] = []
+    for email, roles in PEOPLE.items():
+        person = db.session.query(Editor).filter_by(email=email).one()
+        client = log_in(app, email)
+        seen: set[str] = set()
+        todo = ["/beheer/"]  # from here, only by the links each person sees
+        while todo:
+            path = todo.pop()
+            if path in seen or any(part in path for part in NOT_OPENED) or len(seen) > 80:
+                continue
+            seen.add(path)
+            response = client.get(path)
+            if response.status_code == 403:
+                wrong.append(f"{email}: a link to {path} answers 403")
+            if response.status_code != 200 or response.mimetype != "text/html":
+                continue
+            page = response.get_data(as_text=True)
+            for attrs, inside in FORM.findall(page):
+                found = {k.lower(): v for k, v in ATTR.findall(attrs)}
+                if found.get("method", "get").lower() != "post" or not SUBMIT.search(inside):
+                    continue
+                action = found.get("action") or path
+                role = required_role(app, action.replace("&amp;", "&"), "POST")
+                if action.split("?")[0] == f"/beheer/edities/{made['scheduled']}":
+                    role = "eindredacteur"  # what is planned changes only by who may plan it
+                if role is not None and not person.has_role(role):
+                    wrong.append(f"{email} ({', '.join(roles)}) sees a form on {path} for {action}")
+            todo += [link.replace("&amp;", "&") for link in LINK.findall(page)]
+        assert len(seen) > 8, seen  # the crawl did reach the pages
+    assert not wrong, "\n".join(sorted(set(wrong)))
