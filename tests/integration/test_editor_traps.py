@@ -128,3 +128,18 @@ def test_every_editor_page_shows_only_the_forms_and_links_its_reader_may_use(app
             todo += [link.replace("&amp;", "&") for link in LINK.findall(page)]
         assert len(seen) > 8, seen  # the crawl did reach the pages
     assert not wrong, "\n".join(sorted(set(wrong)))
+
+
+def test_editors_get_je_on_error_pages_and_dutch_form_errors(app, db):
+    accounts.create_editor(WRITER, EDITOR_PASSWORD, roles=("redacteur",))
+    writer = log_in(app, WRITER)
+    refused = writer.get("/beheer/redacteuren/")
+    assert refused.status_code == 403
+    assert "Je rol geeft geen toegang" in refused.get_data(as_text=True)
+    assert "Uw rol" not in refused.get_data(as_text=True)
+    form = {"title": "Titel", "body": "Tekst.", "edition_date": "31-02-2026", "theme": "x" * 81}
+    answer = post(writer, "/beheer/edities/nieuw", **form)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert "Ongeldige datum." in page and "Het thema mag hoogstens 80 tekens." in page
+    assert "Not a valid" not in page and "Field cannot" not in page

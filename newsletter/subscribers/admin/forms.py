@@ -18,7 +18,9 @@ class EraseForm(PersonForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("CSV-bestand met lezers", validators=[FileRequired()])
+    file = FileField(
+        "CSV-bestand met lezers", validators=[FileRequired("Kies eerst een CSV-bestand.")]
+    )
     dry_run = BooleanField("Alleen controleren (proef): niets opslaan", default=True)
 
 
