@@ -41,7 +41,9 @@ MESSAGES = {
 #: the same for editors, who are addressed with "je" (readers get "u")
 EDITOR_TEXTS = {
     400: "We konden je verzoek niet verwerken. Probeer het opnieuw.",
-    403: "Je rol geeft geen toegang tot deze pagina. Vraag een beheerder als je die wel nodig hebt.",
+    403: (
+        "Je rol geeft geen toegang tot deze pagina. Vraag een beheerder als je die wel nodig hebt."
+    ),
     413: "Wat je verstuurde is te groot. Probeer het met minder tekst of een kleiner bestand.",
 }
 EDITOR_PREFIX = "/beheer"
