@@ -143,3 +143,27 @@ def test_editors_get_je_on_error_pages_and_dutch_form_errors(app, db):
     assert answer.status_code == 422
     assert "Ongeldige datum." in page and "Het thema mag hoogstens 80 tekens." in page
     assert "Not a valid" not in page and "Field cannot" not in page
+
+
+def test_a_readers_history_names_the_details_in_dutch(app, db, editor_client):
+    from newsletter.subscribers.lifecycle import journey
+    from newsletter.subscribers.lifecycle.core import add_event
+    from newsletter.subscribers.models import ConsentKind, ConsentSource, Role
+    from tests.factories import make_subscriber
+
+    reader = make_subscriber(db, "bert@arnhem.example", name="Bert", gemeente_code="GM0202")
+    # as events were written before: the column names
+    add_event(
+        reader.id,
+        ConsentKind.preferences_changed,
+        ConsentSource.preferences_page,
+        detail="gewijzigd: gemeente_code, role",
+    )
+    db.session.commit()
+    change = journey.ProfileChange(name="Bert Jansen", gemeente_code="GM0344", role=Role.raadslid)
+    assert journey.change_preferences(reader.public_id, change)
+    page = editor_client.get(f"/beheer/lezers/{reader.id}").get_data(as_text=True)
+    history = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert "gewijzigd: gemeente, functie" in history
+    assert "gewijzigd: naam, gemeente, functie" in history
+    assert not re.search(r"gemeente_code|\brole\b|\bname\b", history), history
