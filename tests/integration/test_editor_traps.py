@@ -167,3 +167,35 @@ def test_a_readers_history_names_the_details_in_dutch(app, db, editor_client):
     assert "gewijzigd: gemeente, functie" in history
     assert "gewijzigd: naam, gemeente, functie" in history
     assert not re.search(r"gemeente_code|\brole\b|\bname\b", history), history
+
+
+def menu(client) -> str:
+    page = client.get("/beheer/").get_data(as_text=True)
+    return page.split('<nav class="beheer-nav"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_the_menu_has_the_test_addresses_for_whoever_writes(app, db):
+    accounts.create_editor(WRITER, EDITOR_PASSWORD, roles=("redacteur",))
+    accounts.create_editor("beheer@vng.example", EDITOR_PASSWORD, roles=("beheerder",))
+    assert 'href="/beheer/testadressen">Testadressen</a>' in menu(log_in(app, WRITER))
+    boss = menu(log_in(app, "beheer@vng.example"))
+    assert "Testadressen" not in boss and "Nieuwe editie" not in boss
+
+
+def test_the_logbook_dates_are_typed_and_shown_day_month_year(app, db, editor_client):
+    from newsletter.auth.audit import Actor, record
+
+    record(Actor("heel.lange.naam@gemeente-zuidwest-friesland.example", None), "login", "")
+    db.session.commit()
+    page = editor_client.get("/beheer/logboek?van=2-3-2026&tot=2026-03-03").get_data(True)
+    fields = dict(re.findall(r'<input [^>]*id="(van|tot)"[^>]*value="([^"]*)"', page))
+    assert fields == {"van": "02-03-2026", "tot": "03-03-2026"}
+    assert 'type="date"' not in page and "dd-mm-jjjj" in page
+    wrong = editor_client.get("/beheer/logboek?van=31-02-2026")
+    shown = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422
+    assert "Van: vul een datum in als 21-03-2026" in shown
+    assert re.search(r'id="van"[^>]*value="31-02-2026"', shown)  # what was typed stays
+    # a long address wraps at its dots and @, not inside a word
+    everything = editor_client.get("/beheer/logboek").get_data(as_text=True)
+    assert "heel<wbr>.lange<wbr>.naam<wbr>@gemeente-zuidwest-friesland<wbr>.example" in everything
