@@ -8,6 +8,7 @@ import re
 from newsletter.auth import accounts
 from newsletter.editions import services as editions
 from tests.factories import EDITOR_PASSWORD, SOURCE, subscribers
+from tests.helpers import form_tokens
 from tests.integration.test_editor_sessions import log_in
 from tests.integration.test_four_eyes import approve, post
 
@@ -199,3 +200,43 @@ def test_the_logbook_dates_are_typed_and_shown_day_month_year(app, db, editor_cl
     # a long address wraps at its dots and @, not inside a word
     everything = editor_client.get("/beheer/logboek").get_data(as_text=True)
     assert "heel<wbr>.lange<wbr>.naam<wbr>@gemeente-zuidwest-friesland<wbr>.example" in everything
+
+
+def test_a_placeholder_alt_left_by_a_cancelled_prompt_blocks_approval(app, db, settings):
+    """What the toolbar writes when its alt-text prompt is cancelled (editor.js), saved the
+    way the page saves: the checks say so, and nobody can approve it until it is filled in."""
+    settings(four_eyes=True)
+    accounts.create_editor(WRITER, EDITOR_PASSWORD, roles=("redacteur",))
+    accounts.create_editor(SECOND, EDITOR_PASSWORD, roles=("eindredacteur",))
+    subscribers(db, 2)
+    writer, second = log_in(app, WRITER), log_in(app, SECOND)
+    image = "![beschrijf de afbeelding](https://ravijn.example/media/abc.png)"
+    made = post(writer, "/beheer/edities/nieuw", source=SOURCE + f"\n{image}\n")
+    edition_id = int(made.headers["Location"].rsplit("/", 1)[1])
+    path = f"/beheer/edities/{edition_id}"
+    saved = writer.post(
+        path,
+        data=form_tokens(writer, path) | {"source": SOURCE + f"\n{image}\n"},
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert any("alt-tekst" in error for error in saved.get_json()["errors"])
+    assert approve(second, edition_id).status_code == 303
+    assert approval_of(db, edition_id) is None
+    fixed = SOURCE + '\n![](https://ravijn.example/media/abc.png "decoratief")\n'
+    saved = writer.post(
+        path,
+        data=form_tokens(writer, path) | {"source": fixed},
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert saved.get_json()["errors"] == []
+    assert approve(second, edition_id).status_code == 303
+    assert approval_of(db, edition_id) is not None
+
+
+def approval_of(db, edition_id: int):
+    from sqlalchemy import select
+
+    from newsletter.editions.models import Approval
+
+    db.session.expire_all()
+    return db.session.scalar(select(Approval).where(Approval.edition_id == edition_id))
