@@ -16,6 +16,7 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.attrs import attrs_plugin
 
+from newsletter.rendering import alt_text
 from newsletter.rendering.images import Sizes, size_images
 from newsletter.rendering.problems import Problem
 from newsletter.rendering.tables import label_cells
@@ -132,58 +133,9 @@ def _check_links(tokens: list[Token], line: int, doc: Document) -> None:
                 )
             token.attrSet("href" if token.type == "link_open" else "src", safe_url(url))
         if token.type == "image":
-            _check_alt(token, line, doc)
+            alt_text.check(token, line, doc.problems)
         if token.children:
             _check_links(token.children, line, doc)
-
-
-#: what a toolbar, a camera or a hurried editor leaves as "alt text": it describes nothing
-PLACEHOLDER_ALTS = {
-    "beschrijf de afbeelding",
-    "afbeelding",
-    "plaatje",
-    "foto",
-    "image",
-    "img",
-    "alt",
-    "alt-tekst",
-    "alt tekst",
-    "decoratief",
-}
-FILE_NAME = re.compile(r"\S+\.(png|jpe?g|gif|webp|heic)", re.IGNORECASE)
-#: `![](url "decoratief")`: an image that says nothing (a line, an ornament) gets alt="" on
-#: purpose, and only when the editor chose so; a title is what Markdown editors keep as-is
-DECORATIVE = "decoratief"
-
-
-def decorative(token: Token) -> bool:
-    return token.meta.get("decorative", False) is True
-
-
-def _check_alt(token: Token, line: int, doc: Document) -> None:
-    alt = " ".join(token.content.split())
-    title = str(token.attrs.get("title", "")).strip().lower()
-    if title == DECORATIVE:
-        token.attrs.pop("title", None)  # a tooltip "decoratief" would help nobody
-        if not alt:
-            token.meta["decorative"] = True
-            return
-    if not alt:
-        doc.problems.append(
-            Problem.error(
-                "Een afbeelding heeft geen alt-tekst: schrijf wat erop staat tussen de [ ]. "
-                'Is ze alleen versiering, kies dan "decoratief": ![](adres "decoratief").',
-                line,
-            )
-        )
-    elif alt.lower() in PLACEHOLDER_ALTS or FILE_NAME.fullmatch(alt):
-        doc.problems.append(
-            Problem.error(
-                f"De alt-tekst van een afbeelding is nog ‘{alt}’: schrijf tussen de [ ] wat "
-                "erop staat, voor wie de afbeelding niet kan zien.",
-                line,
-            )
-        )
 
 
 def _only(children: list[Token]) -> list[Token]:
@@ -203,7 +155,7 @@ def inline_text(children: list[Token]) -> str:
             out.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             out.append("\n")
-        elif child.type == "image" and not decorative(child):
+        elif child.type == "image" and not alt_text.decorative(child):
             out.append(f"[Afbeelding: {child.content}]")
         elif child.type == "link_open":
             hrefs.append(str(child.attrs.get("href", "")))
