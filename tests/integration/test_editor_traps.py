@@ -65,27 +65,30 @@ ATTR = re.compile(r'\b(method|action)="([^"]*)"', re.IGNORECASE)
 NOT_OPENED = ("/beheer/uitloggen", ".csv", ".json")
 
 
+def endpoint_of(app, path: str, method: str = "POST") -> str:
+    adapter = app.url_map.bind("localhost")
+    return adapter.match(path.replace("&amp;", "&").split("#")[0].split("?")[0], method=method)[0]
+
+
 def required_role(app, path: str, method: str) -> str | None:
     """The role the view behind this path and method asks for (None: any editor)."""
-    adapter = app.url_map.bind("localhost")
-    endpoint, _ = adapter.match(path.split("#")[0].split("?")[0], method=method)
-    return getattr(app.view_functions[endpoint], "required_role", None)
+    return getattr(app.view_functions[endpoint_of(app, path, method)], "required_role", None)
 
 
 def every_state(db):
-    """A draft, a planned, a paused and a sent edition (each page in each of its forms)."""
+    """An edition in every state (each page in each of its forms)."""
     from datetime import timedelta
 
     from newsletter.database import utcnow
     from newsletter.editions.models import EditionState
 
     made = {}
-    for state in ("draft", "scheduled", "paused", "sent"):
+    for state in ("draft", "scheduled", "sending", "paused", "sent"):
         edition, _ = editions.create(SOURCE.replace("Jeugdzorg:", f"{state}:"))
         edition.state = EditionState(state)
         if state == "scheduled":
             edition.scheduled_at = utcnow() + timedelta(days=2)
-        if state in ("paused", "sent"):
+        if state in ("sending", "paused", "sent"):
             edition.published_at = utcnow()
         made[state] = edition.id
     db.session.commit()
@@ -100,6 +103,7 @@ def test_every_editor_page_shows_only_the_forms_and_links_its_reader_may_use(app
     for email, roles in PEOPLE.items():
         accounts.create_editor(email, EDITOR_PASSWORD, roles=roles)
     wrong: list[str] = []
+    offered: set[str] = set()  # the endpoints of the forms somebody was shown
     for email, roles in PEOPLE.items():
         person = db.session.query(Editor).filter_by(email=email).one()
         client = log_in(app, email)
@@ -122,6 +126,7 @@ def test_every_editor_page_shows_only_the_forms_and_links_its_reader_may_use(app
                     continue
                 action = found.get("action") or path
                 role = required_role(app, action.replace("&amp;", "&"), "POST")
+                offered.add(endpoint_of(app, action))
                 if action.split("?")[0] == f"/beheer/edities/{made['scheduled']}":
                     role = "eindredacteur"  # what is planned changes only by who may plan it
                 if role is not None and not person.has_role(role):
@@ -129,6 +134,16 @@ def test_every_editor_page_shows_only_the_forms_and_links_its_reader_may_use(app
             todo += [link.replace("&amp;", "&") for link in LINK.findall(page)]
         assert len(seen) > 8, seen  # the crawl did reach the pages
     assert not wrong, "\n".join(sorted(set(wrong)))
+    # the crawl saw the forms it is about, each shown to whoever may use it
+    assert {
+        "delivery.pause",
+        "delivery.resume",
+        "delivery.cancel",
+        "subscriber_admin.erase",
+        "editions.unschedule",
+        "editions.duplicate",
+        "editions.edit",
+    } <= offered, offered
 
 
 def test_editors_get_je_on_error_pages_and_dutch_form_errors(app, db):
