@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import text
 
+from newsletter import prompts
 from newsletter.extensions import db
 from newsletter.mail.outgoing import Session
 from newsletter.mail.transport import TemporaryFailure
@@ -81,6 +82,7 @@ def register(app: Flask) -> None:
     from newsletter.editions.cli import editions
     from newsletter.subscribers.cli import subscribers
 
+    prompts.install()
     for command in (doctor, editors, editions, delivery, subscribers, api_keys):
         app.cli.add_command(command)
     # Flask-Migrate's group, in the same language (Flask's own run/shell/routes keep theirs)

@@ -38,7 +38,15 @@ MESSAGES = {
     ),
     500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Probeer het later opnieuw."),
 }
-
+#: the same for editors, who are addressed with "je" (readers get "u")
+EDITOR_TEXTS = {
+    400: "We konden je verzoek niet verwerken. Probeer het opnieuw.",
+    403: (
+        "Je rol geeft geen toegang tot deze pagina. Vraag een beheerder als je die wel nodig hebt."
+    ),
+    413: "Wat je verstuurde is te groot. Probeer het met minder tekst of een kleiner bestand.",
+}
+EDITOR_PREFIX = "/beheer"
 
 #: under this path errors are problem details (RFC 9457) for programs, not pages
 API_PREFIX = "/api/"
@@ -48,6 +56,8 @@ def _page(
     code: int, title: str | None = None, text: str | None = None
 ) -> tuple[ResponseReturnValue, int]:
     default_title, default_text = MESSAGES.get(code, MESSAGES[400])
+    if request.path.startswith(EDITOR_PREFIX):
+        default_text = EDITOR_TEXTS.get(code, default_text)
     if request.path.startswith(API_PREFIX):
         body = {"type": "about:blank", "title": title or default_title, "status": code}
         response = jsonify(body | {"detail": text or default_text})

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from markupsafe import Markup, escape
 
 from newsletter.rendering.dutch import MONTHS
 
@@ -47,7 +49,19 @@ def moment(value: datetime) -> str:
     return f"{day(value)}, {value.astimezone(AMSTERDAM):%H.%M} uur"
 
 
+#: where a long address may wrap: before "@" and ".", after "/" (never inside a word)
+_WRAP = re.compile(r"(?=[@.])|(?<=/)")
+
+
+def breakable(text: str) -> Markup:
+    """An e-mail address or link that wraps at its @, dots and slashes (<wbr>) instead of in
+    the middle of a word, as `overflow-wrap: anywhere` would."""
+    parts = _WRAP.split(str(text))
+    return Markup("<wbr>").join(escape(part) for part in parts)
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(breakable)
     app.add_template_global(plural)
     app.add_template_global(number)
     app.add_template_global(duration)

@@ -22,5 +22,9 @@ class _HiddenWithoutId(HiddenInput):
 
 
 def register(app: Flask) -> None:
-    """Every form's CSRF token (Flask-WTF's, on the public pages and in /beheer) without an id."""
+    """Every form's CSRF token (Flask-WTF's, on the public pages and in /beheer) without an id;
+    WTForms' own messages (a date it cannot read, a field too long) in Dutch, from the
+    translations WTForms ships (Flask-WTF's own route to them needs Flask-Babel)."""
     CSRFTokenField.widget = _HiddenWithoutId()
+    app.config.setdefault("WTF_I18N_ENABLED", False)
+    FlaskForm.Meta.locales = ("nl",)

@@ -125,8 +125,10 @@ def put_in_state(db, edition, state, **values):
         EditionState.scheduled: [EditionState.scheduled],
         EditionState.sending: [EditionState.sending],
         EditionState.sent: [EditionState.sending, EditionState.sent],
+        EditionState.paused: [EditionState.sending, EditionState.paused],
+        EditionState.draft: [],
     }[state]
-    for step in path:
+    for step in path or [None]:
         assert states.change_state(edition.id, [edition.state], step, **values)
         db.session.commit()
         db.session.refresh(edition)

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from newsletter import prompts
 from newsletter.auth import accounts, roles
 
 editors = click.Group(
@@ -17,7 +18,7 @@ editors = click.Group(
 def _password(password_stdin: bool) -> str:
     if password_stdin:
         return sys.stdin.readline().rstrip("\n")
-    return click.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+    return prompts.password()
 
 
 def _roles(text: str) -> tuple[str, ...]:

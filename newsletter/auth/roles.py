@@ -43,6 +43,9 @@ def requires(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 abort(403)
             return view(*args, **kwargs)
 
-        return login_required(checked)
+        guarded = login_required(checked)
+        # read by the pages' test: a page shows a form only to whoever may send it
+        guarded.required_role = role  # type: ignore[attr-defined]
+        return guarded
 
     return decorate

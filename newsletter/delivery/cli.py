@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from newsletter import prompts
 from newsletter.delivery import bounces as bounce_service
 from newsletter.delivery import control, progress
 from newsletter.delivery.reconcile import reconcile
@@ -93,7 +94,7 @@ def cancel(edition_id: int, yes: bool) -> None:
     """Annuleer het versturen; wie nog niets kreeg, krijgt deze editie niet."""
     _edition(edition_id)
     if not yes:
-        click.confirm("De rest van de lezers krijgt deze editie dan niet. Doorgaan?", abort=True)
+        prompts.confirm("De rest van de lezers krijgt deze editie dan niet. Doorgaan?")
     if not control.cancel(edition_id):
         raise click.ClickException("Alleen een editie die wordt verzonden of gepauzeerd is.")
     click.echo(f"Editie {edition_id} geannuleerd.")

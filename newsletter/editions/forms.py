@@ -72,11 +72,13 @@ class _Checkboxes(SelectMultipleField):
 class AgendaRow(Form):
     """One date to save; a row without a title is left out."""
 
-    title = StringField("Titel", validators=[Length(max=150)])
+    title = StringField("Titel", validators=[Length(max=150, message="Hoogstens 150 tekens.")])
     start = DateTimeLocalField("Begin", format="%Y-%m-%dT%H:%M", validators=[Optional()])
     end = DateTimeLocalField("Einde", format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    place = StringField("Plaats", validators=[Length(max=150)])
-    link = StringField("Link (https://…)", validators=[Length(max=500)])
+    place = StringField("Plaats", validators=[Length(max=150, message="Hoogstens 150 tekens.")])
+    link = StringField(
+        "Link (https://…)", validators=[Length(max=500, message="Hoogstens 500 tekens.")]
+    )
 
     def validate(self, extra_validators: dict | None = None) -> bool:
         """A titled row needs its start (Optional() would stop a field-level check)."""
@@ -108,24 +110,28 @@ class EditionForm(FlaskForm):
         validators=[Optional()],
         render_kw={"autocomplete": "off"},
     )
-    theme = StringField("Thema", description="Bijvoorbeeld Jeugdzorg.", validators=[Length(max=80)])
+    theme = StringField(
+        "Thema",
+        description="Bijvoorbeeld Jeugdzorg.",
+        validators=[Length(max=80, message="Het thema mag hoogstens 80 tekens.")],
+    )
     provinces = _Checkboxes("Provincies", choices=[])
     roles = _Checkboxes("Functies", choices=[])
     gemeenten = StringField(
         "Gemeenten",
         description="Namen met komma's ertussen. Leeg: alle gemeenten.",
-        validators=[Length(max=10_000)],
+        validators=[Length(max=10_000, message="De lijst van gemeenten is te lang.")],
     )
     agenda = FieldList(FormField(AgendaRow), min_entries=3, max_entries=10)
     hashtags = StringField(
         "Hashtags",
         description="Met komma's ertussen, zonder #. Bijvoorbeeld: 1voor12, ravijn.",
-        validators=[Length(max=300)],
+        validators=[Length(max=300, message="De hashtags mogen samen hoogstens 300 tekens.")],
     )
     share = StringField(
         "Tekst om te delen",
         description="Eén zin die lezers meesturen als ze de campagne delen.",
-        validators=[Length(max=200)],
+        validators=[Length(max=200, message="De tekst om te delen mag hoogstens 200 tekens.")],
     )
     body = TextAreaField(
         "Tekst van de editie",
@@ -149,7 +155,7 @@ class TestSendForm(FlaskForm):
         "Testadressen",
         description="Hoogstens vijf van je bevestigde testadressen, elk op een eigen regel of "
         "met komma's ertussen. Leeg: alleen naar jezelf.",
-        validators=[Length(max=2000)],
+        validators=[Length(max=2000, message="Dat zijn te veel tekens voor vijf adressen.")],
     )
 
 

@@ -47,7 +47,8 @@ def upload() -> Response | tuple[Response, int]:
         return jsonify({"url": url, "changes": saved.summary})
     flash(
         f"Afbeelding opgeslagen. {saved.summary} "
-        f"Zet dit in de tekst: ![beschrijf de afbeelding]({url})"
+        f"Zet dit in de tekst en schrijf tussen de [ ] wat erop staat: "
+        f"![beschrijf de afbeelding]({url})"
     )
     return redirect(target, code=303)
 

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from newsletter.auth import audit
 from newsletter.auth.roles import EINDREDACTEUR
-from newsletter.editions import approval, fields, services
+from newsletter.editions import approval, fields, services, waiting
 from newsletter.editions.forms import (
     STARTER,
     STARTER_BODY,
@@ -33,8 +33,12 @@ Page = str | Response | tuple[str, int]
 
 
 def index() -> str:
+    editions = services.all_editions()
     return render_template(
-        "beheer/index.html", editions=services.all_editions(), amsterdam=AMSTERDAM
+        "beheer/index.html",
+        editions=editions,
+        waiting=waiting.waiting(editions),
+        amsterdam=AMSTERDAM,
     )
 
 
@@ -120,14 +124,16 @@ def _audience(source: str) -> str:
     )
 
 
+def may_save(edition: Edition) -> bool:
+    """A draft by any redacteur; what is planned to go out only by who may plan it."""
+    planned = edition.state == EditionState.scheduled
+    return edition.editable and (not planned or current_user.has_role(EINDREDACTEUR))
+
+
 def edit(edition_id: int) -> Page:
     edition = edition_or_404(edition_id)
-    if (
-        request.method == "POST"
-        and edition.state == EditionState.scheduled
-        and not current_user.has_role(EINDREDACTEUR)
-    ):
-        abort(403)  # what is planned to go out is changed only by who may plan it
+    if request.method == "POST" and edition.editable and not may_save(edition):
+        abort(403)
     wants_json = request.headers.get("X-Requested-With") == "fetch"
     source = None
     if request.method == "POST":
@@ -154,6 +160,7 @@ def edit(edition_id: int) -> Page:
         "beheer/edit.html",
         edition=edition,
         form=form,
+        may_save=may_save(edition),
         source_view=isinstance(form, SourceForm),
         preview=services.preview(source or edition.source),
         action=ActionForm(),

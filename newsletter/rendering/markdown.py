@@ -16,6 +16,7 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.attrs import attrs_plugin
 
+from newsletter.rendering import alt_text
 from newsletter.rendering.images import Sizes, size_images
 from newsletter.rendering.problems import Problem
 from newsletter.rendering.tables import label_cells
@@ -131,13 +132,8 @@ def _check_links(tokens: list[Token], line: int, doc: Document) -> None:
                     )
                 )
             token.attrSet("href" if token.type == "link_open" else "src", safe_url(url))
-        if token.type == "image" and not token.content.strip():
-            doc.problems.append(
-                Problem.error(
-                    "Een afbeelding heeft geen alt-tekst: schrijf wat erop staat tussen de [ ].",
-                    line,
-                )
-            )
+        if token.type == "image":
+            alt_text.check(token, line, doc.problems)
         if token.children:
             _check_links(token.children, line, doc)
 
@@ -159,7 +155,7 @@ def inline_text(children: list[Token]) -> str:
             out.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             out.append("\n")
-        elif child.type == "image":
+        elif child.type == "image" and not alt_text.decorative(child):
             out.append(f"[Afbeelding: {child.content}]")
         elif child.type == "link_open":
             hrefs.append(str(child.attrs.get("href", "")))

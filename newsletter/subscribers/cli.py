@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from newsletter import prompts
 from newsletter.auth.audit import CLI
 from newsletter.subscribers import privacy as services
 from newsletter.subscribers.imports import checks, transaction
@@ -75,7 +76,7 @@ def export_person(email: str) -> None:
 def erase(email: str, yes: bool) -> None:
     """Wis alle gegevens van een adres; alleen een sleutel-hash blijft (geen nieuwe import)."""
     if not yes:
-        click.confirm(f"Alle gegevens van {email} wissen?", abort=True)
+        prompts.confirm(f"Alle gegevens van {email} wissen?")
     try:
         erased = services.erase(email, CLI)
     except services.SubscriberError as exc:

@@ -3,6 +3,7 @@ and one reader's details and consent history, with Dutch labels."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from newsletter.extensions import db
 from newsletter.reference.models import Gemeente
 from newsletter.reference.services import fold
 from newsletter.subscribers.models import (
+    FIELD_LABELS,
     ROLE_LABELS,
     ConsentEvent,
     ConsentKind,
@@ -107,6 +109,16 @@ def get(subscriber_id: int) -> Subscriber | None:
     return db.session.get(Subscriber, subscriber_id)
 
 
+#: details written before they named fields in Dutch ("gewijzigd: gemeente_code, role")
+_OLD_FIELDS = re.compile(r"\b(" + "|".join(FIELD_LABELS) + r")\b")
+
+
+def _detail(detail: str) -> str:
+    if detail.startswith(("gewijzigd: ", "gecorrigeerd: ")):
+        return _OLD_FIELDS.sub(lambda m: FIELD_LABELS[m.group(1)], detail)
+    return detail
+
+
 def history(subscriber_id: int) -> list[HistoryLine]:
     events = db.session.scalars(
         select(ConsentEvent)
@@ -114,7 +126,9 @@ def history(subscriber_id: int) -> list[HistoryLine]:
         .order_by(ConsentEvent.id)
     )
     return [
-        HistoryLine(e.occurred_at, KIND_LABELS[e.kind], SOURCE_LABELS[e.source], e.detail or "")
+        HistoryLine(
+            e.occurred_at, KIND_LABELS[e.kind], SOURCE_LABELS[e.source], _detail(e.detail or "")
+        )
         for e in events
     ]
 

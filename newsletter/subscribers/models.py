@@ -32,6 +32,13 @@ ROLE_LABELS = {
     Role.ambtenaar: "Ambtenaar",
     Role.anders: "Anders",
 }
+#: a reader's details as the history and the audit name them (never the column names)
+FIELD_LABELS = {"name": "naam", "gemeente_code": "gemeente", "role": "functie"}
+
+
+def changed_words(fields: list[str]) -> str:
+    """['gemeente_code', 'role'] → 'gemeente, functie'."""
+    return ", ".join(FIELD_LABELS.get(field, field) for field in fields)
 
 
 class SubscriberState(enum.StrEnum):

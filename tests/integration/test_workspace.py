@@ -4,6 +4,7 @@ confirmation step, a missed schedule mailed, test-sends, duplicate and delete, o
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -27,6 +28,10 @@ FORM = {
     "gemeenten": "",
     "body": "## De cijfers\n\nTekst.\n",
 }
+
+
+def without_title(source: str) -> str:
+    return re.sub(r"^title:.*$", "", source, count=1, flags=re.MULTILINE)
 
 
 def post_form(client, path: str, **changes):
@@ -152,7 +157,8 @@ def test_duplicate_and_delete_a_draft_audited(editor_client, db):
     path = f"/beheer/edities/{edition.id}"
     copy = editor_client.post(path + "/kopie", data=form_tokens(editor_client, path))
     copy_id = int(copy.headers["Location"].rsplit("/", 1)[1])
-    assert copy_id != edition.id and services.get(copy_id).source == edition.source
+    assert copy_id != edition.id
+    assert services.get(copy_id).title == f"{edition.title} (kopie)"
     ask = editor_client.get(f"/beheer/edities/{copy_id}/verwijderen")
     assert "Ja, verwijder dit concept" in ask.get_data(as_text=True)
     gone = editor_client.post(
@@ -164,6 +170,25 @@ def test_duplicate_and_delete_a_draft_audited(editor_client, db):
     put_in_state(db, edition, EditionState.sent)
     kept = editor_client.post(path + "/verwijderen", data=form_tokens(editor_client, path))
     assert kept.status_code == 303 and db.session.get(Edition, edition.id) is not None
+
+
+def test_a_copy_is_titled_as_a_copy_in_the_list_and_in_the_subject(editor_client, db):
+    edition, _ = services.create(SOURCE.replace("\n", "\r\n"))
+    path = f"/beheer/edities/{edition.id}"
+    first = editor_client.post(path + "/kopie", data=form_tokens(editor_client, path))
+    first_id = int(first.headers["Location"].rsplit("/", 1)[1])
+    again = f"/beheer/edities/{first_id}"
+    second = editor_client.post(again + "/kopie", data=form_tokens(editor_client, again))
+    second_id = int(second.headers["Location"].rsplit("/", 1)[1])
+    copy, copy_of_copy = services.get(first_id), services.get(second_id)
+    assert copy.title == f"{edition.title} (kopie)"
+    assert copy_of_copy.title == f"{edition.title} (kopie 2)"
+    assert services.render(copy).subject == copy.title
+    # every other byte as the original had it (line ends too)
+    assert without_title(copy.source) == without_title(edition.source)
+    assert copy.source.count("\r\n") == edition.source.count("\r\n")
+    listing = editor_client.get("/beheer/").get_data(as_text=True)
+    assert f"{edition.title} (kopie)<" in listing and f"{edition.title} (kopie 2)<" in listing
 
 
 def test_own_media_links_work_under_an_http_base_url(editor_client, db, settings, app):

@@ -115,6 +115,32 @@ def test_missing_front_matter_alt_and_insecure_links_are_errors():
     assert sum("moet met https://" in p.message for p in http.problems) == 2
 
 
+@pytest.mark.parametrize(
+    "alt",
+    # the toolbar's text when its prompt is cancelled, generic words, a camera's file name
+    ["beschrijf de afbeelding", "Afbeelding", "foto", "IMG_0042.JPG", "decoratief", "  "],
+)
+@pytest.mark.parametrize("where", ["alone", "inline"])
+def test_a_placeholder_or_empty_alt_is_an_error(alt, where):
+    image = f"![{alt}](https://vng.nl/a.png)"
+    rendered = render_edition(edition(image if where == "alone" else f"Zie {image} hier."))
+    assert not rendered.ok
+    assert any("alt-tekst" in p.message for p in rendered.problems)
+
+
+@pytest.mark.parametrize("where", ["alone", "inline"])
+def test_only_an_image_marked_decorative_goes_out_with_an_empty_alt(where):
+    image = '![](https://vng.nl/lijn.png "decoratief")'
+    rendered = render_edition(edition(image if where == "alone" else f"Zie {image} hier."))
+    assert rendered.problems == ()
+    html, text = personalise(rendered, VALUES)
+    (img,) = BeautifulSoup(html, "html.parser").find_all("img", src="https://vng.nl/lijn.png")
+    assert img.get("alt") == "" and not img.get("title")
+    assert "Afbeelding" not in text  # nothing to say in the text part either
+    described = render_edition(edition('![Wethouder aan het woord](https://vng.nl/a.png "x")'))
+    assert described.ok
+
+
 def test_too_large_for_gmail_is_an_error():
     body = "\n\n".join(f"Alinea {i} " + "woord " * 120 for i in range(250))
     rendered = render_edition(edition(body))

@@ -8,7 +8,12 @@ from newsletter.auth.audit import Actor, record
 from newsletter.extensions import db
 from newsletter.subscribers.lifecycle.core import UnknownSubscriber, add_event
 from newsletter.subscribers.lifecycle.journey import ProfileChange
-from newsletter.subscribers.models import ConsentKind, ConsentSource, Subscriber
+from newsletter.subscribers.models import (
+    ConsentKind,
+    ConsentSource,
+    Subscriber,
+    changed_words,
+)
 
 
 def correct(
@@ -31,8 +36,7 @@ def correct(
         return []
     for field in changed:
         setattr(subscriber, field, getattr(change, field))
-    labels = {"name": "naam", "gemeente_code": "gemeente", "role": "functie"}
-    words = ", ".join(labels[field] for field in changed)
+    words = changed_words(changed)
     add_event(
         subscriber.id,
         ConsentKind.preferences_changed,

@@ -24,6 +24,7 @@ from newsletter.subscribers.models import (
     ConsentSource,
     Role,
     Subscriber,
+    changed_words,
     new_public_id,
 )
 from newsletter.webhooks import outbox
@@ -88,7 +89,7 @@ def import_chunk(chunk: list[ImportRow], counts: ImportCounts) -> None:
                 found.id,
                 ConsentKind.preferences_changed,
                 ConsentSource.import_,
-                detail="gewijzigd: " + ", ".join(changed),
+                detail="gewijzigd: " + changed_words(changed),
             )
     fresh = [r for r in chunk if r.email.key not in known]
     if fresh:

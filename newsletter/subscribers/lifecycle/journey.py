@@ -30,6 +30,7 @@ from newsletter.subscribers.models import (
     Role,
     SubmittedSignup,
     Subscriber,
+    changed_words,
     new_public_id,
 )
 
@@ -254,7 +255,7 @@ def change_preferences(public_id: str, change: ProfileChange) -> bool:
         subscriber.id,
         ConsentKind.preferences_changed,
         ConsentSource.preferences_page,
-        detail="gewijzigd: " + ", ".join(changed),
+        detail="gewijzigd: " + changed_words(changed),
     )
     db.session.commit()
     return True

@@ -1,0 +1,62 @@
+"""Alt text of images: each image says what is on it, or is marked decorative on purpose.
+
+An empty alt, the toolbar's placeholder (what is left when its prompt is cancelled), a generic
+word or a camera's file name describe nothing: each is an error in the checks, so an edition
+with one is neither approved nor sent."""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it.token import Token
+
+from newsletter.rendering.problems import Problem
+
+#: what a toolbar, a camera or a hurried editor leaves as "alt text": it describes nothing
+PLACEHOLDER_ALTS = {
+    "beschrijf de afbeelding",
+    "afbeelding",
+    "plaatje",
+    "foto",
+    "image",
+    "img",
+    "alt",
+    "alt-tekst",
+    "alt tekst",
+    "decoratief",
+}
+FILE_NAME = re.compile(r"\S+\.(png|jpe?g|gif|webp|heic)", re.IGNORECASE)
+#: `![](url "decoratief")`: an image that says nothing (a line, an ornament) gets alt="" on
+#: purpose, and only when the editor chose so; a title is what Markdown editors keep as-is
+DECORATIVE = "decoratief"
+
+
+def decorative(token: Token) -> bool:
+    return token.meta.get("decorative", False) is True
+
+
+def check(token: Token, line: int, problems: list[Problem]) -> None:
+    """An error for an image without a real alt text, unless marked decorative."""
+    alt = " ".join(token.content.split())
+    title = str(token.attrs.get("title", "")).strip().lower()
+    if title == DECORATIVE:
+        token.attrs.pop("title", None)  # a tooltip "decoratief" would help nobody
+        if not alt:
+            token.meta["decorative"] = True
+            return
+    if not alt:
+        problems.append(
+            Problem.error(
+                "Een afbeelding heeft geen alt-tekst: schrijf wat erop staat tussen de [ ]. "
+                'Is ze alleen versiering, kies dan "decoratief": ![](adres "decoratief").',
+                line,
+            )
+        )
+    elif alt.lower() in PLACEHOLDER_ALTS or FILE_NAME.fullmatch(alt):
+        problems.append(
+            Problem.error(
+                f"De alt-tekst van een afbeelding is nog ‘{alt}’: schrijf tussen de [ ] wat "
+                "erop staat, voor wie de afbeelding niet kan zien.",
+                line,
+            )
+        )
