@@ -3,6 +3,10 @@
 The addresses remembered from each editor's last test-send move into the list unconfirmed:
 nobody ever showed they may receive mail there, so they count only once confirmed.
 
+Expand only (docs/operations.md#rolling-deploys): the column `editor.test_addresses` stays,
+unread by this release, because the previous release's nodes still read and write it while a
+rolling deploy runs. The release after this one drops it (a migration marked CONTRACT).
+
 Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-07 01:50:00
@@ -48,15 +52,9 @@ def upgrade():
             moved.append({"editor_id": editor_id, "email": email[:320], "created_at": now})
     if moved:
         op.bulk_insert(table, moved)
-    with op.batch_alter_table("editor", schema=None) as batch_op:
-        batch_op.drop_column("test_addresses")
 
 
 def downgrade():
-    with op.batch_alter_table("editor", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("test_addresses", sa.Text(), nullable=False, server_default="")
-        )
     connection = op.get_bind()
     confirmed = connection.execute(
         sa.text(

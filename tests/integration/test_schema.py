@@ -29,11 +29,21 @@ PROVINCES = {
 }
 
 
+#: columns no model maps any more that stay for the previous release's nodes until the next
+#: release drops them (docs/operations.md#rolling-deploys): (table, column)
+KEPT_FOR_THE_PREVIOUS_RELEASE = {("editor", "test_addresses")}
+
+
 def test_models_and_migrations_do_not_drift(db):
     with _db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diff = compare_metadata(context, _db.metadata)
-    assert diff == []
+    removed = {(d[2], d[3].name) for d in diff if d[0] == "remove_column"}
+    kept = removed & KEPT_FOR_THE_PREVIOUS_RELEASE
+    # each is still there (a contract step that drops one takes it off the list as well)
+    assert kept == KEPT_FOR_THE_PREVIOUS_RELEASE
+    rest = [d for d in diff if not (d[0] == "remove_column" and (d[2], d[3].name) in kept)]
+    assert rest == []
 
 
 def test_all_342_gemeenten_are_seeded(db):

@@ -1,5 +1,6 @@
 """Migration 0018: the addresses remembered from old test-sends join the editor's list, but
-unconfirmed (nobody showed they may receive mail there); going back keeps the confirmed ones."""
+unconfirmed (nobody showed they may receive mail there); going back keeps the confirmed ones.
+The old column stays (expand only) for the previous release's nodes during a rolling deploy."""
 
 from __future__ import annotations
 
@@ -38,6 +39,15 @@ def test_remembered_addresses_need_confirming_after_the_upgrade(tmp_path):
                 (7, "a@gemeente.example", None),
                 (7, "b@gemeente.example", None),
             ]
+            # the previous release still reads the column, and this one adds editors without it
+            assert "\n" in conn.execute(text("SELECT test_addresses FROM editor")).scalar()
+            conn.execute(
+                text(
+                    "INSERT INTO editor (id, email, name, password_hash, created_at, roles, "
+                    "session_version, code_failures) VALUES (8, 'n@vng.example', 'N', 'x', "
+                    "'2026-12-07 10:00:00', 'redacteur', 1, 0)"
+                )
+            )
             conn.execute(
                 text(
                     "UPDATE editor_test_address SET confirmed_at = '2026-12-07 10:00:00' "
