@@ -228,15 +228,19 @@ def snapshot_finished(edition_id: int, recipients: int) -> None:
 
 def archive_html(edition: Edition) -> str:
     """The web version of a sent edition (no personal links, an <article> for the archive's
-    page), rendered once and kept."""
-    if edition.archive_html is None:
+    page), rendered once and kept. A whole mail document stored there by the previous release
+    (during a rolling deploy, docs/operations.md#rolling-deploys) is not a page: it is
+    rendered again and replaced, so a page never nests a mail."""
+    stored = edition.archive_html
+    if stored is None or stored.lstrip()[:9].lower() == "<!doctype":
         html = render(edition, personal=False).web
+        kept = Edition.archive_html.is_(None) if stored is None else Edition.archive_html == stored
         db.session.execute(
             sql_update(Edition)
-            .where(Edition.id == edition.id, Edition.archive_html.is_(None))
+            .where(Edition.id == edition.id, kept)
             .values(archive_html=html)
             .execution_options(synchronize_session=False)
         )
         db.session.commit()
         return html
-    return edition.archive_html
+    return stored

@@ -51,3 +51,20 @@ def test_wrong_hashtags_are_a_dutch_error_and_the_form_round_trips(editor_client
     assert made.status_code == 303
     page = editor_client.get(made.headers["Location"]).get_data(as_text=True)
     assert 'value="1voor12, ravijn"' in page and 'value="Deel dit."' in page
+
+
+def test_a_mail_document_stored_by_the_previous_release_is_shown_as_a_page(client, db):
+    """During a rolling deploy an old node may store the whole mail as the archive's version;
+    a new node renders the page again and keeps that instead of nesting a mail in its page."""
+    from sqlalchemy import select
+
+    from newsletter.editions.models import Edition
+
+    edition, _ = services.create(SHARED)
+    old = "<!DOCTYPE html><html><body><table><tr><td>de oude mail</td></tr></table></body></html>"
+    put_in_state(db, edition, EditionState.sent, sent_at=utcnow(), archive_html=old)
+    page = client.get(f"/archief/{edition.id}").get_data(as_text=True)
+    assert page.lower().count("<!doctype") == 1 and "de oude mail" not in page
+    assert "Deel de campagne" in page
+    kept = db.session.scalar(select(Edition.archive_html).where(Edition.id == edition.id))
+    assert kept and not kept.lstrip().lower().startswith("<!doctype")
