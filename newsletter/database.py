@@ -51,6 +51,19 @@ def enum_type(cls: type[enum.Enum], name: str, length: int = 24) -> Enum:
     )
 
 
+def enum_string(cls: type[enum.Enum], length: int) -> Enum:
+    """An enum kept in a plain string column with no CHECK: for a column that was a string
+    before it was typed (no migration, and the previous release writes the same values)."""
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
 def _sqlite_pragmas(dbapi_connection: object, connection_record: object) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return

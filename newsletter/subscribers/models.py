@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from newsletter.blobs.models import Blob
-from newsletter.database import UTCDateTime, enum_type, utcnow
+from newsletter.database import UTCDateTime, enum_string, enum_type, utcnow
 from newsletter.extensions import db
 from newsletter.reference.models import Gemeente
 
@@ -195,6 +195,13 @@ class Suppression(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class ImportState(enum.StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
 class ImportJob(db.Model):
     """An upload being imported in the background; progress lives in Redis while it runs."""
 
@@ -208,7 +215,9 @@ class ImportJob(db.Model):
     #: the uploaded file (personal data): dropped, and the blob released, when the job ends
     file_sha256: Mapped[str | None] = mapped_column(ForeignKey(Blob.sha256))
     dry_run: Mapped[bool] = mapped_column(Boolean())
-    state: Mapped[str] = mapped_column(String(16), default="queued")  # running, done, failed
+    state: Mapped[ImportState] = mapped_column(
+        enum_string(ImportState, 16), default=ImportState.queued
+    )
     report: Mapped[str] = mapped_column(Text(), default="")  # JSON, see readers.jobs
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

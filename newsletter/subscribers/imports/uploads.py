@@ -21,16 +21,17 @@ from newsletter.database import utcnow
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
 from newsletter.subscribers.imports import checks, transaction
-from newsletter.subscribers.models import ImportJob
+from newsletter.subscribers.models import ImportJob, ImportState
 
 log = logging.getLogger(__name__)
 MISSING = "Het bestand van deze import is er niet meer. Upload het opnieuw."
 STATE_LABELS = {
-    "queued": "In de wachtrij",
-    "running": "Bezig",
-    "done": "Klaar",
-    "failed": "Mislukt",
+    ImportState.queued: "In de wachtrij",
+    ImportState.running: "Bezig",
+    ImportState.done: "Klaar",
+    ImportState.failed: "Mislukt",
 }
+WAITING = (ImportState.queued, ImportState.running)
 
 
 def _progress_key(job_id: int) -> str:
@@ -63,7 +64,7 @@ def run(job_id: int) -> None:
     """Check, then import all or nothing. However it ends (a bad file, a bug, the time limit)
     the job is "done" or "failed" with a Dutch report, and its file is deleted."""
     job = db.session.get(ImportJob, job_id)
-    if job is None or job.state not in ("queued", "running"):
+    if job is None or job.state not in WAITING:
         return
     key = _progress_key(job_id)
     report: dict[str, object] = {}
@@ -72,11 +73,11 @@ def run(job_id: int) -> None:
     except BaseException as exc:  # the import rolled back: say so, never leave it waiting
         db.session.rollback()
         report["error"] = _reason(job_id, exc)
-        _finish(job_id, "failed", report)
+        _finish(job_id, ImportState.failed, report)
         if not isinstance(exc, Exception):
             raise  # the worker's own interrupts (time limit, shutdown) go on up
         return
-    _finish(job_id, "done", report)
+    _finish(job_id, ImportState.done, report)
 
 
 def _import(job: ImportJob, key: str, report: dict[str, object]) -> None:
@@ -87,7 +88,7 @@ def _import(job: ImportJob, key: str, report: dict[str, object]) -> None:
     total = checks.count_rows(data)
     redis.hset(key, mapping={"total": total * 2, "done": 0})  # two passes over the rows
     redis.expire(key, 86400)
-    job.state = "running"
+    job.state = ImportState.running
     actor, dry_run, filename = Actor(job.actor, job.editor_id), job.dry_run, job.stored_as
     db.session.commit()
 
@@ -117,7 +118,7 @@ def _reason(job_id: int, exc: BaseException) -> str:
     return "Er ging iets mis bij het importeren; er is niets opgeslagen."
 
 
-def _finish(job_id: int, state: str, report: dict[str, object]) -> None:
+def _finish(job_id: int, state: ImportState, report: dict[str, object]) -> None:
     """The end state and report, and the file gone (it holds personal data), in one commit."""
     job = db.session.get(ImportJob, job_id)
     if job is None:
@@ -136,12 +137,12 @@ def status(job: ImportJob) -> dict[str, object]:
     values = current_app.extensions["redis"].hgetall(_progress_key(job.id))
     total = int(values.get(b"total", 0)) or 1
     done = min(int(values.get(b"done", 0)), total)
-    if job.state in ("done", "failed"):
+    if job.state not in WAITING:
         done = total
     return {
         "state": job.state,
         "state_label": STATE_LABELS[job.state],
-        "running": job.state in ("queued", "running"),
+        "running": job.state in WAITING,
         "total": total,
         "done": done,
         "percent": int(100 * done / total),
