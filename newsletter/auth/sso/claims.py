@@ -52,7 +52,9 @@ def person(claims: Mapping[str, Any], sso: SsoSettings) -> Person:
     # Entra ID sends the address as `email` (optional claim) or `preferred_username`
     email = str(claims.get("email") or claims.get("preferred_username") or "").strip().lower()
     if "@" not in email:
-        raise Refused("Je VNG-account stuurt geen e-mailadres mee. Vraag de IT-afdeling dit aan.")
+        raise Refused(
+            "Je VNG-account stuurt geen e-mailadres mee. Vraag de IT-afdeling om dat aan te zetten."
+        )
     return Person(
         subject=str(claims["sub"]),
         email=email[:320],
