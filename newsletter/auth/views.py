@@ -137,12 +137,13 @@ def logout() -> Response:
     if not isinstance(tracked, int) or sso is None:
         flash("Je bent uitgelogd.")
         return redirect(url_for("auth.login"), code=303)
-    there = signout.end_session_url(sso, tracked)
-    if there is None:
+    try:
+        there = signout.end_session_url(sso, tracked)
+    except signout.ProviderUnreachable:
         flash(
-            "Je bent hier uitgelogd. De inlogdienst van VNG antwoordt nu niet. Sluit je "
-            "browser, dan ben je daar ook uitgelogd."
+            "Je bent hier uitgelogd. De inlogdienst van VNG antwoordt nu niet, dus daar ben je "
+            "misschien nog ingelogd. Gebruiken anderen deze computer ook? Sluit dan je browser."
         )
         return redirect(url_for("auth.login"), code=303)
     flash("Je bent uitgelogd.")
-    return redirect(there, code=303)
+    return redirect(there or url_for("auth.login"), code=303)

@@ -16,6 +16,10 @@ from newsletter.sso_settings import SsoSettings
 PREFIX = "ravijn:sso:idt:"
 
 
+class ProviderUnreachable(Exception):
+    """The discovery document did not come: only the session here ended."""
+
+
 def remember(tracked: int, id_token: str) -> None:
     """Keep the login's ID token under its SsoSession id until the session's maximum."""
     if not id_token:
@@ -26,16 +30,15 @@ def remember(tracked: int, id_token: str) -> None:
 
 def end_session_url(sso: SsoSettings, tracked: int) -> str | None:
     """Where the browser goes to log out at the provider, coming back to the login page; None
-    when the provider has no end_session_endpoint or does not answer (then only this session
-    ends, as it did)."""
+    when the provider offers no end_session_endpoint (then only the session here ends)."""
     redis = current_app.extensions["redis"]
     hint = redis.get(f"{PREFIX}{tracked}")
     redis.delete(f"{PREFIX}{tracked}")
     try:
         endpoint = client(sso).load_server_metadata().get("end_session_endpoint")
-    except TOKEN_ERRORS:
+    except TOKEN_ERRORS as exc:
         current_app.logger.warning("SSO: provider unreachable at logout", exc_info=True)
-        return None
+        raise ProviderUnreachable from exc
     if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")):
         return None
     back = current_app.config["SETTINGS"].base_url + url_for("auth.login")
