@@ -378,6 +378,7 @@ def oidc_provider(_app_server, tmp_path_factory):
         tmp_path_factory.mktemp("oidc"),
         redirect_uris=["https://ravijn.example/beheer/sso/terug"],
         backchannel_uri=f"{_app_server}/beheer/sso/uitgelogd",
+        post_logout_redirect_uris=["https://ravijn.example/beheer/inloggen"],
     ).start()
     yield provider
     provider.stop()

@@ -13,6 +13,7 @@ from newsletter.auth import enrolment as enrolments
 from newsletter.auth.audit import Actor
 from newsletter.auth.forms import CodeForm, LoginForm
 from newsletter.auth.models import Editor
+from newsletter.auth.sso import signout
 from newsletter.auth.sso.login import password_allowed
 from newsletter.forms import ActionForm
 
@@ -128,7 +129,21 @@ def enrol() -> Page:
 
 
 def logout() -> Response:
-    if ActionForm().validate_on_submit():
-        sessions.stop(current_user._get_current_object())  # type: ignore[attr-defined]
+    """Ends the session here; after a login through the provider, its session there too."""
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("auth.login"), code=303)
+    tracked, sso = session.get("sso"), current_app.config["SETTINGS"].sso
+    sessions.stop(current_user._get_current_object())  # type: ignore[attr-defined]
+    if not isinstance(tracked, int) or sso is None:
         flash("Je bent uitgelogd.")
-    return redirect(url_for("auth.login"), code=303)
+        return redirect(url_for("auth.login"), code=303)
+    try:
+        there = signout.end_session_url(sso, tracked)
+    except signout.ProviderUnreachable:
+        flash(
+            "Je bent hier uitgelogd. De inlogdienst van VNG antwoordt nu niet, dus daar ben je "
+            "misschien nog ingelogd. Gebruiken anderen deze computer ook? Sluit dan je browser."
+        )
+        return redirect(url_for("auth.login"), code=303)
+    flash("Je bent uitgelogd.")
+    return redirect(there or url_for("auth.login"), code=303)

@@ -41,6 +41,8 @@ class Provider:
     folder: Path
     redirect_uris: list[str]
     backchannel_uri: str
+    #: where RP-initiated logout may send the browser back to (our login page)
+    post_logout_redirect_uris: list[str] = field(default_factory=list)
     port: int = field(default_factory=free_port)
     key: RSAKey = field(default_factory=lambda: RSAKey.generate_key(2048, {"kid": "eerste"}))
     process: subprocess.Popen | None = None
@@ -69,7 +71,7 @@ class Provider:
             "client_id": CLIENT_ID,
             "client_secret": CLIENT_SECRET,
             "redirect_uris": self.redirect_uris,
-            "post_logout_redirect_uris": [],
+            "post_logout_redirect_uris": self.post_logout_redirect_uris,
             "backchannel_logout_uri": self.backchannel_uri,
             "backchannel_logout_session_required": True,
             "token_endpoint_auth_method": "client_secret_basic",
@@ -118,6 +120,8 @@ class Browser:
     def __init__(self, provider: Provider) -> None:
         self.provider = provider
         self.http = requests.Session()
+        #: how often the provider showed its login form (not when its session was still on)
+        self.prompts = 0
 
     def __enter__(self) -> Browser:
         return self
@@ -125,8 +129,9 @@ class Browser:
     def __exit__(self, *exc: object) -> None:
         self.http.close()
 
-    def login(self, authorize_url: str, account: str) -> str:
-        """Follow the provider's pages from the authorize URL; the redirect back to us."""
+    def login(self, authorize_url: str, account: str, cancel: bool = False) -> str:
+        """Follow the provider's pages from the authorize URL; the redirect back to us. With
+        `cancel`, the person clicks "Annuleren" on the provider's login page."""
         answer = self.http.get(authorize_url, allow_redirects=False, timeout=10)
         for _ in range(10):
             location = answer.headers.get("Location", "")
@@ -137,15 +142,17 @@ class Browser:
             url = urljoin(self.provider.issuer, location)
             answer = self.http.get(url, allow_redirects=False, timeout=10)
             if answer.status_code == 200 and 'name="account"' in answer.text:
-                answer = self.http.post(
-                    url, data={"account": account}, allow_redirects=False, timeout=10
-                )
+                self.prompts += 1
+                form = {"account": account} | ({"cancel": "1"} if cancel else {})
+                answer = self.http.post(url, data=form, allow_redirects=False, timeout=10)
         raise AssertionError("the provider kept redirecting")
 
-    def end_session(self) -> None:
-        """Log out at the provider (RP-initiated logout's confirm form): it then tells every
-        client with a back-channel logout URI."""
-        page = self.http.get(f"{self.provider.issuer}/session/end", timeout=10)
+    def end_session(self, url: str = "") -> str:
+        """Log out at the provider (RP-initiated logout's confirm form, "yes, sign me out"),
+        at `url` (an app's logout redirect) or its own page: it then tells every client with a
+        back-channel logout URI. Where it sends the browser next."""
+        page = self.http.get(url or f"{self.provider.issuer}/session/end", timeout=10)
+        assert page.status_code == 200, page.text
         xsrf = re.search(r'name="xsrf" value="([^"]+)"', page.text)
         assert xsrf, page.text
         done = self.http.post(
@@ -155,3 +162,4 @@ class Browser:
             timeout=10,
         )
         assert done.status_code in (200, 302, 303), done.text
+        return done.headers.get("Location", "")

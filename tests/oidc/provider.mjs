@@ -68,7 +68,13 @@ async function interaction(req, res) {
   const details = await provider.interactionDetails(req, res);
   if (details.prompt.name === 'login') {
     if (req.method === 'POST') {
-      const { account } = await form(req);
+      const { account, cancel } = await form(req);
+      if (cancel) { // the person clicks "Annuleren": the client gets error=access_denied
+        await provider.interactionFinished(req, res, {
+          error: 'access_denied', error_description: 'End-User aborted interaction',
+        }, { mergeWithLastSubmission: false });
+        return;
+      }
       const known = accounts()[account];
       if (!known) {
         res.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
@@ -84,7 +90,8 @@ async function interaction(req, res) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(page('Inloggen bij de testprovider', `<form method="post">
 <label for="account">Account</label> <input id="account" name="account" autocomplete="username">
-<button type="submit">Inloggen</button></form>`));
+<button type="submit">Inloggen</button>
+<button type="submit" name="cancel" value="1">Annuleren</button></form>`));
     return;
   }
   // consent: granted at once, as an organisation's own provider does for its own apps

@@ -79,3 +79,10 @@ def test_an_address_comes_from_email_or_preferred_username():
     assert found.email == "b@vng.nl"
     with pytest.raises(Refused, match="geen e-mailadres"):
         person(claims(email=None), SETTINGS)
+
+
+@pytest.mark.parametrize("changes", [{"sub": "s" * 251}, {"sid": "x" * 256}], ids=["sub", "sid"])
+def test_a_subject_or_session_id_too_long_to_store_is_refused_not_a_500(changes):
+    with pytest.raises(Refused, match="te lang"):
+        person(claims(**changes), SETTINGS)
+    assert person(claims(sub="s" * 250, sid="x" * 255), SETTINGS).subject == "s" * 250

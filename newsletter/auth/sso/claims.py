@@ -52,11 +52,19 @@ def person(claims: Mapping[str, Any], sso: SsoSettings) -> Person:
     # Entra ID sends the address as `email` (optional claim) or `preferred_username`
     email = str(claims.get("email") or claims.get("preferred_username") or "").strip().lower()
     if "@" not in email:
-        raise Refused("Je VNG-account stuurt geen e-mailadres mee. Vraag de IT-afdeling dit aan.")
+        raise Refused(
+            "Je VNG-account stuurt geen e-mailadres mee. Vraag de IT-afdeling om dat aan te zetten."
+        )
+    subject, sid = str(claims["sub"]), str(claims.get("sid") or "")
+    if len(subject) > 250 or len(sid) > 255:  # the columns' sizes; Entra ID's are 43 and 36
+        raise Refused(
+            "Je VNG-account stuurt een kenmerk mee dat te lang is om te bewaren. "
+            "Meld dit bij de IT-afdeling."
+        )
     return Person(
-        subject=str(claims["sub"]),
+        subject=subject,
         email=email[:320],
         name=str(claims.get("name") or "")[:120],
         roles=sso.roles_for(_values(claims.get(sso.role_claim))),
-        sid=str(claims.get("sid") or ""),
+        sid=sid,
     )

@@ -15,8 +15,11 @@ from newsletter.sso_settings import SsoSettings
 
 NAME = "vng"
 TIMEOUT = 10  # seconds for discovery, JWKS and the token endpoint
+#: what a provider that is down, slow (TIMEOUT) or answering nonsense raises
+NETWORK_ERRORS = (requests.RequestException,)
 #: what a refused or failed exchange raises: state, token endpoint, ID token checks, network
-TOKEN_ERRORS = (OAuthError, JoseError, requests.RequestException, ValueError)
+#: (RuntimeError: Authlib's word for a discovery document without an endpoint it needs)
+TOKEN_ERRORS = (OAuthError, JoseError, *NETWORK_ERRORS, ValueError, RuntimeError)
 
 #: one client per configuration (a test may change the settings); it caches the discovery
 #: document and the keys
@@ -60,7 +63,10 @@ def client(sso: SsoSettings) -> FlaskOAuth2App:
             client_kwargs={
                 "scope": sso.scopes,
                 "code_challenge_method": "S256",
-                "timeout": TIMEOUT,
+                # Authlib's requests session takes `default_timeout`; a `timeout` here would be
+                # dropped without a word, and a provider that does not answer would hold the
+                # request (and its worker) for ever
+                "default_timeout": TIMEOUT,
             },
         )
     return _clients[key]

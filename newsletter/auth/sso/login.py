@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import session
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from newsletter.auth import sessions
 from newsletter.auth.audit import Actor, record
@@ -30,7 +31,9 @@ def _find(person: Person, sso: SsoSettings) -> Editor | None:
         return None
     if editor.sso_subject is not None or (sso.break_glass and editor.email == sso.break_glass):
         # another subject holds this address, or it is the local emergency account
-        raise Refused(f"Dit account kan niet met je VNG-account inloggen. Vraag {sso.helpdesk}.")
+        raise Refused(
+            f"Dit account kan niet met je VNG-account inloggen. Vraag {sso.helpdesk} om hulp."
+        )
     return editor  # a local account of the same person: from now on it logs in through SSO
 
 
@@ -55,20 +58,44 @@ def _follow_address(editor: Editor, email: str) -> None:
     editor.email = email
 
 
+def _create(person: Person, sso: SsoSettings) -> Editor:
+    """The account of a first login. Two first logins of one person at the same moment (two
+    tabs, a double click) both found nothing: the second insert meets the unique address or
+    subject, and that login goes on with the account the first one made."""
+    made = Editor(
+        email=person.email,
+        name=person.name,
+        password_hash=NO_PASSWORD,
+        roles="",
+        sso_subject=person.subject,
+    )
+    if db.engine.dialect.name != "postgresql":  # SQLite has one writer at a time: no race
+        db.session.add(made)
+        db.session.flush()
+    else:
+        try:
+            with db.session.begin_nested():  # only the insert is undone, not the transaction
+                db.session.add(made)
+        except IntegrityError:
+            found = _find(person, sso)  # committed by now: the insert waited for it
+            if found is None:
+                raise
+            return found
+    record(Actor(PROVIDER.label, made.id), "editor-created", made.email, "via VNG-account")
+    return made
+
+
 def log_in(person: Person, sso: SsoSettings) -> Editor | None:
     """The editor, logged in; None (and the roles taken away) when no claim maps to a role."""
     editor = _find(person, sso)
     if editor is not None and not editor.is_active:
-        raise Refused(f"Je account is hier uitgeschakeld. Vraag {sso.helpdesk}.")
+        raise Refused(f"Je account is hier uitgeschakeld. Vraag {sso.helpdesk} om hulp.")
     if editor is None and not person.roles:
         record(PROVIDER, "sso-no-role", person.email)
         db.session.commit()
         return None
     if editor is None:
-        editor = Editor(email=person.email, name=person.name, password_hash=NO_PASSWORD, roles="")
-        db.session.add(editor)
-        db.session.flush()
-        record(Actor(PROVIDER.label, editor.id), "editor-created", editor.email, "via VNG-account")
+        editor = _create(person, sso)
     editor.sso_subject = person.subject
     editor.password_hash = NO_PASSWORD
     editor.name = person.name or editor.name

@@ -3,6 +3,7 @@ person's session there ends; the sessions made from it end here at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -14,7 +15,7 @@ from sqlalchemy import select, update
 from newsletter.auth import sessions
 from newsletter.auth.audit import Actor, record
 from newsletter.auth.models import Editor, SsoSession
-from newsletter.auth.sso.client import client
+from newsletter.auth.sso.client import NETWORK_ERRORS, client
 from newsletter.database import utcnow
 from newsletter.extensions import db
 from newsletter.sso_settings import SsoSettings
@@ -27,17 +28,31 @@ class LogoutTokenError(ValueError):
     """Not a valid logout token (the answer is 400, as the specification asks)."""
 
 
+class ProviderUnreachable(Exception):
+    """The provider's discovery document or keys did not come: the token cannot be checked
+    now (the answer is 503; the provider may try again)."""
+
+
+def _fetched(fetch: Callable[[], Any]) -> Any:
+    """The provider's answer (metadata or keys); ProviderUnreachable when it does not come."""
+    try:
+        return fetch()
+    except NETWORK_ERRORS as exc:
+        raise ProviderUnreachable(str(exc)) from exc
+
+
 def verify(token: str, sso: SsoSettings) -> dict[str, Any]:
     """The logout token's claims, after its signature (the provider's JWKS, fetched again for
     a new key id), issuer, audience, iat/exp, event, and no nonce were checked."""
     app = client(sso)
-    metadata = app.load_server_metadata()
+    metadata = _fetched(app.load_server_metadata)
     algorithms = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
     try:
+        keys = KeySet.import_key_set(_fetched(app.fetch_jwk_set))
         try:
-            decoded = jwt.decode(token, KeySet.import_key_set(app.fetch_jwk_set()), algorithms)
+            decoded = jwt.decode(token, keys, algorithms)
         except InvalidKeyIdError:
-            keys = KeySet.import_key_set(app.fetch_jwk_set(force=True))
+            keys = KeySet.import_key_set(_fetched(lambda: app.fetch_jwk_set(force=True)))
             decoded = jwt.decode(token, keys, algorithms)
         jwt.JWTClaimsRegistry(
             leeway=LEEWAY,
@@ -72,7 +87,7 @@ def end(claims: dict[str, Any]) -> int:
     """End the sessions the token names (by `sid`; by `sub`: all of that person's). Commits."""
     editor = None
     if claims.get("sub"):
-        editor = db.session.scalar(select(Editor).where(Editor.sso_subject == claims["sub"]))
+        editor = db.session.scalar(select(Editor).where(Editor.sso_subject == str(claims["sub"])))
     which = update(SsoSession).where(SsoSession.ended_at.is_(None))
     if claims.get("sid"):
         which = which.where(SsoSession.sid == str(claims["sid"]))
