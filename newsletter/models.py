@@ -4,6 +4,7 @@ from newsletter.api.models import ApiKey
 from newsletter.auth.models import AuditEvent, Editor, RecoveryCode
 from newsletter.delivery.models import Delivery
 from newsletter.editions.models import Approval, Edition, EditorTestAddress
+from newsletter.mail_outbox import MailOutbox
 from newsletter.reference.models import Gemeente
 from newsletter.subscribers.models import (
     ConsentEvent,
@@ -26,6 +27,7 @@ __all__ = [
     "EditorTestAddress",
     "Gemeente",
     "ImportJob",
+    "MailOutbox",
     "RecoveryCode",
     "SubmittedSignup",
     "Subscriber",

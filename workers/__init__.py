@@ -17,6 +17,7 @@ from newsletter import create_app
 from newsletter.logs import configure as configure_logging
 from newsletter.settings import ConfigError
 from workers.clock import ClockMiddleware
+from workers.metrics_server import MetricsServerMiddleware
 from workers.middleware import AppContextMiddleware
 
 try:
@@ -32,6 +33,7 @@ broker: dramatiq.Broker = app.extensions["broker"]
 broker.add_middleware(CurrentMessage())  # lets an actor know its last try
 broker.add_middleware(AppContextMiddleware(app))
 broker.add_middleware(ClockMiddleware(app))
+broker.add_middleware(MetricsServerMiddleware(app))
 dramatiq.set_broker(broker)
 
 from workers import actors  # noqa: E402  (actors bind to the broker set just above)
