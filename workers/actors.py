@@ -171,7 +171,8 @@ def _reconcile() -> None:
     webhooks.sweep()
     _sweep_outbox()
     editor_passwords.requeue_stranded(utcnow())
-    lifecycle.retention(utcnow(), current_app.config["SETTINGS"].confirm_max_age_seconds)
+    settings = current_app.config["SETTINGS"]
+    lifecycle.retention(utcnow(), settings.confirm_max_age_seconds, settings.outbox_lost_seconds)
 
 
 def _sweep_outbox() -> None:
