@@ -83,7 +83,7 @@ def limiter_storage(url: str) -> tuple[str, dict[str, object]]:
     if is_sentinel(url):
         target = parse_sentinel(url)
         auth = url.split("://", 1)[1].rsplit("@", 1)[0] + "@" if "@" in url else ""
-        hosts = ",".join(f"{h}:{p}" for h, p in target.sentinels)
+        hosts = ",".join(f"[{h}]:{p}" if ":" in h else f"{h}:{p}" for h, p in target.sentinels)
         options: dict[str, object] = {"db": target.db, "use_replicas": False, **TIMEOUTS}
         options["sentinel_kwargs"] = {"socket_connect_timeout": CONNECT_TIMEOUT,
                                       "socket_timeout": 1.0}  # fmt: skip
