@@ -1,8 +1,8 @@
 """Dramatiq entry point: `dramatiq workers` imports this module.
 
 Importing it builds the app once from the environment, makes the app's broker the global one,
-adds the middleware that runs every message inside an app context and the clock that
-queues the reconciler, and declares the actors.
+adds the middleware that runs every message inside an app context, the clock that queues the
+reconciler and the /metrics port (WORKER_METRICS_PORT), and declares the actors.
 (This is the one place where work happens at import: Dramatiq's CLI finds its broker that way.)
 """
 
