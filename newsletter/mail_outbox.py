@@ -162,11 +162,12 @@ def sweep(lost_after: float, limit: int = 1000) -> list[tuple[str, int]]:
     return again
 
 
-def waiting() -> int:
-    """Mails not sent yet (for /readyz-style checks and the tests)."""
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(MailOutbox).where(MailOutbox.state == PENDING)
-        )
-        or 0
-    )
+def waiting(overdue: float | None = None) -> int:
+    """Mails not sent yet; with `overdue`, only those due for that many seconds (for /metrics:
+    mail that should have gone, because no worker runs or the relays refuse it)."""
+    query = select(func.count()).select_from(MailOutbox).where(MailOutbox.state == PENDING)
+    if overdue is not None:
+        query = query.where(MailOutbox.next_try_at < db_now(-overdue))
+    count = db.session.scalar(query) or 0
+    db.session.commit()
+    return count
