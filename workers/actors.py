@@ -15,22 +15,21 @@ import sqlalchemy.exc
 from dramatiq.middleware import CurrentMessage
 from flask import current_app
 
-from newsletter import jobs, mail_outbox
+from newsletter import jobs
 from newsletter.auth import mails as editor_mails
 from newsletter.auth import passwords as editor_passwords
 from newsletter.database import utcnow
 from newsletter.delivery import reconcile as reconciler
 from newsletter.delivery import sender, snapshot, testsend
 from newsletter.editions import notices, test_addresses
-from newsletter.extensions import db
 from newsletter.mail.transport import PermanentFailure
 from newsletter.subscribers import lifecycle, mails
 from newsletter.subscribers.imports import uploads
 from newsletter.webhooks import notice as webhook_notice
 from newsletter.webhooks import sender as webhooks
+from workers import outbox
 
 TRANSACTIONAL_RETRIES = 8
-HELD_LOOK_AGAIN_SECONDS = 5  # a mail another message is sending: look again after this
 #: the database or Redis away: try again every 1 to 3 s, for up to about five minutes
 OUTAGE_RETRIES = 150
 OUTAGE = (
@@ -46,10 +45,6 @@ OUTAGE = (
 
 class Outage(dramatiq.Retry):
     """The database or Redis could not be reached: retried soon, not after a growing wait."""
-
-
-class Held(dramatiq.Retry):
-    """An outbox row another try holds (or not due yet): this message comes back later."""
 
 
 def _through_outages(fn):
@@ -77,57 +72,8 @@ def _through_outages(fn):
     return run
 
 
-def _through_outbox(fn: Callable[..., bool]) -> Callable[[int], None]:
-    """A mail from the outbox: the message names the row, the row the mail's ids. Claimed
-    under the message's id before the mail is made, marked once it went; the message
-    remembers that it went, so a retry after a failed mark (an outage) only marks."""
-
-    @functools.wraps(fn)
-    def run(row_id: int) -> None:
-        message = CurrentMessage.get_current_message()
-        holder = message.message_id if message is not None else secrets.token_hex(16)
-        options = message.options if message is not None else {}
-        if options.get("mailed"):
-            mail_outbox.finish(row_id, holder, mail_outbox.SENT)
-            return
-        taken = mail_outbox.claim(row_id, holder)
-        if taken is None:
-            wait = mail_outbox.due_in(row_id)
-            if wait is None:
-                return  # sent or given up
-            # not due yet, or another message's try holds it: mostly a try that ends in a
-            # moment, sometimes one that died with its worker. Look again soon, until the
-            # claim runs out; a wait is no failure, so it uses none of the message's retries
-            if message is not None:
-                options["retries"] = options.get("retries", 0) - 1  # Retries adds 1
-            delay = min(wait, HELD_LOOK_AGAIN_SECONDS) * 1000 + secrets.randbelow(1000)
-            raise Held(f"row {row_id} held", delay=int(delay))
-        ids, tries = taken
-        try:
-            went = fn(*ids)
-        except OUTAGE:
-            db.session.rollback()
-            raise  # the claim stays with this message; its retry takes it back
-        except PermanentFailure as exc:
-            db.session.rollback()
-            mail_outbox.finish(row_id, holder, mail_outbox.FAILED, str(exc)[:500])
-            raise
-        except Exception as exc:
-            db.session.rollback()
-            note = f"{exc.__class__.__name__}: {exc}"[:500]
-            if tries > TRANSACTIONAL_RETRIES:  # as many tries as the message has: given up
-                mail_outbox.finish(row_id, holder, mail_outbox.FAILED, note)
-            else:
-                mail_outbox.release(row_id, holder, note)
-            raise
-        options["mailed"] = True
-        mail_outbox.finish(row_id, holder, mail_outbox.SENT if went else mail_outbox.SKIPPED)
-
-    return run
-
-
 def _retry_when(retries: int, exception: BaseException) -> bool:
-    if isinstance(exception, Outage | Held):
+    if isinstance(exception, Outage | outbox.Held):
         return True  # counted apart, in _through_outages; a held row is no failure
     # 5xx means the address will never take this mail: retrying only annoys the relay
     return retries < TRANSACTIONAL_RETRIES and not isinstance(exception, PermanentFailure)
@@ -169,18 +115,10 @@ def _reconcile() -> None:
     """The clock's tick: due and stranded sends, then the retention of unconfirmed sign-ups."""
     reconciler.reconcile()
     webhooks.sweep()
-    _sweep_outbox()
+    outbox.sweep()
     editor_passwords.requeue_stranded(utcnow())
     settings = current_app.config["SETTINGS"]
     lifecycle.retention(utcnow(), settings.confirm_max_age_seconds, settings.outbox_lost_seconds)
-
-
-def _sweep_outbox() -> None:
-    """Mails whose message was lost (Redis flushed or failed over) are nudged again."""
-    lost_after = current_app.config["SETTINGS"].outbox_lost_seconds
-    for name, row_id in mail_outbox.sweep(lost_after):
-        jobs.nudge_after_commit(jobs.BY_NAME[name], row_id)
-    db.session.commit()
 
 
 #: how a job is retried: a mail to one person, a part of a send, or not at all
@@ -229,7 +167,7 @@ ACTORS: dict[jobs.Job, tuple[Callable[..., None], dict[str, object], bool]] = {
 def _build(job: jobs.Job) -> dramatiq.Actor:
     fn, options, through_outages = ACTORS[job]
     if job.outbox:
-        fn = _through_outbox(fn)
+        fn = outbox.through_outbox(fn, OUTAGE, TRANSACTIONAL_RETRIES)
     return dramatiq.actor(
         _through_outages(fn) if through_outages else fn,
         actor_name=job.name,
