@@ -52,9 +52,10 @@ def _queue_100_mails(db, tag: str) -> list[str]:
     return addresses
 
 
-def test_redis_flushed_with_100_mails_queued_loses_none(app, db, relay, tmp_path):
+def test_redis_flushed_with_100_mails_queued_loses_none(app, db, relay, tmp_path, paused_worker):
     fleet = Fleet(
         tmp_path,
+        REDIS_URL=app.config["SETTINGS"].redis_url,  # where this process queued the messages
         SMTP_URL=f"smtp://127.0.0.1:{relay.port}",
         RECONCILE_SECONDS="1",
         OUTBOX_LOST_SECONDS="1",
@@ -64,7 +65,7 @@ def test_redis_flushed_with_100_mails_queued_loses_none(app, db, relay, tmp_path
         addresses = _queue_100_mails(db, tag)
         assert len(addresses) == 100
         assert app.extensions["broker"].client.llen("dramatiq:transactional") == 100
-        fleet.redis.flushdb()  # no worker runs: every message is gone
+        app.extensions["broker"].client.flushdb()  # no worker runs: every message is gone
         fleet.start()
 
         def arrived() -> bool:
@@ -79,10 +80,11 @@ def test_redis_flushed_with_100_mails_queued_loses_none(app, db, relay, tmp_path
         fleet.stop()
 
 
-def test_a_worker_serves_its_mail_counters_on_its_own_port(app, db, relay, tmp_path):
+def test_a_worker_serves_its_mail_counters_on_its_own_port(app, db, relay, tmp_path, paused_worker):
     port = free_port()
     fleet = Fleet(
         tmp_path,
+        REDIS_URL=app.config["SETTINGS"].redis_url,  # where this process queues the sign-up
         SMTP_URL=f"smtp://127.0.0.1:{relay.port}",
         WORKER_METRICS_PORT=str(port),
         WORKER_METRICS_ADDRESS="127.0.0.1",

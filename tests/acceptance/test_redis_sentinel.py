@@ -23,7 +23,7 @@ from newsletter.subscribers.models import Role
 from tests.acceptance.fleet import Fleet, finish, publish, sent_count, wait_until
 from tests.acceptance.sentinel import REDIS_SENTINEL, SentinelRedis
 
-pytestmark = [pytest.mark.slow, pytest.mark.serial]
+pytestmark = [pytest.mark.slow]
 SIGNUPS = 60
 
 
