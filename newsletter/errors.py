@@ -120,12 +120,13 @@ def handle_redis_down(exc: Exception) -> ResponseReturnValue:
     bots and floods, stops here: a clear page, never a 500 (docs/operations.md#redis)."""
     log.warning("redis unavailable on %s %s: %s", request.method, mask(request.path),
                 exc.__class__.__name__)  # fmt: skip
-    body, status = _page(
-        503,
-        "Even niet beschikbaar",
-        "Aanmelden lukt op dit moment niet. Wacht een paar minuten en probeer het opnieuw. "
-        "Afmelden werkt wel.",
+    text = (
+        "Inloggen lukt op dit moment niet. Wacht een paar minuten en probeer het opnieuw."
+        if request.path.startswith("/beheer")
+        else "Aanmelden lukt op dit moment niet. Wacht een paar minuten en probeer het opnieuw. "
+        "Afmelden werkt wel."
     )
+    body, status = _page(503, "Even niet beschikbaar", text)
     return body, status, {"Retry-After": str(BUSY_RETRY_AFTER), "Cache-Control": "no-store"}
 
 

@@ -18,7 +18,7 @@ from newsletter.extensions import limiter
 from newsletter.mail_outbox import MailOutbox
 from newsletter.subscribers.links import unsubscribe_url
 from newsletter.subscribers.models import SubscriberState, UnsubscribeRequest
-from tests.factories import make_subscriber
+from tests.factories import EDITOR_PASSWORD, make_subscriber
 from tests.helpers import form_tokens
 
 
@@ -74,3 +74,14 @@ def test_leaving_by_mail_is_taken_while_redis_is_away(app, client, db, redis_dow
     response = client.post("/afmelden", data=data)
     assert response.status_code == 200
     assert db.session.scalars(select(UnsubscribeRequest)).all() != []
+
+
+def test_logging_in_stays_shut_while_its_limit_cannot_count(app, client, db, editor, redis_down):
+    data = form_tokens(client, "/beheer/inloggen") | {
+        "email": editor.email,
+        "password": EDITOR_PASSWORD,
+    }
+    redis_down()
+    response = client.post("/beheer/inloggen", data=data)
+    assert response.status_code == 503
+    assert "Inloggen lukt op dit moment niet" in response.get_data(as_text=True)
