@@ -6,6 +6,7 @@ import logging
 import math
 import time
 
+import redis
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
@@ -119,7 +120,29 @@ def handle_unexpected(exc: Exception) -> ResponseReturnValue:
     return _page(500)
 
 
+#: seconds a reader is asked to wait when Redis is away (a failover takes 10 to 30 s)
+BUSY_RETRY_AFTER = 60
+
+
+def handle_redis_down(exc: Exception) -> ResponseReturnValue:
+    """Redis away (stopped, failing over, hanging past its socket timeout). Limits let requests
+    through then (leaving always works); what needs Redis itself, the sign-up's checks against
+    bots and floods, stops here: a clear page, never a 500 (docs/operations.md#redis)."""
+    log.warning("redis unavailable on %s %s: %s", request.method, mask(request.path),
+                exc.__class__.__name__)  # fmt: skip
+    text = (
+        "Inloggen lukt op dit moment niet. Wacht een paar minuten en probeer het opnieuw."
+        if request.path.startswith("/beheer")
+        else "Aanmelden lukt op dit moment niet. Wacht een paar minuten en probeer het opnieuw. "
+        "Afmelden werkt wel."
+    )
+    body, status = _page(503, "Even niet beschikbaar", text)
+    return body, status, {"Retry-After": str(BUSY_RETRY_AFTER), "Cache-Control": "no-store"}
+
+
 def register(app: Flask) -> None:
+    app.register_error_handler(redis.ConnectionError, handle_redis_down)
+    app.register_error_handler(redis.TimeoutError, handle_redis_down)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(InternalServerError, handle_unexpected)

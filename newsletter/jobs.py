@@ -4,7 +4,9 @@ Services call `enqueue_after_commit(jobs.SEND_CONFIRMATION, subscriber_id)` and 
 message waits in the session until the transaction commits and is dropped on rollback, so no
 mail is ever sent for data that was never stored. Messages carry ids, never objects. Work that
 no write caused (the clock's tick, a batch queued again) takes the same door: the caller's
-commit, even of an empty transaction, sends it.
+commit, even of an empty transaction, sends it. A mail to one person (a job with `outbox=True`)
+is more than a message: its row in the mail outbox is written in the caller's transaction, so
+a message lost with Redis loses no mail (newsletter/mail_outbox.py).
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ import logging
 from dataclasses import dataclass
 
 import dramatiq
-import redis
 from dramatiq.brokers.redis import RedisBroker
 from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from newsletter import mail_outbox, redis_urls
 from newsletter.extensions import db
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,9 @@ class Job:
 
     name: str
     queue: str
+    #: a mail to one person: written to the mail outbox with the data that causes it, the
+    #: message (its row's id) only nudges a worker; see newsletter/mail_outbox.py
+    outbox: bool = False
 
     @property
     def priority(self) -> int:
@@ -49,21 +54,21 @@ class Job:
 PROCESS_SIGNUP = Job("process_signup", TRANSACTIONAL)
 PROCESS_LINK_REQUEST = Job("process_link_request", TRANSACTIONAL)  # a link asked by address
 PROCESS_PASSWORD_REQUEST = Job("process_password_request", TRANSACTIONAL)
-SEND_CONFIRMATION = Job("send_confirmation", TRANSACTIONAL)
-SEND_WELCOME = Job("send_welcome", TRANSACTIONAL)
-SEND_GOODBYE = Job("send_goodbye", TRANSACTIONAL)
-SEND_ADDRESS_CONFIRMATION = Job("send_address_confirmation", TRANSACTIONAL)
-SEND_ADDRESS_NOTICE = Job("send_address_notice", TRANSACTIONAL)
-SEND_ALREADY_SUBSCRIBED = Job("send_already_subscribed", TRANSACTIONAL)
-SEND_PREFERENCES_LINK = Job("send_preferences_link", TRANSACTIONAL)
-SEND_MANAGE_LINK = Job("send_manage_link", TRANSACTIONAL)
+SEND_CONFIRMATION = Job("send_confirmation", TRANSACTIONAL, outbox=True)
+SEND_WELCOME = Job("send_welcome", TRANSACTIONAL, outbox=True)
+SEND_GOODBYE = Job("send_goodbye", TRANSACTIONAL, outbox=True)
+SEND_ADDRESS_CONFIRMATION = Job("send_address_confirmation", TRANSACTIONAL, outbox=True)
+SEND_ADDRESS_NOTICE = Job("send_address_notice", TRANSACTIONAL, outbox=True)
+SEND_ALREADY_SUBSCRIBED = Job("send_already_subscribed", TRANSACTIONAL, outbox=True)
+SEND_PREFERENCES_LINK = Job("send_preferences_link", TRANSACTIONAL, outbox=True)
+SEND_MANAGE_LINK = Job("send_manage_link", TRANSACTIONAL, outbox=True)
 PROCESS_UNSUBSCRIBE_REQUEST = Job("process_unsubscribe_request", TRANSACTIONAL)
-SEND_UNSUBSCRIBE_LINK = Job("send_unsubscribe_link", TRANSACTIONAL)
+SEND_UNSUBSCRIBE_LINK = Job("send_unsubscribe_link", TRANSACTIONAL, outbox=True)
 # an editor's test mails and the links that confirm a test address: never ahead of a reader's
 # confirmation, and on their own queue, so they cannot fill the transactional one
 SEND_TEST_EDITION = Job("send_test_edition", TESTSEND)
-SEND_TEST_ADDRESS_LINK = Job("send_test_address_link", TESTSEND)
-SEND_EDITOR_PASSWORD_LINK = Job("send_editor_password_link", TRANSACTIONAL)
+SEND_TEST_ADDRESS_LINK = Job("send_test_address_link", TESTSEND, outbox=True)
+SEND_EDITOR_PASSWORD_LINK = Job("send_editor_password_link", TRANSACTIONAL, outbox=True)
 SEND_EDITOR_NOTICE = Job("send_editor_notice", TRANSACTIONAL)
 SEND_WEBHOOK_NOTICE = Job("send_webhook_notice", TRANSACTIONAL)
 SEND_REPERMISSION = Job("send_repermission", BULK)  # an import asks thousands: after sign-ups
@@ -75,6 +80,7 @@ DELIVER_WEBHOOK = Job("deliver_webhook", WEBHOOKS)  # HTTP calls of up to 10 s: 
 
 #: every job, for the workers' table and the test that pairs them
 ALL: tuple[Job, ...] = tuple(v for v in tuple(globals().values()) if isinstance(v, Job))
+BY_NAME: dict[str, Job] = {job.name: job for job in ALL}
 
 _PENDING = "newsletter.pending_jobs"
 MARKER_SECONDS = 6 * 3600
@@ -95,7 +101,10 @@ def build_broker(url: str) -> dramatiq.Broker:
         from dramatiq.brokers.rabbitmq import RabbitmqBroker
 
         return RabbitmqBroker(url=url)
-    return RedisBroker(url=url, heartbeat_timeout=15_000, maintenance_chance=500_000)
+    # a client of our own: Sentinel URLs, and socket timeouts (Dramatiq's own has none)
+    return RedisBroker(
+        client=redis_urls.connect(url), heartbeat_timeout=15_000, maintenance_chance=500_000
+    )
 
 
 @dataclass(frozen=True)
@@ -120,7 +129,17 @@ def enqueue_after_commit(
         raise TypeError("enqueue a declared Job, not a name")
     if not all(isinstance(i, int) for i in ids):
         raise TypeError("messages carry ids only")
+    if job.outbox:  # the row is the mail; the message only says which row to send
+        ids = (mail_outbox.add(job.name, ids, delay),)
     pending = _Pending(current_app._get_current_object(), job, ids, delay, marker)
+    db.session().info.setdefault(_PENDING, []).append(pending)
+
+
+def nudge_after_commit(job: Job, row_id: int) -> None:
+    """Nudge a worker again to send an outbox row that already exists (the clock's sweep)."""
+    if not job.outbox:
+        raise TypeError(f"{job.name} has no outbox")
+    pending = _Pending(current_app._get_current_object(), job, (row_id,), None, None)
     db.session().info.setdefault(_PENDING, []).append(pending)
 
 
@@ -151,7 +170,7 @@ def _after_commit(session: Session) -> None:
         try:
             _send(job)
         except Exception:  # the data is committed; a lost enqueue must not turn into a 500
-            # (the reconciler finds work whose message is missing)
+            # (the reconciler finds work whose message is missing; a mail is an outbox row)
             log.exception("could not enqueue %s%r after commit", job.job.name, job.ids)
 
 
@@ -164,7 +183,7 @@ def init_app(app: Flask) -> None:
     settings = app.config["SETTINGS"]
     app.extensions["broker"] = build_broker(settings.broker_url or settings.redis_url)
     # shared limits and bookkeeping for delivery; connects on first use
-    app.extensions["redis"] = redis.Redis.from_url(settings.redis_url)
+    app.extensions["redis"] = redis_urls.connect(settings.redis_url)
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _after_rollback)

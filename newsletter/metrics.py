@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -69,6 +69,22 @@ class QueueDepth:
                 continue
             family.add_metric([queue], float(ready) + float(later))
         yield family
+
+
+class ScrapedGauge:
+    """One number read at scrape time (`read()`, e.g. a count in the database); a failure
+    leaves it out of that scrape instead of failing the scrape."""
+
+    def __init__(self, name: str, documentation: str, read: Callable[[], float]) -> None:
+        self.name, self.documentation, self.read = name, documentation, read
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        try:
+            number = float(self.read())
+        except Exception as exc:
+            log.warning("%s unknown: %s", self.name, exc.__class__.__name__)
+            return
+        yield GaugeMetricFamily(self.name, self.documentation, value=number)
 
 
 def exposition(extra: list[object] | None = None) -> bytes:

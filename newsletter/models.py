@@ -5,6 +5,7 @@ from newsletter.auth.models import AuditEvent, Editor, RecoveryCode
 from newsletter.blobs.models import Blob
 from newsletter.delivery.models import Delivery
 from newsletter.editions.models import Approval, Edition, EditorTestAddress
+from newsletter.mail_outbox import MailOutbox
 from newsletter.reference.models import Gemeente
 from newsletter.subscribers.models import (
     ConsentEvent,
@@ -28,6 +29,7 @@ __all__ = [
     "EditorTestAddress",
     "Gemeente",
     "ImportJob",
+    "MailOutbox",
     "RecoveryCode",
     "SubmittedSignup",
     "Subscriber",

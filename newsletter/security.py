@@ -5,6 +5,10 @@ Links carry tokens, so no Referer leaves the site; same-origin still lets CSRF c
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from flask import current_app, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -61,3 +65,17 @@ def add_security_headers(response: Response) -> Response:
     ):  # personal links and the admin: never kept by a browser or proxy cache
         headers["Cache-Control"] = "no-store"
     return response
+
+
+def closed_without_redis(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Rate limits let requests through while Redis is away (leaving must always work). Where a
+    guess costs us (a password, a login code) the door stays shut instead: a POST asks Redis
+    first, and without it the 503 page answers (errors.py)."""
+
+    @functools.wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if request.method == "POST":
+            current_app.extensions["redis"].ping()
+        return view(*args, **kwargs)
+
+    return guarded

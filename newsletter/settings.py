@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
+from newsletter import redis_urls
 from newsletter.proxies import parse_trusted
 from newsletter.sso_settings import SsoConfigError, SsoSettings
 from newsletter.sso_settings import from_env as sso_from_env
@@ -138,6 +139,23 @@ def _url(env: dict[str, str], name: str, schemes: tuple[str, ...]) -> str:
     return value
 
 
+def _redis_url(env: dict[str, str], name: str, others: tuple[str, ...]) -> str:
+    """A Redis (or, with `others`, another broker's) URL; `redis+sentinel://` checked here,
+    so that a mistake stops the start instead of the first request."""
+    value = _url(env, name, ("redis", "rediss", "unix", *others))
+    scheme = value.split(":", 1)[0]
+    if "+" in scheme and scheme != redis_urls.SENTINEL_SCHEME:
+        raise ConfigError(f"{name}: {scheme}:// kennen we niet; wel redis+sentinel://")
+    if redis_urls.is_sentinel(value):
+        try:
+            redis_urls.parse_sentinel(value)
+        except ValueError as exc:
+            raise ConfigError(
+                f"{name}: {exc} (redis+sentinel://host:26379,host:26379/dienst/db)"
+            ) from None
+    return value
+
+
 def _database_url(value: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever spelling the operator used."""
     for prefix in ("postgres://", "postgresql://"):
@@ -173,6 +191,11 @@ class Settings:
     retry_base_seconds: int = 60  # first wait after a 4xx; doubles each attempt
     retry_max_attempts: int = 6
     reconcile_seconds: int = 30  # clock tick: reconciler and scheduled editions
+    #: a transactional mail due this long and not sent: its message was lost, the clock nudges
+    outbox_lost_seconds: int = 60
+    #: each worker process serves /metrics on this port (+ its index); 0: none
+    worker_metrics_port: int = 0
+    worker_metrics_address: str = "0.0.0.0"  # noqa: S104  (scraped from another machine)
     schedule_max_delay_hours: int = 24
     dkim_selector: str | None = None
     dkim_domain: str | None = None
@@ -226,9 +249,7 @@ class Settings:
 
     @property
     def limiter_storage_uri(self) -> str:
-        if self.redis_url.startswith("unix://"):
-            return "redis+unix://" + self.redis_url[len("unix://") :]
-        return self.redis_url
+        return redis_urls.limiter_storage(self.redis_url)[0]
 
     def flask_config(self) -> dict[str, object]:
         """The Flask config keys that extensions read."""
@@ -241,6 +262,10 @@ class Settings:
             # idle connections are pinged before use (database.configure_engines), busy ones not
             "SQLALCHEMY_ENGINE_OPTIONS": {},
             "RATELIMIT_STORAGE_URI": self.limiter_storage_uri,
+            "RATELIMIT_STORAGE_OPTIONS": redis_urls.limiter_storage(self.redis_url)[1],
+            # Redis away: a limit lets the request through (leaving must always work); the
+            # sign-up still needs Redis for its own checks and answers 503 (errors.py)
+            "RATELIMIT_SWALLOW_ERRORS": True,
             "RATELIMIT_STRATEGY": "sliding-window-counter",
             "RATELIMIT_HEADERS_ENABLED": False,
             "RATELIMIT_KEY_PREFIX": "ravijn",
@@ -304,7 +329,7 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
     return Settings(
         env=mode,
         database_url=_database_url(_url(env, "DATABASE_URL", ("sqlite", "postgresql", "postgres"))),
-        redis_url=_url(env, "REDIS_URL", ("redis", "rediss", "unix")),
+        redis_url=_redis_url(env, "REDIS_URL", ()),
         **_relays(env),
         mail_from=mail_from,
         base_url=base_url,
@@ -323,9 +348,12 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         retry_base_seconds=_int(env, "RETRY_BASE_SECONDS", 60, minimum=1),
         retry_max_attempts=_int(env, "RETRY_MAX_ATTEMPTS", 6, minimum=1),
         reconcile_seconds=_int(env, "RECONCILE_SECONDS", 30, minimum=1),
+        outbox_lost_seconds=_int(env, "OUTBOX_LOST_SECONDS", 60, minimum=1),
+        worker_metrics_port=_int(env, "WORKER_METRICS_PORT", 0),
+        worker_metrics_address=env.get("WORKER_METRICS_ADDRESS", "0.0.0.0").strip(),  # noqa: S104
         schedule_max_delay_hours=_int(env, "SCHEDULE_MAX_DELAY_HOURS", 24, minimum=1),
         suppression_key=_suppression_key(env, mode, keys),
-        broker_url=_url(env, "BROKER_URL", ("redis", "rediss", "unix", "amqp", "amqps"))
+        broker_url=_redis_url(env, "BROKER_URL", ("amqp", "amqps"))
         if env.get("BROKER_URL", "").strip()
         else "",
         trusted_proxies=_trusted_proxies(env),

@@ -1,8 +1,8 @@
 """Dramatiq entry point: `dramatiq workers` imports this module.
 
 Importing it builds the app once from the environment, makes the app's broker the global one,
-adds the middleware that runs every message inside an app context and the clock that
-queues the reconciler, and declares the actors.
+adds the middleware that runs every message inside an app context, the clock that queues the
+reconciler and the /metrics port (WORKER_METRICS_PORT), and declares the actors.
 (This is the one place where work happens at import: Dramatiq's CLI finds its broker that way.)
 """
 
@@ -17,6 +17,7 @@ from newsletter import create_app
 from newsletter.logs import configure as configure_logging
 from newsletter.settings import ConfigError
 from workers.clock import ClockMiddleware
+from workers.metrics_server import MetricsServerMiddleware
 from workers.middleware import AppContextMiddleware
 
 try:
@@ -32,6 +33,7 @@ broker: dramatiq.Broker = app.extensions["broker"]
 broker.add_middleware(CurrentMessage())  # lets an actor know its last try
 broker.add_middleware(AppContextMiddleware(app))
 broker.add_middleware(ClockMiddleware(app))
+broker.add_middleware(MetricsServerMiddleware(app))
 dramatiq.set_broker(broker)
 
 from workers import actors  # noqa: E402  (actors bind to the broker set just above)

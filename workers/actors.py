@@ -27,6 +27,7 @@ from newsletter.subscribers import lifecycle, mails
 from newsletter.subscribers.imports import uploads
 from newsletter.webhooks import notice as webhook_notice
 from newsletter.webhooks import sender as webhooks
+from workers import outbox
 
 TRANSACTIONAL_RETRIES = 8
 #: the database or Redis away: try again every 1 to 3 s, for up to about five minutes
@@ -72,8 +73,8 @@ def _through_outages(fn):
 
 
 def _retry_when(retries: int, exception: BaseException) -> bool:
-    if isinstance(exception, Outage):
-        return True  # counted apart, in _through_outages
+    if isinstance(exception, Outage | outbox.Held):
+        return True  # counted apart, in _through_outages; a held row is no failure
     # 5xx means the address will never take this mail: retrying only annoys the relay
     return retries < TRANSACTIONAL_RETRIES and not isinstance(exception, PermanentFailure)
 
@@ -114,8 +115,10 @@ def _reconcile() -> None:
     """The clock's tick: due and stranded sends, then the retention of unconfirmed sign-ups."""
     reconciler.reconcile()
     webhooks.sweep()
+    outbox.sweep()
     editor_passwords.requeue_stranded(utcnow())
-    lifecycle.retention(utcnow(), current_app.config["SETTINGS"].confirm_max_age_seconds)
+    settings = current_app.config["SETTINGS"]
+    lifecycle.retention(utcnow(), settings.confirm_max_age_seconds, settings.outbox_lost_seconds)
 
 
 #: how a job is retried: a mail to one person, a part of a send, or not at all
@@ -163,6 +166,8 @@ ACTORS: dict[jobs.Job, tuple[Callable[..., None], dict[str, object], bool]] = {
 
 def _build(job: jobs.Job) -> dramatiq.Actor:
     fn, options, through_outages = ACTORS[job]
+    if job.outbox:
+        fn = outbox.through_outbox(fn, OUTAGE, TRANSACTIONAL_RETRIES)
     return dramatiq.actor(
         _through_outages(fn) if through_outages else fn,
         actor_name=job.name,

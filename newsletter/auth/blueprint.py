@@ -11,26 +11,28 @@ from newsletter.auth import logbook_views, manage_views, password_views, views
 from newsletter.auth.roles import BEHEERDER, requires
 from newsletter.auth.sso import views as sso_views
 from newsletter.extensions import limiter
+from newsletter.security import closed_without_redis
 
 bp = Blueprint("auth", __name__, url_prefix="/beheer")
 LOGIN_LIMIT = "10 per minute;50 per hour"
+FORGOT_LIMIT = "5 per minute;20 per hour"
 
 bp.add_url_rule(
     "/inloggen",
     "login",
-    limiter.limit(LOGIN_LIMIT, methods=["POST"])(views.login),
+    limiter.limit(LOGIN_LIMIT, methods=["POST"])(closed_without_redis(views.login)),
     methods=["GET", "POST"],
 )
 bp.add_url_rule(
     "/inloggen/code",
     "code",
-    limiter.limit(LOGIN_LIMIT, methods=["POST"])(views.code),
+    limiter.limit(LOGIN_LIMIT, methods=["POST"])(closed_without_redis(views.code)),
     methods=["GET", "POST"],
 )
 bp.add_url_rule(
     "/tweestaps",
     "enrol",
-    limiter.limit(LOGIN_LIMIT, methods=["POST"])(views.enrol),
+    limiter.limit(LOGIN_LIMIT, methods=["POST"])(closed_without_redis(views.enrol)),
     methods=["GET", "POST"],
 )
 bp.add_url_rule("/logboek", "logbook", login_required(logbook_views.index))
@@ -38,13 +40,13 @@ bp.add_url_rule("/uitloggen", "logout", login_required(views.logout), methods=["
 bp.add_url_rule(
     "/wachtwoord-vergeten",
     "forgot",
-    limiter.limit("5 per minute;20 per hour", methods=["POST"])(password_views.forgot),
+    limiter.limit(FORGOT_LIMIT, methods=["POST"])(closed_without_redis(password_views.forgot)),
     methods=["GET", "POST"],
 )
 bp.add_url_rule(
     "/wachtwoord/<token>",
     "new_password",
-    limiter.limit(LOGIN_LIMIT, methods=["POST"])(password_views.new_password),
+    limiter.limit(LOGIN_LIMIT, methods=["POST"])(closed_without_redis(password_views.new_password)),
     methods=["GET", "POST"],
 )
 

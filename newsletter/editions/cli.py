@@ -110,7 +110,7 @@ def process_images() -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
 def import_media(directory: Path | None) -> None:
-    """Afbeeldingen uit een map van vóór versie 28a (standaard instance/media) in de database
+    """Afbeeldingen uit een map van vóór migratie 0023 (standaard instance/media) in de database
     zetten, onder hun eigen naam: hun links blijven werken. Draai dit op elke machine die
     afbeeldingen bewaarde; daarna `flask editions process-images`."""
     folder = directory or current_app.config["SETTINGS"].instance_path / "media"

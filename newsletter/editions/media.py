@@ -121,7 +121,7 @@ def process_stored() -> Iterator[tuple[str, str]]:
 
 
 def import_folder(directory: Path) -> Iterator[str]:
-    """Images a node kept under instance/media (before 28a), into the database under their own
+    """Images a node kept under instance/media (before 0023), into the database under their own
     names; unprocessed ones wait for `process_stored`. Yields each name moved; committed."""
     for path in sorted(directory.glob("*")) if directory.is_dir() else []:
         if not NAME.match(path.name) or not path.is_file():

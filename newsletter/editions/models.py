@@ -148,7 +148,7 @@ class MediaImage(db.Model):
     __tablename__ = "media_image"
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    #: nullable only for the rolling deploy: every row has its bytes once 28a has run
+    #: nullable only for the rolling deploy: every row has its bytes once 0023 has run
     sha256: Mapped[str | None] = mapped_column(ForeignKey(Blob.sha256))
     #: False for an image moved in from instance/media before it was made fit for a mail
     processed: Mapped[bool] = mapped_column(Boolean(), default=True, server_default=true())

@@ -1,6 +1,12 @@
-"""/healthz: the process answers. /readyz: the database, Redis and the job broker answer, so
-this instance can take requests; the relay's circuit is reported too, without failing the
-check (sign-ups and pages work while the relay is away: their mail waits in the queue).
+"""/healthz: the process answers. /readyz: whether this instance can take requests, for the
+load balancer (docs/operations.md#readyz).
+
+Only the database decides (503 without it: no page works, not even leaving). Redis, the job
+broker and the relay are shared by every node: when one of them blips, all nodes would fail
+together and the balancer would drop the whole site, the one-click unsubscribe included, while
+every page but the sign-up still works (mail waits in the outbox in PostgreSQL). So they are
+reported, with "status": "degraded", and the answer stays 200; alert on them from the body or
+the metrics, not from the balancer.
 
 Cheap enough to poll every second (one `SELECT 1`, one PING, one Redis read), no personal data,
 never cached, never rate-limited.
@@ -42,6 +48,6 @@ def readyz() -> tuple[Response, int]:
             checks["relay"] = "circuit open" if probes.relay_circuits_open(bounded) else "ok"
         except Exception as exc:  # Redis went away just now: the next probe says so
             current_app.logger.warning("readyz: relay circuits unknown (%s)", type(exc).__name__)
-    ready = database_ok and redis_ok and broker_ok
-    body = {"status": "ok" if ready else "unavailable", "checks": checks}
-    return _no_store(jsonify(body)), (200 if ready else 503)
+    status = "ok" if redis_ok and broker_ok else "degraded"
+    body = {"status": status if database_ok else "unavailable", "checks": checks}
+    return _no_store(jsonify(body)), (200 if database_ok else 503)

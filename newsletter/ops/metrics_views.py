@@ -17,7 +17,7 @@ from flask import Blueprint, abort, current_app, request
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
-from newsletter import metrics
+from newsletter import mail_outbox, metrics
 from newsletter.extensions import limiter
 from newsletter.ops.probes import QUEUE_NAMES
 
@@ -29,6 +29,12 @@ REFUSED_LIMIT = "10 per minute;30 per hour"
 AUTHORIZATION = re.compile(r"Bearer ([A-Za-z0-9._~+/-]+=*)")
 
 bp = Blueprint("metrics", __name__)
+#: mail to one person due five minutes ago and not sent: no worker runs, or the relays refuse
+OUTBOX_OVERDUE = metrics.ScrapedGauge(
+    "ravijn_mail_outbox_overdue",
+    "Mails to one person due for more than five minutes and not sent",
+    lambda: mail_outbox.waiting(overdue=300),
+)
 
 
 def _refused(response: Response) -> bool:
@@ -68,7 +74,8 @@ def page() -> Response:
         return _challenge("invalid_token")
     amqp = settings.broker_url.startswith("amqp")
     broker = current_app.extensions["broker"]
-    extra = [] if amqp else [metrics.QueueDepth(broker.client, QUEUE_NAMES)]
+    extra: list[object] = [] if amqp else [metrics.QueueDepth(broker.client, QUEUE_NAMES)]
+    extra.append(OUTBOX_OVERDUE)
     response = Response(metrics.exposition(extra), mimetype=metrics.CONTENT_TYPE)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,6 +1,8 @@
-"""/healthz and /readyz (issue 14, acceptance 4, first half): /readyz turns 503 within 2 s of
-stopping Redis (or of Redis hanging) and 200 again after it returns. A Redis server of its own,
-started, frozen and stopped by the test (the suite's Redis stays up)."""
+"""/healthz and /readyz (issue 14, acceptance 4, first half; issue 28): /readyz reports Redis
+away within 2 s of stopping it (or of it hanging), and back after it returns, without failing:
+Redis is shared by every node, and taking them all out would drop the unsubscribe pages too.
+A Redis server of its own, started, frozen and stopped by the test (the suite's Redis stays
+up)."""
 
 from __future__ import annotations
 
@@ -61,14 +63,17 @@ def start_on_a_free_port(directory) -> tuple[int, subprocess.Popen]:
     pytest.fail("redis-server found no free port in 5 tries")
 
 
-def status_within(client, wanted: int, seconds: float) -> float:
-    """Seconds until /readyz answers `wanted`, the time of the answer itself included; a wait
-    that fails the test after `seconds` (the probe's own time limit is checked apart)."""
+def redis_within(client, wanted: str, seconds: float) -> float:
+    """Seconds until /readyz reports Redis as `wanted`, the time of the answer itself
+    included, always with a 200; a wait that fails the test after `seconds` (the probe's own
+    time limit is checked apart)."""
     begin = time.monotonic()
     while True:
-        status = client.get("/readyz").status_code
+        answer = client.get("/readyz")
         took = time.monotonic() - begin
-        if status == wanted:
+        assert answer.status_code == 200, "Redis away must not take the node out"
+        if answer.get_json()["checks"]["redis"] == wanted:
+            assert answer.get_json()["status"] == ("ok" if wanted == "ok" else "degraded")
             return took
         assert took < seconds, f"/readyz did not turn {wanted} within {seconds} s ({took:.1f} s)"
         time.sleep(0.1)
@@ -89,12 +94,12 @@ def test_healthz_answers_and_says_nothing_personal(client, db):
 
 
 @pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server")
-def test_readyz_follows_redis_down_and_back(app, client, db, tmp_path, monkeypatch):
+def test_readyz_reports_redis_down_and_back_without_failing(app, client, db, tmp_path, monkeypatch):
     port, server = start_on_a_free_port(tmp_path)
     app_redis = redis.Redis.from_url(f"redis://127.0.0.1:{port}/0")  # as the app makes its own
     monkeypatch.setitem(app.extensions, "redis", app_redis)
     try:
-        assert client.get("/readyz").status_code == 200
+        redis_within(client, "ok", 15)
         # the probe asks once, with a one-second limit (how long the answer takes is a figure,
         # printed below, not a bound: a busy machine may take longer)
         _, probe = app.extensions["readyz_probes"][id(app_redis)]
@@ -102,19 +107,17 @@ def test_readyz_follows_redis_down_and_back(app, client, db, tmp_path, monkeypat
         assert limits["socket_timeout"] == limits["socket_connect_timeout"] == 1
         # hanging: the server takes the connection and never answers (a time limit's case)
         server.send_signal(signal.SIGSTOP)
-        hanging = status_within(client, 503, 15)
+        hanging = redis_within(client, "onbereikbaar", 15)
         server.send_signal(signal.SIGCONT)
-        status_within(client, 200, 15)
+        redis_within(client, "ok", 15)
         # stopped: every connection refused (redis-py's retries with back-off took 8 s here)
         server.terminate()
         server.wait(timeout=10)
-        stopped = status_within(client, 503, 15)
-        answer = client.get("/readyz")
-        assert answer.get_json()["checks"]["redis"] == "onbereikbaar"
-        print(f"503 after {hanging:.2f} s (hanging), {stopped:.2f} s (stopped)")
+        stopped = redis_within(client, "onbereikbaar", 15)
+        print(f"reported after {hanging:.2f} s (hanging), {stopped:.2f} s (stopped)")
         server = start(port, tmp_path)  # the same port: the app's client points there
         assert server is not None, "redis-server could not take its port back"
-        status_within(client, 200, 15)
+        redis_within(client, "ok", 15)
     finally:
         # their sockets, or their ResourceWarning fails whichever test collects them
         app_redis.close()

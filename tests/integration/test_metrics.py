@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
+from newsletter.database import utcnow
+from newsletter.mail_outbox import MailOutbox
 from newsletter.subscribers import lifecycle
 from newsletter.subscribers.models import ConsentSource, SubscriberState
 from tests.factories import make_subscriber
@@ -91,6 +95,11 @@ def test_reader_events_count_on_commit_and_queues_are_measured(client, db, setti
     name = "ravijn_reader_events_total"
     assert value(after, name, event="unsubscribed") == value(before, name, event="unsubscribed") + 1
     assert value(after, "ravijn_queue_depth", queue="transactional") >= 1
+    assert "ravijn_mail_outbox_overdue 0.0" in after  # the goodbye is not yet overdue
+    db.session.execute(update(MailOutbox).values(next_try_at=utcnow() - timedelta(minutes=6)))
+    db.session.commit()  # ...and now it is: no worker took it
+    later = client.get("/metrics", headers=auth).get_data(as_text=True)
+    assert value(later, "ravijn_mail_outbox_overdue") == 1
     assert "gemeente.example" not in after and "anna" not in after
     assert "ravijn_smtp_send_seconds_bucket" in after
 

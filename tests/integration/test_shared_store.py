@@ -167,7 +167,7 @@ def test_a_job_whose_file_is_gone_fails_in_dutch_instead_of_waiting_forever(
     answer = post_import(editor_client, body)
     job_id = int(answer.headers["Location"].rsplit("/", 1)[1])
     job = db.session.get(ImportJob, job_id)
-    sha256, job.file_sha256 = job.file_sha256, None  # as a node's disk was, before 28a
+    sha256, job.file_sha256 = job.file_sha256, None  # as a node's disk was, before 0023
     db.session.flush()
     store.release(sha256)
     db.session.commit()

@@ -1,4 +1,4 @@
-"""Migration 28a: this node's instance/media and instance/imports move into the table blob.
+"""Migration 0023: this node's instance/media and instance/imports move into the table blob.
 Images keep their names (the URLs in sent mails); a waiting import keeps its file, now in the
 database; every import file leaves the disk (personal data)."""
 
@@ -29,7 +29,7 @@ def _png() -> bytes:
 
 def _upgrade(instance: Path, monkeypatch) -> sa.Connection:
     monkeypatch.setenv("INSTANCE_PATH", str(instance))
-    spec = importlib.util.spec_from_file_location("blobs_28a", MIGRATION)
+    spec = importlib.util.spec_from_file_location("blobs_0023", MIGRATION)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     connection = sa.create_engine("sqlite://").connect()

@@ -65,9 +65,9 @@ def expire_import_reports(now: datetime, max_age_days: int) -> int:
     return result.rowcount
 
 
-def retention(now: datetime, confirm_max_age_seconds: int) -> None:
+def retention(now: datetime, confirm_max_age_seconds: int, lost_after: float = 60) -> None:
     """The clock's chore: expired sign-ups, forms and link requests never handled, and old
-    import reports go."""
+    import reports go. A form waiting `lost_after` s lost its message: it is queued again."""
     purge_expired(now, confirm_max_age_seconds, CLOCK)
     expire_import_reports(now, IMPORT_REPORT_DAYS)
     db.session.execute(  # a form its message never reached (a day is far more than a retry)
@@ -75,7 +75,7 @@ def retention(now: datetime, confirm_max_age_seconds: int) -> None:
     )
     stranded = db.session.scalars(  # its message was lost (Redis away at that moment): again
         select(SubmittedSignup.id)
-        .where(SubmittedSignup.submitted_at < now - timedelta(minutes=1))
+        .where(SubmittedSignup.submitted_at < now - timedelta(seconds=lost_after))
         .limit(500)
     )
     for submitted_id in stranded:  # handling a form twice is harmless (the mail slot guards)

@@ -7,9 +7,11 @@ whose form was too fast is asked to press the button once more (never a silent e
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import time
 
+import redis
 from flask import current_app
 from limits import parse_many
 
@@ -17,6 +19,8 @@ from newsletter.extensions import limiter
 from newsletter.subscribers.addresses import mailbox
 from newsletter.subscribers.links import signer
 from newsletter.subscribers.tokens import Purpose, TokenInvalid
+
+log = logging.getLogger(__name__)
 
 TIME_TRAP_MAX_AGE = 24 * 3600
 
@@ -48,9 +52,16 @@ def time_trap(token: str | None, min_seconds: int) -> str:
     return PASSED if first else REPLAYED
 
 
-def address_allowed(email_key: str, limit: str) -> bool:
+def address_allowed(email_key: str, limit: str, *, when_down: bool | None = None) -> bool:
     """Flask-Limiter's storage (Redis), keyed by a hash of the mailbox: `+tags` (and dots at
-    Gmail) do not make a second inbox to flood."""
+    Gmail) do not make a second inbox to flood. `when_down`: the answer while Redis is away
+    (None: the error goes on, to the 503 page)."""
     digest = hashlib.sha256(mailbox(email_key).encode()).hexdigest()[:32]
     strategy = limiter.limiter
-    return all(strategy.hit(item, "signup-address", digest) for item in parse_many(limit))
+    try:
+        return all(strategy.hit(item, "signup-address", digest) for item in parse_many(limit))
+    except (redis.ConnectionError, redis.TimeoutError):
+        if when_down is None:
+            raise
+        log.warning("address limit unknown (Redis away): %s", "open" if when_down else "closed")
+        return when_down
