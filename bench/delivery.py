@@ -17,7 +17,7 @@ without DKIM: the unsigned rate, and signed/unsigned (medians of the signed runs
 
 Then once more at N readers, signed, under the production layout
 (docs/operations.md#production): gunicorn, a transactional pool (1 process x 4 threads), a bulk
-pool (2 x 2), `flask delivery publish ID` as a command,
+pool (4 processes x 1 thread), `flask delivery publish ID` as a command,
 timed from the command's start until the edition's state is "sent" ("Verzonden"), against the
 time smtp-source needs for N messages. The sink is postfix's `smtp-sink` when installed (Debian
 package postfix), else aiosmtpd in its own process.
@@ -235,7 +235,8 @@ def run_once(app, env: dict[str, str], readers: int, args, tmp: Path) -> dict[st
 
 def production_layout(app, env: dict[str, str], readers: int, tmp: Path) -> dict[str, float]:
     """The layout of docs/operations.md#production: gunicorn, a transactional pool, a bulk
-    pool of 2 x 2; the publish command's start until the edition reads "sent"."""
+    pool of 4 processes x 1 thread; the publish command's start until the edition reads
+    "sent"."""
     import redis
 
     from newsletter.dev.sink import free_port
@@ -254,8 +255,8 @@ def production_layout(app, env: dict[str, str], readers: int, tmp: Path) -> dict
          "gthread", "--bind", f"127.0.0.1:{free_port()}", "wsgi:app"],
         [sys.executable, "-m", "dramatiq", "workers", "--queues", "transactional", "testsend",
          "maintenance", "--processes", "1", "--threads", "4"],
-        [sys.executable, "-m", "dramatiq", "workers", "--queues", "bulk", "--processes", "2",
-         "--threads", "2"],
+        [sys.executable, "-m", "dramatiq", "workers", "--queues", "bulk", "--processes", "4",
+         "--threads", "1"],
     ]  # fmt: skip
     processes = [
         subprocess.Popen(c, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
@@ -350,9 +351,10 @@ def main() -> int:
     parser.add_argument("--readers", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000, help="first, smaller run (RSS)")
     parser.add_argument("--connections", type=int, default=4, help="SMTP_MAX_CONNECTIONS")
-    parser.add_argument("--processes", type=int, default=2, help="Dramatiq worker processes")
+    # the bulk pool of docs/operations.md#production: a process per SMTP connection
+    parser.add_argument("--processes", type=int, default=4, help="Dramatiq worker processes")
     parser.add_argument(
-        "--threads", type=int, default=2, help="threads per worker process (all: = connections)"
+        "--threads", type=int, default=1, help="threads per worker process (all: = connections)"
     )
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--source-messages", type=int, default=20_000)

@@ -24,6 +24,7 @@ from markupsafe import escape
 
 from newsletter.editions import services as editions
 from newsletter.mail import message
+from newsletter.mail.canonical import PiecewiseBody
 from newsletter.rendering.edition import RenderedEdition
 from newsletter.rendering.markers import Markers
 from newsletter.subscribers.links import signer
@@ -76,6 +77,16 @@ class PreparedEdition:
         markers = Markers(rendered.nonce)
         self.html = markers.split(rendered.html, _encode)
         self.text = markers.split(rendered.text, _encode)
+        # DKIM's body hash, canonicalised once for the fixed stretches (the body begins
+        # after the blank line that ends the head, inside text_head)
+        slots = [
+            self.skeleton.text_head.removeprefix(b"\r\n"),
+            *(p if isinstance(p, bytes) else None for p in self.text),
+            self.skeleton.html_head,
+            *(p if isinstance(p, bytes) else None for p in self.html),
+            self.skeleton.tail,
+        ]
+        self.body = PiecewiseBody.new(slots) if self.skeleton.text_head[:2] == b"\r\n" else None
         self.mailto = message.unsubscribe_mailto(mail_from)
         self._sign = signer().dumps
         self._unsubscribe = external_url("subscribers.unsubscribe", token=_TOKEN).partition(_TOKEN)
@@ -107,6 +118,12 @@ class PreparedEdition:
 
     def bytes_for(self, recipient: Recipient, *, subject_prefix: str = "") -> bytes:
         """The message for one reader; a test-send marks its subject with `subject_prefix`."""
+        return self.signable_for(recipient, subject_prefix=subject_prefix)[0]
+
+    def signable_for(
+        self, recipient: Recipient, *, subject_prefix: str = ""
+    ) -> tuple[bytes, bytes | None]:
+        """bytes_for(), and the body hash DKIM signs (None: the signer hashes the body)."""
         links = self._links(recipient)
         name = message.one_line(recipient.name)
         values = {"name": name, **links}
@@ -121,7 +138,12 @@ class PreparedEdition:
                 message.list_headers(self.list_id, links["unsubscribe_url"], self.mailto),
             ]
         )
-        return self.skeleton.wrap(head, _fill(self.text, text), _fill(self.html, html))
+        data = self.skeleton.wrap(head, _fill(self.text, text), _fill(self.html, html))
+        if self.body is None:
+            return data, None
+        slots = [text.get(p, b"") for p in self.text if isinstance(p, str)]
+        slots += [html.get(p, b"") for p in self.html if isinstance(p, str)]
+        return data, self.body.digest(slots)
 
 
 def _fill(pieces: list[bytes | str], values: dict[str, bytes]) -> bytes:

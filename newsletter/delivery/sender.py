@@ -240,11 +240,13 @@ def _send_all(
         following = _next(recipients, position, started) if pipelined else None
         try:
             with metrics.SMTP_SECONDS.time():
+                data, hashed = prepared.signable_for(recipient)
                 smtp.send(
-                    prepared.bytes_for(recipient),
+                    data,
                     recipient.email,
                     ready=settle,
                     then=following.email if following else None,
+                    hashed=hashed,
                 )
         except ConnectionFailure as exc:
             _connection_failed(run, exc, smtp)

@@ -87,15 +87,16 @@ def keys(settings: Settings) -> tuple[Key, ...]:
     return (ed_key, rsa_key)
 
 
-def signed(message: bytes, settings: Settings) -> bytes:
+def signed(message: bytes, settings: Settings, hashed: bytes | None = None) -> bytes:
     """The message (wire form) with its DKIM-Signature header(s) in front, or unchanged
-    without a key."""
+    without a key. `hashed`: the body hash, when the caller has it (canonical.PiecewiseBody:
+    an edition's body is canonicalised once, not per reader)."""
     configured = keys(settings)
     if not configured:
         return message
     head, _, body = message.partition(b"\r\n\r\n")
     data, names = _header_data(fields(head + b"\r\n"))
-    bh = base64.b64encode(body_hash(body))
+    bh = base64.b64encode(body_hash(body) if hashed is None else hashed)
     now = str(int(time.time())).encode()
     return b"".join(signature(key, names, data, bh, now) for key in configured) + message
 

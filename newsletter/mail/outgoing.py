@@ -54,14 +54,16 @@ class Session:
         recipient: str,
         ready: Callable[[], object] | None = None,
         then: str | None = None,
+        hashed: bytes | None = None,
     ) -> None:
         """`ready` and `then`: see SmtpConnection.send (before the final dot; the next
-        recipient, whose envelope goes out behind this message)."""
+        recipient, whose envelope goes out behind this message); `hashed`: see dkim.signed."""
         if not self.connection.is_open:
             self.connection.open()
             self.turn = None
             relays.succeeded(self.relay)  # a session opened: this relay works again
-        self.connection.send(signed(data, self.settings), self.sender, recipient, ready, then)
+        data = signed(data, self.settings, hashed)
+        self.connection.send(data, self.sender, recipient, ready, then)
         if self.turn:  # probing over a connection opened before: it carried a mail
             self.turn = None
             relays.succeeded(self.relay)

@@ -7,7 +7,7 @@ from dkim.canonicalization import Relaxed
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsletter.mail.canonical import fields, relaxed_body, relaxed_header
+from newsletter.mail.canonical import PiecewiseBody, body_hash, fields, relaxed_body, relaxed_header
 
 #: lines of spaces, tabs and a few letters, joined by CRLF: runs, line-end blanks, empty lines
 LINE = st.lists(st.sampled_from([" ", "\t", "a", "é", "=", "  "]), max_size=12).map("".join)
@@ -37,3 +37,36 @@ def test_fields_keep_folded_values_whole():
         (b"Subject", b" een\r\n lang\r\n\tonderwerp"),
         (b"To", b"x@y.example"),
     ]
+
+
+#: whole lines (each CRLF-ended), as the fixed stretches and personal values of an edition are
+LINES = st.lists(LINE.map(lambda line: line + "\r\n"), max_size=4).map("".join).map(str.encode)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    fixed=st.lists(LINES, min_size=1, max_size=4),
+    values=st.lists(LINES, max_size=3),
+    end=st.sampled_from(["--b--\r\n", "x", "\t x \r\n\r\n \r\n"]),
+)
+def test_a_body_canonicalised_in_pieces_hashes_as_whole(fixed, values, end):
+    """The fixed pieces canonicalised once, the values per body: the same bh= as the whole
+    body's (when the body ends in a fixed piece with text on a line)."""
+    slots: list[bytes | None] = []
+    for i, piece in enumerate(fixed):
+        slots += [piece] + ([None] if i < len(values) else [])
+    slots.append(end.encode())
+    body = PiecewiseBody.new(slots)
+    assert body is not None
+    filled = iter(values)
+    whole = b"".join(s if s is not None else next(filled) for s in slots)
+    assert body.digest(values[: slots.count(None)]) == body_hash(whole)
+
+
+def test_pieces_that_do_not_end_their_lines_are_hashed_whole():
+    assert PiecewiseBody.new([b"a \r\n", b"b ", None, b"c\r\n"]) is None  # fixed piece
+    assert PiecewiseBody.new([b"a\r\n", None, b"\r\n\r\n"]) is None  # end: empty lines
+    body = PiecewiseBody.new([b"a\r\n", None, b"c\r\n"])
+    assert body is not None
+    assert body.digest([b"name  "]) is None  # a value without its line end
+    assert body.digest([b"name  \r\n"]) == body_hash(b"a\r\nname  \r\nc\r\n")

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsletter.delivery.prepared import PreparedEdition, Recipient, row_tag
+from newsletter.mail.canonical import body_hash
 from newsletter.rendering.edition import personalise, render_edition
 from newsletter.subscribers import links
 
@@ -64,3 +65,15 @@ def test_no_name_can_break_the_headers(app, name, local):
     assert message["To"].addresses[0].addr_spec == f"{local}@x.example"
     assert b"\n" not in head.replace(b"\r\n", b"")  # no bare line break: no injected header
     assert message.get_content_type() == "multipart/alternative"
+
+
+@settings(max_examples=100, deadline=None)
+@given(name=st.text(alphabet=st.sampled_from(" \tab\u00e9=\r\n."), max_size=40))
+def test_the_body_hash_given_to_the_signer_is_the_bodys(app, name):
+    """The edition's body is canonicalised once (canonical.PiecewiseBody); whatever a reader's
+    name holds, the hash handed to DKIM is the hash of the body that goes out."""
+    with app.test_request_context():
+        prepared = prepare(app)
+        assert prepared.body is not None  # else every reader's body is hashed whole
+        data, hashed = prepared.signable_for(Recipient(1, "a@x.example", name, "p"))
+    assert hashed == body_hash(data.partition(b"\r\n\r\n")[2])
