@@ -8,7 +8,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, event, exc
+from sqlalchemy import DateTime, Enum, event, exc, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
@@ -17,6 +17,17 @@ from sqlalchemy.types import TypeDecorator
 def utcnow() -> datetime:
     """Aware UTC now; used as a column default (a function, never a value fixed at import)."""
     return datetime.now(UTC)
+
+
+def database_now(session: Any) -> datetime:
+    """The database's clock, aware UTC: the one clock every machine shares. A lease, a retry
+    time or a claim written by one worker and compared by another must come from here, not
+    from each machine's own clock (docs/operations.md#clocks). SQLite lives on one machine:
+    its clock is this machine's."""
+    if session.get_bind().dialect.name != "postgresql":
+        return utcnow()
+    # statement_timestamp, not now(): now() stands still for the whole transaction
+    return session.scalar(text("SELECT statement_timestamp()")).astimezone(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

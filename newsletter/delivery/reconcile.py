@@ -14,7 +14,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from newsletter.database import utcnow
+from newsletter.database import database_now
 from newsletter.delivery import control, ledger, limits, snapshot
 from newsletter.editions.models import Edition, EditionState
 from newsletter.extensions import db
@@ -34,7 +34,7 @@ def reconcile(edition_id: int | None = None, *, force: bool = False) -> Report:
     report = Report()
     if edition_id is None:
         report.started = control.start_due(
-            utcnow(), timedelta(hours=settings.schedule_max_delay_hours)
+            database_now(db.session), timedelta(hours=settings.schedule_max_delay_hours)
         )
     query = select(Edition.id, Edition.snapshot_done).where(Edition.state == EditionState.sending)
     if edition_id is not None:
