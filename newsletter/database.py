@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +30,27 @@ def database_now(session: Any) -> datetime:
         return utcnow()
     # statement_timestamp, not now(): now() stands still for the whole transaction
     return session.scalar(text("SELECT statement_timestamp()")).astimezone(UTC)
+
+
+@contextmanager
+def only_one(engine: Any, name: str) -> Iterator[bool]:
+    """True inside when this process holds the PostgreSQL advisory lock `name`, False when
+    another one does (then do nothing). The lock lives in a transaction of a connection of its
+    own, held open until the block ends: it cannot leak to a pooled connection, a dead process
+    drops it with its connection, and PgBouncer's transaction mode keeps that one transaction
+    on one server connection. The open transaction writes nothing, so it holds back no vacuum.
+    SQLite: one machine, one writer at a time anyway; always True."""
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    with engine.connect() as connection:
+        got = connection.scalar(
+            text("SELECT pg_try_advisory_xact_lock(hashtext(:name))"), {"name": name}
+        )
+        try:
+            yield bool(got)
+        finally:
+            connection.rollback()  # ends the transaction, and with it the lock
 
 
 class UTCDateTime(TypeDecorator[datetime]):
