@@ -17,6 +17,7 @@ never moved or deleted.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import re
 from dataclasses import dataclass, field
@@ -79,7 +80,9 @@ def _mark_read(file: Path) -> None:
     """A Maildir message goes from new/ to cur/ with the Seen flag, as a mail client does."""
     cur = file.parent.parent / "cur"
     cur.mkdir(exist_ok=True)
-    file.rename(cur / (file.name if ":2," in file.name else f"{file.name}:2,S"))
+    # a run on another machine may have moved it first: it was handled there too
+    with contextlib.suppress(FileNotFoundError):
+        file.rename(cur / (file.name if ":2," in file.name else f"{file.name}:2,S"))
 
 
 @dataclass(frozen=True)
