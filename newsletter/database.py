@@ -95,6 +95,30 @@ def _sqlite_pragmas(dbapi_connection: object, connection_record: object) -> None
     cursor.close()
 
 
+#: read_only_sql_transaction: the server took the connection but no longer takes writes
+READ_ONLY = "25006"
+
+
+def read_only(error: BaseException | None) -> bool:
+    """Is this (or what it wraps) PostgreSQL refusing a write because it is no longer the
+    primary? After a failover the old primary may still answer, read-only."""
+    for _ in range(5):  # SQLAlchemy's wrapper, psycopg's error, a cause or two
+        if error is None:
+            return False
+        if getattr(error, "sqlstate", None) == READ_ONLY:
+            return True
+        error = getattr(error, "orig", None) or error.__cause__
+    return False
+
+
+def _read_only_is_a_disconnect(context: Any) -> None:
+    """A connection to a demoted primary is as useless as a broken one, and so is every other
+    one in the pool: treated as a disconnect, SQLAlchemy drops them all, and the next connect
+    goes down DATABASE_URL's list of servers to the one that now takes writes."""
+    if read_only(context.original_exception):
+        context.is_disconnect = True
+
+
 #: a pooled connection idle for longer than this is pinged before use
 PING_AFTER_IDLE_SECONDS = 1.0
 
@@ -126,11 +150,13 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, proxy: object) -> None:
 
 def configure_engines() -> None:
     """Web and worker share one SQLite file in `make run`: WAL and a busy timeout keep
-    them apart. Idle pooled connections are pinged before use."""
+    them apart. Idle pooled connections are pinged before use. A read-only answer of a
+    demoted primary empties the pool."""
     for target, name, listener in (
         (Engine, "connect", _sqlite_pragmas),
         (Pool, "checkin", _checked_in),
         (Pool, "checkout", _ping_if_idle),
+        (Engine, "handle_error", _read_only_is_a_disconnect),
     ):
         if not event.contains(target, name, listener):
             event.listen(target, name, listener)
