@@ -1,4 +1,5 @@
 import logging
+import os
 from logging.config import fileConfig
 
 from flask import current_app
@@ -67,6 +68,42 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+#: one migration at a time over all machines: a second `flask db upgrade` (two nodes deploying
+#: at once) waits here, then finds nothing left to do
+MIGRATION_LOCK = "ravijn:migrations"
+#: a DDL statement waits at most this long for its table lock; it stops instead of queueing
+#: every reader and sign-up behind it while a long query holds the table
+LOCK_TIMEOUT_SECONDS = int(os.environ.get("MIGRATION_LOCK_TIMEOUT", "5"))
+
+
+def _guard_postgres(connection):
+    connection.exec_driver_sql(
+        "SELECT pg_advisory_lock(hashtext(%(name)s))", {"name": MIGRATION_LOCK}
+    )  # a session lock: it outlives the commit below (and dies with a killed process)
+    connection.exec_driver_sql(f"SET lock_timeout = '{LOCK_TIMEOUT_SECONDS}s'")
+    connection.commit()
+
+
+def _unguard_postgres(connection):
+    """The connection goes back to the app's pool: without its lock and its lock_timeout."""
+    connection.rollback()
+    connection.exec_driver_sql(
+        "SELECT pg_advisory_unlock(hashtext(%(name)s))", {"name": MIGRATION_LOCK}
+    )
+    connection.exec_driver_sql("RESET lock_timeout")
+    connection.commit()
+
+
+def _explain_lock_timeout(error):
+    if getattr(getattr(error, "orig", None), "sqlstate", None) == "55P03":
+        raise SystemExit(
+            f"Migratie gestopt: een tabel bleef langer dan {LOCK_TIMEOUT_SECONDS} s bezet "
+            "(lock_timeout). Er is niets veranderd; probeer het zo opnieuw, of kijk met "
+            "pg_stat_activity welke query de tabel vasthoudt."
+        ) from error
+    raise error
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -100,14 +137,26 @@ def run_migrations_online():
             # requires), and checked afterwards.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:
+            _guard_postgres(connection)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        except Exception as error:
+            _explain_lock_timeout(error)
+        finally:
+            if postgres:
+                try:
+                    _unguard_postgres(connection)
+                except Exception:  # a broken connection took the lock with it
+                    logger.warning("could not release the migration lock", exc_info=True)
         if sqlite:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")

@@ -36,9 +36,11 @@ def register_extensions(app: Flask) -> None:
     from newsletter.database import configure_engines
     from newsletter.extensions import csrf, db, limiter, login_manager, migrate
     from newsletter.security import allow_large_bodies
+    from newsletter.signed_time import SessionInterface
     from newsletter.subscribers.tokens import Signer
 
     configure_engines()
+    app.session_interface = SessionInterface()
     # before CSRF reads the form in its own hook: an ended session is ended first, and only
     # an editor whose role needs it may send a large body
     app.before_request(sessions.check)

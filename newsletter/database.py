@@ -5,10 +5,12 @@ from __future__ import annotations
 import enum
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, event, exc
+from sqlalchemy import DateTime, Enum, event, exc, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
@@ -17,6 +19,38 @@ from sqlalchemy.types import TypeDecorator
 def utcnow() -> datetime:
     """Aware UTC now; used as a column default (a function, never a value fixed at import)."""
     return datetime.now(UTC)
+
+
+def database_now(session: Any) -> datetime:
+    """The database's clock, aware UTC: the one clock every machine shares. A lease, a retry
+    time or a claim written by one worker and compared by another must come from here, not
+    from each machine's own clock (docs/operations.md#clocks). SQLite lives on one machine:
+    its clock is this machine's."""
+    if session.get_bind().dialect.name != "postgresql":
+        return utcnow()
+    # statement_timestamp, not now(): now() stands still for the whole transaction
+    return session.scalar(text("SELECT statement_timestamp()")).astimezone(UTC)
+
+
+@contextmanager
+def only_one(engine: Any, name: str) -> Iterator[bool]:
+    """True inside when this process holds the PostgreSQL advisory lock `name`, False when
+    another one does (then do nothing). The lock lives in a transaction of a connection of its
+    own, held open until the block ends: it cannot leak to a pooled connection, a dead process
+    drops it with its connection, and PgBouncer's transaction mode keeps that one transaction
+    on one server connection. The open transaction writes nothing, so it holds back no vacuum.
+    SQLite: one machine, one writer at a time anyway; always True."""
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    with engine.connect() as connection:
+        got = connection.scalar(
+            text("SELECT pg_try_advisory_xact_lock(hashtext(:name))"), {"name": name}
+        )
+        try:
+            yield bool(got)
+        finally:
+            connection.rollback()  # ends the transaction, and with it the lock
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -74,6 +108,30 @@ def _sqlite_pragmas(dbapi_connection: object, connection_record: object) -> None
     cursor.close()
 
 
+#: read_only_sql_transaction: the server took the connection but no longer takes writes
+READ_ONLY = "25006"
+
+
+def read_only(error: BaseException | None) -> bool:
+    """Is this (or what it wraps) PostgreSQL refusing a write because it is no longer the
+    primary? After a failover the old primary may still answer, read-only."""
+    for _ in range(5):  # SQLAlchemy's wrapper, psycopg's error, a cause or two
+        if error is None:
+            return False
+        if getattr(error, "sqlstate", None) == READ_ONLY:
+            return True
+        error = getattr(error, "orig", None) or error.__cause__
+    return False
+
+
+def _read_only_is_a_disconnect(context: Any) -> None:
+    """A connection to a demoted primary is as useless as a broken one, and so is every other
+    one in the pool: treated as a disconnect, SQLAlchemy drops them all, and the next connect
+    goes down DATABASE_URL's list of servers to the one that now takes writes."""
+    if read_only(context.original_exception):
+        context.is_disconnect = True
+
+
 #: a pooled connection idle for longer than this is pinged before use
 PING_AFTER_IDLE_SECONDS = 1.0
 
@@ -105,11 +163,13 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, proxy: object) -> None:
 
 def configure_engines() -> None:
     """Web and worker share one SQLite file in `make run`: WAL and a busy timeout keep
-    them apart. Idle pooled connections are pinged before use."""
+    them apart. Idle pooled connections are pinged before use. A read-only answer of a
+    demoted primary empties the pool."""
     for target, name, listener in (
         (Engine, "connect", _sqlite_pragmas),
         (Pool, "checkin", _checked_in),
         (Pool, "checkout", _ping_if_idle),
+        (Engine, "handle_error", _read_only_is_a_disconnect),
     ):
         if not event.contains(target, name, listener):
             event.listen(target, name, listener)

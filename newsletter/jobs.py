@@ -15,12 +15,12 @@ import logging
 from dataclasses import dataclass
 
 import dramatiq
-from dramatiq.brokers.redis import RedisBroker
 from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from newsletter import mail_outbox, redis_urls
+from newsletter.broker_clock import SharedClockRedisBroker
 from newsletter.extensions import db
 
 log = logging.getLogger(__name__)
@@ -95,14 +95,17 @@ def build_broker(url: str) -> dramatiq.Broker:
     worker's unacked messages, so that happens within a few seconds after those 15 s. The
     maintenance only looks at the queue of the command that runs it (a poll of that queue about
     once a second), so it must run often for a dead worker's message to come back soon. Its
-    cost, two lookups in small sorted sets, is nothing beside a fetch.
+    cost, two lookups in small sorted sets, is nothing beside a fetch. The heartbeats are
+    stamped with Redis's clock, not the worker's (newsletter/broker_clock.py): with each
+    worker's own clock, 15 s of skew between machines made workers requeue each other's work.
     """
     if url.startswith(("amqp://", "amqps://")):
         from dramatiq.brokers.rabbitmq import RabbitmqBroker
 
         return RabbitmqBroker(url=url)
-    # a client of our own: Sentinel URLs, and socket timeouts (Dramatiq's own has none)
-    return RedisBroker(
+    # a client of our own: Sentinel URLs, and socket timeouts (Dramatiq's own has none);
+    # heartbeats on Redis's clock (broker_clock.py)
+    return SharedClockRedisBroker(
         client=redis_urls.connect(url), heartbeat_timeout=15_000, maintenance_chance=500_000
     )
 

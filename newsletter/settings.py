@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-from newsletter import redis_urls
+from newsletter import database_url, redis_urls
 from newsletter.proxies import parse_trusted
 from newsletter.sso_settings import SsoConfigError, SsoSettings
 from newsletter.sso_settings import from_env as sso_from_env
@@ -157,11 +157,12 @@ def _redis_url(env: dict[str, str], name: str, others: tuple[str, ...]) -> str:
 
 
 def _database_url(value: str) -> str:
-    """Use psycopg 3 for PostgreSQL whatever spelling the operator used."""
-    for prefix in ("postgres://", "postgresql://"):
-        if value.startswith(prefix):
-            return "postgresql+psycopg://" + value[len(prefix) :]
-    return value
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator used; several servers
+    (failover) as SQLAlchemy takes them (newsletter/database_url.py)."""
+    try:
+        return database_url.normalise(value)
+    except database_url.DatabaseUrlError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,27 @@ class Settings:
     testsend_per_edition_hour: int = 40
     #: editors log in through the organisation's OpenID Connect provider (None: off)
     sso: SsoSettings | None = None
+    #: database connections each process keeps open, and how many more it may open at a peak
+    #: (each gunicorn worker and each Dramatiq process has a pool of its own)
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
+    #: seconds a request waits for a free connection before it gives up
+    db_pool_timeout: int = 30
+    #: psycopg prepares a query on the server after 5 runs; off behind PgBouncer in
+    #: transaction mode older than 1.21 (the statement lives on one server connection)
+    db_server_prepare: bool = True
+
+    def engine_options(self) -> dict[str, object]:
+        if not self.database_url.startswith("postgresql"):
+            return {}  # SQLite: SQLAlchemy's own choice of pool for a file
+        options: dict[str, object] = {
+            "pool_size": self.db_pool_size,
+            "max_overflow": self.db_max_overflow,
+            "pool_timeout": self.db_pool_timeout,
+        }
+        if not self.db_server_prepare:
+            options["connect_args"] = {"prepare_threshold": None}
+        return options
 
     @property
     def relays(self) -> tuple[SmtpUrl, ...]:
@@ -260,7 +282,7 @@ class Settings:
             "SECRET_KEY_FALLBACKS": list(self.secret_keys[1:]),
             "SQLALCHEMY_DATABASE_URI": self.database_url,
             # idle connections are pinged before use (database.configure_engines), busy ones not
-            "SQLALCHEMY_ENGINE_OPTIONS": {},
+            "SQLALCHEMY_ENGINE_OPTIONS": self.engine_options(),
             "RATELIMIT_STORAGE_URI": self.limiter_storage_uri,
             "RATELIMIT_STORAGE_OPTIONS": redis_urls.limiter_storage(self.redis_url)[1],
             # Redis away: a limit lets the request through (leaving must always work); the
@@ -366,6 +388,10 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         webhook_allow_private=_flag(env, "WEBHOOK_ALLOW_PRIVATE", False),
         testsend_per_editor_hour=_int(env, "TESTSEND_PER_EDITOR_HOUR", 20, minimum=1),
         testsend_per_edition_hour=_int(env, "TESTSEND_PER_EDITION_HOUR", 40, minimum=1),
+        db_pool_size=_int(env, "DB_POOL_SIZE", 5, minimum=1),
+        db_max_overflow=_int(env, "DB_MAX_OVERFLOW", 10),
+        db_pool_timeout=_int(env, "DB_POOL_TIMEOUT", 30, minimum=1),
+        db_server_prepare=_flag(env, "DB_SERVER_PREPARE", True),
         log_format=_log_format(env),
         metrics_token=_metrics_token(env),
         dns_resolver=env.get("DNS_RESOLVER", "").strip(),

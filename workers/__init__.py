@@ -13,7 +13,7 @@ import sys
 import dramatiq
 from dramatiq.middleware import CurrentMessage
 
-from newsletter import create_app
+from newsletter import create_app, schema_version
 from newsletter.logs import configure as configure_logging
 from newsletter.settings import ConfigError
 from workers.clock import ClockMiddleware
@@ -22,8 +22,13 @@ from workers.middleware import AppContextMiddleware
 
 try:
     app = create_app()
+    if app.config["SETTINGS"].env != "test":  # the tests import this before they migrate
+        schema_version.check(app)
 except ConfigError as exc:
     print(f"Fout in de instellingen: {exc}", file=sys.stderr)
+    raise SystemExit(1) from None
+except schema_version.UnknownSchema as exc:
+    print(f"Niet gestart: {exc}", file=sys.stderr)
     raise SystemExit(1) from None
 
 if app.config["SETTINGS"].log_format == "json":

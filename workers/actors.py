@@ -18,7 +18,7 @@ from flask import current_app
 from newsletter import jobs
 from newsletter.auth import mails as editor_mails
 from newsletter.auth import passwords as editor_passwords
-from newsletter.database import utcnow
+from newsletter.database import read_only, utcnow
 from newsletter.delivery import reconcile as reconciler
 from newsletter.delivery import sender, snapshot, testsend
 from newsletter.editions import notices, test_addresses
@@ -50,6 +50,8 @@ class Outage(dramatiq.Retry):
 def _through_outages(fn):
     """Dramatiq's back-off grows to minutes, which after a database restart left sending
     standing still long after the database was back; an outage is retried in 1–3 s instead.
+    A primary that became read-only (SQLSTATE 25006, a failover) is an outage too; the pool
+    has already dropped its connections to it (database._read_only_is_a_disconnect).
     Outages keep their own count in the message (up to OUTAGE_RETRIES), so they do not use up
     the retries a mail has for its own failures."""
 
@@ -57,7 +59,9 @@ def _through_outages(fn):
     def run(*args: object) -> None:
         try:
             fn(*args)
-        except OUTAGE as exc:
+        except Exception as exc:
+            if not isinstance(exc, OUTAGE) and not read_only(exc):
+                raise
             message = CurrentMessage.get_current_message()
             if message is None:
                 raise

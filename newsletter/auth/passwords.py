@@ -18,7 +18,7 @@ import time
 from datetime import datetime, timedelta
 
 from flask import current_app
-from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired
 from sqlalchemy import delete, select
 
 from newsletter import jobs
@@ -27,6 +27,7 @@ from newsletter.auth.audit import Actor, record
 from newsletter.auth.models import Editor, PasswordRequest
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
+from newsletter.signed_time import SkewTolerantSerializer
 
 SALT = "ravijn.editor-password.v1"
 LINK_SECONDS = 3600
@@ -41,9 +42,9 @@ class LinkError(Exception):
     """The link is not (or no longer) valid; the message is Dutch."""
 
 
-def _serializer() -> URLSafeTimedSerializer:
+def _serializer() -> SkewTolerantSerializer:
     keys = current_app.config["SETTINGS"].secret_keys
-    return URLSafeTimedSerializer(list(reversed(keys)), salt=SALT)  # signs with the first key
+    return SkewTolerantSerializer(list(reversed(keys)), salt=SALT)  # signs with the first key
 
 
 def _fingerprint(editor: Editor) -> str:

@@ -17,6 +17,7 @@ never moved or deleted.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import re
 from dataclasses import dataclass, field
@@ -58,16 +59,30 @@ class Bounce:
         return self.action == "failed" and self.status.startswith("5")
 
 
+def _maildir(path: Path) -> bool:
+    return path.is_dir() and ((path / "new").is_dir() or (path / "cur").is_dir())
+
+
 def files(path: Path) -> list[Path]:
+    """One .eml, the .eml files of a folder, or the new mail of a Maildir: what is in `cur/`
+    was read before (cron runs every few minutes; rereading the whole Maildir grew without
+    end and counted old reports again)."""
     if path.is_file():
         return [path]
-    if (path / "new").is_dir() or (path / "cur").is_dir():  # a Maildir
-        found = [
-            f for sub in ("new", "cur") if (path / sub).is_dir() for f in (path / sub).iterdir()
-        ]
+    if _maildir(path):
+        found = list((path / "new").iterdir()) if (path / "new").is_dir() else []
     else:
         found = list(path.glob("*.eml"))
     return sorted(f for f in found if f.is_file())
+
+
+def _mark_read(file: Path) -> None:
+    """A Maildir message goes from new/ to cur/ with the Seen flag, as a mail client does."""
+    cur = file.parent.parent / "cur"
+    cur.mkdir(exist_ok=True)
+    # a run on another machine may have moved it first: it was handled there too
+    with contextlib.suppress(FileNotFoundError):
+        file.rename(cur / (file.name if ":2," in file.name else f"{file.name}:2,S"))
 
 
 @dataclass(frozen=True)
@@ -153,7 +168,10 @@ def _our_message(part: Message) -> tuple[int | None, int | None]:
 
 
 def ingest(path: Path) -> IngestReport:
+    """Every message once: from a Maildir, each one handled (or found unreadable) moves to
+    cur/. One that could not be opened (OSError) stays in new/ for the next run."""
     report = IngestReport()
+    maildir = _maildir(path)
     for file in files(path):
         try:
             if file.stat().st_size > MAX_BYTES:
@@ -161,28 +179,39 @@ def ingest(path: Path) -> IngestReport:
             data = file.read_bytes()
             complained = complaint(data)
             found = [] if complained else parse(data)
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
             report.problems.append(f"{file}: {exc}")
             continue
-        report.messages += 1
-        if complained is not None:
-            if _apply_complaint(complained):
-                report.complaints += 1
-            else:
-                report.unproven += 1
+        except ValueError as exc:
+            report.problems.append(f"{file}: {exc}")
+            if maildir:
+                _mark_read(file)
             continue
-        for bounce in found:
-            if not bounce.hard:
-                report.soft += 1
-                continue
-            outcome = _apply(bounce)
-            if outcome == "applied":
-                report.hard += 1
-            elif outcome == "unknown":
-                report.unknown += 1
-            else:
-                report.unproven += 1
+        _handle(report, complained, found)
+        if maildir:
+            _mark_read(file)  # after its changes were committed
     return report
+
+
+def _handle(report: IngestReport, complained: Complaint | None, found: list[Bounce]) -> None:
+    report.messages += 1
+    if complained is not None:
+        if _apply_complaint(complained):
+            report.complaints += 1
+        else:
+            report.unproven += 1
+        return
+    for bounce in found:
+        if not bounce.hard:
+            report.soft += 1
+            continue
+        outcome = _apply(bounce)
+        if outcome == "applied":
+            report.hard += 1
+        elif outcome == "unknown":
+            report.unknown += 1
+        else:
+            report.unproven += 1
 
 
 def _apply(bounce: Bounce) -> str:

@@ -14,7 +14,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from newsletter.database import utcnow
+from newsletter.database import database_now, only_one
 from newsletter.delivery import control, ledger, limits, snapshot
 from newsletter.editions.models import Edition, EditionState
 from newsletter.extensions import db
@@ -26,15 +26,34 @@ class Report:
     batches: int = 0
     fan_outs: int = 0
     completed: list[int] = field(default_factory=list)
+    #: another process was reconciling: this run did nothing
+    skipped: bool = False
+
+
+#: the clock's reconcile runs in one process at a time (PostgreSQL advisory lock)
+LOCK = "ravijn:reconcile"
 
 
 def reconcile(edition_id: int | None = None, *, force: bool = False) -> Report:
-    """Start due editions, then requeue stranded work; `force` ignores the queued marks."""
+    """Start due editions, then requeue stranded work; `force` ignores the queued marks.
+
+    The clock's run (all editions) holds an advisory lock: the clock's Redis lock only keeps
+    two ticks from queueing it in one interval, and a run can take longer than that. Two
+    runs at once both saw a planned edition as due; the loser's publish failed, and it mailed
+    every eindredacteur "Niet verzonden" while the edition was going out. One edition's
+    reconcile (on resume) only requeues, which is harmless twice, and takes no lock."""
+    if edition_id is not None:
+        return _reconcile(edition_id, force)
+    with only_one(db.engine, LOCK) as mine:
+        return _reconcile(None, force) if mine else Report(skipped=True)
+
+
+def _reconcile(edition_id: int | None, force: bool) -> Report:
     settings = current_app.config["SETTINGS"]
     report = Report()
     if edition_id is None:
         report.started = control.start_due(
-            utcnow(), timedelta(hours=settings.schedule_max_delay_hours)
+            database_now(db.session), timedelta(hours=settings.schedule_max_delay_hours)
         )
     query = select(Edition.id, Edition.snapshot_done).where(Edition.state == EditionState.sending)
     if edition_id is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import current_app
-from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired
 from sqlalchemy import select
 
 from newsletter import jobs
@@ -23,6 +23,7 @@ from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
 from newsletter.mail import message, outgoing
 from newsletter.rendering.mjml import render_email
+from newsletter.signed_time import SkewTolerantSerializer
 from newsletter.subscribers import addresses
 from newsletter.urls import external_url, footer_links
 
@@ -110,9 +111,9 @@ def remove(editor: Editor, address_id: int) -> str | None:
     return email
 
 
-def _serializer() -> URLSafeTimedSerializer:
+def _serializer() -> SkewTolerantSerializer:
     keys = current_app.config["SETTINGS"].secret_keys
-    return URLSafeTimedSerializer(list(reversed(keys)), salt=SALT)  # signs with the first key
+    return SkewTolerantSerializer(list(reversed(keys)), salt=SALT)  # signs with the first key
 
 
 def _fingerprint(row: EditorTestAddress) -> str:

@@ -9,6 +9,7 @@ server of their own there. Without it, the system's resolver is used.
 from __future__ import annotations
 
 import base64
+import ipaddress
 from dataclasses import dataclass
 from email.utils import parseaddr
 
@@ -43,12 +44,49 @@ def _resolver(settings: Settings) -> dns.resolver.Resolver:
     return resolver
 
 
-def _txt(resolver: dns.resolver.Resolver, name: str) -> list[str]:
+def _txt(resolver: dns.resolver.Resolver, name: str) -> list[str] | None:
+    """The TXT strings at `name`; None when the name does not exist at all (NXDOMAIN)."""
     try:
         answer = resolver.resolve(name, "TXT")
-    except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+    except dns.resolver.NXDOMAIN:
+        return None
+    except dns.resolver.NoAnswer:
         return []
     return [b"".join(record.strings).decode("utf-8", "replace") for record in answer]
+
+
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
+def _spf_term(resolver: dns.resolver.Resolver, host: str) -> str:
+    """What SPF should say for a relay: `ip4:`/`ip6:` for an address (an address after
+    `include:` is invalid SPF), `include:` for a host with an SPF record of its own (a
+    provider's), else `a:` (the addresses of the host itself)."""
+    ip = _ip(host)
+    if ip is not None:
+        return f"ip{ip.version}:{ip}"
+    own = [r for r in _txt(resolver, host) or [] if r.lower().startswith("v=spf1")]
+    return f"include:{host}" if own else f"a:{host}"
+
+
+def _names(terms: list[str], host: str) -> bool:
+    """Does one of the SPF terms name this relay (its name, a parent, or its address)?"""
+    ip = _ip(host)
+    for term in (t.lstrip("+") for t in terms):
+        kind, _, value = term.partition(":")
+        if ip is not None and kind in ("ip4", "ip6") and value:
+            try:
+                if ip in ipaddress.ip_network(value, strict=False):
+                    return True
+            except ValueError:
+                continue
+        elif ip is None and kind in ("include", "a", "mx") and value in {host, *_parents(host)}:
+            return True
+    return False
 
 
 def _domain(address: str) -> str:
@@ -62,29 +100,32 @@ def _aligned(a: str, b: str) -> bool:
 
 def spf(settings: Settings, resolver: dns.resolver.Resolver) -> Check:
     domain = _domain(settings.mail_from)
-    records = [r for r in _txt(resolver, domain) if r.lower().startswith("v=spf1")]
+    found = _txt(resolver, domain)
+    if found is None:
+        return Check(
+            "SPF",
+            False,
+            f"{domain} bestaat niet in DNS (NXDOMAIN). Klopt het domein van MAIL_FROM? "
+            "Mail van een domein dat niet bestaat, wordt overal geweigerd.",
+        )
+    records = [r for r in found if r.lower().startswith("v=spf1")]
     hosts = list(dict.fromkeys(r.host.lower() for r in settings.relays))  # every relay, once
     if not records:
+        terms = " ".join(_spf_term(resolver, h) for h in hosts)
         return Check(
             "SPF",
             False,
             f"{domain} heeft geen SPF-record. Zet een TXT-record op {domain}: "
-            f'"v=spf1 {" ".join(f"include:{h}" for h in hosts)} -all" (of a:/ip4: van de relay).',
+            f'"v=spf1 {terms} -all".',
         )
     terms = records[0].lower().split()
-    named = {
-        term.split(":", 1)[-1].strip()
-        for term in terms
-        if term.startswith(("include:", "a:", "mx:", "+include:", "+a:"))
-    }
-    missing = [h for h in hosts if not named & {h, *_parents(h)}]
+    missing = [h for h in hosts if not _names(terms, h)]
     if missing:
         return Check(
             "SPF",
             False,
             f"het SPF-record van {domain} noemt de relay {', '.join(missing)} niet. Voeg "
-            f"{' '.join(f'include:{h}' for h in missing)} (of a:/ip4: van de relay) toe, "
-            "vóór -all.",
+            f"{' '.join(_spf_term(resolver, h) for h in missing)} toe, vóór -all.",
             warning=True,
         )
     return Check("SPF", True, f"{domain} staat mail via {', '.join(hosts)} toe.")
@@ -104,7 +145,7 @@ def dkim(settings: Settings, resolver: dns.resolver.Resolver) -> Check:
             warning=True,
         )
     name = f"{settings.dkim_selector}._domainkey.{settings.dkim_domain}"
-    records = [r for r in _txt(resolver, name) if "p=" in r]
+    records = [r for r in _txt(resolver, name) or [] if "p=" in r]
     if not records:
         return Check(
             "DKIM",
@@ -134,7 +175,7 @@ def dkim_ed25519(settings: Settings, resolver: dns.resolver.Resolver) -> Check:
     """The optional second key (RFC 8463): its record holds the raw 32-byte public key."""
     assert settings.dkim_ed25519_selector and settings.dkim_ed25519_key_file
     name = f"{settings.dkim_ed25519_selector}._domainkey.{settings.dkim_domain}"
-    records = [r for r in _txt(resolver, name) if "p=" in r]
+    records = [r for r in _txt(resolver, name) or [] if "p=" in r]
     if not records:
         return Check(
             "DKIM_ED25519",
@@ -168,7 +209,8 @@ def dkim_ed25519(settings: Settings, resolver: dns.resolver.Resolver) -> Check:
 
 def dmarc(settings: Settings, resolver: dns.resolver.Resolver) -> Check:
     domain = _domain(settings.mail_from)
-    records = [r for r in _txt(resolver, f"_dmarc.{domain}") if r.lower().startswith("v=dmarc1")]
+    found = _txt(resolver, f"_dmarc.{domain}") or []  # NXDOMAIN here: simply no record
+    records = [r for r in found if r.lower().startswith("v=dmarc1")]
     if not records:
         return Check(
             "DMARC",
@@ -188,7 +230,10 @@ def dmarc(settings: Settings, resolver: dns.resolver.Resolver) -> Check:
     return Check("DMARC", True, f"beleid p={policy}.")
 
 
-def alignment(settings: Settings) -> Check:
+def alignment(settings: Settings, dkim_ok: bool) -> Check:
+    """A DKIM domain set apart from From is wrong whatever DNS says; "ok" only when our DKIM
+    signature is there (set, and its key in DNS): without it "aligned" says nothing about the
+    signature a receiver actually sees."""
     from_domain = _domain(settings.mail_from)
     return_path = from_domain  # we send with MAIL_FROM's address as the envelope sender
     if settings.dkim_domain and not _aligned(from_domain, settings.dkim_domain.lower()):
@@ -197,6 +242,14 @@ def alignment(settings: Settings) -> Check:
             False,
             f"From ({from_domain}) en het DKIM-domein ({settings.dkim_domain}) horen niet bij "
             "elkaar. Teken met het domein van MAIL_FROM (DKIM_DOMAIN).",
+        )
+    if not dkim_ok:
+        return Check(
+            "Uitlijning",
+            False,
+            "niet beoordeeld: er is geen werkende DKIM-handtekening van de app (zie DKIM). "
+            f"Tekent de relay? Kijk dan in een testmail of d= bij {from_domain} hoort.",
+            warning=True,
         )
     return Check(
         "Uitlijning",
@@ -220,5 +273,6 @@ def run(settings: Settings) -> list[Check]:
                     f"DNS antwoordde niet ({exc.__class__.__name__}).",
                 )
             )
-    found.append(alignment(settings))
+    dkim_ok = any(c.name == "DKIM" and c.ok for c in found)
+    found.append(alignment(settings, dkim_ok))
     return found

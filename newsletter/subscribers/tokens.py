@@ -17,9 +17,11 @@ import enum
 import functools
 from dataclasses import dataclass
 
-from itsdangerous import BadData, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired, URLSafeSerializer
 from itsdangerous import Signer as ItsdangerousSigner
 from itsdangerous.encoding import want_bytes
+
+from newsletter.signed_time import SkewTolerantSerializer
 
 MAX_TOKEN_LENGTH = 512
 
@@ -73,7 +75,7 @@ class Signer:
     def _serializers(self) -> dict[Purpose, URLSafeSerializer]:
         # built once: a send signs two links per reader, tens of thousands of times
         return {
-            purpose: (URLSafeTimedSerializer if purpose in TIMED else URLSafeSerializer)(
+            purpose: (SkewTolerantSerializer if purpose in TIMED else URLSafeSerializer)(
                 self._keys(purpose), salt=purpose.value
             )
             for purpose in Purpose

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 
 from newsletter import jobs
-from newsletter.database import utcnow
+from newsletter.database import database_now
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
 from newsletter.webhooks.models import Webhook, WebhookDelivery
@@ -54,7 +54,7 @@ def emit_many(
     ]
     if not wanted or not items:
         return 0
-    now = utcnow()
+    now = database_now(db.session)
     delay = (after - now).total_seconds() if after and after > now else None
     made = []
     for data, reader_id in items:
@@ -86,7 +86,7 @@ def forget_subscriber(reader_id: str) -> datetime | None:
     """At erasure: earlier payloads about this reader go too (the caller commits). Returns
     when an attempt already under way will be over (None: none is), so that the erasure's
     own event is sent after it and a receiver never hears of the person after the erasure."""
-    now = utcnow()
+    now = database_now(db.session)
     gone = db.session.execute(
         delete(WebhookDelivery)
         .where(WebhookDelivery.reader_id == reader_id)
@@ -98,4 +98,4 @@ def forget_subscriber(reader_id: str) -> datetime | None:
         default=None,
     )  # fmt: skip
     # a claim ends at most CLAIM_SECONDS from now; a later time is a retry that now never comes
-    return min(busy, utcnow() + timedelta(seconds=CLAIM_SECONDS)) if busy else None
+    return min(busy, now + timedelta(seconds=CLAIM_SECONDS)) if busy else None

@@ -22,7 +22,7 @@ from sqlalchemy import delete, select, update
 
 from newsletter import jobs
 from newsletter.auth.audit import AUTOMATIC, record
-from newsletter.database import utcnow
+from newsletter.database import database_now
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
 from newsletter.webhooks import signing, targets
@@ -37,7 +37,7 @@ USER_AGENT = "OVER-het-ravijn-webhooks/1"
 
 
 def _claim(delivery_id: int) -> bool:
-    now = utcnow()
+    now = database_now(db.session)
     claimed = db.session.execute(
         update(WebhookDelivery)
         .where(
@@ -63,7 +63,7 @@ def deliver(delivery_id: int) -> str | None:
         db.session.commit()
         return None
     waits = current_app.config["SETTINGS"].webhook_retry_seconds
-    now = utcnow()
+    now = database_now(db.session)
     if hook.enabled and hook.paused_until and hook.paused_until > now + timedelta(seconds=2):
         return _postpone(delivery, hook)
     if not hook.enabled or delivery.attempts > len(waits) + 1:
@@ -107,7 +107,7 @@ def _postpone(delivery: WebhookDelivery, hook: Webhook) -> None:
     """The receiver rests: this delivery waits until then, and the claim's count is undone."""
     delivery.attempts -= 1
     delivery.next_attempt_at = hook.paused_until
-    wait = (hook.paused_until - utcnow()).total_seconds()  # type: ignore[operator]
+    wait = (hook.paused_until - database_now(db.session)).total_seconds()  # type: ignore[operator]
     enqueue_after_commit(jobs.DELIVER_WEBHOOK, delivery.id, delay=max(wait, 0.1))
     db.session.commit()
 
@@ -120,7 +120,7 @@ def _note(delivery_id: int, ok: bool, note: str, *, down: bool = False) -> None:
         db.session.commit()
         return
     hook = delivery.webhook
-    now = utcnow()
+    now = database_now(db.session)
     delivery.last_status = hook.last_status = note[:120]
     hook.last_attempt_at = now
     if ok:
@@ -157,7 +157,9 @@ def _switch_off(hook_id: int, why: str) -> None:
     db.session.execute(
         update(WebhookDelivery)
         .where(WebhookDelivery.webhook_id == hook_id, WebhookDelivery.state == "pending")
-        .values(state="failed", finished_at=utcnow(), last_status="ontvanger uitgezet")
+        .values(
+            state="failed", finished_at=database_now(db.session), last_status="ontvanger uitgezet"
+        )
         .execution_options(synchronize_session=False)
     )
     record(AUTOMATIC, "webhook-disabled", f"webhook {hook_id}", why)
@@ -168,7 +170,7 @@ def sweep() -> int:
     """The clock's part: deliveries whose message went missing (or whose claim ran out) are
     queued again, once per minute at most; finished ones older than a week are removed.
     Returns how many were queued."""
-    now = utcnow()
+    now = database_now(db.session)
     stale = (
         WebhookDelivery.next_attempt_at.is_(None) & (WebhookDelivery.created_at < now - LOST_AFTER)
     ) | (WebhookDelivery.next_attempt_at < now - LOST_AFTER)

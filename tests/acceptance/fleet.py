@@ -35,12 +35,16 @@ FLEET_REDIS = os.environ.get("TEST_FLEET_REDIS_URL", "redis://127.0.0.1:6379/13"
 
 
 class Fleet:
-    def __init__(self, log_dir: Path, **settings: str) -> None:
-        self.sink = SmtpSink(port=0, keep=False).start()
+    def __init__(
+        self, log_dir: Path, redis_url: str = FLEET_REDIS, keep: bool = False, **settings: str
+    ) -> None:
+        """`redis_url`: the test app's own Redis, for a fleet that serves its web requests;
+        `keep`: the sink keeps each mail (not only a count per address)."""
+        self.sink = SmtpSink(port=0, keep=keep).start()
         self.env = (
             dict(os.environ)
             | {
-                "REDIS_URL": FLEET_REDIS,
+                "REDIS_URL": redis_url,
                 "SMTP_URL": f"smtp://127.0.0.1:{self.sink.port}",
                 "BATCH_SIZE": "250",
                 "SMTP_MAX_CONNECTIONS": "4",
@@ -51,24 +55,32 @@ class Fleet:
             }
             | settings
         )
-        self.redis = redis.Redis.from_url(FLEET_REDIS)
+        self.redis = redis.Redis.from_url(redis_url)
         self.redis.flushdb()
         self.log_dir = log_dir
         self.process: subprocess.Popen[bytes] | None = None
+        self.others: list[subprocess.Popen[bytes]] = []
         self.starts = 0
 
-    def start(self) -> None:
+    def _spawn(self, prefix: tuple[str, ...] = ()) -> subprocess.Popen[bytes]:
         self.starts += 1
         log = open(self.log_dir / f"workers-{self.starts}.log", "wb")  # noqa: SIM115
         with log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "dramatiq", "workers", "-p", "2", "-t", "4"],
+            return subprocess.Popen(
+                [*prefix, sys.executable, "-m", "dramatiq", "workers", "-p", "2", "-t", "4"],
                 cwd=PROJECT_ROOT,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+
+    def start(self) -> None:
+        self.process = self._spawn()
+
+    def start_beside(self, *prefix: str) -> None:
+        """Another `dramatiq workers`, run under `prefix` (another machine: `faketime +30s`)."""
+        self.others.append(self._spawn(prefix))
 
     def worker_pids(self) -> list[int]:
         assert self.process is not None
@@ -103,13 +115,14 @@ class Fleet:
         return result.stdout
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        for process in (self.process, *self.others):
+            if process is not None and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
         self.sink.stop()
         self.redis.flushdb()
         self.redis.close()

@@ -76,10 +76,14 @@ def test_bounces_ingest_marks_hard_bounces_only(app, db, tmp_path):
         "new/2.eml": dsn(
             address=soft.email, action="delayed", status="4.2.2", edition=edition.id, delivery=0
         ),
-        "cur/3.eml": dsn(
+        "new/3.eml": dsn(
             address="nooit@elders.example", action="failed", status="5.1.1", edition=1, delivery=1
         ),
-        "cur/4.eml": "From: iemand@x.example\nSubject: Afwezig\n\nIk ben er niet.\n",
+        "new/4.eml": "From: iemand@x.example\nSubject: Afwezig\n\nIk ben er niet.\n",
+        # read by an earlier run: not again
+        "cur/0.eml:2,S": dsn(
+            address=soft.email, action="failed", status="5.1.1", edition=edition.id, delivery=0
+        ),
     }
     for name, text in files.items():
         (maildir / name).write_text(text)
@@ -95,6 +99,15 @@ def test_bounces_ingest_marks_hard_bounces_only(app, db, tmp_path):
     assert db.session.get(Subscriber, hard.id).state == SubscriberState.bounced
     assert db.session.get(Subscriber, soft.id).state == SubscriberState.active
     assert db.session.get(Delivery, row.id).state == DeliveryState.failed
+    # each message moved to cur/ with the Seen flag, as a mail client does: the next run
+    # reads only what arrived since
+    assert sorted(p.name for p in (maildir / "new").iterdir()) == []
+    assert sorted(p.name for p in (maildir / "cur").iterdir()) == [
+        "0.eml:2,S", "1.eml:2,S", "2.eml:2,S", "3.eml:2,S", "4.eml:2,S"
+    ]  # fmt: skip
+    (maildir / "new" / "5.eml").write_text(files["new/2.eml"])
+    again = app.test_cli_runner().invoke(args=["delivery", "ingest-bounces", str(maildir)])
+    assert "1 bericht(en) gelezen: 0 harde bounce(s) verwerkt, 1 tijdelijke" in again.output
     missing = app.test_cli_runner().invoke(
         args=["delivery", "ingest-bounces", str(tmp_path / "nee")]
     )

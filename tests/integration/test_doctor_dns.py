@@ -9,6 +9,7 @@ import dataclasses
 import subprocess
 
 import pytest
+from dnslib import RCODE
 from dnslib.server import DNSLogger, DNSServer
 from dnslib.zoneresolver import ZoneResolver
 
@@ -33,8 +34,23 @@ def txt(value: str) -> str:
     return " ".join(f'"{value[i : i + 250]}"' for i in range(0, len(value), 250))
 
 
+class Zone(ZoneResolver):
+    """dnslib answers NXDOMAIN to every empty answer; a real server says NXDOMAIN only when
+    the name does not exist at all (no records at it or below it), else NOERROR and nothing."""
+
+    def resolve(self, request, handler):
+        reply = super().resolve(request, handler)
+        asked = request.q.qname
+        if reply.header.rcode == RCODE.NXDOMAIN and any(
+            name.matchSuffix(asked) for name, _, _ in self.zone
+        ):
+            reply.header.rcode = RCODE.NOERROR
+        return reply
+
+
 def zone(spf: str | None, dkim: str | None, dmarc: str | None, ed25519: str | None) -> str:
-    lines = []
+    # the relay's provider publishes SPF of its own: `include:` it
+    lines = [f"{RELAY}. 60 IN TXT {txt('v=spf1 ip4:192.0.2.0/24 -all')}"]
     if ed25519 is not None:
         lines.append(f"ravijn-ed._domainkey.{DOMAIN}. 60 IN TXT {txt(ed25519)}")
     if spf is not None:
@@ -64,12 +80,13 @@ def doctor(app, tmp_path, monkeypatch):
         mail_from: str = f"OVER het ravijn <nieuwsbrief@{DOMAIN}>",
         dkim_domain=DOMAIN,
         with_ed25519: bool = False,
+        relay: str = RELAY,
         **records,
     ):
         values = good | records
         port = free_port()
         server = DNSServer(
-            ZoneResolver(zone(values["spf"], values["dkim"], values["dmarc"], values["ed25519"])),
+            Zone(zone(values["spf"], values["dkim"], values["dmarc"], values["ed25519"])),
             port=port,
             address="127.0.0.1",
             logger=DNSLogger(logf=lambda *_: None),
@@ -79,7 +96,7 @@ def doctor(app, tmp_path, monkeypatch):
         settings = dataclasses.replace(
             app.config["SETTINGS"],
             mail_from=mail_from,
-            smtp_url=dataclasses.replace(app.config["SETTINGS"].smtp_url, host=RELAY),
+            smtp_url=dataclasses.replace(app.config["SETTINGS"].smtp_url, host=relay),
             dkim_selector="ravijn",
             dkim_domain=dkim_domain,
             dkim_key_file=key,
@@ -147,3 +164,32 @@ def test_a_misaligned_from(doctor):
         "Uitlijning: FOUT: From (ravijn.example) en het DKIM-domein (elders.example)"
         in result.output
     )
+
+
+def test_a_relay_given_as_an_address_gets_ip4_never_include(doctor):
+    """Issue 28: the advice was "include:10.1.2.3", which is invalid SPF."""
+    result = doctor(spf=None, relay="10.1.2.3")
+    assert 'Zet een TXT-record op ravijn.example: "v=spf1 ip4:10.1.2.3 -all"' in result.output
+    assert "include:10.1.2.3" not in result.output
+    covered = doctor(spf="v=spf1 ip4:10.1.2.0/24 -all", relay="10.1.2.3")
+    assert "SPF: ok:" in covered.output
+    other = doctor(spf="v=spf1 ip4:10.9.9.9 -all", relay="10.1.2.3")
+    assert "noemt de relay 10.1.2.3 niet. Voeg ip4:10.1.2.3 toe" in other.output
+
+
+def test_a_relay_without_spf_of_its_own_gets_a(doctor):
+    result = doctor(spf=None, relay="smtp.gemeente.example")  # no TXT at that name
+    assert '"v=spf1 a:smtp.gemeente.example -all"' in result.output
+
+
+def test_a_domain_that_does_not_exist_is_called_so(doctor):
+    result = doctor(mail_from="nieuwsbrief@bestaat-niet.example", dkim_domain=None)
+    assert result.exit_code == 1
+    assert "SPF: FOUT: bestaat-niet.example bestaat niet in DNS (NXDOMAIN)" in result.output
+    assert "geen SPF-record" not in result.output
+
+
+def test_alignment_is_not_called_ok_without_a_working_dkim(doctor):
+    result = doctor(dkim=None)  # our domain, but no key in DNS
+    assert "Uitlijning: LET OP: niet beoordeeld" in result.output
+    assert "Uitlijning: ok" not in result.output

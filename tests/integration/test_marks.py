@@ -41,13 +41,14 @@ def test_a_mark_holds_only_while_the_lease_is_ours(db, rows):
     assert states == {ours: DeliveryState.sent, theirs: DeliveryState.pending}
 
 
-def test_a_failed_start_puts_no_autocommit_connection_back(db, monkeypatch):
+def test_a_failed_mark_puts_no_autocommit_connection_back(db, rows, monkeypatch):
     if db.engine.dialect.name != "postgresql":
-        pytest.skip("PREPARE and autocommit: PostgreSQL")
-    monkeypatch.setattr(marks, "_SQL", "UPDATE no_such_table SET x = {0}{1}{2}{3}{4}")
+        pytest.skip("autocommit and libpq's own calls: PostgreSQL")
+    failing = b"SELECT $1::text, $2::timestamp, $3::text, $4::bigint, $5::text FROM no_such_table"
+    monkeypatch.setattr(marks, "_PG_SQL", failing)
     for _ in range(3):
-        with pytest.raises(Exception, match="no_such_table"), Marks("ons"):
-            pass
+        with pytest.raises(Exception, match="no_such_table"), Marks("ons") as pending:
+            pending.mark(rows[0], DeliveryState.sent)
     held = [db.engine.raw_connection() for _ in range(db.engine.pool.size())]
     try:
         for raw in held:
@@ -60,3 +61,19 @@ def test_a_failed_start_puts_no_autocommit_connection_back(db, monkeypatch):
         for raw in held:
             raw.close()
     assert db.session.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_marks_leave_nothing_on_the_connection_for_pgbouncer(db, rows):
+    """Behind PgBouncer in transaction mode the next mark may run on another server
+    connection, and this one goes to someone else: no prepared statement may live on it, and
+    synchronous_commit is off only inside each mark's own transaction (issue 28)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's session state")
+    ours, _ = rows
+    with Marks("ons") as pending:
+        assert pending.mark(ours, DeliveryState.sent) is True
+        with pending.raw.driver_connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            assert cursor.fetchone()[0] == 0
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"

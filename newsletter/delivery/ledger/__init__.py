@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, insert, literal, select, update
 
-from newsletter.database import utcnow
+from newsletter.database import database_now
 from newsletter.delivery.ledger.marks import Marks
 from newsletter.delivery.models import Delivery, DeliveryState
 from newsletter.editions.models import Edition
@@ -66,6 +66,11 @@ def count(edition_id: int) -> int:
     )
 
 
+def _now() -> datetime:
+    # leases and retry times are written by one worker and compared by another: one clock
+    return database_now(db.session)
+
+
 def _due(now: datetime) -> list:
     return [
         Delivery.state == DeliveryState.pending,
@@ -79,7 +84,7 @@ def claim(edition_id: int, batch_no: int, holder: str, lease_seconds: int) -> li
 
     A row whose subscriber was erased has no subscriber id any more: it is skipped at once.
     """
-    now = utcnow()
+    now = _now()
     db.session.execute(
         update(Delivery)
         .where(Delivery.edition_id == edition_id, Delivery.batch_no == batch_no, *_due(now))
@@ -100,7 +105,7 @@ def renew(holder: str, lease_seconds: int) -> None:
     db.session.execute(
         update(Delivery)
         .where(Delivery.claim == holder, Delivery.state == DeliveryState.pending)
-        .values(claimed_until=utcnow() + timedelta(seconds=lease_seconds))
+        .values(claimed_until=_now() + timedelta(seconds=lease_seconds))
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -129,7 +134,7 @@ def retry_later(row_id: int, holder: str, wait_seconds: float, error: str) -> No
         .where(Delivery.id == row_id, Delivery.claim == holder)
         .values(
             attempts=Delivery.attempts + 1,
-            retry_at=utcnow() + timedelta(seconds=wait_seconds),
+            retry_at=_now() + timedelta(seconds=wait_seconds),
             claim=None,
             claimed_until=None,
             error=error[:300],
@@ -154,7 +159,7 @@ def next_retry_in(edition_id: int, batch_no: int) -> float | None:
     )
     if earliest is None:
         return None
-    return max(0.0, (earliest - utcnow()).total_seconds())
+    return max(0.0, (earliest - _now()).total_seconds())
 
 
 def has_pending(edition_id: int) -> bool:
@@ -174,7 +179,7 @@ def stranded_batches(edition_id: int) -> list[int]:
     batches = list(
         db.session.scalars(
             select(Delivery.batch_no)
-            .where(Delivery.edition_id == edition_id, *_due(utcnow()))
+            .where(Delivery.edition_id == edition_id, *_due(_now()))
             .distinct()
         )
     )

@@ -5,15 +5,20 @@ or `marks.send(row_id, state)` right after the relay's 250 and `marks.settle()` 
 On PostgreSQL `send` writes the UPDATE to the server and returns at once: the server commits it
 while the batch talks to the relay about the next reader, and `settle` (called before the next
 message's data goes out) only reads the answer. A killed worker loses nothing by this: the
-UPDATE is already on the server's socket. It runs on a pooled connection of its own, as a
-prepared statement over libpq (one round trip, no BEGIN/COMMIT), with synchronous_commit off:
-only a crash of PostgreSQL itself could forget the last fraction of a second of marks, and
+UPDATE is already on the server's socket. It runs on a pooled connection of its own, as one
+parameterised statement over libpq (one round trip, no BEGIN/COMMIT), with synchronous_commit
+off: only a crash of PostgreSQL itself could forget the last fraction of a second of marks, and
 those readers would get the mail again (docs/sending.md#duplicates-which-remain-possible-and-why).
+
+Nothing is left on the connection between marks, so the marks work behind PgBouncer in
+transaction mode: no SQL PREPARE (a named statement lives on one server connection, and the
+next mark may get another), and synchronous_commit is set inside each mark's own transaction
+(`set_config(…, true)`), not with a SET that would stay on the server connection for whoever
+gets it next.
 """
 
 from __future__ import annotations
 
-import secrets
 import select
 from types import TracebackType
 from typing import Any
@@ -25,10 +30,19 @@ from newsletter.database import utcnow
 from newsletter.delivery.models import DeliveryState
 from newsletter.extensions import db
 
-_SQL = (
+_SET = (
     "UPDATE delivery SET state = {0}, sent_at = {1}, attempts = attempts + 1, claim = NULL, "
-    "claimed_until = NULL, error = {2} WHERE id = {3} AND claim = {4}"
+    "claimed_until = NULL, error = {2}"
 )
+_SQL = _SET + " WHERE id = {3} AND claim = {4}"
+#: the same UPDATE with synchronous_commit off for its own transaction only
+_PG_SQL = (
+    _SET.format("$1", "$2", "$3")
+    + " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous"
+    + " WHERE id = $4 AND claim = $5"
+).encode()
+#: text, timestamp, text, bigint, text
+_PG_TYPES = (25, 1114, 25, 20, 25)
 #: the server does not answer within this time: treated like a lost connection
 ANSWER_SECONDS = 60.0
 
@@ -44,7 +58,6 @@ class Marks:
         self.postgres = db.engine.dialect.name == "postgresql"
         self.raw: Any = None
         self.cursor: Any = None
-        self.statement = f"ravijn_mark_{secrets.token_hex(6)}"
         self.pending: tuple[int, DeliveryState] | None = None
         self.answer: bool = False
 
@@ -53,12 +66,7 @@ class Marks:
         driver = self.raw.driver_connection
         try:
             if self.postgres:
-                driver.autocommit = True
-                driver.execute("SET synchronous_commit TO off")
-                driver.execute(
-                    f"PREPARE {self.statement} (text, timestamp, text, bigint, text) AS "
-                    + _SQL.format("$1", "$2", "$3", "$4", "$5")
-                )
+                driver.autocommit = True  # each mark is a transaction of its own
             else:
                 driver.isolation_level = None  # sqlite3: every statement commits by itself
                 self.cursor = self.raw.cursor()
@@ -80,8 +88,6 @@ class Marks:
             if self.postgres:
                 if self.pending is not None:
                     self.settle()  # the connection must be idle before it goes back
-                driver.execute(f"DEALLOCATE {self.statement}")
-                driver.execute("RESET synchronous_commit")
                 driver.autocommit = False
             else:
                 self.cursor.close()
@@ -123,7 +129,7 @@ class Marks:
                 self.holder.encode(),
             ]
             pgconn = self.raw.driver_connection.pgconn
-            pgconn.send_query_prepared(self.statement.encode(), params)
+            pgconn.send_query_params(_PG_SQL, params, _PG_TYPES)
             _flush(pgconn)
         else:
             self.cursor.execute(

@@ -25,9 +25,21 @@ log = logging.getLogger(__name__)
 TIME_TRAP_MAX_AGE = 24 * 3600
 
 
+def _shared_now() -> float:
+    """Redis's clock: the form is made on one web node and sent to another, and a few seconds
+    are measured between the two, so both read the one clock they share. (Each node's own
+    clock made every sign-up "press once more" at 2 s of skew.) Without Redis the form still
+    appears; its sending needs Redis anyway."""
+    try:
+        seconds, micros = current_app.extensions["redis"].time()
+    except redis.RedisError:
+        return time.time()
+    return seconds + micros / 1e6
+
+
 def new_time_trap() -> str:
-    """When the form was made, and a nonce that lets it be used once."""
-    return signer().dumps(Purpose.form_time, [int(time.time()), secrets.token_hex(8)])
+    """When the form was made (on Redis's clock), and a nonce that lets it be used once."""
+    return signer().dumps(Purpose.form_time, [int(_shared_now()), secrets.token_hex(8)])
 
 
 PASSED, AGAIN, REPLAYED = "passed", "again", "replayed"
@@ -45,7 +57,7 @@ def time_trap(token: str | None, min_seconds: int) -> str:
         return AGAIN
     if not (isinstance(value, list) and len(value) == 2 and type(value[0]) is int):
         return AGAIN
-    if time.time() - value[0] < min_seconds:
+    if _shared_now() - value[0] < min_seconds:
         return AGAIN
     used = "ravijn:form-used:" + hashlib.sha256(str(value[1]).encode()).hexdigest()[:32]
     first = current_app.extensions["redis"].set(used, "1", nx=True, ex=TIME_TRAP_MAX_AGE)
