@@ -19,14 +19,14 @@ from newsletter import jobs
 from newsletter.auth import mails as editor_mails
 from newsletter.auth import passwords as editor_passwords
 from newsletter.database import read_only, utcnow
+from newsletter.delivery import batches, snapshot, testsend
 from newsletter.delivery import reconcile as reconciler
-from newsletter.delivery import sender, snapshot, testsend
 from newsletter.editions import notices, test_addresses
 from newsletter.mail.transport import PermanentFailure
 from newsletter.subscribers import lifecycle, mails
 from newsletter.subscribers.imports import uploads
-from newsletter.webhooks import notice as webhook_notice
-from newsletter.webhooks import sender as webhooks
+from newsletter.webhooks import deliveries as webhooks
+from newsletter.webhooks import switched_off as webhook_notice
 from workers import outbox
 
 TRANSACTIONAL_RETRIES = 8
@@ -112,7 +112,7 @@ def _send_batch(edition_id: int, batch_no: int) -> None:
     previous = message.options.get("lease") if message else None
     if message is not None:
         message.options["lease"] = holder
-    sender.send_batch(edition_id, batch_no, holder, previous)
+    batches.send_batch(edition_id, batch_no, holder, previous)
 
 
 def _reconcile() -> None:

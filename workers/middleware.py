@@ -8,7 +8,7 @@ import dramatiq
 from dramatiq.middleware import Middleware
 from flask import Flask
 
-from newsletter.delivery import sender
+from newsletter.delivery import batches
 from newsletter.extensions import db
 from newsletter.mail import outgoing
 
@@ -47,11 +47,11 @@ class AppContextMiddleware(Middleware):
         self._pop()
 
     def after_worker_boot(self, broker: dramatiq.Broker, worker: object) -> None:
-        sender.STOPPING.clear()
+        batches.STOPPING.clear()
 
     def before_worker_shutdown(self, broker: dramatiq.Broker, worker: object) -> None:
         # a batch stops between two mails (never between the 250 and the ledger update)
-        sender.STOPPING.set()
+        batches.STOPPING.set()
 
     def before_worker_thread_shutdown(self, broker: dramatiq.Broker, thread: object) -> None:
         outgoing.close_pooled()

@@ -21,7 +21,7 @@ from newsletter.editions.services import EditionError
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
 from newsletter.mail import relays
-from newsletter.webhooks import outbox
+from newsletter.webhooks import events as webhook_events
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ def complete_if_done(edition_id: int) -> bool:
     if changed:
         edition = editions.get(edition_id)
         db.session.refresh(edition)
-        outbox.emit("edition.sent", {"edition": {
+        webhook_events.emit("edition.sent", {"edition": {
             "id": edition.id, "title": edition.title, "sent_at": edition.sent_at.isoformat(),
             "recipients": edition.recipient_count, "url": editions.web_url(edition.id),
         }})  # fmt: skip

@@ -5,7 +5,7 @@ from wtforms import SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from newsletter.webhooks.outbox import EVENTS
+from newsletter.webhooks.events import EVENTS
 
 
 class _Checkboxes(SelectMultipleField):

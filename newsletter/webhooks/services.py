@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from newsletter.auth.audit import Actor, record
 from newsletter.extensions import db
 from newsletter.webhooks import signing, targets
+from newsletter.webhooks.events import EVENTS
 from newsletter.webhooks.models import Webhook, WebhookDelivery
-from newsletter.webhooks.outbox import EVENTS
 
 MAX_HOOKS = 20
 

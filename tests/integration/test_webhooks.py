@@ -209,25 +209,25 @@ def test_only_beheerders_manage_webhooks(client, db):
 
 
 def test_emitting_without_receivers_writes_nothing_and_a_rollback_sends_nothing(db):
-    from newsletter.webhooks import outbox
+    from newsletter.webhooks import events
 
-    assert outbox.emit("reader.confirmed", {"reader": {"id": "x"}}) == 0
+    assert events.emit("reader.confirmed", {"reader": {"id": "x"}}) == 0
     db.session.add(Webhook(url="https://crm.vng.example/", events="reader.confirmed",
                            secret=signing.new_secret()))  # fmt: skip
     db.session.commit()
-    assert outbox.emit("reader.confirmed", {"reader": {"id": "x"}}) == 1
+    assert events.emit("reader.confirmed", {"reader": {"id": "x"}}) == 1
     db.session.rollback()
     assert db.session.query(WebhookDelivery).count() == 0
     assert db.session.scalar(select(Subscriber)) is None
 
 
 def _one_delivery(db, receiver_url: str) -> int:
-    from newsletter.webhooks import outbox
+    from newsletter.webhooks import events
 
     db.session.add(Webhook(url=receiver_url, events="reader.confirmed",
                            secret=signing.new_secret()))  # fmt: skip
     db.session.flush()
-    outbox.emit("reader.confirmed", {"reader": {"id": "abc"}}, "abc")
+    events.emit("reader.confirmed", {"reader": {"id": "abc"}}, "abc")
     db.session.commit()
     return db.session.scalar(select(WebhookDelivery.id))
 
@@ -235,21 +235,21 @@ def _one_delivery(db, receiver_url: str) -> int:
 def test_two_messages_for_one_delivery_post_it_once_and_the_sweep_finds_lost_ones(
     app, receiver, settings, paused_worker, db
 ):
-    from newsletter.webhooks import sender
+    from newsletter.webhooks import deliveries
 
     settings(webhook_allow_private=True)
     crm = receiver()
     delivery_id = _one_delivery(db, crm.url)
-    assert sender._claim(delivery_id)  # another worker holds it, mid-call
-    assert sender.deliver(delivery_id) is None and crm.received == []
+    assert deliveries._claim(delivery_id)  # another worker holds it, mid-call
+    assert deliveries.deliver(delivery_id) is None and crm.received == []
     # that worker died: after its claim ran out the sweep queues it again, once per minute
     db.session.execute(
         WebhookDelivery.__table__.update().values(next_attempt_at=utcnow() - timedelta(minutes=5))
     )
     db.session.commit()
-    assert sender.sweep() == 1 and sender.sweep() == 0
-    assert sender.deliver(delivery_id) == "HTTP 200"
-    assert sender.deliver(delivery_id) is None  # a second message finds it done
+    assert deliveries.sweep() == 1 and deliveries.sweep() == 0
+    assert deliveries.deliver(delivery_id) == "HTTP 200"
+    assert deliveries.deliver(delivery_id) is None  # a second message finds it done
     assert len(crm.received) == 1
     row = db.session.get(WebhookDelivery, delivery_id)
     db.session.refresh(row)
@@ -259,7 +259,7 @@ def test_two_messages_for_one_delivery_post_it_once_and_the_sweep_finds_lost_one
 def test_a_delivery_whose_attempts_never_report_back_fails_in_the_end(
     receiver, settings, paused_worker, db
 ):
-    from newsletter.webhooks import sender
+    from newsletter.webhooks import deliveries
 
     settings(webhook_allow_private=True, webhook_retry_seconds=(0.2,))
     delivery_id = _one_delivery(db, receiver().url)
@@ -269,19 +269,19 @@ def test_a_delivery_whose_attempts_never_report_back_fails_in_the_end(
         )
     )  # two claims that never came back (a receiver that kept the worker past its time)
     db.session.commit()
-    assert sender.deliver(delivery_id) == "geen antwoord gemeld"
+    assert deliveries.deliver(delivery_id) == "geen antwoord gemeld"
     hook = db.session.scalar(select(Webhook))
     db.session.refresh(hook)
     assert not hook.enabled
 
 
 def test_the_address_is_checked_again_at_every_delivery(settings, paused_worker, db):
-    from newsletter.webhooks import sender
+    from newsletter.webhooks import deliveries
 
     settings(webhook_allow_private=True, webhook_retry_seconds=(30.0,))
     delivery_id = _one_delivery(db, "https://127.0.0.1:9/hook")
     settings(webhook_allow_private=False)  # as if its name now pointed inside the network
-    note = sender.deliver(delivery_id)
+    note = deliveries.deliver(delivery_id)
     assert note.startswith("127.0.0.1 is een intern adres")
     row = db.session.get(WebhookDelivery, delivery_id)
     db.session.refresh(row)
@@ -291,16 +291,16 @@ def test_the_address_is_checked_again_at_every_delivery(settings, paused_worker,
 def test_a_receiver_that_is_down_rests_and_its_other_deliveries_wait_with_it(
     receiver, settings, paused_worker, db
 ):
-    from newsletter.webhooks import outbox, sender
+    from newsletter.webhooks import deliveries, events
 
     settings(webhook_allow_private=True, webhook_retry_seconds=(30.0, 30.0))
     crm = receiver([503, 400])
     first = _one_delivery(db, crm.url)
-    assert sender.deliver(first) == "HTTP 503"  # down: the receiver rests 30 s
-    outbox.emit("reader.confirmed", {"reader": {"id": "def"}}, "def")
+    assert deliveries.deliver(first) == "HTTP 503"  # down: the receiver rests 30 s
+    events.emit("reader.confirmed", {"reader": {"id": "def"}}, "def")
     db.session.commit()
     second = db.session.scalar(select(WebhookDelivery.id).where(WebhookDelivery.id != first))
-    assert sender.deliver(second) is None and len(crm.received) == 1  # waits, not called
+    assert deliveries.deliver(second) is None and len(crm.received) == 1  # waits, not called
     row = db.session.get(WebhookDelivery, second)
     db.session.refresh(row)
     assert row.attempts == 0 and row.next_attempt_at > utcnow() + timedelta(seconds=25)
@@ -309,10 +309,10 @@ def test_a_receiver_that_is_down_rests_and_its_other_deliveries_wait_with_it(
     hook.paused_until = None
     db.session.execute(WebhookDelivery.__table__.update().values(next_attempt_at=None))
     db.session.commit()
-    assert sender.deliver(second) == "HTTP 400"
+    assert deliveries.deliver(second) == "HTTP 400"
     db.session.refresh(hook)
     assert hook.paused_until is None
-    assert sender.deliver(first) == "HTTP 200"
+    assert deliveries.deliver(first) == "HTTP 200"
 
 
 def test_a_second_receiver_at_the_same_address_is_refused(editor_client, settings, db):

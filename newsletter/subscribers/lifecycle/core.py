@@ -19,7 +19,7 @@ from newsletter.subscribers.models import (
     Subscriber,
     SubscriberState,
 )
-from newsletter.webhooks import outbox
+from newsletter.webhooks import events as webhook_events
 
 S = SubscriberState
 
@@ -87,7 +87,8 @@ def _tell(subscriber_id: int, kind: ConsentKind, source: ConsentSource) -> None:
         "role": subscriber.role.value,
         "state": LEADS_TO[kind].value,  # type: ignore[union-attr]
     }
-    outbox.emit(TOLD[kind], {"reader": payload, "source": source.value}, subscriber.public_id)
+    told = {"reader": payload, "source": source.value}
+    webhook_events.emit(TOLD[kind], told, subscriber.public_id)
 
 
 def change_state(subscriber_id: int, allowed: Iterable[SubscriberState], **values: object) -> bool:

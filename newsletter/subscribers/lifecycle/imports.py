@@ -27,7 +27,7 @@ from newsletter.subscribers.models import (
     changed_words,
     new_public_id,
 )
-from newsletter.webhooks import outbox
+from newsletter.webhooks import events as webhook_events
 
 
 @dataclass(frozen=True)
@@ -160,4 +160,4 @@ def _insert(fresh: list[ImportRow], counts: ImportCounts) -> None:
         for r in fresh
         if r.consent_at
     ]  # fmt: skip
-    outbox.emit_many("reader.confirmed", told)
+    webhook_events.emit_many("reader.confirmed", told)

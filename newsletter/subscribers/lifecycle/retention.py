@@ -23,7 +23,7 @@ from newsletter.subscribers.models import (
     Subscriber,
     UnsubscribeRequest,
 )
-from newsletter.webhooks import outbox
+from newsletter.webhooks import events as webhook_events
 
 IMPORT_REPORT_DAYS = 30  # an import report quotes rows of the file: kept this long
 
@@ -32,8 +32,9 @@ def erase(subscriber: Subscriber, actor: Actor | None) -> None:
     """Delete the person and their events; a keyed hash on the suppression list and an audit
     line without the address are all that stay (the ledger keeps only counts: SET NULL)."""
     digest = suppression.suppress(subscriber.email_key, "erased")
-    busy_until = outbox.forget_subscriber(subscriber.public_id)  # payloads naming the person go
-    outbox.emit("reader.erased", {"reader": {"id": subscriber.public_id}}, after=busy_until)
+    # the payloads naming the person go
+    busy_until = webhook_events.forget_subscriber(subscriber.public_id)
+    webhook_events.emit("reader.erased", {"reader": {"id": subscriber.public_id}}, after=busy_until)
     db.session.execute(delete(ConsentEvent).where(ConsentEvent.subscriber_id == subscriber.id))
     for form in (SubmittedSignup, UnsubscribeRequest):
         db.session.execute(delete(form).where(form.email_key == subscriber.email_key))

@@ -26,8 +26,8 @@ from newsletter.database import database_now
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
 from newsletter.webhooks import signing, targets
+from newsletter.webhooks.events import CLAIM_SECONDS
 from newsletter.webhooks.models import Webhook, WebhookDelivery
-from newsletter.webhooks.outbox import CLAIM_SECONDS
 
 log = logging.getLogger(__name__)
 CLAIM = timedelta(seconds=CLAIM_SECONDS)  # longer than one attempt (the actor stops at 60 s)
