@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from newsletter.api.spec import bp as api
     from newsletter.auth.blueprint import bp as auth
     from newsletter.auth.blueprint import editors_bp as editors
+    from newsletter.counts.views import bp as counted
     from newsletter.delivery import recipients
     from newsletter.delivery.blueprint import bp as delivery
     from newsletter.editions.archive_views import bp as archive
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
         api,
         api_keys,
         webhooks,
+        counted,
     ):
         app.register_blueprint(blueprint)
     access.init()  # no CSRF on the API, a rate per key

@@ -2,6 +2,7 @@
 
 from newsletter.api.models import ApiKey
 from newsletter.auth.models import AuditEvent, Editor, RecoveryCode
+from newsletter.counts.models import EditionLink, LinkCount
 from newsletter.delivery.models import Delivery
 from newsletter.editions.models import Approval, Edition, EditorTestAddress
 from newsletter.reference.models import Gemeente
@@ -22,10 +23,12 @@ __all__ = [
     "ConsentEvent",
     "Delivery",
     "Edition",
+    "EditionLink",
     "Editor",
     "EditorTestAddress",
     "Gemeente",
     "ImportJob",
+    "LinkCount",
     "RecoveryCode",
     "SubmittedSignup",
     "Subscriber",
