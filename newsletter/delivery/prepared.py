@@ -79,7 +79,10 @@ class PreparedEdition:
         self.text = markers.split(rendered.text, _encode)
         self.mailto = message.unsubscribe_mailto(mail_from)
         self._sign = signer().dumps
-        self._unsubscribe = external_url("subscribers.unsubscribe", token=_TOKEN).partition(_TOKEN)
+        # ?editie=: an unsubscribe through this mail counts for this edition (no reader in it)
+        self._unsubscribe = external_url(
+            "subscribers.unsubscribe", token=_TOKEN, editie=str(edition_id)
+        ).partition(_TOKEN)
         self._preferences = external_url("subscribers.preferences", token=_TOKEN).partition(_TOKEN)
 
     def _head(self, subject: str) -> bytes:

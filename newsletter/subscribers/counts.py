@@ -1,0 +1,32 @@
+"""Counts of what readers did, never who: leaving per edition, sign-ups per source and month.
+Plain numbers for the results page and the API (newsletter.results)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import select
+
+from newsletter.extensions import db
+from newsletter.subscribers.models import ConsentEvent, ConsentKind
+
+
+def unsubscribes_per_day(edition_id: int) -> dict[date, int]:
+    """Unsubscribes through this edition's link (the page's button or the one-click POST)."""
+    moments = db.session.scalars(
+        select(ConsentEvent.occurred_at).where(
+            ConsentEvent.kind == ConsentKind.unsubscribed, ConsentEvent.edition_id == edition_id
+        )
+    )
+    return dict(sorted(Counter(moment.date() for moment in moments).items()))
+
+
+def signups_per_source() -> dict[tuple[str, str], int]:
+    """(month "2026-12", source code) → sign-ups asked for through the form with that `bron`."""
+    rows = db.session.execute(
+        select(ConsentEvent.occurred_at, ConsentEvent.bron).where(
+            ConsentEvent.kind == ConsentKind.requested, ConsentEvent.bron.is_not(None)
+        )
+    )
+    return dict(sorted(Counter((f"{at:%Y-%m}", bron) for at, bron in rows).items()))
