@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from newsletter.editions.blueprint import media_bp as media
     from newsletter.ops.health_views import bp as ops
     from newsletter.ops.metrics_views import bp as metrics_page
+    from newsletter.results.blueprint import bp as results
     from newsletter.subscribers.admin import history
     from newsletter.subscribers.admin.blueprint import bp as subscriber_admin
     from newsletter.subscribers.pages.blueprint import bp as subscribers
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
         api_keys,
         webhooks,
         counted,
+        results,
     ):
         app.register_blueprint(blueprint)
     access.init()  # no CSRF on the API, a rate per key

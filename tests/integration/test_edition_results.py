@@ -96,3 +96,23 @@ def test_a_sign_up_with_bron_counts_for_that_source(app, db, worker, client, sig
     found = wait_until(counted, 15, "six sign-ups with a source")
     assert [(bron, n.label) for _, bron, n in found] == [("ledenbrief", "6")]
     assert "<script>" not in str(db.session.query(ConsentEvent.bron).all())
+
+
+def test_the_csv_has_the_page_numbers_and_small_counts_stay_hidden(db, editor, editor_client):
+    from newsletter.counts import links, tally
+    from newsletter.counts.models import ClickKind
+
+    edition, _ = editions.create(SOURCE, editor.id)
+    db.session.commit()
+    links.store(edition.id, editions.render(edition))
+    db.session.commit()
+    for _ in range(5):
+        tally.add(edition.id, 1, ClickKind.person)
+    tally.add(edition.id, 2, ClickKind.person)
+    answer = editor_client.get(f"/beheer/edities/{edition.id}/resultaten.csv")
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    lines = answer.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0] == "onderdeel;link;doel;aantal"
+    kliks = [line.split(";") for line in lines if line.startswith("kliks;")]
+    assert kliks[0][3] == "5" and kliks[1][3] == "minder dan 5"
+    assert editor_client.get("/beheer/edities/999999/resultaten.csv").status_code == 404
