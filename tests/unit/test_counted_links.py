@@ -131,3 +131,17 @@ def test_the_access_log_line_of_a_counted_link_holds_nothing_personal():
     for personal in ("198.51.100.7", "203.0.113.9", "Lezer", "lezer@", "webmail", "abc"):
         assert personal not in line and all(personal not in str(v) for v in atoms.values())
     assert "GET /l/7/3 HTTP/1.1" in line and "302" in line
+
+
+def test_the_footer_says_links_are_counted_only_when_they_are():
+    said = "We tellen hoe vaak op elke link wordt geklikt, niet wie klikt."
+    counted = render_edition(SOURCE, web_url=WEB, link_counts=True)
+    assert said in counted.text and said in counted.html
+    off = render_edition(SOURCE, web_url=WEB, link_counts=False)
+    assert said not in off.text and said not in off.html
+    opted_out = SOURCE.replace("theme: Jeugdzorg\n", "theme: Jeugdzorg\ncount_links: false\n")
+    edition = render_edition(opted_out, web_url=WEB, link_counts=True)
+    assert edition.ok and not edition.front.count_links
+    assert said not in edition.text and said not in edition.html
+    archive = render_edition(SOURCE, web_url=WEB, link_counts=True, personal=False)
+    assert said not in archive.text
