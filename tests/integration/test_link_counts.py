@@ -28,6 +28,12 @@ SCANNERS = [
 ]
 
 
+def _metric(kind: str) -> float:
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value("ravijn_link_requests_total", {"kind": kind}) or 0.0
+
+
 @pytest.fixture
 def sent(db, editor):
     edition, _ = editions.create(SOURCE, editor.id)
@@ -41,6 +47,7 @@ def test_clicks_and_link_checkers_are_counted_apart(client, sent, caplog):
     edition_id, stored = sent
     assert len(stored) >= 3
     caplog.set_level(logging.DEBUG)
+    before = {k: _metric(k) for k in ("person", "checker")}
     for i in range(300):
         number = i % 3 + 1
         answer = client.get(
@@ -57,6 +64,9 @@ def test_clicks_and_link_checkers_are_counted_apart(client, sent, caplog):
     counts = tally.per_link(edition_id)
     assert {n: counts.get((n, "person")) for n in (1, 2, 3)} == {1: 100, 2: 100, 3: 100}
     assert sum(v for (_, k), v in counts.items() if k == "checker") == 100
+    # /metrics counts them too (per kind, no other label)
+    assert _metric("person") - before["person"] == 300
+    assert _metric("checker") - before["checker"] == 100
     for record in caplog.records:
         line = record.getMessage()
         assert "198.51.100.7" not in line and "iPhone" not in line and "Proofpoint" not in line
