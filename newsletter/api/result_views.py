@@ -21,7 +21,7 @@ SHOWN = {
 }
 _TOTALS = (
     "recipients", "sent", "clicks", "automatic_checks", "unsubscribes", "hard_bounces",
-    "soft_bounces", "complaints",
+    "soft_bounces", "complaints", "new_gemeenten",
 )  # fmt: skip
 RESULTS = {
     "type": "object",

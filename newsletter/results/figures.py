@@ -5,7 +5,7 @@ shown as "minder dan 5" (page, CSV and API alike), so no small group can be pick
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from newsletter.counts import links, tally
 from newsletter.counts.models import ClickKind
@@ -56,6 +56,8 @@ class EditionResults:
     hard_bounces: Count
     soft_bounces: Count
     complaints: Count
+    #: municipalities whose first reader confirmed after this edition, before the next one
+    new_gemeenten: Count = Count(0)
 
 
 def _hard(code: str) -> bool:
@@ -71,7 +73,9 @@ def of_edition(edition_id: int) -> EditionResults | None:
             edition = editions.get(edition_id)
         except editions.EditionError:
             return None
-        sent = figures.EditionFigures(edition.id, edition.title, None, 0, 0, 0, 0, 0)
+        sent = figures.EditionFigures(
+            edition.id, edition.title, edition.published_at, 0, 0, 0, 0, 0
+        )
     per_link = tally.per_link(edition_id)
     rows = [
         LinkResult(
@@ -97,6 +101,21 @@ def of_edition(edition_id: int) -> EditionResults | None:
         hard_bounces=Count(sum(1 for code in codes if _hard(code))),
         soft_bounces=Count(sum(1 for code in codes if not _hard(code))),
         complaints=Count(sent.complaints),
+        new_gemeenten=Count(_new_gemeenten(edition_id, sent.sent_at)),
+    )
+
+
+def _new_gemeenten(edition_id: int, sent_at: datetime | None) -> int:
+    """Coverage over time: municipalities that gained their first reader after this edition
+    went out and before the next one did (of the 342)."""
+    if sent_at is None:
+        return 0
+    later = [f.sent_at for f in figures.editions(limit=None) if f.sent_at and f.sent_at > sent_at]
+    until = min(later, default=None)
+    return sum(
+        1
+        for first in reader_counts.first_reader_per_gemeente().values()
+        if first >= sent_at and (until is None or first < until)
     )
 
 
@@ -136,6 +155,7 @@ def as_json(results: EditionResults) -> dict[str, object]:
         "hard_bounces": results.hard_bounces.as_json(),
         "soft_bounces": results.soft_bounces.as_json(),
         "complaints": results.complaints.as_json(),
+        "new_gemeenten": results.new_gemeenten.as_json(),
     }
 
 
@@ -150,5 +170,6 @@ def csv_rows(results: EditionResults) -> list[list[str]]:
         ["harde bounces", "", "", results.hard_bounces.label],
         ["zachte bounces", "", "", results.soft_bounces.label],
         ["klachten", "", "", results.complaints.label],
+        ["gemeenten met hun eerste lezer", "", "", results.new_gemeenten.label],
     ]
     return rows

@@ -4,12 +4,12 @@ Plain numbers for the results page and the API (newsletter.results)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from newsletter.extensions import db
-from newsletter.subscribers.models import ConsentEvent, ConsentKind
+from newsletter.subscribers.models import ConsentEvent, ConsentKind, Subscriber
 
 
 def unsubscribes_per_day(edition_id: int) -> dict[date, int]:
@@ -30,3 +30,14 @@ def signups_per_source() -> dict[tuple[str, str], int]:
         )
     )
     return dict(sorted(Counter((f"{at:%Y-%m}", bron) for at, bron in rows).items()))
+
+
+def first_reader_per_gemeente() -> dict[str, datetime]:
+    """When each municipality got its first confirmed reader (whether or not they stayed)."""
+    rows = db.session.execute(
+        select(Subscriber.gemeente_code, func.min(ConsentEvent.occurred_at))
+        .join(ConsentEvent, ConsentEvent.subscriber_id == Subscriber.id)
+        .where(ConsentEvent.kind == ConsentKind.confirmed, Subscriber.gemeente_code.is_not(None))
+        .group_by(Subscriber.gemeente_code)
+    )
+    return {code: first for code, first in rows}

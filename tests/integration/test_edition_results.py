@@ -116,3 +116,36 @@ def test_the_csv_has_the_page_numbers_and_small_counts_stay_hidden(db, editor, e
     kliks = [line.split(";") for line in lines if line.startswith("kliks;")]
     assert kliks[0][3] == "5" and kliks[1][3] == "minder dan 5"
     assert editor_client.get("/beheer/edities/999999/resultaten.csv").status_code == 404
+
+
+def test_coverage_counts_municipalities_that_gained_their_first_reader_after_an_edition(db, editor):
+    from datetime import timedelta
+
+    from newsletter.database import utcnow
+    from newsletter.editions.models import Edition
+    from newsletter.reference.models import Gemeente
+    from newsletter.subscribers.models import ConsentSource
+    from tests.factories import make_subscriber
+
+    now = utcnow()
+    edition = Edition(title="E", source=SOURCE, state=EditionState.sent)
+    edition.published_at = edition.sent_at = now - timedelta(days=2)
+    db.session.add(edition)
+    db.session.commit()
+    codes = db.session.scalars(db.select(Gemeente.code).order_by(Gemeente.code).limit(7)).all()
+    for i, code in enumerate(codes):
+        subscriber = make_subscriber(db, f"g{i}@x.example", gemeente_code=code)
+        # the first six after the edition; the seventh had a reader before it went out
+        when = now - timedelta(days=1 if i < 6 else 5)
+        db.session.add(
+            ConsentEvent(
+                subscriber_id=subscriber.id,
+                kind=ConsentKind.confirmed,
+                source=ConsentSource.form,
+                occurred_at=when,
+            )
+        )
+    db.session.commit()
+    results = figures.of_edition(edition.id)
+    assert results.new_gemeenten.label == "6"
+    assert figures.as_json(results)["new_gemeenten"] == {"count": 6, "label": "6"}
