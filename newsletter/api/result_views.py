@@ -26,7 +26,14 @@ _TOTALS = (
 RESULTS = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["edition_id", "title", "links", "unsubscribes_per_day", *_TOTALS],
+    "required": [
+        "edition_id",
+        "title",
+        "links",
+        "unsubscribes_per_day",
+        "unsubscribes_per_province",
+        *_TOTALS,
+    ],
     "properties": {
         "edition_id": {"type": "integer"},
         "title": {"type": "string"},
@@ -43,6 +50,15 @@ RESULTS = {
                     "clicks": SHOWN,
                     "automatic_checks": SHOWN,
                 },
+            },
+        },
+        "unsubscribes_per_province": {
+            "type": "array",
+            "description": "Leeg tenzij elke provincie minstens 5 afmeldingen heeft.",
+            "items": {
+                "type": "object",
+                "required": ["province", "count", "label"],
+                "properties": {"province": {"type": "string"}, **SHOWN["properties"]},
             },
         },
         "unsubscribes_per_day": {

@@ -58,6 +58,9 @@ class EditionResults:
     complaints: Count
     #: municipalities whose first reader confirmed after this edition, before the next one
     new_gemeenten: Count = Count(0)
+    #: unsubscribes per province, only when every province's count is at least 5 (otherwise
+    #: the total minus the others would give a small one away): else empty
+    unsubscribes_per_province: tuple[tuple[str, Count], ...] = ()
 
 
 def _hard(code: str) -> bool:
@@ -102,7 +105,15 @@ def of_edition(edition_id: int) -> EditionResults | None:
         soft_bounces=Count(sum(1 for code in codes if not _hard(code))),
         complaints=Count(sent.complaints),
         new_gemeenten=Count(_new_gemeenten(edition_id, sent.sent_at)),
+        unsubscribes_per_province=_per_province(edition_id),
     )
+
+
+def _per_province(edition_id: int) -> tuple[tuple[str, Count], ...]:
+    cells = reader_counts.unsubscribes_per_province(edition_id)
+    if not cells or min(cells.values()) < THRESHOLD:
+        return ()
+    return tuple((province, Count(n)) for province, n in cells.items())
 
 
 def _new_gemeenten(edition_id: int, sent_at: datetime | None) -> int:
@@ -156,6 +167,10 @@ def as_json(results: EditionResults) -> dict[str, object]:
         "soft_bounces": results.soft_bounces.as_json(),
         "complaints": results.complaints.as_json(),
         "new_gemeenten": results.new_gemeenten.as_json(),
+        "unsubscribes_per_province": [
+            {"province": province, **n.as_json()}
+            for province, n in results.unsubscribes_per_province
+        ],
     }
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from newsletter.extensions import db
+from newsletter.reference.models import Gemeente
 from newsletter.subscribers.models import ConsentEvent, ConsentKind, Subscriber
 
 
@@ -41,3 +42,15 @@ def first_reader_per_gemeente() -> dict[str, datetime]:
         .group_by(Subscriber.gemeente_code)
     )
     return {code: first for code, first in rows}
+
+
+def unsubscribes_per_province(edition_id: int) -> dict[str, int]:
+    """Unsubscribes through this edition's link, per province of the reader's municipality."""
+    rows = db.session.execute(
+        select(Gemeente.province, func.count(ConsentEvent.id))
+        .join(Subscriber, ConsentEvent.subscriber_id == Subscriber.id)
+        .join(Gemeente, Gemeente.code == Subscriber.gemeente_code)
+        .where(ConsentEvent.kind == ConsentKind.unsubscribed, ConsentEvent.edition_id == edition_id)
+        .group_by(Gemeente.province)
+    )
+    return dict(sorted((province, int(n)) for province, n in rows))

@@ -29,12 +29,13 @@ def _unsubscribe_url(received) -> str:
 def test_unsubscribes_count_for_the_edition_whose_link_was_used(
     app, db, editor, worker, sink, client
 ):
-    subscribers(db, 9)
+    subscribers(db, 8, gemeente_code="GM0344")  # Utrecht
+    subscribers(db, 1, prefix="noord", gemeente_code="GM0014")  # Groningen
     edition, _ = editions.create(SOURCE, editor.id)
     db.session.commit()
     control.publish(edition.id)
     wait_for_state(app, edition.id, EditionState.sent)
-    mails = sink.wait_for(9)
+    mails = sorted(sink.wait_for(9), key=lambda m: m.recipients[0].startswith("noord"))
     paths = [_unsubscribe_url(m) for m in mails]
     assert all(p.endswith(f"?editie={edition.id}") for p in paths)
     for path in paths[:3]:  # RFC 8058: the mail program posts, no cookie, no CSRF token
@@ -48,6 +49,7 @@ def test_unsubscribes_count_for_the_edition_whose_link_was_used(
     results = figures.of_edition(edition.id)
     assert results.unsubscribes.shown == 6 and results.unsubscribes.label == "6"
     assert sum(n.value for _, n in results.unsubscribes_per_day) == 6
+    assert [(p, n.label) for p, n in results.unsubscribes_per_province] == [("Utrecht", "6")]
     # the API answers the same numbers
     secret = keys.create("dashboard", ["editions:read"], 30, CLI).secret
     answer = client.get(
@@ -64,6 +66,10 @@ def test_unsubscribes_count_for_the_edition_whose_link_was_used(
         ).status_code
         == 404
     )
+    # one from Groningen: a province of 1 would stand out, so no breakdown at all
+    assert client.post(paths[8], data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    results = figures.of_edition(edition.id)
+    assert results.unsubscribes.label == "7" and results.unsubscribes_per_province == ()
 
 
 def test_a_made_up_edition_number_counts_for_nothing(app, db, editor, worker, sink, client):
