@@ -58,6 +58,7 @@ bench: $(STAMP) ## Run the benchmarks under bench/ (they print figures)
 	$(BIN)/python bench/signup.py
 	$(BIN)/python bench/delivery.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/links.py
 	$(BIN)/python bench/readability.py
 
 clean: ## Remove the virtualenv and local data

@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from newsletter.api.spec import bp as api
     from newsletter.auth.blueprint import bp as auth
     from newsletter.auth.blueprint import editors_bp as editors
+    from newsletter.counts.views import bp as counted
     from newsletter.delivery import recipients
     from newsletter.delivery.blueprint import bp as delivery
     from newsletter.editions.archive_views import bp as archive
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from newsletter.editions.blueprint import media_bp as media
     from newsletter.ops.health_views import bp as ops
     from newsletter.ops.metrics_views import bp as metrics_page
+    from newsletter.results.blueprint import bp as results
     from newsletter.subscribers.admin import history
     from newsletter.subscribers.admin.blueprint import bp as subscriber_admin
     from newsletter.subscribers.pages.blueprint import bp as subscribers
@@ -94,6 +96,8 @@ def register_blueprints(app: Flask) -> None:
         api,
         api_keys,
         webhooks,
+        counted,
+        results,
     ):
         app.register_blueprint(blueprint)
     access.init()  # no CSRF on the API, a rate per key

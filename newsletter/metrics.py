@@ -36,6 +36,11 @@ READER_EVENTS = Counter(
     "Sign-ups, confirmations, unsubscribes, bounces and complaints",
     ["event"],
 )
+LINK_REQUESTS = Counter(
+    "ravijn_link_requests",
+    "Requests to counted links (/l/…), by kind: person or checker (an automatic link check)",
+    ["kind"],
+)
 SMTP_SECONDS = Histogram(
     "ravijn_smtp_send_seconds",
     "Time for the relay to take one mail",

@@ -3,6 +3,7 @@
 from newsletter.api.models import ApiKey
 from newsletter.auth.models import AuditEvent, Editor, RecoveryCode
 from newsletter.blobs.models import Blob
+from newsletter.counts.models import EditionLink, LinkCount
 from newsletter.delivery.models import Delivery
 from newsletter.editions.models import Approval, Edition, EditorTestAddress
 from newsletter.mail_outbox import MailOutbox
@@ -25,10 +26,12 @@ __all__ = [
     "ConsentEvent",
     "Delivery",
     "Edition",
+    "EditionLink",
     "Editor",
     "EditorTestAddress",
     "Gemeente",
     "ImportJob",
+    "LinkCount",
     "MailOutbox",
     "RecoveryCode",
     "SubmittedSignup",

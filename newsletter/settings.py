@@ -248,6 +248,9 @@ class Settings:
     #: psycopg prepares a query on the server after 5 runs; off behind PgBouncer in
     #: transaction mode older than 1.21 (the statement lives on one server connection)
     db_server_prepare: bool = True
+    #: edition links go through /l/<edition>/<n> and are counted per hour (docs/security-and-
+    #: privacy.md#link-counts); off: every mail carries the original links untouched
+    link_counts: bool = True
 
     def engine_options(self) -> dict[str, object]:
         if not self.database_url.startswith("postgresql"):
@@ -384,6 +387,7 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         session_idle_minutes=_int(env, "SESSION_IDLE_MINUTES", 30, minimum=1),
         session_max_hours=_int(env, "SESSION_MAX_HOURS", 12, minimum=1),
         four_eyes=_flag(env, "FOUR_EYES", True),
+        link_counts=_flag(env, "LINK_COUNTS", True),
         webhook_retry_seconds=_seconds_list(env, "WEBHOOK_RETRY_SECONDS", WEBHOOK_RETRIES),
         webhook_allow_private=_flag(env, "WEBHOOK_ALLOW_PRIVATE", False),
         testsend_per_editor_hour=_int(env, "TESTSEND_PER_EDITOR_HOUR", 20, minimum=1),

@@ -9,7 +9,12 @@ from dataclasses import asdict
 from flask import jsonify, render_template, url_for
 from werkzeug.wrappers import Response
 
-from newsletter.api import edition_views, reader_views, schemas  # noqa: F401  (their operations register)
+from newsletter.api import (  # noqa: F401  (their operations register)
+    edition_views,
+    reader_views,
+    result_views,
+    schemas,
+)
 from newsletter.api.problems import Invalid, problem
 from newsletter.api.spec import OPERATIONS, bp, document, operation
 from newsletter.reference.services import all_gemeenten

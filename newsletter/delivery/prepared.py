@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from markupsafe import escape
 
+from newsletter.counts import links as counted_links
 from newsletter.editions import services as editions
 from newsletter.mail import message
 from newsletter.mail.canonical import PiecewiseBody
@@ -89,7 +90,10 @@ class PreparedEdition:
         self.body = PiecewiseBody.new(slots) if self.skeleton.text_head[:2] == b"\r\n" else None
         self.mailto = message.unsubscribe_mailto(mail_from)
         self._sign = signer().dumps
-        self._unsubscribe = external_url("subscribers.unsubscribe", token=_TOKEN).partition(_TOKEN)
+        # ?editie=: an unsubscribe through this mail counts for this edition (no reader in it)
+        self._unsubscribe = external_url(
+            "subscribers.unsubscribe", token=_TOKEN, editie=str(edition_id)
+        ).partition(_TOKEN)
         self._preferences = external_url("subscribers.preferences", token=_TOKEN).partition(_TOKEN)
 
     def _head(self, subject: str) -> bytes:
@@ -154,17 +158,19 @@ _cache: dict[tuple[int, object], PreparedEdition] = {}
 _lock = threading.Lock()
 
 
-def prepared_for(edition_id: int) -> PreparedEdition:
-    """The edition rendered and prepared once per worker process (published editions are frozen)."""
+def prepared_for(edition_id: int, *, counted: bool = True) -> PreparedEdition:
+    """The edition rendered and prepared once per worker process (published editions are frozen).
+    `counted`: the readers' mail, its links counted (counts.links); a test-send's are not."""
     edition = editions.get(edition_id)
-    key = (edition_id, edition.updated_at)
+    key = (edition_id, edition.updated_at, counted)
     with _lock:
         prepared = _cache.get(key)
     if prepared is None:
         settings = current_app.config["SETTINGS"]
+        rendered = editions.render(edition)
         prepared = PreparedEdition(
             edition_id,
-            editions.render(edition),
+            counted_links.for_send(edition_id, rendered) if counted else rendered,
             mail_from=settings.mail_from,
             list_id=settings.list_id,
         )

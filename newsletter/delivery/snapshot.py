@@ -12,6 +12,7 @@ import logging
 from flask import current_app
 
 from newsletter import jobs
+from newsletter.counts import links as counted_links
 from newsletter.delivery import ledger, limits
 from newsletter.editions import services as editions
 from newsletter.editions import states
@@ -54,6 +55,8 @@ def fan_out(edition_id: int) -> int:
     if not limits.client().set(lock, "1", nx=True, ex=LOCK_SECONDS):
         return 0  # another worker is writing this snapshot
     try:
+        if counted_links.enabled(rendered := editions.render(edition)):
+            counted_links.store(edition_id, rendered)  # /l/… works before the first mail
         return _write(edition_id, segments.resolve(edition.segment), edition.snapshot_at)
     finally:
         limits.forget(lock)

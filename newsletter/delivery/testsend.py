@@ -46,7 +46,7 @@ def send_test(
         to = editor.email
     where = "" if to == editor.email else f"naar adres {accounts.keyed_hash(to)}: "
     try:
-        prepared = prepared_for(edition_id)
+        prepared = prepared_for(edition_id, counted=False)
         name = (editor.name or editor.email) if to == editor.email else to
         recipient = sample_recipient(edition_id, to, name)
         outgoing.send(prepared.bytes_for(recipient, subject_prefix=SUBJECT_PREFIX), to)

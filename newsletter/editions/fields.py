@@ -42,6 +42,7 @@ def from_form(form: EditionForm) -> Fields:
         agenda=agenda,
         hashtags=tuple(tag.strip() for tag in tags if tag.strip()),
         share=form.share.data or "",
+        count_links=not form.links_uncounted.data,
         preheader=form.preheader.data or "",
         date=form.edition_date.data,
         theme=form.theme.data or "",
@@ -63,6 +64,7 @@ def form_for(fields: Fields) -> EditionForm:
                 "gemeenten": ", ".join(fields.segment.get("gemeenten", [])),
                 "hashtags": ", ".join(fields.hashtags),
                 "share": fields.share,
+                "links_uncounted": not fields.count_links,
                 "agenda": [
                     {
                         "title": item.title,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     FieldList,
@@ -132,6 +133,12 @@ class EditionForm(FlaskForm):
         "Tekst om te delen",
         description="Eén zin die lezers meesturen als ze de campagne delen.",
         validators=[Length(max=200, message="De tekst om te delen mag hoogstens 200 tekens.")],
+    )
+    # "not": a form without the box (an older page, a script) keeps counting on
+    links_uncounted = BooleanField(
+        "Kliks op links niet tellen",
+        description="Normaal tellen we per link hoe vaak erop is geklikt: alleen een aantal per "
+        "uur, van niemand apart. Aangevinkt: de mail krijgt de links zoals ze zijn.",
     )
     body = TextAreaField(
         "Tekst van de editie",

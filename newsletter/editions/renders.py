@@ -34,15 +34,16 @@ def render(
     edition_id = edition_id if isinstance(edition, str) else edition.id
     # the links in a render come from BASE_URL: a changed setting is another render
     base = current_app.config["SETTINGS"].base_url
+    counting = current_app.config["SETTINGS"].link_counts
     images = _image_sizes(source)  # recorded sizes: an image processed later renders anew
     digest = hashlib.sha256(source.encode()).hexdigest()
-    key = (base, edition_id, personal, digest, tuple(sorted(images.items())))
+    key = (base, counting, edition_id, personal, digest, tuple(sorted(images.items())))
     with _rendered_lock:
         found = _rendered.get(key)
     if found is not None:
         return found
     with metrics.RENDER_SECONDS.time():
-        rendered = _render(source, personal, edition_id, images)
+        rendered = _render(source, personal, edition_id, images, counting)
     with _rendered_lock:
         _rendered[key] = rendered
         while len(_rendered) > 32:
@@ -61,7 +62,11 @@ def _image_sizes(source: str) -> dict[str, tuple[int, int]]:
 
 
 def _render(
-    source: str, personal: bool, edition_id: int | None, images: dict[str, tuple[int, int]]
+    source: str,
+    personal: bool,
+    edition_id: int | None,
+    images: dict[str, tuple[int, int]],
+    link_counts: bool = False,
 ) -> RenderedEdition:
     return render_edition(
         source,
@@ -72,4 +77,5 @@ def _render(
         privacy_url=external_url("subscribers.privacy"),
         archive_url=external_url("archive.index"),
         images=images,
+        link_counts=link_counts,
     )

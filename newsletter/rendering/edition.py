@@ -97,10 +97,12 @@ def render_edition(
     privacy_url: str = "",
     archive_url: str = "",
     images: Sizes | None = None,
+    link_counts: bool = False,
 ) -> RenderedEdition:
     """Render once; with personal=False (archive) the footer has no personal links. `images`:
     the stored (width, height) of the uploads under `own_media`, by name; with it every image
-    gets its width and height, and an image of unknown size a warning."""
+    gets its width and height, and an image of unknown size a warning. `link_counts`: the
+    service counts clicks (LINK_COUNTS); the footer says so unless the edition opted out."""
     raw, body, first_line = frontmatter.split(source)
     front, problems = frontmatter.parse(raw)
     try:
@@ -111,6 +113,7 @@ def render_edition(
     problems += document.problems
     if not document.sections:
         problems.append(Problem.error("De editie heeft nog geen tekst."))
+    counted = personal and link_counts and front.count_links
     markers = Markers() if personal else None
     links = markers.placeholders(PERSONAL_KEYS) if markers else {}
     for section in document.sections:
@@ -146,6 +149,7 @@ def render_edition(
         "signup_url": signup_url,
         "privacy_url": privacy_url,
         "archive_url": archive_url,
+        "counted": counted,
         **links,
     }
     try:
@@ -158,7 +162,7 @@ def render_edition(
     problems += _check(html, markers, tuple(u for u in own if u))
     # the agenda comes right after the title, in the text part as in the HTML
     body_text = _agenda_text(agenda) + document.text
-    text = _text(front, body_text, personal, links, web_url, signup_url, privacy_url)
+    text = _text(front, body_text, personal, links, web_url, signup_url, privacy_url, counted)
     if archive_url:
         text = text.replace(
             "VNG, Nassaulaan", f"Eerdere nieuwsbrieven: {archive_url}\nVNG, Nassaulaan"
@@ -206,7 +210,7 @@ def _agenda_text(agenda: list[dict[str, str]]) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def _text(front, body, personal, links, web_url, signup_url, privacy_url="") -> str:
+def _text(front, body, personal, links, web_url, signup_url, privacy_url="", counted=False) -> str:
     head = [front.title, "=" * min(len(front.title), 70)]
     if date_label(front):
         head.insert(0, date_label(front) + (f" · {front.theme}" if front.theme else ""))
@@ -214,7 +218,12 @@ def _text(front, body, personal, links, web_url, signup_url, privacy_url="") -> 
         foot = (
             "U krijgt OVER het ravijn omdat u zich hebt aangemeld voor deze nieuwsbrief "
             "van de VNG.\n"
-            f"Uw gegevens wijzigen: {links['preferences_url']}\n"
+            + (
+                "We tellen hoe vaak op elke link wordt geklikt, niet wie klikt.\n"
+                if counted
+                else ""
+            )
+            + f"Uw gegevens wijzigen: {links['preferences_url']}\n"
             f"Afmelden: {links['unsubscribe_url']}\n"
             + (f"Bekijk online: {web_url}\n" if web_url else "")
         )

@@ -21,6 +21,7 @@ KNOWN = {
     "agenda": "afspraken voor in de agenda van de lezer",
     "hashtags": "hashtags van de campagne, zonder #",
     "share": "de tekst die lezers delen",
+    "count_links": "kliks op links tellen (true of false; standaard true)",
 }
 HASHTAG = re.compile(r"^[A-Za-z0-9_]{1,50}$")
 TITLE_MAX = 150
@@ -38,6 +39,8 @@ class FrontMatter:
     agenda: tuple[agenda_items.AgendaItem, ...] = ()
     hashtags: tuple[str, ...] = ()
     share: str = ""
+    #: false: this edition's mail carries the original links, uncounted
+    count_links: bool = True
 
 
 def _hashtags(value: object, line: int) -> tuple[tuple[str, ...], list[Problem]]:
@@ -195,6 +198,11 @@ def parse(raw: str | None) -> tuple[FrontMatter, list[Problem]]:
         elif key == "share":
             values["share"], found = _single_line("share", value, line, 200)
             problems += found
+        elif key == "count_links":
+            if isinstance(value, bool):
+                values["count_links"] = value
+            else:
+                problems.append(Problem.error("'count_links' is true of false.", line))
     if not values.get("title"):
         problems.append(Problem.error("'title' ontbreekt: die wordt het onderwerp van de mail.", 1))
     if not values.get("preheader"):
@@ -217,6 +225,7 @@ class Fields:
     hashtags: tuple[str, ...] = ()
     share: str = ""
     body: str = ""
+    count_links: bool = True
 
 
 def compose(fields: Fields) -> str:
@@ -238,6 +247,8 @@ def compose(fields: Fields) -> str:
         data["hashtags"] = list(fields.hashtags)
     if fields.share.strip():
         data["share"] = fields.share.strip()
+    if not fields.count_links:
+        data["count_links"] = False
     front = yaml.safe_dump(
         data, allow_unicode=True, sort_keys=False, width=100_000, default_flow_style=None
     )
@@ -267,7 +278,10 @@ def decompose(source: str) -> Fields | None:
     agenda, agenda_problems = agenda_items.parse(data.get("agenda"), 1)
     hashtags, tag_problems = _hashtags(data.get("hashtags"), 1)
     share = data.get("share") or ""
+    count_links = data.get("count_links", True)
     if problems or agenda_problems or tag_problems or not isinstance(share, str):
+        return None
+    if not isinstance(count_links, bool):
         return None
     return Fields(
         title=texts["title"],
@@ -279,4 +293,5 @@ def decompose(source: str) -> Fields | None:
         hashtags=hashtags,
         share=share,
         body=body,
+        count_links=count_links,
     )

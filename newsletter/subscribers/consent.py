@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import re
 from functools import cache
 
 CONSENT_VERSION = "2026-11-26"
@@ -31,3 +32,14 @@ def ip_prefix(remote_addr: str | None) -> str | None:
         return None
     prefix = 24 if address.version == 4 else 48
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+SOURCE_CODE = re.compile(r"[a-z0-9][a-z0-9.-]{0,39}")
+
+
+def source_code(value: str | None) -> str | None:
+    """A sign-up's source (`?bron=ledenbrief`, `vng.nl`, `editie-12`): a short code of small
+    letters, digits, dots and dashes, counted per source and kept with the consent event.
+    Anything else is dropped (the reader cannot fix the link they followed)."""
+    code = (value or "").strip().lower()
+    return code if SOURCE_CODE.fullmatch(code) else None

@@ -122,6 +122,7 @@ class SubmittedSignup(db.Model):
     gemeente_code: Mapped[str] = mapped_column(String(6))
     role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
     ip_prefix: Mapped[str | None] = mapped_column(String(50))
+    bron: Mapped[str | None] = mapped_column(String(40))  # where the form was found
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -176,6 +177,10 @@ class ConsentEvent(db.Model):
     consent_sha256: Mapped[str | None] = mapped_column(String(64))
     ip_prefix: Mapped[str | None] = mapped_column(String(50))  # /24 or /48 only, never a full IP
     detail: Mapped[str | None] = mapped_column(String(200))
+    #: the edition whose unsubscribe link was used (a number: no tie to the editions package)
+    edition_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: a sign-up's source code from the form's address (?bron=ledenbrief): counted per source
+    bron: Mapped[str | None] = mapped_column(String(40))
 
 
 @event.listens_for(ConsentEvent, "before_update")

@@ -74,7 +74,7 @@ def test_every_operation_answers_the_right_scope_and_refuses_the_wrong_one(clien
         schema = op["responses"][status]["content"]["application/json"]["schema"]
         jsonschema.validate(right.get_json(), schema)
         seen += 1
-    assert seen == 12
+    assert seen == 13
 
 
 def test_no_key_a_bad_key_or_a_browser_session_gets_401(client, db, editor_client):

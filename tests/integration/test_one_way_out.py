@@ -111,8 +111,21 @@ def test_test_send_is_the_readers_message(app, db, editor, worker, sink):
     assert test_headers["Subject"] == "[TEST] " + copy_headers["Subject"]
     assert test.recipients == [editor.email] and copy.recipients == [subscriber.email]
 
+    # the readers' links are counted (/l/<edition>/<n>); a test-send keeps them as written,
+    # so that the editor's clicks count for nothing: the same links once resolved
+    from markupsafe import escape
+
+    from newsletter.counts import links
+
+    stored = links.stored(edition.id)
+
     def html(data: bytes, name: str) -> str:
         body = message_from_bytes(data, policy=policy.default).get_body(("html",)).get_content()
+        body = re.sub(
+            rf"https://ravijn\.example/l/{edition.id}/(\d+)",
+            lambda m: str(escape(stored[int(m.group(1)) - 1])),
+            body,
+        )
         body = re.sub(
             r"https://ravijn\.example/(afmelden|voorkeuren|archief)/[^\"'\s<]+",
             "PERSONAL-LINK",
@@ -120,5 +133,6 @@ def test_test_send_is_the_readers_message(app, db, editor, worker, sink):
         )
         return body.replace(name, "NAME")
 
+    assert stored and f"ravijn.example/l/{edition.id}/1" in str(copy.data)
     assert html(test.data, editor.name) == html(copy.data, subscriber.name)
     assert db.session.get(Subscriber, subscriber.id).state == SubscriberState.active

@@ -36,7 +36,8 @@ def test_splice_equals_full_personalisation(app):
             {
                 "name": subscriber.name,
                 "preferences_url": links.preferences_url(subscriber.public_id),
-                "unsubscribe_url": links.unsubscribe_url(subscriber.public_id),
+                # the edition rides along: an unsubscribe through this mail counts for it
+                "unsubscribe_url": links.unsubscribe_url(subscriber.public_id) + "?editie=7",
             },
         )
     message = parse(data)

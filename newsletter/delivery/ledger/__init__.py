@@ -289,3 +289,14 @@ def edition_totals(limit: int | None = 20) -> list[Any]:
             .limit(limit)
         ).all()
     )
+
+
+def failures(edition_id: int) -> list[str]:
+    """The relay's code ("550 5.1.1", "DSN 5.1.1", "421 4.7.0") of every failed row."""
+    return list(
+        db.session.scalars(
+            select(func.coalesce(Delivery.error, "")).where(
+                Delivery.edition_id == edition_id, Delivery.state == DeliveryState.failed
+            )
+        )
+    )

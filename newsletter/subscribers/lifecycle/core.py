@@ -58,7 +58,7 @@ class UnknownSubscriber(LookupError):
 
 
 def add_event(
-    subscriber_id: int, kind: ConsentKind, source: ConsentSource, **extra: str | None
+    subscriber_id: int, kind: ConsentKind, source: ConsentSource, **extra: str | int | None
 ) -> None:
     metrics.subscriber_event(db.session(), kind.value)  # counted when this transaction commits
     db.session.add(

@@ -42,6 +42,7 @@ class SignupRequest:
     gemeente_code: str
     role: Role
     ip_prefix: str | None
+    bron: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,13 @@ def _start_opt_in(
             if retried:
                 raise
             return _start_opt_in(req, interval, now, retried=True)
-        add_event(subscriber.id, ConsentKind.requested, ConsentSource.form, ip_prefix=req.ip_prefix)
+        add_event(
+            subscriber.id,
+            ConsentKind.requested,
+            ConsentSource.form,
+            ip_prefix=req.ip_prefix,
+            bron=req.bron,
+        )
         enqueue_after_commit(jobs.SEND_CONFIRMATION, subscriber.id)
         return None
 
@@ -116,7 +123,13 @@ def _start_opt_in(
             )
         else:  # left, bounced or complained: a fresh opt-in, old confirmation links go stale
             existing.confirm_nonce = new_public_id()
-        add_event(existing.id, ConsentKind.requested, ConsentSource.form, ip_prefix=req.ip_prefix)
+        add_event(
+            existing.id,
+            ConsentKind.requested,
+            ConsentSource.form,
+            ip_prefix=req.ip_prefix,
+            bron=req.bron,
+        )
         enqueue_after_commit(jobs.SEND_CONFIRMATION, existing.id)
     return None
 
@@ -131,6 +144,7 @@ def submit_signup(req: SignupRequest) -> None:
         gemeente_code=req.gemeente_code,
         role=req.role,
         ip_prefix=req.ip_prefix,
+        bron=req.bron,
     )
     db.session.add(submitted)
     db.session.flush()
@@ -150,6 +164,7 @@ def process_signup(submitted_id: int, interval: int) -> None:
         gemeente_code=submitted.gemeente_code,
         role=submitted.role,
         ip_prefix=submitted.ip_prefix,
+        bron=submitted.bron,
     )
     _start_opt_in(req, interval, submitted.submitted_at)
     db.session.execute(delete(SubmittedSignup).where(SubmittedSignup.id == submitted_id))

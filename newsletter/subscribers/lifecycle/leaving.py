@@ -50,8 +50,14 @@ def _window() -> timedelta:
     return timedelta(seconds=current_app.config["SETTINGS"].return_window_seconds)
 
 
-def unsubscribe(public_id: str, source: ConsentSource, now: datetime | None = None) -> bool:
-    """Idempotent: the first call unsubscribes and plans one goodbye; later calls change nothing."""
+def unsubscribe(
+    public_id: str,
+    source: ConsentSource,
+    now: datetime | None = None,
+    edition_id: int | None = None,
+) -> bool:
+    """Idempotent: the first call unsubscribes and plans one goodbye; later calls change nothing.
+    `edition_id`: the edition whose mail held the link used (counted for that edition)."""
     now = now or utcnow()
     subscriber = get_by_public_id(public_id)
     was_active = subscriber.state == S.active
@@ -67,7 +73,7 @@ def unsubscribe(public_id: str, source: ConsentSource, now: datetime | None = No
     ):
         db.session.rollback()
         return False
-    add_event(subscriber.id, ConsentKind.unsubscribed, source)
+    add_event(subscriber.id, ConsentKind.unsubscribed, source, edition_id=edition_id)
     if was_active:
         enqueue_after_commit(jobs.SEND_GOODBYE, subscriber.id, delay=window.total_seconds() or None)
     db.session.commit()

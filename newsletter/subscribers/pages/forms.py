@@ -98,6 +98,8 @@ class SignupForm(ProfileFields):
     # Bots fill every field; people never see this one (hidden by CSS, out of the tab order).
     website = StringField("Laat dit veld leeg", validators=[Length(max=200)])
     started = HiddenField()
+    #: where the reader found the form (?bron=ledenbrief); a wrong code is dropped, not shown
+    bron = HiddenField()
 
 
 class PreferencesForm(ProfileFields):

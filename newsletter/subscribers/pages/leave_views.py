@@ -28,6 +28,13 @@ def _subscriber(token: str) -> Subscriber | None:
         return None
 
 
+def _edition() -> int | None:
+    """The edition whose mail held this link (`?editie=12`, added when it was sent): counted
+    for that edition. Not signed: changing it moves one's own unsubscribe to another count."""
+    value = request.args.get("editie", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+
+
 def _unsubscribed(token: str, subscriber: Subscriber) -> str:
     undo = session.get(UNDO_KEY) == subscriber.public_id
     return render_template(
@@ -42,13 +49,15 @@ def unsubscribe(token: str) -> Page:
         return offer("afmelden", expired=False, status=404)
     if request.method == "POST" and request.form.get("List-Unsubscribe") == "One-Click":
         # RFC 8058: a mail client posts without cookies or CSRF token; answer 200, no redirect.
-        lifecycle.unsubscribe(subscriber.public_id, ConsentSource.one_click)
+        lifecycle.unsubscribe(subscriber.public_id, ConsentSource.one_click, edition_id=_edition())
         return "U bent afgemeld voor OVER het ravijn.\n", 200, {"Content-Type": "text/plain"}
     # an unsubscribe link never expires and may sit in a forwarded mail: it opens no other
     # door; the way back is an undo in the browser that pressed the button, for half an hour
     if request.method == "POST":
         csrf.protect()
-        if lifecycle.unsubscribe(subscriber.public_id, ConsentSource.preferences_page):
+        if lifecycle.unsubscribe(
+            subscriber.public_id, ConsentSource.preferences_page, edition_id=_edition()
+        ):
             session[UNDO_KEY] = subscriber.public_id
         return _unsubscribed(token, subscriber)
     if subscriber.state == SubscriberState.unsubscribed:

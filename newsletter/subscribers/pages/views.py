@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from newsletter.reference.services import all_gemeenten, find_gemeente, option_label
 from newsletter.subscribers import lifecycle
 from newsletter.subscribers.addresses import InvalidEmail, masked, normalise_email
-from newsletter.subscribers.consent import CONSENT_TEXT, ip_prefix
+from newsletter.subscribers.consent import CONSENT_TEXT, ip_prefix, source_code
 from newsletter.subscribers.links import manage_token, signer
 from newsletter.subscribers.models import Role
 from newsletter.subscribers.pages.forms import ConfirmForm, ResendForm, SignupForm
@@ -76,10 +76,13 @@ def signup() -> str | Response | tuple[str, int]:
                     gemeente_code=gemeente.code,
                     role=Role(form.role.data),
                     ip_prefix=ip_prefix(request.remote_addr),
+                    bron=source_code(form.bron.data),
                 )
             )
             return _answer(form.email.data)
     form.started.data = new_time_trap()
+    if request.method == "GET":
+        form.bron.data = source_code(request.args.get("bron"))
     status = 422 if form.errors else 200
     return render_template(
         "site/signup.html",

@@ -1,0 +1,83 @@
+"""An edition's results as counts (issue 30): the same numbers as the results page and its CSV.
+Every count under 5 is null with the label "minder dan 5"."""
+
+from __future__ import annotations
+
+from flask import abort, jsonify
+from werkzeug.wrappers import Response
+
+from newsletter.api.spec import operation
+from newsletter.results import figures
+
+SHOWN = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["count", "label"],
+    "properties": {
+        "count": {"type": ["integer", "null"], "minimum": 5},
+        "label": {"type": "string"},
+    },
+    "description": "Een aantal; onder 5 is count null en label 'minder dan 5'.",
+}
+_TOTALS = (
+    "recipients", "sent", "clicks", "automatic_checks", "unsubscribes", "hard_bounces",
+    "soft_bounces", "complaints", "new_gemeenten",
+)  # fmt: skip
+RESULTS = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "edition_id",
+        "title",
+        "links",
+        "unsubscribes_per_day",
+        "unsubscribes_per_province",
+        *_TOTALS,
+    ],
+    "properties": {
+        "edition_id": {"type": "integer"},
+        "title": {"type": "string"},
+        **{key: SHOWN for key in _TOTALS},
+        "links": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["number", "target", "clicks", "automatic_checks"],
+                "properties": {
+                    "number": {"type": "integer", "minimum": 1},
+                    "target": {"type": "string"},
+                    "clicks": SHOWN,
+                    "automatic_checks": SHOWN,
+                },
+            },
+        },
+        "unsubscribes_per_province": {
+            "type": "array",
+            "description": "Leeg tenzij elke provincie minstens 5 afmeldingen heeft.",
+            "items": {
+                "type": "object",
+                "required": ["province", "count", "label"],
+                "properties": {"province": {"type": "string"}, **SHOWN["properties"]},
+            },
+        },
+        "unsubscribes_per_day": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["date", "count", "label"],
+                "properties": {"date": {"type": "string", "format": "date"}, **SHOWN["properties"]},
+            },
+        },
+    },
+}
+
+
+@operation("GET", "/editions/<int(max=2147483647):edition_id>/results", scope="editions:read",
+           summary="Wat een verzonden editie opleverde, in aantallen (niemand apart)",
+           response=RESULTS)  # fmt: skip
+def edition_results(edition_id: int) -> Response:
+    results = figures.of_edition(edition_id)
+    if results is None:  # no such edition (one not sent yet has nothing counted)
+        abort(404)
+    return jsonify(figures.as_json(results))
