@@ -102,6 +102,8 @@ def _clean(tokens: list[Token], styled: bool) -> None:
         token.attrs = {k: v for k, v in token.attrs.items() if k in ALLOWED_ATTRS}
         if token.type == "link_open" and classes == "button":
             token.meta["button"] = True
+        if token.type == "image" and classes == "decoratief":
+            token.meta["decorative"] = True  # an explicit choice for no alt text
         if token.type == "th_open":
             token.attrs["scope"] = "col"  # a Markdown table's header cells head its columns
         if styled and token.tag in STYLES and token.nesting in (0, 1) and token.type != "inline":
@@ -131,10 +133,11 @@ def _check_links(tokens: list[Token], line: int, doc: Document) -> None:
                     )
                 )
             token.attrSet("href" if token.type == "link_open" else "src", safe_url(url))
-        if token.type == "image" and not token.content.strip():
+        if token.type == "image" and not token.content.strip() and not token.meta.get("decorative"):
             doc.problems.append(
                 Problem.error(
-                    "Een afbeelding heeft geen alt-tekst: schrijf wat erop staat tussen de [ ].",
+                    "Een afbeelding heeft geen beschrijving (alt-tekst): schrijf wat erop "
+                    "staat, of kies ‘decoratief’ als ze niets toevoegt.",
                     line,
                 )
             )
