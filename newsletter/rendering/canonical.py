@@ -10,10 +10,10 @@ False, with the reason in Dutch): it opens in the source view.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsletter.rendering import mdwrite
-from newsletter.rendering.frontmatter import split
+from newsletter.rendering.frontmatter import compose, decompose, split
 from newsletter.rendering.lines import without_noncharacters
 from newsletter.rendering.markdown import build
 from newsletter.rendering.mdtree import Node, Unsupported, tree
@@ -175,8 +175,8 @@ def body(markdown: str) -> Result:
 
 
 def source(text: str) -> Result:
-    """A whole source (front matter + body): the front matter as it is, a blank line, then the
-    canonical body."""
+    """A whole source: the front matter as the form writes it (when the form can show it),
+    a blank line, then the canonical body."""
     cleaned = without_noncharacters(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
     raw, markdown, _ = split(cleaned)
     found = body(markdown)
@@ -184,5 +184,9 @@ def source(text: str) -> Result:
         return Result(text, False, found.why)
     if raw is None:
         return Result(found.body, True)
-    prefix = cleaned[: len(cleaned) - len(markdown)]
+    fields = decompose(cleaned)
+    if fields is None:
+        prefix = cleaned[: len(cleaned) - len(markdown)]
+    else:
+        prefix = compose(replace(fields, body=""))
     return Result(prefix + ("\n" if found.body else "") + found.body, True)
