@@ -181,7 +181,7 @@ def source(text: str) -> Result:
     raw, markdown, _ = split(cleaned)
     found = body(markdown)
     if not found.ok:
-        return Result(text, False, found.why)
+        return Result(cleaned, False, found.why)  # line ends as everywhere: \n
     if raw is None:
         return Result(found.body, True)
     fields = decompose(cleaned)
