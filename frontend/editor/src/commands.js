@@ -1,6 +1,7 @@
 // The editor's commands: one list for the toolbar, the keyboard and the tests. Each has a
 // Dutch label, an optional key, `run(view)` and `active(state)` for aria-pressed.
 import { setBlockType, toggleMark, wrapIn, lift } from "prosemirror-commands";
+import { TextSelection } from "prosemirror-state";
 import { wrapInList, liftListItem } from "prosemirror-schema-list";
 import { undo, redo, undoDepth, redoDepth } from "prosemirror-history";
 import { addRowAfter, addColumnAfter, deleteRow, deleteColumn, isInTable } from "prosemirror-tables";
@@ -46,23 +47,40 @@ function quote(state, dispatch) {
   return wrapIn(nodes.blockquote)(state, dispatch);
 }
 
+// a block (rule, table, button, image) goes after the block the cursor is in, or instead of it
+// when that is an empty paragraph; the cursor goes on after it, into a new paragraph if need be
+export function placeBlock(state, node) {
+  var $to = state.selection.$to, tr = state.tr, at;
+  var empty = $to.depth === 1 && $to.parent.type === nodes.paragraph && !$to.parent.content.size;
+  if (empty) {
+    at = $to.before(1);
+    tr.replaceWith(at, $to.after(1), node);
+  } else {
+    at = $to.depth > 0 ? $to.after(1) : $to.pos;
+    tr.insert(at, node);
+  }
+  var after = at + node.nodeSize;
+  if (node.type === nodes.table) {
+    tr.setSelection(TextSelection.near(tr.doc.resolve(at + 3)));
+  } else {
+    var next = tr.doc.resolve(after).nodeAfter;
+    if (!next || !next.isTextblock) tr.insert(after, nodes.paragraph.create());
+    tr.setSelection(TextSelection.create(tr.doc, after + 1));
+  }
+  return tr.scrollIntoView();
+}
+
 function insertBlock(node) {
   return function (state, dispatch) {
-    var $to = state.selection.$to;
     if (isInTable(state)) return false;
-    if (dispatch) {
-      var depth = $to.depth > 0 ? 1 : 0;
-      var at = depth ? $to.after(1) : $to.pos;
-      var tr = state.tr.insert(at, node);
-      dispatch(tr.scrollIntoView());
-    }
+    if (dispatch) dispatch(placeBlock(state, node));
     return true;
   };
 }
 
 function table(state, dispatch) {
   function cell(type, text) { return type.create(null, text ? schema.text(text) : null); }
-  var head = nodes.table_row.create(null, [cell(nodes.table_header, "Kolom 1"), cell(nodes.table_header, "Kolom 2")]);
+  var head = nodes.table_row.create(null, [cell(nodes.table_header), cell(nodes.table_header)]);
   var row = nodes.table_row.create(null, [cell(nodes.table_cell), cell(nodes.table_cell)]);
   return insertBlock(nodes.table.create(null, [head, row]))(state, dispatch);
 }

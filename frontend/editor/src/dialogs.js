@@ -1,7 +1,8 @@
 // Labelled dialogs for a link, a button and an image. Each is a <dialog> with a heading that
 // names it; Escape or "Annuleren" closes it and the cursor goes back where it was.
-import { TextSelection, NodeSelection } from "prosemirror-state";
+import { NodeSelection } from "prosemirror-state";
 import { schema } from "./schema.js";
+import { placeBlock } from "./commands.js";
 
 var counter = 0;
 
@@ -80,7 +81,7 @@ export function makeDialogs(view, options) {
     d.box.showModal();
     first.focus();
   }
-  function closeAndFocus(d) { d.box.close(); }
+  function closeAndFocus(d) { d.box.close(); view.focus(); }
   function restore() { view.focus(); }
 
   // ---- link ----------------------------------------------------------------------------
@@ -175,15 +176,8 @@ export function makeDialogs(view, options) {
     return sel instanceof NodeSelection && sel.node.type.name === type ? sel.node : null;
   }
   function replaceOrInsert(node, type) {
-    var state = view.state, sel = state.selection, tr;
-    if (selectedNode(type)) {
-      tr = state.tr.replaceSelectionWith(node);
-    } else {
-      var $to = sel.$to, at = $to.depth > 0 ? $to.after(1) : $to.pos;
-      var empty = $to.depth === 1 && $to.parent.type === schema.nodes.paragraph && !$to.parent.content.size;
-      tr = empty ? state.tr.replaceWith($to.before(1), $to.after(1), node) : state.tr.insert(at, node);
-    }
-    view.dispatch(tr.scrollIntoView());
+    var state = view.state;
+    view.dispatch(selectedNode(type) ? state.tr.replaceSelectionWith(node).scrollIntoView() : placeBlock(state, node));
   }
 
   return function openDialog(name) {
