@@ -15,6 +15,12 @@ function level(p) {
   return m ? +m[1] : 1;
 }
 
+// Word's list number (l0, l1, …): two lists in a row are two lists
+function listId(p) {
+  var m = /mso-list:\s*(l\d+)/.exec(p.getAttribute("style") || "");
+  return m ? m[1] : "";
+}
+
 function isWordItem(el) {
   return el.nodeType === 1 && el.tagName === "P" &&
     (/mso-list:\s*l\d/.test(el.getAttribute("style") || "") || /MsoListParagraph/.test(el.className));
@@ -26,7 +32,7 @@ function wordLists(doc) {
   items.forEach(function (first) {
     if (done.has(first)) return;
     var run = [first], next = first.nextElementSibling;
-    while (next && isWordItem(next)) { run.push(next); next = next.nextElementSibling; }
+    while (next && isWordItem(next) && listId(next) === listId(first)) { run.push(next); next = next.nextElementSibling; }
     var stack = [];
     var parent = first.parentNode, anchor = first;
     run.forEach(function (p) {
