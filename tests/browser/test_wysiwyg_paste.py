@@ -39,7 +39,9 @@ def test_paste_keeps_the_structure_and_drops_the_styles(name, page, live_server,
             const data = new DataTransfer();
             data.setData("text/html", html);
             data.setData("text/plain", "platte tekst");
-            const paste = new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true});
+            const paste = new ClipboardEvent(
+                "paste", {clipboardData: data, bubbles: true, cancelable: true}
+            );
             document.getElementById("tekst-editor").dispatchEvent(paste);
         }""",
         (CLIPBOARD / name).read_text(),
