@@ -196,6 +196,8 @@ def test_the_keyboard_reaches_every_toolbar_command(page, live_server, editor, d
         page.keyboard.press("Escape")
         expect(dialog).to_be_hidden()
         assert focused(page) == "tekst-editor"
+    # the subhead's autosave ends before the test does (it would race the next test's cleanup)
+    expect(page.locator("#opslaan-status")).to_have_text("Opgeslagen; het voorbeeld is bijgewerkt.")
 
 
 @pytest.mark.parametrize("width", [1280, 375])

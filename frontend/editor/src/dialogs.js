@@ -180,6 +180,11 @@ export function makeDialogs(view, options) {
     view.dispatch(selectedNode(type) ? state.tr.replaceSelectionWith(node).scrollIntoView() : placeBlock(state, node));
   }
 
+  // Escape: close and give the text its cursor back at once (the browser would give the focus
+  // to the toolbar button that opened the dialog)
+  [link, knop, beeld].forEach(function (d) {
+    d.box.addEventListener("cancel", function (event) { event.preventDefault(); closeAndFocus(d); });
+  });
   return function openDialog(name) {
     if (name === "link") {
       var range = linkRange(view.state), sel = view.state.selection;
