@@ -62,7 +62,7 @@ function buttons(d, ok, extra) {
   cancel.type = "button";
   cancel.className = "button secondary";
   cancel.textContent = "Annuleren";
-  cancel.addEventListener("click", function () { d.box.close(); });
+  cancel.dataset.cancel = "1";
   row.append(save);
   if (extra) row.append(extra);
   row.append(cancel);
@@ -82,7 +82,6 @@ export function makeDialogs(view, options) {
     first.focus();
   }
   function closeAndFocus(d) { d.box.close(); view.focus(); }
-  function restore() { view.focus(); }
 
   // ---- link ----------------------------------------------------------------------------
   var link = dialog("Link");
@@ -93,7 +92,6 @@ export function makeDialogs(view, options) {
   unlink.className = "button secondary";
   unlink.textContent = "Link weghalen";
   buttons(link, "Link opslaan", unlink);
-  link.box.addEventListener("close", restore);
   unlink.addEventListener("click", function () {
     var sel = view.state.selection, range = linkRange(view.state);
     view.dispatch(view.state.tr.removeMark(range ? range.from : sel.from, range ? range.to : sel.to, schema.marks.link));
@@ -131,7 +129,6 @@ export function makeDialogs(view, options) {
   var knopText = field(knop.form, "Tekst op de knop", "text", "Een oproep, bijvoorbeeld ‘Schrijf uw Kamerlid’.");
   var knopUrl = field(knop.form, "Adres", "url", "Begint met https://.");
   buttons(knop, "Knop opslaan");
-  knop.box.addEventListener("close", restore);
   knop.form.addEventListener("submit", function (event) {
     event.preventDefault();
     var label = knopText.value.replace(/\s+/g, " ").trim(), url = knopUrl.value.trim();
@@ -148,7 +145,6 @@ export function makeDialogs(view, options) {
   var beeldAlt = field(beeld.form, "Beschrijving (alt-tekst)", "text", "Wat staat erop, voor wie de afbeelding niet ziet? Bijvoorbeeld ‘Grafiek: de tekorten stijgen tot 2027’.");
   var beeldDeco = field(beeld.form, "Decoratief: de afbeelding voegt niets toe aan de tekst (geen beschrijving nodig)", "checkbox");
   buttons(beeld, "Afbeelding opslaan");
-  beeld.box.addEventListener("close", restore);
   beeld.form.addEventListener("submit", function (event) {
     event.preventDefault();
     var alt = beeldAlt.value.replace(/\s+/g, " ").trim(), decorative = beeldDeco.checked;
@@ -180,10 +176,11 @@ export function makeDialogs(view, options) {
     view.dispatch(selectedNode(type) ? state.tr.replaceSelectionWith(node).scrollIntoView() : placeBlock(state, node));
   }
 
-  // Escape: close and give the text its cursor back at once (the browser would give the focus
-  // to the toolbar button that opened the dialog)
+  // Escape and Annuleren: close and give the text its cursor back at once, not on the "close"
+  // event (that comes later, and took the focus back from wherever the keyboard had gone)
   [link, knop, beeld].forEach(function (d) {
     d.box.addEventListener("cancel", function (event) { event.preventDefault(); closeAndFocus(d); });
+    d.box.querySelector("[data-cancel]").addEventListener("click", function () { closeAndFocus(d); });
   });
   return function openDialog(name) {
     if (name === "link") {
