@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 JOBS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install services run test test-sqlite test-unit test-fast lint format bench clean
+.PHONY: help install services run test test-sqlite test-unit test-fast lint format bench clean editor
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ bench: $(STAMP) ## Run the benchmarks under bench/ (they print figures)
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/links.py
 	$(BIN)/python bench/readability.py
+
+editor: ## Rebuild the WYSIWYG editor's bundle newsletter/static/wysiwyg.js from frontend/editor (needs Node.js and npm; commit the result)
+	cd frontend/editor && npm ci --no-audit --no-fund && npm run build
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .hypothesis .import_linter_cache build dist

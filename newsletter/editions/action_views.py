@@ -3,7 +3,7 @@ schedule (a confirmation step with the count), unschedule, duplicate, delete a d
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -40,18 +40,29 @@ def ask_approval(edition_id: int) -> Response:
     return _back(edition.id)
 
 
-def test_send(edition_id: int) -> Response:
+def test_send(edition_id: int) -> Response | tuple[Response, int]:
     edition = edition_or_404(edition_id)
     form = TestSendForm()
+    wants_json = request.headers.get("X-Requested-With") == "fetch"
     if form.validate_on_submit():
         try:
             sent_to = testsends.request(edition.id, current_user.id, form.addresses.data or "")
+        except services.EditionError as exc:
+            if wants_json:
+                return jsonify({"ok": False, "message": str(exc)}), 422
+            flash(str(exc), "error")
+        else:
+            if wants_json:  # the page shows the mail server's answer when it comes
+                return jsonify(
+                    {"ok": True, "message": f"De testmail gaat naar {', '.join(sent_to)}."}
+                )
             flash(
                 f"De testmail gaat naar {', '.join(sent_to)}. Hieronder zie je of de "
                 "mailserver hem heeft aangenomen (vernieuw de pagina)."
             )
-        except services.EditionError as exc:
-            flash(str(exc), "error")
+    elif wants_json:
+        errors = [e for field in form.errors.values() for e in field]
+        return jsonify({"ok": False, "message": " ".join(map(str, errors))}), 422
     return _back(edition.id)
 
 

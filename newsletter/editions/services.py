@@ -17,6 +17,7 @@ from newsletter.editions.errors import EditionError
 from newsletter.editions.models import EDITABLE, Edition, EditionState
 from newsletter.editions.renders import render, web_url
 from newsletter.extensions import db
+from newsletter.rendering import canonical
 from newsletter.rendering.edition import RenderedEdition, personalise
 from newsletter.rendering.problems import Problem
 from newsletter.subscribers import segments
@@ -78,6 +79,9 @@ def preview_of(rendered: RenderedEdition) -> Preview:
 def _fields(
     source: str, edition_id: int | None = None
 ) -> tuple[dict[str, object], RenderedEdition]:
+    # one Markdown style whichever way a source comes in (form, editor, source view, CLI):
+    # the editor's, so that opening and saving changes no byte (rendering/canonical.py)
+    source = canonical.source(source).body
     rendered = render(source, edition_id=edition_id)
     front = rendered.front
     return {
@@ -130,7 +134,8 @@ def update(
     editor_id = actor.editor_id if actor else None
     # a person who saves a version nobody was known for takes it on, even unchanged
     claims = edition.edited_by_id is None and editor_id is not None
-    if source != edition.source or claims:
+    changed = values["source"] != edition.source
+    if changed or claims:
         values["edited_by_id"] = editor_id
     if not states.change_state(edition_id, EDITABLE, **values):
         db.session.rollback()
@@ -139,7 +144,6 @@ def update(
         authorship.wrote(edition_id, editor_id)
     new_print = approval.fingerprint(rendered, str(values["segment"]))
     voided = approval.void_outdated(edition_id, new_print, actor)
-    changed = source != edition.source
     unapproved = approval.four_eyes() and edition.state == EditionState.scheduled and changed
     if unapproved and (voided or approval.matching(edition_id, new_print) is None):
         states.change_state(

@@ -25,6 +25,8 @@ from newsletter.editions.forms import (
 from newsletter.editions.models import Edition, EditionState
 from newsletter.formatting import plural
 from newsletter.forms import ActionForm
+from newsletter.rendering import canonical
+from newsletter.rendering.frontmatter import split
 from newsletter.security import MAIL_PAGE_CSP
 from newsletter.subscribers import segments
 
@@ -66,18 +68,33 @@ def _posted_form() -> tuple[FlaskForm, str | None]:
     return source_form, source_form.source.data if source_form.validate_on_submit() else None
 
 
-def _form_for(source: str) -> FlaskForm:
-    """The fields for this source; its source view when it cannot be shown as fields."""
+def _form_for(source: str) -> tuple[FlaskForm, str]:
+    """The fields for this source; its source view when it cannot be shown as fields, or when
+    the editor could not save its text unchanged (then with the reason, in Dutch)."""
     found = None if _source_view() else fields.decompose(source)
-    return fields.form_for(found) if found else SourceForm(data={"source": source})
+    kept = canonical.source(source) if found else None
+    if found and kept is not None and kept.ok:
+        return fields.form_for(found), ""
+    return SourceForm(data={"source": source}), kept.why if kept is not None else ""
 
 
-def _problems_json(preview: services.Preview) -> dict[str, object]:
+def _problems_json(preview: services.Preview, source: str = "") -> dict[str, object]:
+    """The checks for the page's list; `items` with their source line, so that the editor can
+    take the cursor to each (body_line: where the text starts in the source)."""
     return {
         "errors": [str(p) for p in preview.errors],
         "warnings": [str(p) for p in preview.warnings],
+        "items": [
+            {"level": p.level, "text": str(p), "line": p.line}
+            for p in [*preview.errors, *preview.warnings]
+        ],
+        "body_line": body_line(source),
         "text": preview.text,
     }
+
+
+def body_line(source: str) -> int:
+    return split(source)[2] if source else 1
 
 
 def new() -> Page:
@@ -89,7 +106,7 @@ def new() -> Page:
             edition, rendered = services.create(source, current_user.id)
             url = url_for("editions.edit", edition_id=edition.id)
             if request.headers.get("X-Requested-With") == "fetch":
-                body = _problems_json(services.preview_of(rendered))
+                body = _problems_json(services.preview_of(rendered), edition.source)
                 return jsonify(body | {"saved": True, "edit_url": url})
             flash("De editie is opgeslagen als concept.")
             return redirect(url, code=303)
@@ -136,6 +153,7 @@ def edit(edition_id: int) -> Page:
         abort(403)
     wants_json = request.headers.get("X-Requested-With") == "fetch"
     source = None
+    editor_note = ""
     if request.method == "POST":
         form, source = _posted_form()
         if source is not None:
@@ -148,20 +166,23 @@ def edit(edition_id: int) -> Page:
                 first.errors = [str(exc)]
             else:
                 if wants_json:
-                    return jsonify(_problems_json(services.preview_of(rendered)) | {"saved": True})
+                    found = _problems_json(services.preview_of(rendered), edition.source)
+                    return jsonify(found | {"saved": True})
                 flash("Opgeslagen.")
                 return redirect(request.full_path.rstrip("?"), code=303)
         elif wants_json:
             errors = [e for f in form.errors.values() for e in f]
             return jsonify({"errors": errors, "warnings": []}), 422
     else:
-        form = _form_for(edition.source)
+        form, editor_note = _form_for(edition.source)
     return render_template(
         "beheer/edit.html",
         edition=edition,
         form=form,
         may_save=may_save(edition),
         source_view=isinstance(form, SourceForm),
+        editor_note=editor_note,
+        body_line=body_line(source or edition.source),
         preview=services.preview(source or edition.source),
         action=ActionForm(),
         schedule_form=ScheduleForm(),

@@ -26,8 +26,9 @@ PLACEHOLDER_ALTS = {
     "decoratief",
 }
 FILE_NAME = re.compile(r"\S+\.(png|jpe?g|gif|webp|heic)", re.IGNORECASE)
-#: `![](url "decoratief")`: an image that says nothing (a line, an ornament) gets alt="" on
-#: purpose, and only when the editor chose so; a title is what Markdown editors keep as-is
+#: `![](url){.decoratief}` (what the editor's "decoratief" choice writes; a title
+#: `![](url "decoratief")` is taken too): an image that says nothing (a line, an ornament) gets
+#: alt="" on purpose, and only when the editor chose so
 DECORATIVE = "decoratief"
 
 
@@ -38,6 +39,8 @@ def decorative(token: Token) -> bool:
 def check(token: Token, line: int, problems: list[Problem]) -> None:
     """An error for an image without a real alt text, unless marked decorative."""
     alt = " ".join(token.content.split())
+    if decorative(token) and not alt:
+        return
     title = str(token.attrs.get("title", "")).strip().lower()
     if title == DECORATIVE:
         token.attrs.pop("title", None)  # a tooltip "decoratief" would help nobody
@@ -48,7 +51,8 @@ def check(token: Token, line: int, problems: list[Problem]) -> None:
         problems.append(
             Problem.error(
                 "Een afbeelding heeft geen alt-tekst: schrijf wat erop staat tussen de [ ]. "
-                'Is ze alleen versiering, kies dan "decoratief": ![](adres "decoratief").',
+                "Is ze alleen versiering, kies dan ‘decoratief’ (in de bronweergave: "
+                "![](adres){.decoratief}).",
                 line,
             )
         )

@@ -250,7 +250,7 @@ def compose(fields: Fields) -> str:
     if not fields.count_links:
         data["count_links"] = False
     front = yaml.safe_dump(
-        data, allow_unicode=True, sort_keys=False, width=100_000, default_flow_style=None
+        data, allow_unicode=True, sort_keys=False, width=100_000, default_flow_style=False
     )
     body = fields.body.replace("\r\n", "\n").replace("\r", "\n")
     return f"---\n{front}---\n{body}"

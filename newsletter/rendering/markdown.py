@@ -103,6 +103,8 @@ def _clean(tokens: list[Token], styled: bool) -> None:
         token.attrs = {k: v for k, v in token.attrs.items() if k in ALLOWED_ATTRS}
         if token.type == "link_open" and classes == "button":
             token.meta["button"] = True
+        if token.type == "image" and classes == "decoratief":
+            token.meta["decorative"] = True  # an explicit choice for no alt text
         if token.type == "th_open":
             token.attrs["scope"] = "col"  # a Markdown table's header cells head its columns
         if styled and token.tag in STYLES and token.nesting in (0, 1) and token.type != "inline":

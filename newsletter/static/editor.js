@@ -36,8 +36,19 @@
   function saved(result) {
     var data = result.data;
     list.innerHTML = "";
-    show(data.errors || [], "problem-error");
-    show(data.warnings || [], "problem-warning");
+    if (data.items) {  // with their place in the source, for workspace.js's "Toon in de tekst"
+      list.dataset.bodyLine = data.body_line;
+      data.items.forEach(function (item) {
+        var li = document.createElement("li");
+        li.className = "problem-" + item.level;
+        li.textContent = item.text;
+        if (item.line) li.dataset.line = item.line;
+        list.appendChild(li);
+      });
+    } else {
+      show(data.errors || [], "problem-error");
+      show(data.warnings || [], "problem-warning");
+    }
     if (!list.children.length) show(["Geen fouten of waarschuwingen."], "");
     if (text && data.text) text.textContent = data.text;
     if (data.edit_url) {  // a new edition now exists: from here on this is its page
