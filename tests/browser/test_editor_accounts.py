@@ -10,6 +10,7 @@ import re
 
 import pyotp
 import pytest
+import yaml
 
 from newsletter.editions.models import EditionState
 from tests.factories import EDITOR_PASSWORD, SOURCE, subscribers
@@ -134,9 +135,12 @@ def test_roles_two_factor_and_four_eyes_end_to_end(
     refused = writer.request.post(f"/beheer/edities/{edition_id}/goedkeuren", form={})
     assert refused.status in (400, 403)
 
-    asked = f"Goedkeuring gevraagd: {SOURCE.split(chr(34))[1]}"
+    title = yaml.safe_load(SOURCE.split("---")[1])["title"]
+    asked = f"Goedkeuring gevraagd: {title}"
     wait_until(
-        lambda: [r for r in sink.received if r.message()["Subject"] == asked], 10, "the notice"
+        lambda: [r for r in sink.received if r.message()["Subject"] == asked],
+        10,
+        lambda: f"the notice; the sink has {[r.message()['Subject'] for r in sink.received]}",
     )
     chief = first_login(browser, live_server, sink, axe, CHIEF)
     chief.goto(f"/beheer/edities/{edition_id}")

@@ -183,11 +183,17 @@ def test_the_keyboard_reaches_every_toolbar_command(page, live_server, editor, d
         "aria-pressed", "true"
     )
     expect(bar.get_by_role("button", name="Vet")).to_have_attribute("aria-pressed", "false")
-    # every command with a key has it announced, and the keys work: Ctrl+Alt+3 makes a subhead
+    # every command with a key has it announced, and the keys work: Ctrl+Alt+3 makes the
+    # paragraph under the heading a subhead (under the h2, so no heading level is skipped)
     for button in bar.get_by_role("button").all():
         assert button.get_attribute("aria-keyshortcuts")
+    page.keyboard.press("Control+Home")
+    page.keyboard.press("ArrowDown")  # the paragraph under "Deze week"
+    expect(bar.get_by_role("button", name="Kop", exact=True)).to_have_attribute(
+        "aria-pressed", "false"
+    )
     page.keyboard.press("Control+Alt+3")
-    expect(page.locator("#tekst-editor h3")).to_have_text("Deze week")
+    expect(page.locator("#tekst-editor h3")).to_have_text("Schrijf hier de editie in Markdown.")
     # a dialog for each of link, button and image, named by its heading; Escape closes it
     for label in ("Link", "Knop", "Afbeelding"):
         toolbar(page, label)
