@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import shutil
 import signal
 import subprocess
@@ -29,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from api import Phase, prepare_database, run_threads, start_gunicorn  # noqa: E402
+from api import Phase, prepare_database, run_threads, start_gunicorn, web_env  # noqa: E402
 from common import Client, migrate  # noqa: E402
 
 from newsletter.dev.sink import free_port  # noqa: E402
@@ -88,18 +87,7 @@ def main() -> int:
     broker = redis.Redis.from_url(redis_url)
     broker.flushdb()
     port = free_port()
-    env = dict(os.environ) | {
-        "NEWSLETTER_ENV": "production",
-        "INSTANCE_PATH": str(tmp),
-        "DATABASE_URL": database,
-        "REDIS_URL": redis_url,
-        "SMTP_URL": f"smtp://127.0.0.1:{free_port()}",
-        "MAIL_FROM": "OVER het ravijn <nieuwsbrief@bench.example>",
-        "BASE_URL": "https://ravijn.bench.example",
-        "SECRET_KEYS": secrets.token_urlsafe(32),
-        "SUPPRESSION_KEY": secrets.token_urlsafe(32),
-        "PYTHONWARNINGS": "ignore",
-    }
+    env = web_env(tmp, database, redis_url)
     web = app = None
     try:
         migrate(env)
