@@ -28,10 +28,9 @@ services: ## Start PostgreSQL and Redis when down; as root, install what the tes
 run: $(STAMP) ## Start web, worker, embedded Redis and SMTP sink on http://127.0.0.1:5000
 	$(BIN)/python -m newsletter.dev.runner
 
-test: $(STAMP) ## All tests against PostgreSQL and Redis on this machine, in parallel (JOBS=2)
+test: $(STAMP) ## All tests against PostgreSQL and Redis: JOBS=2 processes, the whole sends beside them
 	@bash .ci/services
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -m 'not serial' $(PYTEST_ARGS)
-	$(BIN)/python -m pytest -m serial $(PYTEST_ARGS)
+	BIN=$(BIN) JOBS=$(JOBS) PYTEST_ARGS="$(PYTEST_ARGS)" bash .ci/test
 
 test-sqlite: $(STAMP) ## The tests whose behaviour depends on the database (marked dialect), on SQLite
 	@TEST_DATABASE_URL=sqlite bash .ci/services

@@ -332,8 +332,8 @@ def signup_form(client):
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Whole sends with a fleet of real processes stop, flush and kill shared services: their
-    files say `serial` and they run after the parallel part, one at a time. An acceptance test
+    """Whole sends with a fleet of real processes say `serial`: they run one at a time, in a
+    lane beside the parallel part (.ci/test), on services of their own. An acceptance test
     that does not run a fleet (the API fuzzing) runs in the parallel part on its own database
     and Redis, like every other test."""
     for item in items:

@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import redis
 from sqlalchemy import func, insert, select
@@ -31,7 +32,17 @@ READERS = int(os.environ.get("ACCEPTANCE_READERS", "4000"))
 #: a point well inside a send: the faults are injected once this many mails went out
 MID_SEND = READERS // 5
 
-FLEET_REDIS = os.environ.get("TEST_FLEET_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+def _fleet_redis() -> str:
+    """Nine databases away from the test run's own Redis database (15 → 6), clear of the
+    parallel part's (14, 13, … one per pytest-xdist worker, tests/parallel.py), which runs at
+    the same time."""
+    url = urlsplit(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+    base = int(url.path.lstrip("/") or 0)
+    return urlunsplit(url._replace(path=f"/{base - 9 if base >= 9 else base + 9}"))
+
+
+FLEET_REDIS = os.environ.get("TEST_FLEET_REDIS_URL") or _fleet_redis()
 
 
 class Fleet:
