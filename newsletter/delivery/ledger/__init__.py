@@ -197,7 +197,7 @@ def fail_after_report(row_id: int, subscriber_id: int, status: str) -> bool:
             Delivery.subscriber_id == subscriber_id,
             Delivery.state == DeliveryState.sent,
         )
-        .values(state=DeliveryState.failed, error=f"DSN {status}"[:300])
+        .values(state=DeliveryState.failed, failed_at=_now(), error=f"DSN {status}"[:300])
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
