@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import jsonschema_rs
 import pytest
 from sqlalchemy import select
 
@@ -32,6 +33,14 @@ def _api(client, edition_id: int) -> dict:
         f"/api/v1/editions/{edition_id}/results", headers={"Authorization": f"Bearer {secret}"}
     )
     assert answer.status_code == 200, answer.get_data(as_text=True)
+    # the answer, with every list filled, is what the OpenAPI document says
+    document = client.get("/api/v1/openapi.json").get_json()
+    operation = document["paths"]["/editions/{edition_id}/results"]["get"]
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    rooted = schema | {"components": document.get("components", {})}
+    validator = jsonschema_rs.validator_for(rooted, validate_formats=True)
+    assert validator.is_valid(answer.get_json())
+    assert not validator.is_valid(answer.get_json() | {"reader": "x"})  # it does check
     return answer.get_json()
 
 
