@@ -175,7 +175,7 @@ def _new_gemeenten(edition_id: int, sent_at: datetime | None) -> int:
     went out and before the next one did (of the 342)."""
     if sent_at is None:
         return 0
-    later = [f.sent_at for f in figures.editions(limit=None) if f.sent_at and f.sent_at > sent_at]
+    later = [at for _, at in figures.sent_editions() if at and at > sent_at]
     until = min(later, default=None)
     return sum(
         1
@@ -186,7 +186,7 @@ def _new_gemeenten(edition_id: int, sent_at: datetime | None) -> int:
 
 def previous(edition_id: int, limit: int = 5) -> list[EditionResults]:
     """The editions sent before this one, newest first, for comparison."""
-    earlier = [f.id for f in figures.editions(limit=None) if f.id < edition_id][:limit]
+    earlier = [i for i, _ in figures.sent_editions() if i < edition_id][:limit]
     return [r for r in (of_edition(i) for i in earlier) if r is not None]
 
 
