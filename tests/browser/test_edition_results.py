@@ -85,3 +85,7 @@ def test_results_page_charts_tables_and_accessibility(page, axe, live_server, ed
     for width, height in ((1280, 900), (375, 800)):
         page.set_viewport_size({"width": width, "height": height})
         axe(page, f"edition results at {width} px")
+    # on a phone a chart keeps a readable size: it scrolls sideways, from the keyboard too
+    scrolls = "e => e.scrollWidth > e.clientWidth"
+    assert page.locator(".chart-scroll").first.evaluate(scrolls)
+    assert page.locator(".chart-scroll").first.get_attribute("tabindex") == "0"
