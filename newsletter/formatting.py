@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -40,8 +40,12 @@ def duration(seconds: float) -> str:
 
 def day(value: datetime) -> str:
     """An aware moment → '21 maart 2026' (the day in Dutch time)."""
-    local = value.astimezone(AMSTERDAM)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
+    return calendar_day(value.astimezone(AMSTERDAM).date())
+
+
+def calendar_day(value: date) -> str:
+    """A date → '21 maart 2026'."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def moment(value: datetime) -> str:

@@ -7,7 +7,7 @@ from flask import abort, jsonify
 from werkzeug.wrappers import Response
 
 from newsletter.api.spec import operation
-from newsletter.results import figures
+from newsletter.results import export, figures
 
 SHOWN = {
     "type": "object",
@@ -20,9 +20,32 @@ SHOWN = {
     "description": "Een aantal; onder 5 is count null en label 'minder dan 5'.",
 }
 _TOTALS = (
-    "recipients", "sent", "clicks", "automatic_checks", "unsubscribes", "hard_bounces",
-    "soft_bounces", "complaints", "new_gemeenten",
+    "recipients", "sent", "clicks", "clicks_first_24_hours", "automatic_checks", "unsubscribes",
+    "hard_bounces", "soft_bounces", "complaints", "new_gemeenten",
 )  # fmt: skip
+#: unsubscribes, hard and soft bounces and complaints: each per day and per province
+_LEAVING = ("unsubscribes", "hard_bounces", "soft_bounces", "complaints")
+
+
+def _cells(key: str, schema: dict[str, object]) -> dict[str, object]:
+    return {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [key, "count", "label"],
+            "properties": {key: schema, **SHOWN["properties"]},
+        },
+    }
+
+
+PER_DAY = _cells("date", {"type": "string", "format": "date"})
+PER_DAY["description"] = "Per dag (Nederlandse tijd); alleen dagen waarop iets geteld is."
+PER_PROVINCE = _cells("province", {"type": "string"})
+PER_PROVINCE["description"] = (
+    "Per provincie ('Onbekend': geen gemeente of gewist). Leeg tenzij elke provincie "
+    "minstens 5 heeft: anders zou het totaal min de rest een klein aantal verraden."
+)
 RESULTS = {
     "type": "object",
     "additionalProperties": False,
@@ -30,9 +53,10 @@ RESULTS = {
         "edition_id",
         "title",
         "links",
-        "unsubscribes_per_day",
-        "unsubscribes_per_province",
+        "clicks_per_hour",
         *_TOTALS,
+        *(f"{m}_per_day" for m in _LEAVING),
+        *(f"{m}_per_province" for m in _LEAVING),
     ],
     "properties": {
         "edition_id": {"type": "integer"},
@@ -52,23 +76,22 @@ RESULTS = {
                 },
             },
         },
-        "unsubscribes_per_province": {
+        "clicks_per_hour": {
             "type": "array",
-            "description": "Leeg tenzij elke provincie minstens 5 afmeldingen heeft.",
+            "description": "Kliks per uur (begin van het uur, UTC); alleen uren met kliks.",
             "items": {
                 "type": "object",
-                "required": ["province", "count", "label"],
-                "properties": {"province": {"type": "string"}, **SHOWN["properties"]},
+                "additionalProperties": False,
+                "required": ["hour", "clicks", "automatic_checks"],
+                "properties": {
+                    "hour": {"type": "string", "format": "date-time"},
+                    "clicks": SHOWN,
+                    "automatic_checks": SHOWN,
+                },
             },
         },
-        "unsubscribes_per_day": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["date", "count", "label"],
-                "properties": {"date": {"type": "string", "format": "date"}, **SHOWN["properties"]},
-            },
-        },
+        **{f"{m}_per_day": PER_DAY for m in _LEAVING},
+        **{f"{m}_per_province": PER_PROVINCE for m in _LEAVING},
     },
 }
 
@@ -80,4 +103,4 @@ def edition_results(edition_id: int) -> Response:
     results = figures.of_edition(edition_id)
     if results is None:  # no such edition (one not sent yet has nothing counted)
         abort(404)
-    return jsonify(figures.as_json(results))
+    return jsonify(export.as_json(results))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from newsletter.delivery import ledger
 from newsletter.subscribers import queries
@@ -30,7 +31,7 @@ def _unsubscribed_within_week(edition_id: int, published_at: datetime | None) ->
     )
 
 
-def editions(limit: int | None = 20) -> list[EditionFigures]:
+def _figures(rows: list[Any]) -> list[EditionFigures]:
     return [
         EditionFigures(
             r[0],
@@ -43,10 +44,19 @@ def editions(limit: int | None = 20) -> list[EditionFigures]:
             _unsubscribed_within_week(r[0], r[2]),
             queries.complaints_about(r[0]),
         )
-        for r in ledger.edition_totals(limit)
+        for r in rows
     ]
+
+
+def editions(limit: int | None = 20) -> list[EditionFigures]:
+    return _figures(ledger.edition_totals(limit))
+
+
+def sent_editions() -> list[tuple[int, datetime | None]]:
+    """(id, published_at) of every edition that went out, newest first: no figures counted."""
+    return [(r[0], r[2]) for r in ledger.edition_totals(None)]
 
 
 def of_edition(edition_id: int) -> EditionFigures | None:
     """The figures of one edition once it went out (None before)."""
-    return next((f for f in editions(limit=None) if f.id == edition_id), None)
+    return next(iter(_figures(ledger.edition_totals(None, edition_id))), None)

@@ -1,16 +1,19 @@
-"""One edition's results: clicks per link (people and automatic checks apart), unsubscribes
-through its link, failed deliveries (hard and soft) and complaints. Every count under 5 is
-shown as "minder dan 5" (page, CSV and API alike), so no small group can be picked out."""
+"""One edition's results: clicks per link and per hour (people and automatic checks apart),
+unsubscribes through its link, failed deliveries (hard and soft) and complaints, in total, per
+day and per province. Every count under 5 is shown as "minder dan 5" (page, CSV and API
+alike), so no small group can be picked out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from newsletter.counts import links, tally
 from newsletter.counts.models import ClickKind
-from newsletter.delivery import figures, ledger
+from newsletter.delivery import figures
 from newsletter.editions import services as editions
+from newsletter.results import leaving
 from newsletter.subscribers import counts as reader_counts
 
 THRESHOLD = 5
@@ -43,6 +46,16 @@ class LinkResult:
 
 
 @dataclass(frozen=True)
+class HourResult:
+    hour: datetime  # aware UTC, the start of the hour
+    people: Count
+    checkers: Count
+
+
+Cells = tuple[tuple[str, Count], ...]
+
+
+@dataclass(frozen=True)
 class EditionResults:
     edition_id: int
     title: str
@@ -52,20 +65,59 @@ class EditionResults:
     clicks: Count
     checks: Count
     unsubscribes: Count
-    unsubscribes_per_day: tuple[tuple[date, Count], ...]
     hard_bounces: Count
     soft_bounces: Count
     complaints: Count
     #: municipalities whose first reader confirmed after this edition, before the next one
     new_gemeenten: Count = Count(0)
-    #: unsubscribes per province, only when every province's count is at least 5 (otherwise
-    #: the total minus the others would give a small one away): else empty
-    unsubscribes_per_province: tuple[tuple[str, Count], ...] = ()
+    #: clicks by people in the first 24 hours after the edition went out: comparable between
+    #: editions, which the total (still growing for the newest) is not
+    clicks_first_day: Count = Count(0)
+    clicks_per_hour: tuple[HourResult, ...] = ()
+    #: measure (leaving.MEASURES) → its counts per day, oldest first
+    per_day: dict[str, tuple[tuple[date, Count], ...]] = field(default_factory=dict)
+    #: measure → its counts per province, only when every province's count is at least 5
+    #: (otherwise the total minus the others would give a small one away): else empty
+    per_province: dict[str, Cells] = field(default_factory=dict)
+
+    @property
+    def unsubscribes_per_day(self) -> tuple[tuple[date, Count], ...]:
+        return self.per_day.get("unsubscribes", ())
+
+    @property
+    def unsubscribes_per_province(self) -> Cells:
+        return self.per_province.get("unsubscribes", ())
+
+    def days(self) -> list[tuple[date, list[Count]]]:
+        """Every day something was counted, with each measure's count that day."""
+        found: dict[date, dict[str, Count]] = {}
+        for measure, cells in self.per_day.items():
+            for day, n in cells:
+                found.setdefault(day, {})[measure] = n
+        return [
+            (day, [found[day].get(m, Count(0)) for m in leaving.MEASURES]) for day in sorted(found)
+        ]
 
 
-def _hard(code: str) -> bool:
-    """5xx at the relay or a DSN with a 5.x.x status; 4xx that ran out of tries is soft."""
-    return code.startswith("5") or code.startswith("DSN 5")
+def _per_province(cells: Counter[str]) -> Cells:
+    if not cells or min(cells.values()) < THRESHOLD:
+        return ()
+    order = sorted(cells, key=lambda p: (p == leaving.UNKNOWN, p))
+    return tuple((province, Count(cells[province])) for province in order)
+
+
+def _hours(edition_id: int) -> tuple[HourResult, ...]:
+    found: dict[datetime, dict[str, int]] = {}
+    for hour, kind, n in tally.per_hour(edition_id):
+        found.setdefault(hour, {})[kind] = n
+    return tuple(
+        HourResult(
+            hour,
+            Count(kinds.get(ClickKind.person.value, 0)),
+            Count(kinds.get(ClickKind.checker.value, 0)),
+        )
+        for hour, kinds in sorted(found.items())
+    )
 
 
 def of_edition(edition_id: int) -> EditionResults | None:
@@ -89,8 +141,10 @@ def of_edition(edition_id: int) -> EditionResults | None:
         )
         for n, target in enumerate(links.stored(edition_id), start=1)
     ]
-    codes = ledger.failures(edition_id)
-    leaving = reader_counts.unsubscribes_per_day(edition_id)
+    counted = leaving.of_edition(edition_id)
+    total = {m: sum(counted.per_province.get(m, Counter()).values()) for m in leaving.MEASURES}
+    hours = _hours(edition_id)
+    first_day = sent.sent_at + timedelta(hours=24) if sent.sent_at else None
     return EditionResults(
         edition_id=edition_id,
         title=sent.title,
@@ -99,21 +153,21 @@ def of_edition(edition_id: int) -> EditionResults | None:
         links=tuple(rows),
         clicks=Count(sum(r.people.value for r in rows)),
         checks=Count(sum(r.checkers.value for r in rows)),
-        unsubscribes=Count(sum(leaving.values())),
-        unsubscribes_per_day=tuple((day, Count(n)) for day, n in leaving.items()),
-        hard_bounces=Count(sum(1 for code in codes if _hard(code))),
-        soft_bounces=Count(sum(1 for code in codes if not _hard(code))),
-        complaints=Count(sent.complaints),
+        unsubscribes=Count(total["unsubscribes"]),
+        hard_bounces=Count(total["hard_bounces"]),
+        soft_bounces=Count(total["soft_bounces"]),
+        complaints=Count(total["complaints"]),
         new_gemeenten=Count(_new_gemeenten(edition_id, sent.sent_at)),
-        unsubscribes_per_province=_per_province(edition_id),
+        clicks_first_day=Count(
+            sum(h.people.value for h in hours if first_day and h.hour < first_day)
+        ),
+        clicks_per_hour=hours,
+        per_day={
+            m: tuple((day, Count(n)) for day, n in sorted(cells.items()))
+            for m, cells in counted.per_day.items()
+        },
+        per_province={m: _per_province(cells) for m, cells in counted.per_province.items()},
     )
-
-
-def _per_province(edition_id: int) -> tuple[tuple[str, Count], ...]:
-    cells = reader_counts.unsubscribes_per_province(edition_id)
-    if not cells or min(cells.values()) < THRESHOLD:
-        return ()
-    return tuple((province, Count(n)) for province, n in cells.items())
 
 
 def _new_gemeenten(edition_id: int, sent_at: datetime | None) -> int:
@@ -121,7 +175,7 @@ def _new_gemeenten(edition_id: int, sent_at: datetime | None) -> int:
     went out and before the next one did (of the 342)."""
     if sent_at is None:
         return 0
-    later = [f.sent_at for f in figures.editions(limit=None) if f.sent_at and f.sent_at > sent_at]
+    later = [at for _, at in figures.sent_editions() if at and at > sent_at]
     until = min(later, default=None)
     return sum(
         1
@@ -132,7 +186,7 @@ def _new_gemeenten(edition_id: int, sent_at: datetime | None) -> int:
 
 def previous(edition_id: int, limit: int = 5) -> list[EditionResults]:
     """The editions sent before this one, newest first, for comparison."""
-    earlier = [f.id for f in figures.editions(limit=None) if f.id < edition_id][:limit]
+    earlier = [i for i, _ in figures.sent_editions() if i < edition_id][:limit]
     return [r for r in (of_edition(i) for i in earlier) if r is not None]
 
 
@@ -140,51 +194,3 @@ def signups_per_source() -> list[tuple[str, str, Count]]:
     return [
         (month, bron, Count(n)) for (month, bron), n in reader_counts.signups_per_source().items()
     ]
-
-
-def as_json(results: EditionResults) -> dict[str, object]:
-    return {
-        "edition_id": results.edition_id,
-        "title": results.title,
-        "recipients": results.recipients.as_json(),
-        "sent": results.sent.as_json(),
-        "clicks": results.clicks.as_json(),
-        "automatic_checks": results.checks.as_json(),
-        "links": [
-            {
-                "number": r.number,
-                "target": r.target,
-                "clicks": r.people.as_json(),
-                "automatic_checks": r.checkers.as_json(),
-            }
-            for r in results.links
-        ],
-        "unsubscribes": results.unsubscribes.as_json(),
-        "unsubscribes_per_day": [
-            {"date": day.isoformat(), **n.as_json()} for day, n in results.unsubscribes_per_day
-        ],
-        "hard_bounces": results.hard_bounces.as_json(),
-        "soft_bounces": results.soft_bounces.as_json(),
-        "complaints": results.complaints.as_json(),
-        "new_gemeenten": results.new_gemeenten.as_json(),
-        "unsubscribes_per_province": [
-            {"province": province, **n.as_json()}
-            for province, n in results.unsubscribes_per_province
-        ],
-    }
-
-
-def csv_rows(results: EditionResults) -> list[list[str]]:
-    rows = [["onderdeel", "link", "doel", "aantal"]]
-    rows += [["ontvangers", "", "", results.recipients.label]]
-    for r in results.links:
-        rows.append(["kliks", str(r.number), r.target, r.people.label])
-        rows.append(["automatische controles", str(r.number), r.target, r.checkers.label])
-    rows += [
-        ["afmeldingen", "", "", results.unsubscribes.label],
-        ["harde bounces", "", "", results.hard_bounces.label],
-        ["zachte bounces", "", "", results.soft_bounces.label],
-        ["klachten", "", "", results.complaints.label],
-        ["gemeenten met hun eerste lezer", "", "", results.new_gemeenten.label],
-    ]
-    return rows

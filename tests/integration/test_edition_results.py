@@ -13,7 +13,7 @@ from newsletter.auth.audit import CLI
 from newsletter.delivery import control
 from newsletter.editions import services as editions
 from newsletter.editions.models import EditionState
-from newsletter.results import figures
+from newsletter.results import export, figures
 from newsletter.subscribers.models import ConsentEvent, ConsentKind
 from tests.factories import SOURCE, subscribers
 from tests.helpers import form_tokens, wait_for_state, wait_until
@@ -57,7 +57,7 @@ def test_unsubscribes_count_for_the_edition_whose_link_was_used(
     )
     assert answer.status_code == 200, answer.get_data(as_text=True)
     body = answer.get_json()
-    assert body == figures.as_json(results)
+    assert body == export.as_json(results)
     assert body["unsubscribes"] == {"count": 6, "label": "6"}
     assert body["complaints"] == {"count": None, "label": "minder dan 5"}
     assert (
@@ -118,9 +118,9 @@ def test_the_csv_has_the_page_numbers_and_small_counts_stay_hidden(db, editor, e
     answer = editor_client.get(f"/beheer/edities/{edition.id}/resultaten.csv")
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
     lines = answer.get_data(as_text=True).lstrip("\ufeff").splitlines()
-    assert lines[0] == "onderdeel;link;doel;aantal"
+    assert lines[0] == "onderdeel;link;doel;dag of uur;provincie;aantal"
     kliks = [line.split(";") for line in lines if line.startswith("kliks;")]
-    assert kliks[0][3] == "5" and kliks[1][3] == "minder dan 5"
+    assert kliks[0][5] == "5" and kliks[1][5] == "minder dan 5"
     assert editor_client.get("/beheer/edities/999999/resultaten.csv").status_code == 404
 
 
@@ -152,4 +152,4 @@ def test_coverage_counts_municipalities_that_gained_their_first_reader_after_an_
     db.session.commit()
     results = figures.of_edition(edition.id)
     assert results.new_gemeenten.label == "6"
-    assert figures.as_json(results)["new_gemeenten"] == {"count": 6, "label": "6"}
+    assert export.as_json(results)["new_gemeenten"] == {"count": 6, "label": "6"}

@@ -197,7 +197,7 @@ def fail_after_report(row_id: int, subscriber_id: int, status: str) -> bool:
             Delivery.subscriber_id == subscriber_id,
             Delivery.state == DeliveryState.sent,
         )
-        .values(state=DeliveryState.failed, error=f"DSN {status}"[:300])
+        .values(state=DeliveryState.failed, failed_at=_now(), error=f"DSN {status}"[:300])
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
@@ -268,10 +268,12 @@ def rows_of(edition_id: int, failed_only: bool, limit: int = 1000) -> list[Any]:
     )
 
 
-def edition_totals(limit: int | None = 20) -> list[Any]:
-    """(id, title, published_at, rows, sent, failed, bounced) of the latest sent editions."""
+def edition_totals(limit: int | None = 20, edition_id: int | None = None) -> list[Any]:
+    """(id, title, published_at, rows, sent, failed, bounced) of the latest sent editions, or
+    of only `edition_id`."""
     failed = Delivery.state == DeliveryState.failed
     bounced = and_(failed, Delivery.error.like("5%") | Delivery.error.like("DSN%"))
+    only = [] if edition_id is None else [Edition.id == edition_id]
     return list(
         db.session.execute(
             select(
@@ -284,6 +286,7 @@ def edition_totals(limit: int | None = 20) -> list[Any]:
                 func.sum(case((bounced, 1), else_=0)),
             )
             .join(Delivery, Delivery.edition_id == Edition.id)
+            .where(*only)
             .group_by(Edition.id, Edition.title, Edition.published_at)
             .order_by(Edition.id.desc())
             .limit(limit)

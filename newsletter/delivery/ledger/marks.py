@@ -31,18 +31,18 @@ from newsletter.delivery.models import DeliveryState
 from newsletter.extensions import db
 
 _SET = (
-    "UPDATE delivery SET state = {0}, sent_at = {1}, attempts = attempts + 1, claim = NULL, "
-    "claimed_until = NULL, error = {2}"
+    "UPDATE delivery SET state = {0}, sent_at = {1}, failed_at = {2}, attempts = attempts + 1, "
+    "claim = NULL, claimed_until = NULL, error = {3}"
 )
-_SQL = _SET + " WHERE id = {3} AND claim = {4}"
+_SQL = _SET + " WHERE id = {4} AND claim = {5}"
 #: the same UPDATE with synchronous_commit off for its own transaction only
 _PG_SQL = (
-    _SET.format("$1", "$2", "$3")
+    _SET.format("$1", "$2", "$3", "$4")
     + " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous"
-    + " WHERE id = $4 AND claim = $5"
+    + " WHERE id = $5 AND claim = $6"
 ).encode()
-#: text, timestamp, text, bigint, text
-_PG_TYPES = (25, 1114, 25, 20, 25)
+#: text, timestamp, timestamp, text, bigint, text
+_PG_TYPES = (25, 1114, 1114, 25, 20, 25)
 #: the server does not answer within this time: treated like a lost connection
 ANSWER_SECONDS = 60.0
 
@@ -118,12 +118,15 @@ class Marks:
         first (its outcome is then lost to the caller: settle before sending again)."""
         if self.pending is not None:
             self.settle()
-        at = utcnow().replace(tzinfo=None) if state == DeliveryState.sent else None  # naive UTC
+        now = utcnow().replace(tzinfo=None)  # naive UTC
+        at = now if state == DeliveryState.sent else None
+        failed_at = now if state == DeliveryState.failed else None
         error = error[:300] if error else None
         if self.postgres:
             params = [
                 state.value.encode(),
                 at.isoformat(sep=" ").encode() if at else None,
+                failed_at.isoformat(sep=" ").encode() if failed_at else None,
                 error.encode() if error else None,
                 str(row_id).encode(),
                 self.holder.encode(),
@@ -133,7 +136,8 @@ class Marks:
             _flush(pgconn)
         else:
             self.cursor.execute(
-                _SQL.format("?", "?", "?", "?", "?"), (state.value, at, error, row_id, self.holder)
+                _SQL.format(*"??????"),
+                (state.value, at, failed_at, error, row_id, self.holder),
             )
             self.answer = self.cursor.rowcount == 1
         self.pending = (row_id, state)
