@@ -61,7 +61,8 @@ def test_a_pasted_image_is_uploaded_and_described(page, live_server, editor, db)
     source = wait_until(
         lambda: stored_body(edition_id, "Grafiek van de tekorten"), 10, "the autosave"
     )
-    assert re.search(r"\n!\[Grafiek van de tekorten\]\(http://127\.0\.0\.1:\d+/media/\S+\)\n", source)
+    image = r"\n!\[Grafiek van de tekorten\]\(http://127\.0\.0\.1:\d+/media/\S+\)\n"
+    assert re.search(image, source), source
     expect(page.locator("#opslaan-status")).to_have_text("Opgeslagen; het voorbeeld is bijgewerkt.")
 
 
