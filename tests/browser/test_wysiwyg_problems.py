@@ -64,6 +64,16 @@ def test_problems_are_marked_on_their_node(width, page, axe, live_server, editor
         expect(text.get_by_text(clean, exact=True)).not_to_have_class("problem-mark")
     axe(page, f"workspace with problems marked, {width} px")
 
+    # "Toon in de tekst" takes the cursor to the marked block: into the paragraph, onto the image
+    problems = page.locator("#fouten-lijst li")
+    problems.filter(has_text="moet met https:// beginnen").get_by_role(
+        "button", name="Toon in de tekst"
+    ).click()
+    where = "window.ravijnEditor.view.state.selection"
+    assert page.evaluate(f"{where}.$from.parent.textContent") == "Lees de brief."
+    problems.filter(has_text="alt-tekst").get_by_role("button", name="Toon in de tekst").click()
+    assert page.evaluate(f"{where}.node && {where}.node.type.name") == "image"
+
     # the image gets its description: after the save its error is gone (its size is still not
     # known, a warning), the link's stays
     text.locator("figure figcaption").click()  # the image itself is elsewhere: not loaded

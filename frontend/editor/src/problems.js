@@ -3,7 +3,7 @@
 // problem's text as its title, and aria-describedby to the problem in the list "Controle".
 // The list (workspace.js) hands the problems over after each save; between saves the marks
 // move with the text.
-import { Plugin, PluginKey, TextSelection } from "prosemirror-state";
+import { NodeSelection, Plugin, PluginKey, TextSelection } from "prosemirror-state";
 import { Decoration, DecorationSet } from "prosemirror-view";
 import { parser, toMarkdown } from "./markdown.js";
 
@@ -21,41 +21,46 @@ export var problemsPlugin = new Plugin({
   props: { decorations: function (state) { return key.getState(state); } }
 });
 
-// a line of the body (1 = its first) → the top-level block it is in: { pos, node }
-export function blockAt(doc, line) {
-  var tokens = parser.tokenizer.parse(toMarkdown(doc), {});
-  var index = -1, target = 0;
+// where each top-level block starts: [{ line, pos, node }] (line: 1 = the body's first)
+function blocks(doc) {
+  var tokens = parser.tokenizer.parse(toMarkdown(doc), {}), found = [], pos = 0, index = 0;
   tokens.forEach(function (token) {
-    if (token.level !== 0 || token.nesting === -1 || !token.map) return;
-    index++;
-    if (token.map[0] <= line - 1) target = index;
+    if (token.level !== 0 || token.nesting === -1 || index >= doc.childCount) return;
+    var node = doc.child(index++);
+    found.push({ line: token.map ? token.map[0] + 1 : 0, pos: pos, node: node });
+    pos += node.nodeSize;
   });
-  target = Math.min(target, doc.childCount - 1);
-  var pos = 0;
-  for (var i = 0; i < target; i++) pos += doc.child(i).nodeSize;
-  return { pos: pos, node: doc.child(target) };
+  return found;
+}
+
+// a line of the body → the top-level block it is in: { pos, node }
+function blockAt(starts, line) {
+  var at = starts[0];
+  starts.forEach(function (start) { if (start.line && start.line <= line) at = start; });
+  return at;
 }
 
 export function focusLine(view, line) {
-  var found = blockAt(view.state.doc, line), doc = view.state.doc;
-  var sel = TextSelection.near(doc.resolve(Math.min(found.pos + 1, doc.content.size)));
+  var doc = view.state.doc, found = blockAt(blocks(doc), line);
+  var sel = found.node.isAtom ? NodeSelection.create(doc, found.pos)
+    : TextSelection.near(doc.resolve(Math.min(found.pos + 1, doc.content.size)));
   view.dispatch(view.state.tr.setSelection(sel).scrollIntoView());
   view.focus();
 }
 
 // items: [{ line, level: "error" | "warning", text, id }] (id: the problem's element in the list)
 export function markProblems(view, items) {
-  var doc = view.state.doc, blocks = {};
+  var doc = view.state.doc, starts = blocks(doc), marked = {};
   items.forEach(function (item) {
-    if (!(item.line >= 1) || !doc.childCount) return;
-    var found = blockAt(doc, item.line), block = blocks[found.pos];
-    if (!block) block = blocks[found.pos] = { pos: found.pos, node: found.node, error: false, ids: [], texts: [] };
+    if (!(item.line >= 1) || !starts.length) return;
+    var found = blockAt(starts, item.line), block = marked[found.pos];
+    if (!block) block = marked[found.pos] = { pos: found.pos, node: found.node, error: false, ids: [], texts: [] };
     block.error = block.error || item.level === "error";
     if (item.id) block.ids.push(item.id);
     block.texts.push(item.text);
   });
-  var decorations = Object.keys(blocks).map(function (pos) {
-    var b = blocks[pos];
+  var decorations = Object.keys(marked).map(function (pos) {
+    var b = marked[pos];
     var attrs = {
       class: "problem-mark " + (b.error ? "problem-mark-error" : "problem-mark-warning"),
       title: b.texts.join("\n")
