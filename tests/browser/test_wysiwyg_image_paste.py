@@ -84,13 +84,22 @@ def test_a_dropped_image_lands_where_it_is_dropped_and_may_be_decorative(
     expect(page.locator("#opslaan-status")).to_have_text("Opgeslagen; het voorbeeld is bijgewerkt.")
 
 
-def test_a_pasted_file_that_is_no_image_gets_the_dutch_message(page, live_server, editor, db):
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"geen plaatje", "Dit is geen PNG-, JPEG-, GIF- of WebP-afbeelding."),
+        (PNG + bytes(5 * 1024 * 1024), "Het bestand is groter dan 5 MB."),  # the check's own
+        (PNG + bytes(7 * 1024 * 1024), "Het bestand is groter dan 5 MB."),  # past any upload
+    ],
+    ids=["no-image", "over-5-mb", "over-the-body-limit"],
+)
+def test_a_pasted_file_that_is_refused_gets_the_dutch_message(
+    data, message, page, live_server, editor, db
+):
     open_edition(page, editor)
     before = page.evaluate("window.ravijnEditor.markdown()")
     page.locator("#tekst-editor").focus()
-    send_file(page, "paste", b"geen plaatje", name="grafiek.png")
-    expect(page.locator("#afbeelding-status")).to_have_text(
-        "Dit is geen PNG-, JPEG-, GIF- of WebP-afbeelding."
-    )
+    send_file(page, "paste", data, name="grafiek.png")
+    expect(page.locator("#afbeelding-status")).to_have_text(message)
     expect(page.get_by_role("dialog", name="Afbeelding")).to_be_hidden()
     assert page.evaluate("window.ravijnEditor.markdown()") == before

@@ -79,7 +79,12 @@ function mount() {
       data.append("csrf_token", form.querySelector("input[name=csrf_token]").value);
       data.append("image", file, file.name || "afbeelding.png");
       return fetch(uploadUrl, { method: "POST", body: data, headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
-        .then(function (response) { return response.json(); });
+        .then(function (response) {
+          // above the server's limit for any upload the answer is a page, not JSON
+          return response.json().catch(function () {
+            return { error: response.status === 413 ? "Het bestand is groter dan 5 MB." : "Uploaden lukte niet. Probeer het opnieuw." };
+          });
+        });
     },
     status: function (text) { if (statusLine) statusLine.textContent = text; },
     ask: function () { openDialog("image"); }
