@@ -15,6 +15,7 @@ from newsletter.auth import roles
 from newsletter.auth.audit import ACTION_LABELS, AUTOMATIC, CLI, CLOCK
 from newsletter.auth.models import AuditEvent, Editor
 from newsletter.extensions import db
+from newsletter.formatting import typed_day
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 PAGE_SIZE = 50
@@ -54,24 +55,11 @@ class Page:
     upto: int | None
 
 
-def _day(text: str, label: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        day = None
-    if day is None or not 2000 <= day.year <= 2999:
-        raise FilterError(f"{label}: vul een datum in als 21-03-2026 of 2026-03-21.")
-    return day
-
-
 def _dutch_day(text: str, label: str) -> date | None:
-    parts = text.strip().split("-")
-    if len(parts) == 3 and len(parts[0]) <= 2 and len(parts[2]) == 4:
-        return _day("-".join(reversed([p.zfill(2) for p in parts])), label)
-    return _day(text, label)
+    try:
+        return typed_day(text)
+    except ValueError:
+        raise FilterError(f"{label}: vul een datum in als 21-03-2026 of 2026-03-21.") from None
 
 
 def _number(text: str, default: int | None) -> int | None:

@@ -71,7 +71,7 @@ def schedule(edition_id: int) -> Page:
     edition = edition_or_404(edition_id)
     form = ScheduleForm()
     if not form.validate_on_submit():
-        flash("Kies een geldige datum en tijd.", "error")
+        flash(next(iter(form.when.errors), "Kies een geldige datum en tijd."), "error")
         return _back(edition.id)
     when = form.when.data.replace(tzinfo=AMSTERDAM)
     try:

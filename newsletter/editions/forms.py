@@ -3,11 +3,13 @@ source view (front matter + Markdown, for power users), scheduling and test-send
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
+    Field,
     FieldList,
     Form,
     FormField,
@@ -15,14 +17,17 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
+from newsletter.formatting import DAY_HINT, MOMENT_HINT, typed_day, typed_moment
 from newsletter.forms import ActionForm
 from newsletter.rendering.frontmatter import PREHEADER_MAX, TITLE_MAX
 
 __all__ = [
     "STARTER",
+    "STARTER_BODY",
+    "STARTER_LINE",
     "ActionForm",
     "EditionForm",
     "ScheduleForm",
@@ -33,7 +38,10 @@ __all__ = [
 
 SOURCE_MAX = 200_000
 
-STARTER = """---
+#: the first line of a new edition's text: what an editor reads before typing over it
+STARTER_LINE = "Schrijf hier je tekst."
+STARTER = (
+    """---
 title: Titel van de editie
 preheader: Eén zin die mailprogramma's na het onderwerp tonen.
 date: {today}
@@ -42,14 +50,60 @@ theme: Jeugdzorg
 
 ## Deze week
 
-Schrijf hier de editie in Markdown.
+"""
+    + STARTER_LINE
+    + """
 
 [Schrijf uw Kamerlid](https://vng.nl/ravijn){{.button}}
 """
-STARTER_BODY = """## Deze week
+)
+STARTER_BODY = f"""## Deze week
 
-Schrijf hier de tekst van de editie.
+{STARTER_LINE}
 """
+
+
+class DayField(Field):
+    """A day typed as dd-mm-jjjj in a text box (a date field shows the browser's own format,
+    mm/dd/yyyy in an English Chromium); ISO yyyy-mm-dd from older pages is read too."""
+
+    widget = TextInput()
+    shown = "%d-%m-%Y"
+
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        hint = DAY_HINT if self.shown == "%d-%m-%Y" else MOMENT_HINT
+        kwargs.setdefault("description", hint)
+        typed = {"autocomplete": "off", "inputmode": "numeric", "size": len(hint.split(",")[0])}
+        kwargs["render_kw"] = typed | kwargs.get("render_kw", {})
+        super().__init__(label, **kwargs)
+
+    @staticmethod
+    def parse(text: str) -> date | datetime | None:
+        return typed_day(text)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime(self.shown) if self.data else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        try:
+            self.data = self.parse(valuelist[0])
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(f"{self.label.text}: {str(exc)[0].lower()}{str(exc)[1:]}") from None
+
+
+class MomentField(DayField):
+    """A day and a time typed as dd-mm-jjjj uu:mm (ISO 2026-03-21T14:30 is read too)."""
+
+    shown = "%d-%m-%Y %H:%M"
+
+    @staticmethod
+    def parse(text: str) -> date | datetime | None:
+        return typed_moment(text)
 
 
 class SourceForm(FlaskForm):
@@ -74,8 +128,8 @@ class AgendaRow(Form):
     """One date to save; a row without a title is left out."""
 
     title = StringField("Titel", validators=[Length(max=150, message="Hoogstens 150 tekens.")])
-    start = DateTimeLocalField("Begin", format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    end = DateTimeLocalField("Einde", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    start = MomentField("Begin", validators=[Optional()])
+    end = MomentField("Einde", validators=[Optional()])
     place = StringField("Plaats", validators=[Length(max=150, message="Hoogstens 150 tekens.")])
     link = StringField(
         "Link (https://…)", validators=[Length(max=500, message="Hoogstens 500 tekens.")]
@@ -106,11 +160,7 @@ class EditionForm(FlaskForm):
         description="Eén zin die mailprogramma's na het onderwerp laten zien.",
         validators=[Length(max=PREHEADER_MAX, message="De voorregel is te lang.")],
     )
-    edition_date = DateField(
-        "Datum van de editie",
-        validators=[Optional()],
-        render_kw={"autocomplete": "off"},
-    )
+    edition_date = DayField("Datum van de editie", validators=[Optional()])
     theme = StringField(
         "Thema",
         description="Bijvoorbeeld Jeugdzorg.",
@@ -150,10 +200,8 @@ class EditionForm(FlaskForm):
 
 
 class ScheduleForm(FlaskForm):
-    when = DateTimeLocalField(
-        "Verzenden op (Nederlandse tijd)",
-        format="%Y-%m-%dT%H:%M",
-        validators=[DataRequired("Kies een datum en tijd.")],
+    when = MomentField(
+        "Verzenden op (Nederlandse tijd)", validators=[InputRequired("Kies een datum en tijd.")]
     )
 
 

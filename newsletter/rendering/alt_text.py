@@ -50,17 +50,18 @@ def check(token: Token, line: int, problems: list[Problem]) -> None:
     if not alt:
         problems.append(
             Problem.error(
-                "Een afbeelding heeft geen alt-tekst: schrijf wat erop staat tussen de [ ]. "
-                "Is ze alleen versiering, kies dan ‘decoratief’ (in de bronweergave: "
-                "![](adres){.decoratief}).",
+                "Een afbeelding heeft geen beschrijving (alt-tekst). Kies de afbeelding en "
+                "schrijf met de knop Afbeelding wat erop staat. Is ze alleen versiering, vink "
+                "dan ‘Decoratief’ aan.",
                 line,
             )
         )
     elif alt.lower() in PLACEHOLDER_ALTS or FILE_NAME.fullmatch(alt):
         problems.append(
             Problem.error(
-                f"De alt-tekst van een afbeelding is nog ‘{alt}’: schrijf tussen de [ ] wat "
-                "erop staat, voor wie de afbeelding niet kan zien.",
+                f"De beschrijving (alt-tekst) van een afbeelding is nog ‘{alt}’. Kies de "
+                "afbeelding en schrijf met de knop Afbeelding wat erop staat, voor wie haar "
+                "niet kan zien.",
                 line,
             )
         )

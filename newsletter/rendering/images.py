@@ -84,8 +84,8 @@ def _size(
         problems.append(
             Problem.warning(
                 f"Van de afbeelding ‘{image.content or url}’ is de maat niet bekend, zodat "
-                "Outlook haar te groot kan tonen. Voeg haar toe met de knop "
-                "‘Afbeelding toevoegen’.",
+                "Outlook haar te groot kan tonen. Voeg haar toe met de knop Afbeelding, of "
+                "sleep of plak het bestand in de tekst.",
                 line,
             )
         )

@@ -58,6 +58,8 @@
       history.replaceState(null, "", data.edit_url);
       var previews = document.querySelector(".previews-new");
       if (previews) previews.hidden = false;
+      var waiting = document.getElementById("voorbeeld-nog-niet");
+      if (waiting) waiting.hidden = true;
       refreshPreviews(data.edit_url);
     } else if (result.ok) {
       refreshPreviews(null);

@@ -23,14 +23,17 @@
     show("desktop");
   }
 
-  // ---- problems that jump to their place -------------------------------------------------
+  // ---- problems that jump to their place, and are marked there -------------------------
   var list = document.getElementById("fouten-lijst");
   function decorate() {
     if (!list || !window.ravijnEditor) return;
-    var first = +list.dataset.bodyLine || 0;
-    list.querySelectorAll("li[data-line]").forEach(function (li) {
+    var first = +list.dataset.bodyLine || 0, marks = [];
+    list.querySelectorAll("li[data-line]").forEach(function (li, index) {
       var line = +li.dataset.line - first + 1 - window.ravijnEditor.lead;
-      if (line < 1 || li.querySelector("button")) return;
+      if (line < 1) return;
+      if (!li.id) li.id = "probleem-" + (index + 1);
+      marks.push({ line: line, level: li.classList.contains("problem-error") ? "error" : "warning", text: li.firstChild.textContent, id: li.id });
+      if (li.querySelector("button")) return;
       var button = document.createElement("button");
       button.type = "button";
       button.className = "linklike";
@@ -38,6 +41,7 @@
       button.addEventListener("click", function () { window.ravijnEditor.focusLine(line); });
       li.appendChild(button);
     });
+    if (window.ravijnEditor.markProblems) window.ravijnEditor.markProblems(marks);
   }
   if (list) {
     new MutationObserver(decorate).observe(list, { childList: true });

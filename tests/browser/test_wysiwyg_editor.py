@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from newsletter.editions import services
-from newsletter.editions.forms import STARTER
+from newsletter.editions.forms import STARTER, STARTER_LINE
 from tests.browser.test_workspace_form import log_in
 from tests.helpers import current_edition
 
@@ -193,7 +193,7 @@ def test_the_keyboard_reaches_every_toolbar_command(page, live_server, editor, d
         "aria-pressed", "false"
     )
     page.keyboard.press("Control+Alt+3")
-    expect(page.locator("#tekst-editor h3")).to_have_text("Schrijf hier de editie in Markdown.")
+    expect(page.locator("#tekst-editor h3")).to_have_text(STARTER_LINE)
     # a dialog for each of link, button and image, named by its heading; Escape closes it
     for label in ("Link", "Knop", "Afbeelding"):
         toolbar(page, label)

@@ -84,7 +84,7 @@ def test_the_form_has_agenda_rows_that_round_trip(editor_client, db):
     edition = services.get(int(made.headers["Location"].rsplit("/", 1)[1]))
     assert "start: 2026-03-21 11:00" in edition.source  # block style (canonical.py)
     page = editor_client.get(made.headers["Location"]).get_data(as_text=True)
-    assert 'value="2026-03-21T11:00"' in page and 'value="Ledenbijeenkomst"' in page
+    assert 'value="21-03-2026 11:00"' in page and 'value="Ledenbijeenkomst"' in page
     missing = editor_client.post(
         "/beheer/edities/nieuw", data=data | {"agenda-0-start": "", "agenda-0-title": "X"}
     )

@@ -155,7 +155,8 @@ def test_editors_get_je_on_error_pages_and_dutch_form_errors(app, db):
     answer = post(writer, "/beheer/edities/nieuw", **form)
     page = answer.get_data(as_text=True)
     assert answer.status_code == 422
-    assert "Ongeldige datum." in page and "Het thema mag hoogstens 80 tekens." in page
+    assert "Datum van de editie: 31-02-2026 bestaat niet." in page
+    assert "Het thema mag hoogstens 80 tekens." in page
     assert "Not a valid" not in page and "Field cannot" not in page
 
 

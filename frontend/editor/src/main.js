@@ -15,6 +15,8 @@ import { commands } from "./commands.js";
 import { buildToolbar, run } from "./toolbar.js";
 import { makeDialogs } from "./dialogs.js";
 import { cleanPaste } from "./paste.js";
+import { imageFiles } from "./images.js";
+import { problemsPlugin, markProblems, focusLine } from "./problems.js";
 
 function note(area, text) {
   var p = document.createElement("p");
@@ -46,6 +48,8 @@ function mount() {
   host.className = "wysiwyg";
   area.parentNode.insertBefore(host, area);
   area.hidden = true;
+  // the hints about typing the formatting as text are for the plain text box, not for this editor
+  document.querySelectorAll("[data-zonder-editor]").forEach(function (el) { el.hidden = true; });
   var old = form.querySelector(".toolbar[data-upload]");
   var uploadUrl = old ? old.dataset.upload : null;
   if (old) old.remove();  // the Markdown toolbar of editor.js: this editor has its own
@@ -68,9 +72,26 @@ function mount() {
     }
   });
 
+  var statusLine = document.getElementById("afbeelding-status");
+  var images = {
+    upload: function (file) {
+      var data = new FormData();
+      data.append("csrf_token", form.querySelector("input[name=csrf_token]").value);
+      data.append("image", file, file.name || "afbeelding.png");
+      return fetch(uploadUrl, { method: "POST", body: data, headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
+        .then(function (response) {
+          // above the server's limit for any upload the answer is a page, not JSON
+          return response.json().catch(function () {
+            return { error: response.status === 413 ? "Het bestand is groter dan 5 MB." : "Uploaden lukte niet. Probeer het opnieuw." };
+          });
+        });
+    },
+    status: function (text) { if (statusLine) statusLine.textContent = text; },
+    ask: function () { openDialog("image"); }
+  };
   var state = EditorState.create({
     doc: doc,
-    plugins: [history(), keymap(keys), keymap(baseKeymap), tableEditing(),
+    plugins: [history(), keymap(keys), keymap(baseKeymap), tableEditing(), problemsPlugin, imageFiles(images),
       new Plugin({ props: { transformPastedHTML: cleanPaste } })]
   });
   var editorId = "tekst-editor";
@@ -89,17 +110,7 @@ function mount() {
       }
     }
   });
-  var statusLine = document.getElementById("afbeelding-status");
-  openDialog = makeDialogs(view, {
-    upload: function (file) {
-      var data = new FormData();
-      data.append("csrf_token", form.querySelector("input[name=csrf_token]").value);
-      data.append("image", file, file.name || "afbeelding.png");
-      return fetch(uploadUrl, { method: "POST", body: data, headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
-        .then(function (response) { return response.json(); });
-    },
-    status: function (text) { if (statusLine) statusLine.textContent = text; }
-  });
+  openDialog = makeDialogs(view, images);
   toolbar = buildToolbar(view, editorId, openDialog);
   host.insertBefore(toolbar.element, host.firstChild);
   var help = document.createElement("p");
@@ -114,25 +125,10 @@ function mount() {
     view: view,
     lead: area.value.charAt(0) === "\n" ? 1 : 0,  // the blank line after the front matter
     markdown: function () { return toMarkdown(view.state.doc); },
-    focusLine: function (line) { focusLine(view, line); }
+    focusLine: function (line) { focusLine(view, line); },
+    markProblems: function (items) { markProblems(view, items); }
   };
   document.dispatchEvent(new Event("ravijn-editor"));
-}
-
-// a problem's line in the body → the top-level block it is in
-function focusLine(view, line) {
-  var markdown = toMarkdown(view.state.doc), md = parser.tokenizer, tokens = md.parse(markdown, {});
-  var index = -1, target = 0;
-  tokens.forEach(function (token) {
-    if (token.level !== 0 || token.nesting === -1 || !token.map) return;
-    index++;
-    if (token.map[0] <= line - 1) target = index;
-  });
-  var pos = 0;
-  for (var i = 0; i < target && i < view.state.doc.childCount; i++) pos += view.state.doc.child(i).nodeSize;
-  var sel = view.state.selection.constructor.near(view.state.doc.resolve(Math.min(pos + 1, view.state.doc.content.size)));
-  view.dispatch(view.state.tr.setSelection(sel).scrollIntoView());
-  view.focus();
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);

@@ -38,6 +38,7 @@ md.core.ruler.push("ravijn_blocks", function (state) {
     }
     if (block) {
       block.level = tokens[i].level;
+      block.map = tokens[i].map;  // its lines, for a problem's place in the text
       tokens.splice(i, 3, block);
     }
   }
