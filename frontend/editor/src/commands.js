@@ -60,13 +60,11 @@ export function placeBlock(state, node) {
     tr.insert(at, node);
   }
   var after = at + node.nodeSize;
-  if (node.type === nodes.table) {
-    tr.setSelection(TextSelection.near(tr.doc.resolve(at + 3)));
-  } else {
-    var next = tr.doc.resolve(after).nodeAfter;
-    if (!next || !next.isTextblock) tr.insert(after, nodes.paragraph.create());
-    tr.setSelection(TextSelection.create(tr.doc, after + 1));
-  }
+  // a paragraph after the block, so there is always a place to write on below it
+  var next = tr.doc.resolve(after).nodeAfter;
+  if (!next || !next.isTextblock) tr.insert(after, nodes.paragraph.create());
+  if (node.type === nodes.table) tr.setSelection(TextSelection.near(tr.doc.resolve(at + 3)));
+  else tr.setSelection(TextSelection.create(tr.doc, after + 1));
   return tr.scrollIntoView();
 }
 
