@@ -86,8 +86,9 @@ def enum_type(cls: type[enum.Enum], name: str, length: int = 24) -> Enum:
 
 
 def enum_string(cls: type[enum.Enum], length: int) -> Enum:
-    """An enum kept in a plain string column with no CHECK: for a column that was a string
-    before it was typed (no migration, and the previous release writes the same values)."""
+    """An enum kept in a plain string column with no CHECK: a string column gets its type in
+    the code alone (no migration), and a release that still writes plain strings writes the same
+    values."""
     return Enum(
         cls,
         native_enum=False,
