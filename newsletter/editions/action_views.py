@@ -7,9 +7,11 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from newsletter.auth.audit import current_actor
 from newsletter.editions import approval, housekeeping, services, states, testsends
 from newsletter.editions.forms import ScheduleForm, TestSendForm
-from newsletter.editions.views import AMSTERDAM, Page, edition_or_404, me
+from newsletter.editions.views import Page, edition_or_404
+from newsletter.formatting import AMSTERDAM
 from newsletter.forms import ActionForm
 from newsletter.subscribers import segments
 
@@ -25,7 +27,7 @@ def approve(edition_id: int) -> Response:
         try:
             recipients = segments.count(segments.resolve(edition.segment))
             seen = request.form.get("versie", "")
-            approval.approve(edition, services.render(edition), me(), recipients, seen)
+            approval.approve(edition, services.render(edition), current_actor(), recipients, seen)
             flash("Goedgekeurd. Deze versie kan nu worden ingepland of verstuurd.")
         except (services.EditionError, segments.SegmentError) as exc:
             flash(str(exc), "error")
@@ -35,7 +37,7 @@ def approve(edition_id: int) -> Response:
 def ask_approval(edition_id: int) -> Response:
     edition = edition_or_404(edition_id)
     if ActionForm().validate_on_submit():
-        approval.ask(edition, me())
+        approval.ask(edition, current_actor())
         flash("Gevraagd. Een eindredacteur ziet het bij deze editie.")
     return _back(edition.id)
 
@@ -75,7 +77,7 @@ def schedule(edition_id: int) -> Page:
         return _back(edition.id)
     when = form.when.data.replace(tzinfo=AMSTERDAM)
     try:
-        recipients = states.check_sendable(edition, me(), when=when).recipients
+        recipients = states.check_sendable(edition, current_actor(), when=when).recipients
     except services.EditionError as exc:
         flash(str(exc), "error")
         return _back(edition.id)
@@ -89,7 +91,7 @@ def schedule(edition_id: int) -> Page:
             segment=segments.resolve(edition.segment).describe(),
         )
     try:
-        services.schedule(edition.id, when, me())
+        services.schedule(edition.id, when, current_actor())
         flash(f"Ingepland voor {when:%d-%m-%Y %H:%M} (Nederlandse tijd).")
     except services.EditionError as exc:
         flash(str(exc), "error")
@@ -100,7 +102,7 @@ def unschedule(edition_id: int) -> Response:
     edition = edition_or_404(edition_id)
     if ActionForm().validate_on_submit():
         try:
-            services.unschedule(edition.id, me())
+            services.unschedule(edition.id, current_actor())
             flash("De editie is weer een concept.")
         except services.EditionError as exc:
             flash(str(exc), "error")
@@ -110,7 +112,7 @@ def unschedule(edition_id: int) -> Response:
 def duplicate(edition_id: int) -> Response:
     edition = edition_or_404(edition_id)
     if ActionForm().validate_on_submit():
-        copy = housekeeping.duplicate(edition, me())
+        copy = housekeeping.duplicate(edition, current_actor())
         flash("Dit is een kopie; pas hem aan en sla op.")
         return _back(copy.id)
     return _back(edition.id)
@@ -122,7 +124,7 @@ def delete(edition_id: int) -> Page:
     form = ActionForm()
     if form.validate_on_submit():
         try:
-            housekeeping.delete_draft(edition, me())
+            housekeeping.delete_draft(edition, current_actor())
         except services.EditionError as exc:
             flash(str(exc), "error")
             return _back(edition.id)

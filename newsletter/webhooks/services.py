@@ -50,10 +50,6 @@ def register(url: str, events: list[str], actor: Actor) -> Registered:
     return Registered(hook, secret)
 
 
-def get(hook_id: int) -> Webhook | None:
-    return db.session.get(Webhook, hook_id)
-
-
 def switch(hook: Webhook, on: bool, actor: Actor) -> None:
     hook.enabled, hook.paused_until = on, None
     hook.disabled_reason = None if on else "uitgezet door een beheerder"

@@ -4,24 +4,16 @@ editions received, the data as a readable page beside the JSON download), and co
 from __future__ import annotations
 
 import json
-from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from newsletter.auth.audit import Actor
+from newsletter.auth.audit import current_actor
 from newsletter.reference.services import find_gemeente
 from newsletter.subscribers import directory, lifecycle, privacy, segments
 from newsletter.subscribers.admin import history
 from newsletter.subscribers.admin.forms import CorrectionForm
 from newsletter.subscribers.models import Role
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-def _actor() -> Actor:
-    return Actor(current_user.email, current_user.id)
 
 
 def search() -> str:
@@ -59,13 +51,13 @@ def subscriber(subscriber_id: int) -> str | Response | tuple[str, int]:
             change = lifecycle.ProfileChange(
                 form.name.data.strip(), gemeente.code, Role(form.role.data)
             )
-            changed = lifecycle.correct(subscriber.id, change, _actor())
+            changed = lifecycle.correct(subscriber.id, change, current_actor())
             flash("Opgeslagen." if changed else "Er was niets veranderd.")
             return redirect(
                 url_for("subscriber_admin.subscriber", subscriber_id=subscriber.id), 303
             )
     elif request.method == "GET":
-        privacy.note_viewed(_actor(), subscriber.id)
+        privacy.note_viewed(current_actor(), subscriber.id)
     return render_template(
         "beheer/reader.html",
         subscriber=subscriber,
@@ -73,7 +65,6 @@ def subscriber(subscriber_id: int) -> str | Response | tuple[str, int]:
         history=directory.history(subscriber.id),
         received=history.received(subscriber.id),
         form=form,
-        amsterdam=AMSTERDAM,
         gemeente_names=segments.gemeente_names(),
     ), (422 if form.errors else 200)
 
@@ -83,7 +74,7 @@ def subscriber_json(subscriber_id: int) -> Response:
     subscriber = directory.get(subscriber_id)
     if subscriber is None:
         abort(404)
-    data = privacy.person_export(subscriber.email, _actor())
+    data = privacy.person_export(subscriber.email, current_actor())
     response = Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="inzage.json"'
     response.headers["Cache-Control"] = "no-store"
