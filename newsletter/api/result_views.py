@@ -3,10 +3,11 @@ Every count under 5 is null with the label "minder dan 5"."""
 
 from __future__ import annotations
 
-from flask import abort, jsonify
+from flask import jsonify
 from werkzeug.wrappers import Response
 
 from newsletter.api.spec import operation
+from newsletter.errors import or_404
 from newsletter.results import figures
 
 SHOWN = {
@@ -77,7 +78,5 @@ RESULTS = {
            summary="Wat een verzonden editie opleverde, in aantallen (niemand apart)",
            response=RESULTS)  # fmt: skip
 def edition_results(edition_id: int) -> Response:
-    results = figures.of_edition(edition_id)
-    if results is None:  # no such edition (one not sent yet has nothing counted)
-        abort(404)
-    return jsonify(figures.as_json(results))
+    # none: no such edition (one not sent yet has nothing counted)
+    return jsonify(figures.as_json(or_404(figures.of_edition(edition_id))))

@@ -6,21 +6,15 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import abort, render_template
+from flask import render_template
 from werkzeug.wrappers import Response
 
+from newsletter.errors import or_404
 from newsletter.results import charts, figures
 
 
-def _results(edition_id: int) -> figures.EditionResults:
-    results = figures.of_edition(edition_id)
-    if results is None:
-        abort(404)
-    return results
-
-
 def page(edition_id: int) -> str:
-    results = _results(edition_id)
+    results = or_404(figures.of_edition(edition_id))
     clicks = charts.bars([(f"{r.number}. {r.target}", r.people) for r in results.links])
     earlier = figures.previous(edition_id)
     comparison = charts.bars(
@@ -37,7 +31,7 @@ def page(edition_id: int) -> str:
 
 
 def csv_export(edition_id: int) -> Response:
-    results = _results(edition_id)
+    results = or_404(figures.of_edition(edition_id))
     out = io.StringIO()
     csv.writer(out, delimiter=";").writerows(figures.csv_rows(results))
     return Response(

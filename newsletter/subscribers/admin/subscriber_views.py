@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from newsletter.auth.audit import current_actor
+from newsletter.errors import or_404
 from newsletter.reference.services import find_gemeente
 from newsletter.subscribers import directory, lifecycle, privacy, segments
 from newsletter.subscribers.admin import history
@@ -39,9 +40,7 @@ def _form(subscriber) -> CorrectionForm:
 
 def subscriber(subscriber_id: int) -> str | Response | tuple[str, int]:
     """Looking at a reader's data is access to personal data: audited (BIO)."""
-    subscriber = directory.get(subscriber_id)
-    if subscriber is None:
-        abort(404)
+    subscriber = or_404(directory.get(subscriber_id))
     form = _form(subscriber)
     if request.method == "POST" and form.validate_on_submit():
         gemeente = find_gemeente(form.gemeente.data)
@@ -71,9 +70,7 @@ def subscriber(subscriber_id: int) -> str | Response | tuple[str, int]:
 
 def subscriber_json(subscriber_id: int) -> Response:
     """Everything we hold, as the JSON file an access request (inzage) is answered with."""
-    subscriber = directory.get(subscriber_id)
-    if subscriber is None:
-        abort(404)
+    subscriber = or_404(directory.get(subscriber_id))
     data = privacy.person_export(subscriber.email, current_actor())
     response = Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="inzage.json"'

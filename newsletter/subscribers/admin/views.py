@@ -6,7 +6,6 @@ import json
 
 from flask import (
     Response,
-    abort,
     flash,
     jsonify,
     redirect,
@@ -17,10 +16,11 @@ from flask import (
 )
 
 from newsletter.auth.audit import current_actor
+from newsletter.errors import or_404
 from newsletter.subscribers import geo, privacy, stats
 from newsletter.subscribers.admin.forms import EraseForm, ImportForm, PersonForm
 from newsletter.subscribers.imports import uploads
-from newsletter.subscribers.models import ROLE_LABELS, ImportJob, Role
+from newsletter.subscribers.models import ROLE_LABELS, Role
 
 BUCKETS = [(0, "geen"), (1, "1"), (2, "2–4"), (5, "5–9"), (10, "10 of meer")]
 
@@ -130,15 +130,8 @@ def import_upload() -> str | Response | tuple[str, int]:
     return render_template("beheer/import.html", form=form), (422 if form.errors else 200)
 
 
-def _job(job_id: int) -> ImportJob:
-    job = uploads.get(job_id)
-    if job is None:
-        abort(404)
-    return job
-
-
 def import_job(job_id: int) -> str:
-    job = _job(job_id)
+    job = or_404(uploads.get(job_id))
     return render_template(
         "beheer/import_job.html",
         job=job,
@@ -148,4 +141,4 @@ def import_job(job_id: int) -> str:
 
 
 def import_status(job_id: int) -> Response:
-    return jsonify(uploads.status(_job(job_id)))
+    return jsonify(uploads.status(or_404(uploads.get(job_id))))
