@@ -6,72 +6,47 @@ from __future__ import annotations
 from flask import jsonify
 from werkzeug.wrappers import Response
 
+from newsletter.api.schemas import obj
 from newsletter.api.spec import operation
 from newsletter.errors import or_404
 from newsletter.results import figures
 
-SHOWN = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["count", "label"],
-    "properties": {
-        "count": {"type": ["integer", "null"], "minimum": 5},
-        "label": {"type": "string"},
-    },
-    "description": "Een aantal; onder 5 is count null en label 'minder dan 5'.",
-}
+SHOWN = obj(
+    {"count": {"type": ["integer", "null"], "minimum": 5}, "label": {"type": "string"}},
+    description="Een aantal; onder 5 is count null en label 'minder dan 5'.",
+)
 _TOTALS = (
     "recipients", "sent", "clicks", "automatic_checks", "unsubscribes", "hard_bounces",
     "soft_bounces", "complaints", "new_gemeenten",
 )  # fmt: skip
-RESULTS = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": [
-        "edition_id",
-        "title",
-        "links",
-        "unsubscribes_per_day",
-        "unsubscribes_per_province",
-        *_TOTALS,
-    ],
-    "properties": {
+_LINK = obj(
+    {
+        "number": {"type": "integer", "minimum": 1},
+        "target": {"type": "string"},
+        "clicks": SHOWN,
+        "automatic_checks": SHOWN,
+    }
+)
+RESULTS = obj(
+    {
         "edition_id": {"type": "integer"},
         "title": {"type": "string"},
         **{key: SHOWN for key in _TOTALS},
-        "links": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["number", "target", "clicks", "automatic_checks"],
-                "properties": {
-                    "number": {"type": "integer", "minimum": 1},
-                    "target": {"type": "string"},
-                    "clicks": SHOWN,
-                    "automatic_checks": SHOWN,
-                },
-            },
-        },
+        "links": {"type": "array", "items": _LINK},
         "unsubscribes_per_province": {
             "type": "array",
             "description": "Leeg tenzij elke provincie minstens 5 afmeldingen heeft.",
-            "items": {
-                "type": "object",
-                "required": ["province", "count", "label"],
-                "properties": {"province": {"type": "string"}, **SHOWN["properties"]},
-            },
+            "items": obj({"province": {"type": "string"}, **SHOWN["properties"]}, closed=False),
         },
         "unsubscribes_per_day": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["date", "count", "label"],
-                "properties": {"date": {"type": "string", "format": "date"}, **SHOWN["properties"]},
-            },
+            "items": obj(
+                {"date": {"type": "string", "format": "date"}, **SHOWN["properties"]},
+                closed=False,
+            ),
         },
-    },
-}
+    }
+)
 
 
 @operation("GET", "/editions/<int(max=2147483647):edition_id>/results", scope="editions:read",
