@@ -3,6 +3,8 @@ schedule (a confirmation step with the count), unschedule, duplicate, delete a d
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -10,6 +12,7 @@ from werkzeug.wrappers import Response
 from newsletter.auth.audit import current_actor
 from newsletter.editions import approval, housekeeping, services, states, testsends
 from newsletter.editions.forms import ScheduleForm, TestSendForm
+from newsletter.editions.models import Edition
 from newsletter.editions.views import Page, edition_or_404
 from newsletter.formatting import AMSTERDAM
 from newsletter.forms import ActionForm
@@ -20,26 +23,38 @@ def _back(edition_id: int) -> Response:
     return redirect(url_for("editions.edit", edition_id=edition_id), code=303)
 
 
-def approve(edition_id: int) -> Response:
-    """A second eindredacteur approves the version on the page (four-eyes)."""
+def _act(edition_id: int, act: Callable[[Edition], object], done: str) -> Response:
+    """A button on the edition's page: `act` on a valid POST, then `done` or why it could not
+    (an EditionError or SegmentError, in Dutch), and back to the page."""
     edition = edition_or_404(edition_id)
     if ActionForm().validate_on_submit():
         try:
-            recipients = segments.count(segments.resolve(edition.segment))
-            seen = request.form.get("versie", "")
-            approval.approve(edition, services.render(edition), current_actor(), recipients, seen)
-            flash("Goedgekeurd. Deze versie kan nu worden ingepland of verstuurd.")
+            act(edition)
+            flash(done)
         except (services.EditionError, segments.SegmentError) as exc:
             flash(str(exc), "error")
     return _back(edition.id)
 
 
+def approve(edition_id: int) -> Response:
+    """A second eindredacteur approves the version on the page (four-eyes)."""
+    return _act(
+        edition_id, _approve, "Goedgekeurd. Deze versie kan nu worden ingepland of verstuurd."
+    )
+
+
+def _approve(edition: Edition) -> None:
+    recipients = segments.count(segments.resolve(edition.segment))
+    seen = request.form.get("versie", "")
+    approval.approve(edition, services.render(edition), current_actor(), recipients, seen)
+
+
 def ask_approval(edition_id: int) -> Response:
-    edition = edition_or_404(edition_id)
-    if ActionForm().validate_on_submit():
-        approval.ask(edition, current_actor())
-        flash("Gevraagd. Een eindredacteur ziet het bij deze editie.")
-    return _back(edition.id)
+    return _act(
+        edition_id,
+        lambda edition: approval.ask(edition, current_actor()),
+        "Gevraagd. Een eindredacteur ziet het bij deze editie.",
+    )
 
 
 def test_send(edition_id: int) -> Response | tuple[Response, int]:
@@ -99,14 +114,11 @@ def schedule(edition_id: int) -> Page:
 
 
 def unschedule(edition_id: int) -> Response:
-    edition = edition_or_404(edition_id)
-    if ActionForm().validate_on_submit():
-        try:
-            services.unschedule(edition.id, current_actor())
-            flash("De editie is weer een concept.")
-        except services.EditionError as exc:
-            flash(str(exc), "error")
-    return _back(edition.id)
+    return _act(
+        edition_id,
+        lambda edition: services.unschedule(edition.id, current_actor()),
+        "De editie is weer een concept.",
+    )
 
 
 def duplicate(edition_id: int) -> Response:
