@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ColumnElement
 
+from newsletter.database import guarded_state_change
 from newsletter.delivery.models import Delivery, DeliveryState
 from newsletter.extensions import db
 
@@ -38,16 +39,6 @@ def change_state(
 ) -> bool:
     """One guarded UPDATE (the caller commits): only while the row is in one of the `expected`
     states and `where` holds. True when the row changed; False when another writer came first."""
-    expected = frozenset(expected)
-    if state is not None:
-        wrong = [s for s in expected if s != state and state not in TRANSITIONS[s]]
-        if wrong:
-            raise ValueError(f"delivery state {wrong} -> {state} is not a transition")
-        values["state"] = state
-    result = db.session.execute(
-        update(Delivery)
-        .where(Delivery.id == row_id, Delivery.state.in_(expected), *where)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    return guarded_state_change(
+        db.session, Delivery, TRANSITIONS, row_id, expected, state, where, **values
     )
-    return result.rowcount == 1

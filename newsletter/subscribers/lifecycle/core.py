@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 
 from newsletter import metrics
-from newsletter.database import utcnow
+from newsletter.database import guarded_state_change, utcnow
 from newsletter.extensions import db
 from newsletter.subscribers.consent import CONSENT_VERSION, consent_sha256
 from newsletter.subscribers.models import (
@@ -115,19 +115,10 @@ def change_state(
     `expected` states and `where` holds. Without `state` it writes other columns under the same
     guard. True when this call made the change; False when another writer came first (a
     double click changes nothing)."""
-    expected = frozenset(expected)
-    if state is not None:
-        wrong = [s for s in expected if s != state and state not in TRANSITIONS[s]]
-        if wrong:
-            raise ValueError(f"subscriber state {wrong} -> {state} is not a transition")
-        values["state"] = state
-    result = db.session.execute(
-        update(Subscriber)
-        .where(Subscriber.id == subscriber_id, Subscriber.state.in_(expected), *where)
-        .values(updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
+    stamped = {"updated_at": utcnow(), **values}
+    return guarded_state_change(
+        db.session, Subscriber, TRANSITIONS, subscriber_id, expected, state, where, **stamped
     )
-    return result.rowcount == 1
 
 
 def by_key(email_key: str) -> Subscriber | None:
