@@ -6,6 +6,8 @@ path, ledger/marks.py). Each writer has its TRANSITIONS and its change_state."""
 from __future__ import annotations
 
 import ast
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -51,25 +53,19 @@ def edition_state_writes(path: Path) -> list[int]:
     return sorted(lines)
 
 
-def test_only_editions_states_writes_an_editions_state():
-    found = {
+def _found(check: Callable[[Path], list[int]], *writers: Path) -> dict[str, list[int]]:
+    """The lines `check` finds in each file of the code but the writers' (and this one)."""
+    return {
         str(path.relative_to(ROOT)): lines
         for folder in SEARCHED
         for path in sorted((ROOT / folder).rglob("*.py"))
-        if path not in (WRITER, THIS) and (lines := edition_state_writes(path))
+        if path not in (*writers, THIS) and (lines := check(path))
     }
+
+
+def test_only_editions_states_writes_an_editions_state():
+    found = _found(edition_state_writes, WRITER)
     assert found == {}, f"edition state written outside editions/states.py: {found}"
-
-
-def test_the_check_sees_both_forms(tmp_path):
-    sample = tmp_path / "sample.py"
-    sample.write_text(
-        "edition.state = EditionState.draft\n"
-        "db.update(Edition).values(state=EditionState.sent)\n"
-        "job.state = 'done'\n"
-        "sent.state, sent.sent_at = EditionState.sent, now\n"
-    )
-    assert edition_state_writes(sample) == [1, 2, 4]
 
 
 #: a reader's state and a ledger row's state change in their one writer only (creating a row in
@@ -85,17 +81,14 @@ RAW_UPDATES = {"SubscriberState": "update subscriber set", "DeliveryState": "upd
 
 def _aliases(tree: ast.AST, enum: str) -> set[str]:
     """The enum's names in a module: itself, `S = SubscriberState`, and `S` imported from its
-    writer's package (`from …lifecycle.core import S`)."""
+    writer (`from …lifecycle.core import S`)."""
     names = {enum}
+    writer = ".".join(WRITERS[enum].relative_to(ROOT).with_suffix("").parts)
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name):
             if node.value.id in names:
                 names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
-        elif (
-            isinstance(node, ast.ImportFrom)
-            and node.module
-            and (node.module.endswith("lifecycle.core") or node.module.endswith("ledger.states"))
-        ):
+        elif isinstance(node, ast.ImportFrom) and node.module == writer:
             names |= {a.asname or a.name for a in node.names if a.name == "S"}
     return names
 
@@ -135,33 +128,37 @@ def state_changes(path: Path, enum: str) -> list[int]:
 
 def test_only_the_writers_change_a_readers_or_a_ledger_rows_state():
     found = {
-        f"{enum} in {path.relative_to(ROOT)}": lines
+        enum: changes
         for enum, writer in WRITERS.items()
-        for folder in SEARCHED
-        for path in sorted((ROOT / folder).rglob("*.py"))
-        if path not in (writer, MARKS, THIS) and (lines := state_changes(path, enum))
+        if (changes := _found(functools.partial(state_changes, enum=enum), writer, MARKS))
     }
     assert found == {}, f"a state changed outside its writer: {found}"
 
 
-def test_the_writers_check_sees_every_form(tmp_path):
+#: each check's forms, and lines that look alike but are none of its business
+SAMPLE = """\
+edition.state = EditionState.draft
+db.update(Edition).values(state=EditionState.sent)
+job.state = 'done'
+sent.state, sent.sent_at = EditionState.sent, now
+from newsletter.subscribers.lifecycle.core import S
+subscriber.state = S.active
+db.update(Subscriber).values(state=SubscriberState.bounced)
+make_subscriber(db, state=SubscriberState.active)
+sql = 'UPDATE subscriber SET state = 1'
+D = DeliveryState
+row.state, row.error = D.failed, 'x'
+insert(Delivery).values(state=DeliveryState.pending)
+'UPDATE delivery SET state = $1'
+"""
+
+
+def test_the_checks_see_every_form(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text(
-        "from newsletter.subscribers.lifecycle.core import S\n"
-        "subscriber.state = S.active\n"
-        "db.update(Subscriber).values(state=SubscriberState.bounced)\n"
-        "make_subscriber(db, state=SubscriberState.active)\n"
-        "sql = 'UPDATE subscriber SET state = 1'\n"
-    )
-    assert state_changes(sample, "SubscriberState") == [2, 3, 5]
-    ledger = tmp_path / "ledger.py"
-    ledger.write_text(
-        "D = DeliveryState\n"
-        "row.state, row.error = D.failed, 'x'\n"
-        "insert(Delivery).values(state=DeliveryState.pending)\n"
-        "'UPDATE delivery SET state = $1'\n"
-    )
-    assert state_changes(ledger, "DeliveryState") == [2, 3, 4]
+    sample.write_text(SAMPLE)
+    assert edition_state_writes(sample) == [1, 2, 4]
+    assert state_changes(sample, "SubscriberState") == [6, 7, 9]
+    assert state_changes(sample, "DeliveryState") == [11, 12, 13]
 
 
 def test_the_transitions_are_the_writers_own():
