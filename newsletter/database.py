@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Enum, event, exc, text
+from sqlalchemy import ColumnElement, DateTime, Enum, event, exc, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
@@ -30,6 +30,39 @@ def database_now(session: Any) -> datetime:
         return utcnow()
     # statement_timestamp, not now(): now() stands still for the whole transaction
     return session.scalar(text("SELECT statement_timestamp()")).astimezone(UTC)
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def guarded_state_change(
+    session: Any,
+    model: Any,
+    transitions: Mapping[E, frozenset[E]],
+    row_id: int,
+    expected: Iterable[E],
+    state: E | None,
+    where: Iterable[ColumnElement[bool]] = (),
+    **values: object,
+) -> bool:
+    """The shape of every state's one writer (docs/architecture.md#one-writer-per-state): one
+    UPDATE of the row (the caller commits), only while it is in one of the `expected` states
+    and `where` holds; a `state` that is no transition from one of them is a ValueError.
+    Without `state` it writes other columns under the same guard. True when the row changed;
+    False when another writer came first."""
+    expected = frozenset(expected)
+    if state is not None:
+        wrong = sorted(s.value for s in expected if s != state and state not in transitions[s])
+        if wrong:
+            raise ValueError(f"{model.__tablename__} state {wrong} -> {state} is not a transition")
+        values["state"] = state
+    result = session.execute(
+        update(model)
+        .where(model.id == row_id, model.state.in_(expected), *where)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
 
 
 @contextmanager
@@ -86,8 +119,9 @@ def enum_type(cls: type[enum.Enum], name: str, length: int = 24) -> Enum:
 
 
 def enum_string(cls: type[enum.Enum], length: int) -> Enum:
-    """An enum kept in a plain string column with no CHECK: for a column that was a string
-    before it was typed (no migration, and the previous release writes the same values)."""
+    """An enum kept in a plain string column with no CHECK: a string column gets its type in
+    the code alone (no migration), and a release that still writes plain strings writes the same
+    values."""
     return Enum(
         cls,
         native_enum=False,

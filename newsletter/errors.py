@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import math
 import time
+from typing import TypeVar
 
 import redis
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -15,6 +16,15 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from newsletter.accesslog import mask  # a token in a path never reaches a log
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def or_404(found: T | None) -> T:
+    """What a URL names, or the 404 page when there is no such thing."""
+    if found is None:
+        abort(404)
+    return found
+
 
 MESSAGES = {
     400: ("Dat ging niet goed", "We konden uw verzoek niet verwerken. Probeer het opnieuw."),

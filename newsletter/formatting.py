@@ -121,3 +121,4 @@ def register(app: Flask) -> None:
     app.add_template_global(number)
     app.add_template_global(duration)
     app.add_template_global(moment)
+    app.add_template_global(AMSTERDAM, "amsterdam")  # for .astimezone(amsterdam) on a page

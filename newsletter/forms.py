@@ -5,11 +5,18 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf import FlaskForm
 from wtforms.csrf.core import CSRFTokenField
+from wtforms.validators import DataRequired, Length
 from wtforms.widgets import HiddenInput
 
 
 class ActionForm(FlaskForm):
     """A button with only the CSRF token."""
+
+
+def required(message: str, max_length: int) -> list[DataRequired | Length]:
+    """A typed field's validators: filled in (else `message`), and at most `max_length`
+    characters (WTForms' own Dutch message)."""
+    return [DataRequired(message), Length(max=max_length)]
 
 
 class _HiddenWithoutId(HiddenInput):

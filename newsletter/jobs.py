@@ -97,7 +97,8 @@ def build_broker(url: str) -> dramatiq.Broker:
     once a second), so it must run often for a dead worker's message to come back soon. Its
     cost, two lookups in small sorted sets, is nothing beside a fetch. The heartbeats are
     stamped with Redis's clock, not the worker's (newsletter/broker_clock.py): with each
-    worker's own clock, 15 s of skew between machines made workers requeue each other's work.
+    worker's own clock, 15 s of skew between machines would have workers requeue each other's
+    work.
     """
     if url.startswith(("amqp://", "amqps://")):
         from dramatiq.brokers.rabbitmq import RabbitmqBroker

@@ -48,8 +48,8 @@ class Outage(dramatiq.Retry):
 
 
 def _through_outages(fn):
-    """Dramatiq's back-off grows to minutes, which after a database restart left sending
-    standing still long after the database was back; an outage is retried in 1–3 s instead.
+    """Dramatiq's back-off grows to minutes: after a database restart, sending would stand
+    still long after the database is back. An outage is retried in 1–3 s instead.
     A primary that became read-only (SQLSTATE 25006, a failover) is an outage too; the pool
     has already dropped its connections to it (database._read_only_is_a_disconnect).
     Outages keep their own count in the message (up to OUTAGE_RETRIES), so they do not use up
@@ -137,26 +137,30 @@ BULK = {
 }  # fmt: skip
 ONCE = {"max_retries": 0, "time_limit": 60_000}
 
+#: a mail to one person, or the request that may lead to one: MAIL's retries, through outages
+TO_ONE_PERSON: dict[jobs.Job, Callable[..., None]] = {
+    jobs.PROCESS_SIGNUP: _process_signup,
+    jobs.PROCESS_LINK_REQUEST: _process_link_request,
+    jobs.PROCESS_PASSWORD_REQUEST: editor_passwords.process_request,
+    jobs.SEND_CONFIRMATION: mails.send_confirmation,
+    jobs.SEND_WELCOME: mails.send_welcome,
+    jobs.SEND_ALREADY_SUBSCRIBED: mails.send_already_subscribed,
+    jobs.SEND_PREFERENCES_LINK: mails.send_preferences_link,
+    jobs.SEND_MANAGE_LINK: mails.send_manage_link,
+    jobs.PROCESS_UNSUBSCRIBE_REQUEST: lifecycle.process_unsubscribe_request,
+    jobs.SEND_UNSUBSCRIBE_LINK: mails.send_unsubscribe_link,
+    jobs.SEND_GOODBYE: mails.send_goodbye,
+    jobs.SEND_ADDRESS_CONFIRMATION: mails.send_address_confirmation,
+    jobs.SEND_ADDRESS_NOTICE: mails.send_address_notice,
+    jobs.SEND_TEST_EDITION: _send_test_edition,
+    jobs.SEND_TEST_ADDRESS_LINK: test_addresses.send_link,
+    jobs.SEND_EDITOR_PASSWORD_LINK: editor_mails.send_password_link,
+    jobs.SEND_EDITOR_NOTICE: notices.send,
+    jobs.SEND_WEBHOOK_NOTICE: webhook_notice.send_switched_off,
+}
 #: every job's actor: what it calls, how it is retried, and whether an outage is retried soon
 ACTORS: dict[jobs.Job, tuple[Callable[..., None], dict[str, object], bool]] = {
-    jobs.PROCESS_SIGNUP: (_process_signup, MAIL, True),
-    jobs.PROCESS_LINK_REQUEST: (_process_link_request, MAIL, True),
-    jobs.PROCESS_PASSWORD_REQUEST: (editor_passwords.process_request, MAIL, True),
-    jobs.SEND_CONFIRMATION: (mails.send_confirmation, MAIL, True),
-    jobs.SEND_WELCOME: (mails.send_welcome, MAIL, True),
-    jobs.SEND_ALREADY_SUBSCRIBED: (mails.send_already_subscribed, MAIL, True),
-    jobs.SEND_PREFERENCES_LINK: (mails.send_preferences_link, MAIL, True),
-    jobs.SEND_MANAGE_LINK: (mails.send_manage_link, MAIL, True),
-    jobs.PROCESS_UNSUBSCRIBE_REQUEST: (lifecycle.process_unsubscribe_request, MAIL, True),
-    jobs.SEND_UNSUBSCRIBE_LINK: (mails.send_unsubscribe_link, MAIL, True),
-    jobs.SEND_GOODBYE: (mails.send_goodbye, MAIL, True),
-    jobs.SEND_ADDRESS_CONFIRMATION: (mails.send_address_confirmation, MAIL, True),
-    jobs.SEND_ADDRESS_NOTICE: (mails.send_address_notice, MAIL, True),
-    jobs.SEND_TEST_EDITION: (_send_test_edition, MAIL, True),
-    jobs.SEND_TEST_ADDRESS_LINK: (test_addresses.send_link, MAIL, True),
-    jobs.SEND_EDITOR_PASSWORD_LINK: (editor_mails.send_password_link, MAIL, True),
-    jobs.SEND_EDITOR_NOTICE: (notices.send, MAIL, True),
-    jobs.SEND_WEBHOOK_NOTICE: (webhook_notice.send_switched_off, MAIL, True),
+    **{job: (fn, MAIL, True) for job, fn in TO_ONE_PERSON.items()},
     # the delivery plans its own next try; the clock finds a lost one
     jobs.DELIVER_WEBHOOK: (webhooks.deliver, ONCE, False),
     jobs.SEND_REPERMISSION: (mails.send_repermission, BULK, True),

@@ -4,35 +4,19 @@ and the audit."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from newsletter.api import keys
 from newsletter.api.forms import NewKeyForm
 from newsletter.api.models import ApiKey
-from newsletter.auth.audit import Actor
+from newsletter.auth.audit import current_actor
 from newsletter.auth.roles import BEHEERDER, requires
 from newsletter.database import utcnow
 from newsletter.extensions import db
 from newsletter.forms import ActionForm
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
 bp = Blueprint("api_keys", __name__, url_prefix="/beheer/api-sleutels")
-
-
-def _me() -> Actor:
-    return Actor(current_user.email, current_user.id)
-
-
-def _key_or_404(key_id: int) -> ApiKey:
-    key = db.session.get(ApiKey, key_id)
-    if key is None:
-        abort(404)
-    return key
 
 
 def _page(form: NewKeyForm, status: int = 200) -> tuple[str, int]:
@@ -45,7 +29,6 @@ def _page(form: NewKeyForm, status: int = 200) -> tuple[str, int]:
         scopes=keys.SCOPES,
         max_days=keys.MAX_DAYS,
         now=utcnow(),
-        amsterdam=AMSTERDAM,
     ), status
 
 
@@ -58,7 +41,7 @@ def create() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _page(form, 422)
     try:
-        made = keys.create(form.name.data, form.scopes.data, form.days.data, _me())
+        made = keys.create(form.name.data, form.scopes.data, form.days.data, current_actor())
     except keys.KeyRefused as exc:
         db.session.rollback()
         form.refuse(str(exc))
@@ -70,7 +53,6 @@ def create() -> Response | tuple[str, int]:
             key=made.key,
             secret=made.secret,
             scopes=keys.SCOPES,
-            amsterdam=AMSTERDAM,
         )
     )
     response.headers["Cache-Control"] = "no-store"
@@ -78,7 +60,7 @@ def create() -> Response | tuple[str, int]:
 
 
 def confirm_revoke(key_id: int) -> Response | str:
-    key = _key_or_404(key_id)
+    key = db.get_or_404(ApiKey, key_id)
     if key.revoked_at is not None:
         flash(f"De sleutel ‘{key.name}’ is al ingetrokken.")
         return redirect(url_for("api_keys.index"), code=303)
@@ -88,10 +70,10 @@ def confirm_revoke(key_id: int) -> Response | str:
 
 
 def revoke(key_id: int) -> Response:
-    key = _key_or_404(key_id)
+    key = db.get_or_404(ApiKey, key_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if keys.revoke(key.id, _me()):
+    if keys.revoke(key.id, current_actor()):
         flash(f"De sleutel ‘{key.name}’ is ingetrokken. De API weigert hem vanaf nu.")
     else:
         flash(f"De sleutel ‘{key.name}’ was al ingetrokken.")

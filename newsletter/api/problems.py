@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import jsonify
 from werkzeug.wrappers import Response
 
+from newsletter.api.schemas import obj
+
 TITLES = {
     400: "Verzoek niet leesbaar",
     401: "Geen geldige API-sleutel",
@@ -50,21 +52,20 @@ def field_error(field: str, message: str) -> Invalid:
     return Invalid([{"field": field, "message": message}])
 
 
-PROBLEM_SCHEMA = {
-    "type": "object",
-    "required": ["type", "title", "status", "detail"],
-    "properties": {
+PROBLEM_SCHEMA = obj(
+    {
         "type": {"type": "string"},
         "title": {"type": "string"},
         "status": {"type": "integer"},
         "detail": {"type": "string"},
+    },
+    {
         "errors": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["field", "message"],
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-            },
+            "items": obj(
+                {"field": {"type": "string"}, "message": {"type": "string"}}, closed=False
+            ),
         },
     },
-}
+    closed=False,
+)

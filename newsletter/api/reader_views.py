@@ -17,6 +17,7 @@ from newsletter.api.bodies import Fields, json_object, rfc3339
 from newsletter.api.common import actor, stamp
 from newsletter.api.problems import Invalid, field_error, problem
 from newsletter.api.spec import Param, operation
+from newsletter.errors import or_404
 from newsletter.reference.services import find_gemeente
 from newsletter.subscribers import lifecycle, listing, names, privacy
 from newsletter.subscribers.addresses import InvalidEmail, normalise_email
@@ -234,10 +235,7 @@ def change_reader(reader_id: str) -> Response:
 
 
 def _found(reader_id: str) -> listing.SubscriberRow:
-    found = listing.by_public_id(reader_id) if PUBLIC_ID.fullmatch(reader_id) else None
-    if found is None:
-        abort(404)
-    return found
+    return or_404(listing.by_public_id(reader_id) if PUBLIC_ID.fullmatch(reader_id) else None)
 
 
 @operation("GET", "/readers/<reader_id>", scope="readers:read", summary="Eén lezer",

@@ -69,28 +69,44 @@ def made_now(today: date, codes: list[str]) -> dict[str, dict]:
     }  # fmt: skip
 
 
+def obj(
+    required: dict[str, dict],
+    optional: dict[str, dict] | None = None,
+    *,
+    closed: bool = True,
+    **more: object,
+) -> dict:
+    """A JSON object: the `required` properties always there, the `optional` ones at will;
+    `closed`: no others. `more`: further keywords (a description)."""
+    schema: dict = {"type": "object"}
+    if closed:
+        schema["additionalProperties"] = False
+    if required:
+        schema["required"] = list(required)
+    return {**schema, "properties": {**required, **(optional or {})}, **more}
+
+
 STAMP = {"type": ["string", "null"], "format": "date-time"}
 TEXT_OR_NULL = {"type": ["string", "null"]}
 
-READER = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["id", "email", "name", "role", "state", "created_at", "updated_at"],
-    "properties": {
+READER = obj(
+    {
         "id": {"type": "string", "description": "Vaste, openbare sleutel van de lezer"},
         "email": {"type": "string"},
         "name": {"type": "string"},
-        "gemeente_code": TEXT_OR_NULL,
-        "gemeente": TEXT_OR_NULL,
-        "province": TEXT_OR_NULL,
         "role": {"type": "string", "enum": list(ROLES)},
         "state": {"type": "string", "enum": list(STATES)},
         "created_at": {"type": "string", "format": "date-time"},
         "updated_at": {"type": "string", "format": "date-time"},
+    },
+    {
+        "gemeente_code": TEXT_OR_NULL,
+        "gemeente": TEXT_OR_NULL,
+        "province": TEXT_OR_NULL,
         "confirmed_at": STAMP,
         "unsubscribed_at": STAMP,
     },
-}
+)
 _DETAILS = {
     "name": text(
         names.NAME_MAX,
@@ -100,26 +116,20 @@ _DETAILS = {
     "gemeente_code": GEMEENTE_CODE,
     "role": {"type": "string", "enum": list(ROLES)},
 }
-NEW_READER = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["email", "name", "gemeente_code", "role"],
-    "properties": {
+NEW_READER = obj(
+    {
         "email": {"type": "string", "format": "email", "maxLength": 254, "pattern": EMAIL_PATTERN},
         **_DETAILS,
-        "consent": {
-            "type": ["object", "null"],
-            "description": "Bewijs van toestemming: wanneer en waar. Zonder bewijs krijgt de "
-            "lezer een mail om de aanmelding te bevestigen.",
-            "additionalProperties": False,
-            "required": ["date", "source"],
-            "properties": {
-                "date": CONSENT_DATE,
-                "source": text(150),
-            },
-        },
     },
-}
+    {
+        "consent": obj(
+            {"date": CONSENT_DATE, "source": text(150)},
+            type=["object", "null"],
+            description="Bewijs van toestemming: wanneer en waar. Zonder bewijs krijgt de "
+            "lezer een mail om de aanmelding te bevestigen.",
+        ),
+    },
+)
 NEW_READER_EXAMPLE = {
     "email": "j.jansen@utrecht.nl",
     "name": "Jan Jansen",
@@ -127,158 +137,103 @@ NEW_READER_EXAMPLE = {
     "role": "wethouder",
     "consent": {"date": "2026-11-02", "source": "aanmeldlijst VNG-congres"},
 }
-READER_CHANGE = {
-    "type": "object",
-    "additionalProperties": False,
-    "minProperties": 1,
-    "properties": _DETAILS,
-}
+READER_CHANGE = obj({}, _DETAILS, minProperties=1)
 READER_CHANGE_EXAMPLE = {"role": "burgemeester"}
-READER_PAGE = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["readers", "next_cursor"],
-    "properties": {
+READER_PAGE = obj(
+    {
         "readers": {"type": "array", "items": READER},
         "next_cursor": {"type": ["string", "null"], "description": "null: de laatste pagina"},
-    },
-}
-ERASED = {
-    "type": "object",
-    "required": ["erased"],
-    "properties": {"erased": {"type": "boolean", "const": True}},
-}
+    }
+)
+ERASED = obj({"erased": {"type": "boolean", "const": True}}, closed=False)
 COUNT = {"type": "integer", "minimum": 0}
-EDITION = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["id", "title", "state", "state_label", "counts", "percent"],
-    "properties": {
-        "id": {"type": "integer"},
-        "title": {"type": "string"},
-        "state": {"type": "string"},
-        "state_label": {"type": "string"},
-        "scheduled_at": STAMP,
-        "published_at": STAMP,
-        "sent_at": STAMP,
-        "counts": {
-            "type": "object",
-            "required": ["total", "sent", "failed", "skipped", "pending"],
-            "properties": {k: COUNT for k in ("total", "sent", "failed", "skipped", "pending")},
-        },
-        "percent": {"type": "integer", "minimum": 0, "maximum": 100},
-    },
+_EDITION = {
+    "id": {"type": "integer"},
+    "title": {"type": "string"},
+    "state": {"type": "string"},
+    "state_label": {"type": "string"},
+    "counts": obj(
+        {k: COUNT for k in ("total", "sent", "failed", "skipped", "pending")}, closed=False
+    ),
+    "percent": {"type": "integer", "minimum": 0, "maximum": 100},
 }
-EDITION_LIST = {
-    "type": "object",
-    "required": ["editions"],
-    "properties": {"editions": {"type": "array", "items": EDITION}},
-}
-REACH = {
-    "type": "object",
-    "required": ["gemeenten", "provinces"],
-    "properties": {
+_EDITION_TIMES = {"scheduled_at": STAMP, "published_at": STAMP, "sent_at": STAMP}
+EDITION = obj(_EDITION, _EDITION_TIMES)
+EDITION_LIST = obj({"editions": {"type": "array", "items": EDITION}}, closed=False)
+REACH = obj(
+    {
         "gemeenten": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["code", "name", "province", "subscribers"],
-                "properties": {
+            "items": obj(
+                {
                     "code": {"type": "string"},
                     "name": {"type": "string"},
                     "province": {"type": "string"},
                     "subscribers": COUNT,
                 },
-            },
+                closed=False,
+            ),
         },
         "provinces": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["province", "readers", "gemeenten_reached", "gemeenten"],
-                "properties": {
+            "items": obj(
+                {
                     "province": {"type": "string"},
                     "readers": COUNT,
                     "gemeenten_reached": COUNT,
                     "gemeenten": COUNT,
                 },
-            },
+                closed=False,
+            ),
         },
     },
-}
+    closed=False,
+)
 _NAMES = {
     "type": "array",
     "items": text(120),
 }
-NEW_EDITION = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["title", "body"],
-    "properties": {
-        "title": text(150),
+NEW_EDITION = obj(
+    {"title": text(150), "body": {"type": "string", "minLength": 1, "maxLength": 200_000,
+                                  "pattern": MARKDOWN_PATTERN,
+                                  "description": "De tekst in Markdown"}},
+    {
         "preheader": text(200),
         "date": {"type": "string", "format": "date",
                  "pattern": "^(20[0-9]{2}-[0-9]{2}-[0-9]{2}|2100-01-01)$"},
         "theme": text(80),
-        "audience": {
-            "type": "object",
-            "description": "Leeg of weggelaten: alle lezers",
-            "additionalProperties": False,
-            "properties": {"provincies": _NAMES, "functies": _NAMES, "gemeenten": _NAMES},
-        },
-        "body": {"type": "string", "minLength": 1, "maxLength": 200_000,
-                 "pattern": MARKDOWN_PATTERN,
-                 "description": "De tekst in Markdown"},
+        "audience": obj({}, {"provincies": _NAMES, "functies": _NAMES, "gemeenten": _NAMES},
+                        description="Leeg of weggelaten: alle lezers"),
     },
-}  # fmt: skip
+)  # fmt: skip
 NEW_EDITION_EXAMPLE = {
     "title": "Het ravijn van 2026",
     "date": "2026-12-15",
     "audience": {"provincies": ["Utrecht"]},
     "body": "## De begroting\n\nGemeenten komen in 2026 geld tekort. Wat betekent dat voor u?",
 }
-DRAFT = {
-    **EDITION,
-    "required": [*EDITION["required"], "problems"],
-    "properties": {
-        **EDITION["properties"],
-        "problems": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["level", "message"],
-                "properties": {
-                    "level": {"type": "string", "enum": ["error", "warning"]},
-                    "message": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-SCHEDULE = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["at"],
-    "properties": {"at": DATE_TIME},
-}
+_PROBLEM = obj(
+    {"level": {"type": "string", "enum": ["error", "warning"]}, "message": {"type": "string"}},
+    closed=False,
+)
+DRAFT = obj({**_EDITION, "problems": {"type": "array", "items": _PROBLEM}}, _EDITION_TIMES)
+SCHEDULE = obj({"at": DATE_TIME})
 SCHEDULE_EXAMPLE = {"at": "2099-01-15T09:00:00+01:00"}
-ARCHIVE = {
-    "type": "object",
-    "required": ["editions"],
-    "properties": {
+ARCHIVE = obj(
+    {
         "editions": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["id", "title", "date", "sent_at", "url"],
-                "properties": {
+            "items": obj(
+                {
                     "id": {"type": "integer"},
                     "title": {"type": "string"},
                     "date": {"type": ["string", "null"], "format": "date"},
                     "sent_at": STAMP,
                     "url": {"type": "string", "format": "uri"},
                 },
-            },
+                closed=False,
+            ),
         }
     },
-}
+    closed=False,
+)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -90,6 +91,11 @@ class Actor:
 CLI = Actor("opdrachtregel")
 CLOCK = Actor("planner")
 AUTOMATIC = Actor("verzending (automatisch)")
+
+
+def current_actor() -> Actor:
+    """The editor behind this request, as the log names them."""
+    return Actor(current_user.email, current_user.id)
 
 
 def record(actor: Actor | None, action: str, target: str = "", detail: str = "") -> None:

@@ -8,29 +8,24 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from newsletter.auth import roles
+from newsletter.forms import required
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(
-        "E-mailadres", validators=[DataRequired("Vul je e-mailadres in."), Length(max=320)]
-    )
-    password = PasswordField(
-        "Wachtwoord", validators=[DataRequired("Vul je wachtwoord in."), Length(max=500)]
-    )
+    email = EmailField("E-mailadres", validators=required("Vul je e-mailadres in.", 320))
+    password = PasswordField("Wachtwoord", validators=required("Vul je wachtwoord in.", 500))
 
 
 class CodeForm(FlaskForm):
     code = StringField(
         "Code",
         description="De zes cijfers uit je authenticator-app, of een herstelcode.",
-        validators=[DataRequired("Vul de code in."), Length(max=40)],
+        validators=required("Vul de code in.", 40),
     )
 
 
 class ForgotForm(FlaskForm):
-    email = EmailField(
-        "E-mailadres", validators=[DataRequired("Vul je e-mailadres in."), Length(max=320)]
-    )
+    email = EmailField("E-mailadres", validators=required("Vul je e-mailadres in.", 320))
 
 
 class NewPasswordForm(FlaskForm):
@@ -38,11 +33,11 @@ class NewPasswordForm(FlaskForm):
         "Nieuw wachtwoord",
         description="Minstens 12 tekens. Een zin van een paar woorden is sterk en makkelijk "
         "te onthouden.",
-        validators=[DataRequired("Vul een nieuw wachtwoord in."), Length(max=500)],
+        validators=required("Vul een nieuw wachtwoord in.", 500),
     )
     repeat = PasswordField(
         "Nieuw wachtwoord nog een keer",
-        validators=[DataRequired("Vul het wachtwoord nog een keer in."), Length(max=500)],
+        validators=required("Vul het wachtwoord nog een keer in.", 500),
     )
 
     def validate_repeat(self, field: PasswordField) -> None:
@@ -66,7 +61,5 @@ class RolesForm(FlaskForm):
 
 
 class NewEditorForm(RolesForm):
-    email = EmailField(
-        "E-mailadres", validators=[DataRequired("Vul het e-mailadres in."), Length(max=320)]
-    )
+    email = EmailField("E-mailadres", validators=required("Vul het e-mailadres in.", 320))
     name = StringField("Naam", validators=[Length(max=120)])

@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from newsletter.auth import logbook, roles
 from newsletter.auth.audit import ACTION_LABELS
-from newsletter.formatting import AMSTERDAM
 
 
 def index() -> tuple[str, int]:
@@ -35,5 +34,4 @@ def index() -> tuple[str, int]:
         labels=ACTION_LABELS,
         link=link,
         args=request.args,
-        amsterdam=AMSTERDAM,
     ), status

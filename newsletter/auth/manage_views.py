@@ -4,31 +4,16 @@ enable them, reset their second factor, send a password link, end their sessions
 from __future__ import annotations
 
 import secrets
-from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from newsletter.auth import accounts, passwords, roles
-from newsletter.auth.audit import Actor
+from newsletter.auth.audit import current_actor
 from newsletter.auth.forms import NewEditorForm, RolesForm
 from newsletter.auth.models import Editor
 from newsletter.extensions import db
 from newsletter.forms import ActionForm
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-def _me() -> Actor:
-    return Actor(current_user.email, current_user.id)
-
-
-def _editor_or_404(editor_id: int) -> Editor:
-    editor = accounts.get(editor_id)
-    if editor is None:
-        abort(404)
-    return editor
 
 
 def index() -> str | tuple[str, int]:
@@ -46,7 +31,6 @@ def _page(form: NewEditorForm, status: int = 200) -> tuple[str, int]:
         role_forms=role_forms,
         action=ActionForm(),
         labels=roles.LABELS,
-        amsterdam=AMSTERDAM,
     ), status
 
 
@@ -58,22 +42,28 @@ def create() -> Response | tuple[str, int]:
         chosen = roles.parse(",".join(form.roles.data))
         # nobody knows this password: the editor chooses one through the mailed link
         editor = accounts.create_editor(
-            form.email.data, secrets.token_urlsafe(32), form.name.data.strip(), chosen, _me()
+            form.email.data,
+            secrets.token_urlsafe(32),
+            form.name.data.strip(),
+            chosen,
+            current_actor(),
         )
     except (accounts.AccountError, ValueError) as exc:
         form.email.errors = [str(exc)]
         return _page(form, 422)
-    passwords.request_link(editor.email, _me(), welcome=True)
+    passwords.request_link(editor.email, current_actor(), welcome=True)
     flash(f"{editor.email} is aangemaakt en krijgt een mail om een wachtwoord te kiezen.")
     return redirect(url_for("editors.index"), code=303)
 
 
 def set_roles(editor_id: int) -> Response | tuple[str, int]:
-    editor = _editor_or_404(editor_id)
+    editor = db.get_or_404(Editor, editor_id)
     form = RolesForm(prefix=f"r{editor.id}")
     if form.validate_on_submit():
         try:
-            accounts.set_roles(editor.email, roles.parse(",".join(form.roles.data)), _me())
+            accounts.set_roles(
+                editor.email, roles.parse(",".join(form.roles.data)), current_actor()
+            )
             flash(f"De rollen van {editor.email} zijn opgeslagen.")
         except (accounts.AccountError, ValueError) as exc:
             db.session.rollback()
@@ -96,17 +86,17 @@ ACTIONS = {
 
 
 def act(editor_id: int) -> Response:
-    editor = _editor_or_404(editor_id)
+    editor = db.get_or_404(Editor, editor_id)
     what = request.form.get("actie", "")
     if not ActionForm().validate_on_submit() or what not in (*ACTIONS, "wachtwoord"):
         abort(400)
     if what == "wachtwoord":
-        passwords.request_link(editor.email, _me())
+        passwords.request_link(editor.email, current_actor())
         flash(f"{editor.email} krijgt een mail met een link om een nieuw wachtwoord te kiezen.")
         return redirect(url_for("editors.index"), code=303)
     action, message = ACTIONS[what]
     try:
-        action(editor.email, _me())
+        action(editor.email, current_actor())
         flash(message.format(editor.email))
     except accounts.AccountError as exc:
         db.session.rollback()

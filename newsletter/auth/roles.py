@@ -3,21 +3,24 @@
 - redacteur: writes editions, uploads images, test-sends;
 - eindredacteur: also schedules, publishes, pauses and cancels sends;
 - beheerder: manages editors and the readers' data (import, export, inzage, erasure).
-One person may hold several.
+One person may hold several. `add_routes` puts a blueprint's table of guarded views in place.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from flask import abort
+from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
 REDACTEUR, EINDREDACTEUR, BEHEERDER = "redacteur", "eindredacteur", "beheerder"
 ALL = (REDACTEUR, EINDREDACTEUR, BEHEERDER)
 LABELS = {REDACTEUR: "Redacteur", EINDREDACTEUR: "Eindredacteur", BEHEERDER: "Beheerder"}
+GET_POST, POST = ("GET", "POST"), ("POST",)
+#: (path, endpoint, view with its guard) and, when not GET only, the methods
+Route = tuple[str, str, Callable[..., Any]] | tuple[str, str, Callable[..., Any], Sequence[str]]
 
 
 def parse(text: str) -> tuple[str, ...]:
@@ -49,3 +52,10 @@ def requires(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return guarded
 
     return decorate
+
+
+def add_routes(bp: Blueprint, routes: Iterable[Route]) -> None:
+    """One URL rule a row: each view carries its own guard (`requires`, `login_required`, a
+    rate limit), so the table shows who may open what."""
+    for path, endpoint, view, *methods in routes:
+        bp.add_url_rule(path, endpoint, view, methods=list(methods[0]) if methods else None)

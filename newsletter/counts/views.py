@@ -3,19 +3,18 @@ target stored for that edition and number (unknown: 404, no redirect), and sets 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request
+from flask import Blueprint, redirect, request
 from werkzeug.wrappers import Response
 
 from newsletter.counts import checkers, links, tally
+from newsletter.errors import or_404
 
 bp = Blueprint("counted", __name__)
 
 
 @bp.route("/l/<int:edition_id>/<int:number>", methods=["GET", "HEAD"])
 def follow(edition_id: int, number: int) -> Response:
-    target = links.target(edition_id, number)
-    if target is None:
-        abort(404)
+    target = or_404(links.target(edition_id, number))
     tally.add(edition_id, number, checkers.kind(request.method, request.headers))
     response = redirect(target, 302)
     # a redirect the browser or a proxy keeps would go uncounted the next time

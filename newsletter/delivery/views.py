@@ -3,13 +3,11 @@ and the figures of every send."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from newsletter.auth.audit import Actor
+from newsletter.auth.audit import current_actor
 from newsletter.delivery import control, figures, progress
 from newsletter.delivery import recipients as recipients_of
 from newsletter.delivery.forms import CancelForm
@@ -19,12 +17,6 @@ from newsletter.editions import states
 from newsletter.editions.models import Edition, EditionState
 from newsletter.forms import ActionForm
 from newsletter.subscribers import segments
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-def _actor() -> Actor:
-    return Actor(current_user.email, current_user.id)
 
 
 def _edition(edition_id: int) -> Edition:
@@ -46,12 +38,12 @@ def confirm(edition_id: int) -> str | Response | tuple[str, int]:
     form = ActionForm()
     problem, recipients = None, 0
     try:
-        recipients = states.check_sendable(edition, _actor()).recipients
+        recipients = states.check_sendable(edition, current_actor()).recipients
     except editions.EditionError as exc:
         problem = str(exc)
     if form.validate_on_submit() and problem is None:
         try:
-            control.publish(edition.id, _actor())
+            control.publish(edition.id, current_actor())
         except editions.EditionError as exc:
             problem = str(exc)
         else:
@@ -87,7 +79,7 @@ def status(edition_id: int) -> Response:
 def pause(edition_id: int) -> Response:
     edition = _edition(edition_id)
     if ActionForm().validate_on_submit():
-        if control.pause(edition.id, f"Gepauzeerd door {current_user.email}.", _actor()):
+        if control.pause(edition.id, f"Gepauzeerd door {current_user.email}.", current_actor()):
             flash("Gepauzeerd. Het versturen stopt binnen enkele seconden.")
         else:
             flash("Deze editie wordt niet verzonden en kan dus niet pauzeren.", "error")
@@ -97,7 +89,7 @@ def pause(edition_id: int) -> Response:
 def resume(edition_id: int) -> Response:
     edition = _edition(edition_id)
     if ActionForm().validate_on_submit():
-        if control.resume(edition.id, _actor()):
+        if control.resume(edition.id, current_actor()):
             reconcile(edition.id, force=True)
             flash("Het versturen gaat verder.")
         else:
@@ -110,7 +102,7 @@ def cancel(edition_id: int) -> Response:
     form = CancelForm()
     if not form.validate_on_submit():
         flash("Vink aan dat je de rest van de verzending wilt annuleren.", "error")
-    elif control.cancel(edition.id, _actor()):
+    elif control.cancel(edition.id, current_actor()):
         flash("Geannuleerd. Wie de editie nog niet had, krijgt haar niet.")
     else:
         flash("Alleen een editie die wordt verzonden of gepauzeerd is, kan worden geannuleerd.")
@@ -131,5 +123,4 @@ def recipients(edition_id: int) -> str:
         rows=recipients_of.of_edition(edition.id, failed_only),
         failed_only=failed_only,
         limit=recipients_of.LIMIT,
-        amsterdam=AMSTERDAM,
     )

@@ -3,13 +3,18 @@ schedule (a confirmation step with the count), unschedule, duplicate, delete a d
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from newsletter.auth.audit import current_actor
 from newsletter.editions import approval, housekeeping, services, states, testsends
 from newsletter.editions.forms import ScheduleForm, TestSendForm
-from newsletter.editions.views import AMSTERDAM, Page, edition_or_404, me
+from newsletter.editions.models import Edition
+from newsletter.editions.views import Page, edition_or_404
+from newsletter.formatting import AMSTERDAM
 from newsletter.forms import ActionForm
 from newsletter.subscribers import segments
 
@@ -18,26 +23,38 @@ def _back(edition_id: int) -> Response:
     return redirect(url_for("editions.edit", edition_id=edition_id), code=303)
 
 
-def approve(edition_id: int) -> Response:
-    """A second eindredacteur approves the version on the page (four-eyes)."""
+def _act(edition_id: int, act: Callable[[Edition], object], done: str) -> Response:
+    """A button on the edition's page: `act` on a valid POST, then `done` or why it could not
+    (an EditionError or SegmentError, in Dutch), and back to the page."""
     edition = edition_or_404(edition_id)
     if ActionForm().validate_on_submit():
         try:
-            recipients = segments.count(segments.resolve(edition.segment))
-            seen = request.form.get("versie", "")
-            approval.approve(edition, services.render(edition), me(), recipients, seen)
-            flash("Goedgekeurd. Deze versie kan nu worden ingepland of verstuurd.")
+            act(edition)
+            flash(done)
         except (services.EditionError, segments.SegmentError) as exc:
             flash(str(exc), "error")
     return _back(edition.id)
 
 
+def approve(edition_id: int) -> Response:
+    """A second eindredacteur approves the version on the page (four-eyes)."""
+    return _act(
+        edition_id, _approve, "Goedgekeurd. Deze versie kan nu worden ingepland of verstuurd."
+    )
+
+
+def _approve(edition: Edition) -> None:
+    recipients = segments.count(segments.resolve(edition.segment))
+    seen = request.form.get("versie", "")
+    approval.approve(edition, services.render(edition), current_actor(), recipients, seen)
+
+
 def ask_approval(edition_id: int) -> Response:
-    edition = edition_or_404(edition_id)
-    if ActionForm().validate_on_submit():
-        approval.ask(edition, me())
-        flash("Gevraagd. Een eindredacteur ziet het bij deze editie.")
-    return _back(edition.id)
+    return _act(
+        edition_id,
+        lambda edition: approval.ask(edition, current_actor()),
+        "Gevraagd. Een eindredacteur ziet het bij deze editie.",
+    )
 
 
 def test_send(edition_id: int) -> Response | tuple[Response, int]:
@@ -75,7 +92,7 @@ def schedule(edition_id: int) -> Page:
         return _back(edition.id)
     when = form.when.data.replace(tzinfo=AMSTERDAM)
     try:
-        recipients = states.check_sendable(edition, me(), when=when).recipients
+        recipients = states.check_sendable(edition, current_actor(), when=when).recipients
     except services.EditionError as exc:
         flash(str(exc), "error")
         return _back(edition.id)
@@ -89,7 +106,7 @@ def schedule(edition_id: int) -> Page:
             segment=segments.resolve(edition.segment).describe(),
         )
     try:
-        services.schedule(edition.id, when, me())
+        services.schedule(edition.id, when, current_actor())
         flash(f"Ingepland voor {when:%d-%m-%Y %H:%M} (Nederlandse tijd).")
     except services.EditionError as exc:
         flash(str(exc), "error")
@@ -97,20 +114,17 @@ def schedule(edition_id: int) -> Page:
 
 
 def unschedule(edition_id: int) -> Response:
-    edition = edition_or_404(edition_id)
-    if ActionForm().validate_on_submit():
-        try:
-            services.unschedule(edition.id, me())
-            flash("De editie is weer een concept.")
-        except services.EditionError as exc:
-            flash(str(exc), "error")
-    return _back(edition.id)
+    return _act(
+        edition_id,
+        lambda edition: services.unschedule(edition.id, current_actor()),
+        "De editie is weer een concept.",
+    )
 
 
 def duplicate(edition_id: int) -> Response:
     edition = edition_or_404(edition_id)
     if ActionForm().validate_on_submit():
-        copy = housekeeping.duplicate(edition, me())
+        copy = housekeeping.duplicate(edition, current_actor())
         flash("Dit is een kopie; pas hem aan en sla op.")
         return _back(copy.id)
     return _back(edition.id)
@@ -122,7 +136,7 @@ def delete(edition_id: int) -> Page:
     form = ActionForm()
     if form.validate_on_submit():
         try:
-            housekeeping.delete_draft(edition, me())
+            housekeeping.delete_draft(edition, current_actor())
         except services.EditionError as exc:
             flash(str(exc), "error")
             return _back(edition.id)

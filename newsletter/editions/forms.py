@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from newsletter.formatting import DAY_HINT, MOMENT_HINT, typed_day, typed_moment
-from newsletter.forms import ActionForm
+from newsletter.forms import ActionForm, required
 from newsletter.rendering.frontmatter import PREHEADER_MAX, TITLE_MAX
 
 __all__ = [
@@ -219,5 +219,5 @@ class TestAddressForm(FlaskForm):
         "Nieuw testadres",
         description="We sturen een link naar dit adres. Het telt als testadres zodra iemand "
         "die link volgt.",
-        validators=[DataRequired("Vul een e-mailadres in."), Length(max=320)],
+        validators=required("Vul een e-mailadres in.", 320),
     )

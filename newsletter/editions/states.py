@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from newsletter.auth.audit import Actor
-from newsletter.database import utcnow
+from newsletter.database import guarded_state_change, utcnow
 from newsletter.editions import approval
 from newsletter.editions.errors import EditionError
 from newsletter.editions.models import EDITABLE, Edition, EditionState
@@ -52,20 +52,11 @@ def change_state(
     `expected` states, and with `unchanged_since` only if nobody saved it after that moment.
     Without `state` it writes other columns under the same guard (a draft's save). True when
     the row changed; False when another writer came first."""
-    expected = frozenset(expected)
-    if state is not None:
-        wrong = [s for s in expected if s != state and state not in TRANSITIONS[s]]
-        if wrong:
-            raise ValueError(f"edition state {wrong} -> {state} is not a transition")
-        values["state"] = state
     guard = [Edition.updated_at == unchanged_since] if unchanged_since is not None else []
-    result = db.session.execute(
-        update(Edition)
-        .where(Edition.id == edition_id, Edition.state.in_(expected), *guard)
-        .values(updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
+    stamped = {"updated_at": utcnow(), **values}
+    return guarded_state_change(
+        db.session, Edition, TRANSITIONS, edition_id, expected, state, guard, **stamped
     )
-    return result.rowcount == 1
 
 
 def state_of(edition_id: int) -> EditionState | None:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -12,6 +11,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from newsletter.auth import audit
+from newsletter.auth.audit import current_actor
 from newsletter.auth.roles import EINDREDACTEUR
 from newsletter.editions import approval, fields, services, waiting
 from newsletter.editions.forms import (
@@ -30,7 +30,6 @@ from newsletter.rendering.frontmatter import split
 from newsletter.security import MAIL_PAGE_CSP
 from newsletter.subscribers import segments
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 Page = str | Response | tuple[str, int]
 
 
@@ -40,12 +39,7 @@ def index() -> str:
         "beheer/index.html",
         editions=editions,
         waiting=waiting.waiting(editions),
-        amsterdam=AMSTERDAM,
     )
-
-
-def me() -> audit.Actor:
-    return audit.Actor(current_user.email, current_user.id)
 
 
 def edition_or_404(edition_id: int) -> Edition:
@@ -158,7 +152,7 @@ def edit(edition_id: int) -> Page:
         form, source = _posted_form()
         if source is not None:
             try:
-                edition, rendered = services.update(edition.id, source, me())
+                edition, rendered = services.update(edition.id, source, current_actor())
             except services.EditionError as exc:
                 if wants_json:
                     return jsonify({"errors": [str(exc)], "warnings": [], "text": ""}), 409
@@ -187,7 +181,6 @@ def edit(edition_id: int) -> Page:
         action=ActionForm(),
         schedule_form=ScheduleForm(),
         test_form=TestSendForm(),
-        amsterdam=AMSTERDAM,
         last_test=audit.last("test-send", f"editie {edition.id}"),
         approval=_approval_state(edition),
         **_choices(source or edition.source),
@@ -198,7 +191,7 @@ def _approval_state(edition: Edition) -> dict[str, object]:
     """What the edit page says about four-eyes: approved by whom, or who may approve."""
     rendered = services.render(edition)
     found = approval.approver_of(edition, rendered)
-    refusal = approval.refusal(edition, me())
+    refusal = approval.refusal(edition, current_actor())
     state: dict[str, object] = {
         "on": approval.four_eyes(),
         "approved": found,

@@ -136,6 +136,22 @@ def _parents(host: str) -> list[str]:
     return [".".join(parts[i:]) for i in range(1, len(parts) - 1)]
 
 
+def _tags(record: str) -> dict[str, str]:
+    """`v=DKIM1; k=rsa; p=…` → {"v": "DKIM1", "k": "rsa", "p": "…"} (DKIM and DMARC alike)."""
+    return dict(part.strip().split("=", 1) for part in record.split(";") if "=" in part)
+
+
+def _published_key(resolver: dns.resolver.Resolver, name: str) -> dict[str, str] | None:
+    """The tags of the DKIM key record at `name`; None when no record there holds a key."""
+    records = [r for r in _txt(resolver, name) or [] if "p=" in r]
+    return _tags(records[0]) if records else None
+
+
+def _no_key(check: str, key: str, name: str) -> Check:
+    advice = "Publiceer de publieke sleutel daar."
+    return Check(check, False, f"geen {key} gevonden op {name}. {advice}")
+
+
 def dkim(settings: Settings, resolver: dns.resolver.Resolver) -> Check:
     if not (settings.dkim_selector and settings.dkim_domain and settings.dkim_key_file):
         return Check(
@@ -145,14 +161,9 @@ def dkim(settings: Settings, resolver: dns.resolver.Resolver) -> Check:
             warning=True,
         )
     name = f"{settings.dkim_selector}._domainkey.{settings.dkim_domain}"
-    records = [r for r in _txt(resolver, name) or [] if "p=" in r]
-    if not records:
-        return Check(
-            "DKIM",
-            False,
-            f"geen DKIM-sleutel gevonden op {name}. Publiceer de publieke sleutel daar.",
-        )
-    tags = dict(part.strip().split("=", 1) for part in records[0].split(";") if "=" in part)
+    tags = _published_key(resolver, name)
+    if tags is None:
+        return _no_key("DKIM", "DKIM-sleutel", name)
     try:
         published = parse_public_key(base64.b64decode("".join(tags.get("p", "").split())))
         ours = parse_pem_private_key(settings.dkim_key_file.read_bytes())
@@ -175,14 +186,9 @@ def dkim_ed25519(settings: Settings, resolver: dns.resolver.Resolver) -> Check:
     """The optional second key (RFC 8463): its record holds the raw 32-byte public key."""
     assert settings.dkim_ed25519_selector and settings.dkim_ed25519_key_file
     name = f"{settings.dkim_ed25519_selector}._domainkey.{settings.dkim_domain}"
-    records = [r for r in _txt(resolver, name) or [] if "p=" in r]
-    if not records:
-        return Check(
-            "DKIM_ED25519",
-            False,
-            f"geen Ed25519-sleutel gevonden op {name}. Publiceer de publieke sleutel daar.",
-        )
-    tags = dict(part.strip().split("=", 1) for part in records[0].split(";") if "=" in part)
+    tags = _published_key(resolver, name)
+    if tags is None:
+        return _no_key("DKIM_ED25519", "Ed25519-sleutel", name)
     private = serialization.load_pem_private_key(
         settings.dkim_ed25519_key_file.read_bytes(), password=None
     )
@@ -218,7 +224,7 @@ def dmarc(settings: Settings, resolver: dns.resolver.Resolver) -> Check:
             f"{domain} heeft geen DMARC-record. Zet een TXT-record op _dmarc.{domain}, "
             'bijvoorbeeld "v=DMARC1; p=quarantine; rua=mailto:dmarc@…".',
         )
-    tags = dict(p.strip().split("=", 1) for p in records[0].split(";") if "=" in p)
+    tags = _tags(records[0])
     policy = tags.get("p", "").strip() or "onbekend"
     if policy == "none":
         return Check(

@@ -35,7 +35,7 @@ _NOT_COPIED = ("orig_", "maint_notifications", "socket_", "retry")
 
 def bounded(client: redis.Redis) -> redis.Redis:
     """The same server, asked once with a one-second limit: redis-py's default (three retries
-    with back-off) made a probe of a stopped Redis answer after up to 8 s, too late for a load
+    with back-off) lets a probe of a stopped Redis answer after up to 8 s, too late for a load
     balancer. Made on the first probe of each client and kept (making it does no I/O)."""
     probes = current_app.extensions.setdefault("readyz_probes", {})
     if id(client) not in probes:

@@ -168,29 +168,32 @@ def _expel(
     found: Node | None = node
     leading = trailing = ""
     if any(m[0] in EXPEL and m not in active for m in marks):
-        lead, rest = _split(r"(\s*)(.*)", node.text)
-        if lead:
-            leading = lead
-            found = _with_text(node, rest) if rest else None
-            if found is None:
-                marks = list(active)
+        found, marks, leading = _peel(node, _LEADING, marks, active)
     last = index == len(children) - 1
     if found is not None and any(
         m[0] in EXPEL and (last or m not in children[index + 1].marks) for m in marks
     ):
-        rest, trail = _split(r"(.*?)(\s*)$", found.text)
-        if trail:
-            trailing = trail
-            found = _with_text(found, rest) if rest else None
-            if found is None:
-                marks = list(active)
+        found, marks, trailing = _peel(found, _TRAILING, marks, active)
     return found, marks, leading, trailing
 
 
-def _split(pattern: str, text: str) -> tuple[str, str]:
-    match = re.match(pattern, text, re.S)
+_LEADING = re.compile(r"(?P<space>\s*)(?P<rest>.*)", re.S)
+_TRAILING = re.compile(r"(?P<rest>.*?)(?P<space>\s*)$", re.S)
+
+
+def _peel(
+    node: Node, edge: re.Pattern[str], marks: list[Mark], active: list[Mark]
+) -> tuple[Node | None, list[Mark], str]:
+    """The whitespace at one edge of the node's text taken off: (the node with the rest, or
+    None when nothing is left and then the marks are the active ones; marks; the whitespace)."""
+    match = edge.match(node.text)
     assert match is not None  # both patterns match any text
-    return match.group(1), match.group(2)
+    space, rest = match["space"], match["rest"]
+    if not space:
+        return node, marks, ""
+    if not rest:
+        return None, list(active), space
+    return _with_text(node, rest), marks, space
 
 
 def render_inline(state: State, parent: Node, from_block_start: bool = True) -> None:

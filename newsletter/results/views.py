@@ -6,19 +6,13 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import abort, render_template
+from flask import render_template
 from werkzeug.wrappers import Response
 
+from newsletter.errors import or_404
 from newsletter.formatting import calendar_day, moment
 from newsletter.results import charts, export, figures
 from newsletter.results.leaving import MEASURES, UNKNOWN
-
-
-def _results(edition_id: int) -> figures.EditionResults:
-    results = figures.of_edition(edition_id)
-    if results is None:
-        abort(404)
-    return results
 
 
 def _provinces(results: figures.EditionResults) -> tuple[list[str], list[tuple[str, list]]]:
@@ -30,7 +24,7 @@ def _provinces(results: figures.EditionResults) -> tuple[list[str], list[tuple[s
 
 
 def page(edition_id: int) -> str:
-    results = _results(edition_id)
+    results = or_404(figures.of_edition(edition_id))
     clicks = charts.bars([(f"{r.number}. {r.target}", r.people) for r in results.links])
     hours = results.clicks_per_hour
     timeline = charts.timeline(
@@ -64,7 +58,7 @@ def page(edition_id: int) -> str:
 
 
 def csv_export(edition_id: int) -> Response:
-    results = _results(edition_id)
+    results = or_404(figures.of_edition(edition_id))
     out = io.StringIO()
     csv.writer(out, delimiter=";").writerows(export.csv_rows(results))
     return Response(

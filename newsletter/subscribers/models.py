@@ -216,7 +216,7 @@ class ImportJob(db.Model):
     editor_id: Mapped[int | None] = mapped_column(ForeignKey("editor.id", ondelete="SET NULL"))
     actor: Mapped[str] = mapped_column(String(320))
     filename: Mapped[str] = mapped_column(String(200))
-    stored_as: Mapped[str] = mapped_column(String(200))  # the file's SHA-256 (was: a file name)
+    stored_as: Mapped[str] = mapped_column(String(200))  # the file's SHA-256: its blob
     #: the uploaded file (personal data): dropped, and the blob released, when the job ends
     file_sha256: Mapped[str | None] = mapped_column(ForeignKey(Blob.sha256))
     dry_run: Mapped[bool] = mapped_column(Boolean())

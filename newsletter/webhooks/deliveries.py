@@ -28,6 +28,7 @@ from newsletter.jobs import enqueue_after_commit
 from newsletter.webhooks import signing, targets
 from newsletter.webhooks.events import CLAIM_SECONDS
 from newsletter.webhooks.models import Webhook, WebhookDelivery
+from newsletter.webhooks.models import WebhookDeliveryState as W
 
 log = logging.getLogger(__name__)
 CLAIM = timedelta(seconds=CLAIM_SECONDS)  # longer than one attempt (the actor stops at 60 s)
@@ -42,7 +43,7 @@ def _claim(delivery_id: int) -> bool:
         update(WebhookDelivery)
         .where(
             WebhookDelivery.id == delivery_id,
-            WebhookDelivery.state == "pending",
+            WebhookDelivery.state == W.pending,
             (WebhookDelivery.next_attempt_at.is_(None))
             | (WebhookDelivery.next_attempt_at <= now + timedelta(seconds=2)),
         )
@@ -124,7 +125,7 @@ def _note(delivery_id: int, ok: bool, note: str, *, down: bool = False) -> None:
     delivery.last_status = hook.last_status = note[:120]
     hook.last_attempt_at = now
     if ok:
-        delivery.state, delivery.finished_at, delivery.next_attempt_at = "delivered", now, None
+        delivery.state, delivery.finished_at, delivery.next_attempt_at = W.delivered, now, None
         hook.last_success_at, hook.paused_until = now, None
         db.session.commit()
         return
@@ -136,7 +137,7 @@ def _note(delivery_id: int, ok: bool, note: str, *, down: bool = False) -> None:
             hook.paused_until = max(hook.paused_until or now, delivery.next_attempt_at)
         enqueue_after_commit(jobs.DELIVER_WEBHOOK, delivery.id, delay=wait)
     else:
-        delivery.state, delivery.finished_at, delivery.next_attempt_at = "failed", now, None
+        delivery.state, delivery.finished_at, delivery.next_attempt_at = W.failed, now, None
         if hook.last_success_at is None or hook.last_success_at < delivery.created_at:
             _switch_off(
                 hook.id, f"geen goed antwoord sinds {delivery.created_at:%d-%m-%Y %H:%M} UTC"
@@ -156,9 +157,9 @@ def _switch_off(hook_id: int, why: str) -> None:
         return
     db.session.execute(
         update(WebhookDelivery)
-        .where(WebhookDelivery.webhook_id == hook_id, WebhookDelivery.state == "pending")
+        .where(WebhookDelivery.webhook_id == hook_id, WebhookDelivery.state == W.pending)
         .values(
-            state="failed", finished_at=database_now(db.session), last_status="ontvanger uitgezet"
+            state=W.failed, finished_at=database_now(db.session), last_status="ontvanger uitgezet"
         )
         .execution_options(synchronize_session=False)
     )
@@ -175,12 +176,12 @@ def sweep() -> int:
         WebhookDelivery.next_attempt_at.is_(None) & (WebhookDelivery.created_at < now - LOST_AFTER)
     ) | (WebhookDelivery.next_attempt_at < now - LOST_AFTER)
     lost = db.session.scalars(
-        select(WebhookDelivery.id).where(WebhookDelivery.state == "pending", stale).limit(1000)
+        select(WebhookDelivery.id).where(WebhookDelivery.state == W.pending, stale).limit(1000)
     ).all()
     if lost:  # the same test again: a row claimed in between keeps its claim
         lost = db.session.scalars(
             update(WebhookDelivery)
-            .where(WebhookDelivery.id.in_(lost), WebhookDelivery.state == "pending", stale)
+            .where(WebhookDelivery.id.in_(lost), WebhookDelivery.state == W.pending, stale)
             .values(next_attempt_at=now)  # due now; the next sweep waits another minute
             .returning(WebhookDelivery.id)
             .execution_options(synchronize_session=False)
@@ -189,7 +190,7 @@ def sweep() -> int:
         enqueue_after_commit(jobs.DELIVER_WEBHOOK, delivery_id)
     db.session.execute(
         delete(WebhookDelivery).where(
-            WebhookDelivery.state != "pending", WebhookDelivery.finished_at < now - KEEP
+            WebhookDelivery.state != W.pending, WebhookDelivery.finished_at < now - KEEP
         )
     )
     db.session.commit()

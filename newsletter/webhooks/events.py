@@ -14,7 +14,7 @@ from newsletter import jobs
 from newsletter.database import database_now
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
-from newsletter.webhooks.models import Webhook, WebhookDelivery
+from newsletter.webhooks.models import Webhook, WebhookDelivery, WebhookDeliveryState
 
 CLAIM_SECONDS = 120  # how long an attempt may hold its delivery (sender.CLAIM)
 EVENTS = {
@@ -94,7 +94,7 @@ def forget_subscriber(reader_id: str) -> datetime | None:
     ).all()  # what was deleted, as it was then: no claim can slip in between
     busy = max(
         (at for state, attempts, at in gone
-         if state == "pending" and attempts > 0 and at is not None and at > now),
+         if state == WebhookDeliveryState.pending and attempts > 0 and at is not None and at > now),
         default=None,
     )  # fmt: skip
     # a claim ends at most CLAIM_SECONDS from now; a later time is a retry that now never comes

@@ -3,12 +3,13 @@ payloads carry personal data, so erasure removes them and the clock clears old o
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from newsletter.database import UTCDateTime, utcnow
+from newsletter.database import UTCDateTime, enum_string, utcnow
 from newsletter.extensions import db
 
 
@@ -36,6 +37,12 @@ class Webhook(db.Model):
         return self.events.split()
 
 
+class WebhookDeliveryState(enum.StrEnum):
+    pending = "pending"  # waiting for its (next) attempt
+    delivered = "delivered"  # the receiver answered 2xx
+    failed = "failed"  # given up: out of attempts, or the receiver was switched off
+
+
 class WebhookDelivery(db.Model):
     __tablename__ = "webhook_delivery"
     __table_args__ = (Index("ix_webhook_delivery_state_due", "state", "next_attempt_at"),)
@@ -48,7 +55,9 @@ class WebhookDelivery(db.Model):
     #: the reader the payload is about (public id), so an erasure can remove it
     reader_id: Mapped[str | None] = mapped_column(String(32), index=True)
     payload: Mapped[str] = mapped_column(Text())
-    state: Mapped[str] = mapped_column(String(16), default="pending")  # delivered, failed
+    state: Mapped[WebhookDeliveryState] = mapped_column(
+        enum_string(WebhookDeliveryState, 16), default=WebhookDeliveryState.pending
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_status: Mapped[str | None] = mapped_column(String(120))

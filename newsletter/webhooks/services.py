@@ -11,7 +11,7 @@ from newsletter.auth.audit import Actor, record
 from newsletter.extensions import db
 from newsletter.webhooks import signing, targets
 from newsletter.webhooks.events import EVENTS
-from newsletter.webhooks.models import Webhook, WebhookDelivery
+from newsletter.webhooks.models import Webhook, WebhookDelivery, WebhookDeliveryState
 
 MAX_HOOKS = 20
 
@@ -50,10 +50,6 @@ def register(url: str, events: list[str], actor: Actor) -> Registered:
     return Registered(hook, secret)
 
 
-def get(hook_id: int) -> Webhook | None:
-    return db.session.get(Webhook, hook_id)
-
-
 def switch(hook: Webhook, on: bool, actor: Actor) -> None:
     hook.enabled, hook.paused_until = on, None
     hook.disabled_reason = None if on else "uitgezet door een beheerder"
@@ -75,8 +71,16 @@ class Shown:
     failed: int
 
 
+#: the order of Shown's counts
+SHOWN_STATES = (
+    WebhookDeliveryState.pending,
+    WebhookDeliveryState.delivered,
+    WebhookDeliveryState.failed,
+)
+
+
 def overview() -> list[Shown]:
-    counts: dict[tuple[int, str], int] = {
+    counts: dict[tuple[int, WebhookDeliveryState], int] = {
         (hook_id, state): n
         for hook_id, state, n in db.session.execute(
             select(WebhookDelivery.webhook_id, WebhookDelivery.state, func.count()).group_by(
@@ -85,8 +89,4 @@ def overview() -> list[Shown]:
         )
     }
     hooks = db.session.scalars(select(Webhook).order_by(Webhook.id)).all()
-    return [
-        Shown(h, counts.get((h.id, "pending"), 0), counts.get((h.id, "delivered"), 0),
-              counts.get((h.id, "failed"), 0))
-        for h in hooks
-    ]  # fmt: skip
+    return [Shown(h, *(counts.get((h.id, state), 0) for state in SHOWN_STATES)) for h in hooks]

@@ -3,38 +3,24 @@ off and on, and remove them. The signing secret is shown once, on the page after
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from newsletter.auth.audit import Actor
+from newsletter.auth.audit import current_actor
 from newsletter.auth.roles import BEHEERDER, requires
+from newsletter.extensions import db
 from newsletter.forms import ActionForm
 from newsletter.webhooks import services
 from newsletter.webhooks.forms import WebhookForm
 from newsletter.webhooks.models import Webhook
 
 bp = Blueprint("webhooks", __name__, url_prefix="/beheer/webhooks")
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-def _me() -> Actor:
-    return Actor(current_user.email, current_user.id)
-
-
-def _hook_or_404(hook_id: int) -> Webhook:
-    hook = services.get(hook_id)
-    if hook is None:
-        abort(404)
-    return hook
 
 
 def _page(form: WebhookForm, status: int = 200, secret: str = "") -> tuple[str, int]:
     return render_template(
         "beheer/webhooks.html", hooks=services.overview(), form=form, action=ActionForm(),
-        secret=secret, amsterdam=AMSTERDAM,
+        secret=secret,
     ), status  # fmt: skip
 
 
@@ -51,7 +37,7 @@ def create() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _page(form, 422)
     try:
-        made = services.register(form.url.data, form.events.data, _me())
+        made = services.register(form.url.data, form.events.data, current_actor())
     except services.WebhookRefused as exc:
         form.url.errors = [str(exc)]
         return _page(form, 422)
@@ -64,20 +50,20 @@ def create() -> Response | tuple[str, int]:
 @bp.post("/<int:hook_id>")
 @requires(BEHEERDER)
 def act(hook_id: int) -> Response | str:
-    hook = _hook_or_404(hook_id)
+    hook = db.get_or_404(Webhook, hook_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     choice = request.form.get("actie")
     if choice == "aan":
-        services.switch(hook, True, _me())
+        services.switch(hook, True, current_actor())
         flash("De webhook staat weer aan. Nieuwe gebeurtenissen gaan er weer heen.")
     elif choice == "uit":
-        services.switch(hook, False, _me())
+        services.switch(hook, False, current_actor())
         flash("De webhook staat uit.")
     elif choice == "verwijderen" and request.form.get("bevestigd") != "ja":
         return render_template("beheer/webhook_remove.html", hook=hook, action=ActionForm())
     elif choice == "verwijderen":
-        services.remove(hook, _me())
+        services.remove(hook, current_actor())
         flash("De webhook is verwijderd.")
     else:
         abort(400)

@@ -5,7 +5,7 @@ pool in autocommit, where the next user's rollback would undo nothing."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from newsletter.delivery.ledger import marks
 from newsletter.delivery.ledger.marks import Marks
@@ -39,6 +39,20 @@ def test_a_mark_holds_only_while_the_lease_is_ours(db, rows):
     states = dict(db.session.execute(select(Delivery.id, Delivery.state)).all())
     db.session.commit()
     assert states == {ours: DeliveryState.sent, theirs: DeliveryState.pending}
+
+
+def test_a_mark_goes_only_from_pending_along_the_ledgers_transitions(db, rows):
+    ours, _ = rows
+    with Marks("ons") as pending:
+        with pytest.raises(ValueError, match="not a transition"):
+            pending.send(ours, DeliveryState.pending)
+        assert pending.mark(ours, DeliveryState.failed) is True
+    # a failed row that somehow kept its claim is no longer pending: the mark changes nothing
+    db.session.execute(update(Delivery).where(Delivery.id == ours).values(claim="ons"))
+    db.session.commit()
+    with Marks("ons") as pending:
+        assert pending.mark(ours, DeliveryState.sent) is False
+    assert db.session.get(Delivery, ours).state == DeliveryState.failed
 
 
 def test_a_failed_mark_puts_no_autocommit_connection_back(db, rows, monkeypatch):

@@ -19,7 +19,8 @@ from newsletter.delivery.models import Delivery
 from newsletter.delivery.prepared import message_id_for
 from newsletter.editions import services as editions
 from newsletter.editions.models import Edition, EditionState
-from newsletter.subscribers import privacy
+from newsletter.subscribers import lifecycle, privacy
+from newsletter.subscribers.lifecycle import ConfirmOutcome
 from newsletter.subscribers.models import ImportJob, Subscriber, SubscriberState
 from newsletter.subscribers.tokens import Purpose
 from tests.factories import SOURCE, make_sent_edition, make_subscriber, subscribers
@@ -129,8 +130,8 @@ def test_forged_bounces_change_nobody(app, db, tmp_path):
     assert db.session.get(Delivery, row.id).error == "DSN 5.1.1"
 
     # Anna confirms again; the same DSN, replayed, no longer proves anything
-    db.session.get(Subscriber, anna.id).state = SubscriberState.active
-    db.session.commit()
+    anna = db.session.get(Subscriber, anna.id)
+    assert lifecycle.confirm(anna.public_id, anna.confirm_nonce) is ConfirmOutcome.confirmed
     replayed = ingest(app, tmp_path / "d", {"real.eml": dsn(anna.email, edition.id, row.id)})
     assert "0 harde bounce(s) verwerkt" in replayed and "1 zonder bewijs" in replayed
     db.session.expire_all()

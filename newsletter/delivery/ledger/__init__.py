@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Select, and_, case, exists, func, insert, literal, select, update
 
 from newsletter.database import database_now
+from newsletter.delivery.ledger import states
 from newsletter.delivery.ledger.marks import Marks
 from newsletter.delivery.models import Delivery, DeliveryState
 from newsletter.editions.models import Edition
@@ -190,17 +191,14 @@ def stranded_batches(edition_id: int) -> list[int]:
 def fail_after_report(row_id: int, subscriber_id: int, status: str) -> bool:
     """A bounce report for a row of this subscriber that was sent: it failed after all (the
     caller commits). False when no such row is counted as sent."""
-    result = db.session.execute(
-        update(Delivery)
-        .where(
-            Delivery.id == row_id,
-            Delivery.subscriber_id == subscriber_id,
-            Delivery.state == DeliveryState.sent,
-        )
-        .values(state=DeliveryState.failed, failed_at=_now(), error=f"DSN {status}"[:300])
-        .execution_options(synchronize_session=False)
+    return states.change_state(
+        row_id,
+        [DeliveryState.sent],
+        DeliveryState.failed,
+        where=[Delivery.subscriber_id == subscriber_id],
+        failed_at=_now(),
+        error=f"DSN {status}"[:300],
     )
-    return result.rowcount == 1
 
 
 def owner_of_row(row_id: int, edition_id: int) -> int | None:

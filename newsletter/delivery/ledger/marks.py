@@ -27,6 +27,7 @@ import psycopg
 from psycopg import pq
 
 from newsletter.database import utcnow
+from newsletter.delivery.ledger.states import MARKED
 from newsletter.delivery.models import DeliveryState
 from newsletter.extensions import db
 
@@ -34,12 +35,15 @@ _SET = (
     "UPDATE delivery SET state = {0}, sent_at = {1}, failed_at = {2}, attempts = attempts + 1, "
     "claim = NULL, claimed_until = NULL, error = {3}"
 )
-_SQL = _SET + " WHERE id = {4} AND claim = {5}"
+#: conditional on the state it expects, as every ledger write (a batch claims pending rows)
+_EXPECTED = f" AND state = '{DeliveryState.pending.value}'"
+_SQL = _SET + " WHERE id = {4} AND claim = {5}" + _EXPECTED
 #: the same UPDATE with synchronous_commit off for its own transaction only
 _PG_SQL = (
     _SET.format("$1", "$2", "$3", "$4")
     + " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous"
     + " WHERE id = $5 AND claim = $6"
+    + _EXPECTED
 ).encode()
 #: text, timestamp, timestamp, text, bigint, text
 _PG_TYPES = (25, 1114, 1114, 25, 20, 25)
@@ -116,6 +120,8 @@ class Marks:
     def send(self, row_id: int, state: DeliveryState, error: str | None = None) -> None:
         """Send the mark; its answer waits for `settle()`. A mark still unsettled is settled
         first (its outcome is then lost to the caller: settle before sending again)."""
+        if state not in MARKED:
+            raise ValueError(f"delivery state pending -> {state} is not a transition")
         if self.pending is not None:
             self.settle()
         now = utcnow().replace(tzinfo=None)  # naive UTC

@@ -5,35 +5,24 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import login_required
 
-from newsletter.auth.roles import BEHEERDER, requires
+from newsletter.auth.roles import BEHEERDER, GET_POST, POST, add_routes, requires
 from newsletter.subscribers.admin import subscriber_views, views
 
 bp = Blueprint("subscriber_admin", __name__, url_prefix="/beheer/lezers")
+beheerder = requires(BEHEERDER)
+IMPORT = "/importeren/<int:job_id>"
+SUBSCRIBER = "/<int:subscriber_id>"
 
-bp.add_url_rule("/", "dashboard", login_required(views.dashboard))
-bp.add_url_rule("/lezers.csv", "export_csv", requires(BEHEERDER)(views.export_csv))
-bp.add_url_rule("/voorbeeld.csv", "example_csv", requires(BEHEERDER)(views.example_csv))
-bp.add_url_rule("/inzage", "person", requires(BEHEERDER)(views.person), methods=["POST"])
-bp.add_url_rule("/wissen", "erase", requires(BEHEERDER)(views.erase), methods=["POST"])
-bp.add_url_rule(
-    "/importeren",
-    "import_upload",
-    requires(BEHEERDER)(views.import_upload),
-    methods=["GET", "POST"],
-)
-bp.add_url_rule("/importeren/<int:job_id>", "import_job", requires(BEHEERDER)(views.import_job))
-bp.add_url_rule(
-    "/importeren/<int:job_id>.json", "import_status", requires(BEHEERDER)(views.import_status)
-)
-bp.add_url_rule("/zoeken", "search", requires(BEHEERDER)(subscriber_views.search))
-bp.add_url_rule(
-    "/<int:subscriber_id>",
-    "subscriber",
-    requires(BEHEERDER)(subscriber_views.subscriber),
-    methods=["GET", "POST"],
-)
-bp.add_url_rule(
-    "/<int:subscriber_id>/inzage.json",
-    "subscriber_json",
-    requires(BEHEERDER)(subscriber_views.subscriber_json),
-)
+add_routes(bp, [
+    ("/", "dashboard", login_required(views.dashboard)),
+    ("/lezers.csv", "export_csv", beheerder(views.export_csv)),
+    ("/voorbeeld.csv", "example_csv", beheerder(views.example_csv)),
+    ("/inzage", "person", beheerder(views.person), POST),
+    ("/wissen", "erase", beheerder(views.erase), POST),
+    ("/importeren", "import_upload", beheerder(views.import_upload), GET_POST),
+    (IMPORT, "import_job", beheerder(views.import_job)),
+    (f"{IMPORT}.json", "import_status", beheerder(views.import_status)),
+    ("/zoeken", "search", beheerder(subscriber_views.search)),
+    (SUBSCRIBER, "subscriber", beheerder(subscriber_views.subscriber), GET_POST),
+    (f"{SUBSCRIBER}/inzage.json", "subscriber_json", beheerder(subscriber_views.subscriber_json)),
+])  # fmt: skip

@@ -5,6 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from newsletter.forms import required
 from newsletter.subscribers.pages.forms import valid_name
 
 
@@ -30,7 +31,5 @@ class CorrectionForm(FlaskForm):
     """An editor corrects a reader's details (the reader's own page offers the same)."""
 
     name = StringField("Naam", validators=[DataRequired("Vul de naam in."), valid_name])
-    gemeente = StringField(
-        "Gemeente", validators=[DataRequired("Vul de gemeente in."), Length(max=120)]
-    )
+    gemeente = StringField("Gemeente", validators=required("Vul de gemeente in.", 120))
     role = SelectField("Functie", choices=[])

@@ -4,24 +4,17 @@ editions received, the data as a readable page beside the JSON download), and co
 from __future__ import annotations
 
 import json
-from zoneinfo import ZoneInfo
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from newsletter.auth.audit import Actor
+from newsletter.auth.audit import current_actor
+from newsletter.errors import or_404
 from newsletter.reference.services import find_gemeente
 from newsletter.subscribers import directory, lifecycle, privacy, segments
 from newsletter.subscribers.admin import history
 from newsletter.subscribers.admin.forms import CorrectionForm
 from newsletter.subscribers.models import Role
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-def _actor() -> Actor:
-    return Actor(current_user.email, current_user.id)
 
 
 def search() -> str:
@@ -47,9 +40,7 @@ def _form(subscriber) -> CorrectionForm:
 
 def subscriber(subscriber_id: int) -> str | Response | tuple[str, int]:
     """Looking at a reader's data is access to personal data: audited (BIO)."""
-    subscriber = directory.get(subscriber_id)
-    if subscriber is None:
-        abort(404)
+    subscriber = or_404(directory.get(subscriber_id))
     form = _form(subscriber)
     if request.method == "POST" and form.validate_on_submit():
         gemeente = find_gemeente(form.gemeente.data)
@@ -59,13 +50,13 @@ def subscriber(subscriber_id: int) -> str | Response | tuple[str, int]:
             change = lifecycle.ProfileChange(
                 form.name.data.strip(), gemeente.code, Role(form.role.data)
             )
-            changed = lifecycle.correct(subscriber.id, change, _actor())
+            changed = lifecycle.correct(subscriber.id, change, current_actor())
             flash("Opgeslagen." if changed else "Er was niets veranderd.")
             return redirect(
                 url_for("subscriber_admin.subscriber", subscriber_id=subscriber.id), 303
             )
     elif request.method == "GET":
-        privacy.note_viewed(_actor(), subscriber.id)
+        privacy.note_viewed(current_actor(), subscriber.id)
     return render_template(
         "beheer/reader.html",
         subscriber=subscriber,
@@ -73,17 +64,14 @@ def subscriber(subscriber_id: int) -> str | Response | tuple[str, int]:
         history=directory.history(subscriber.id),
         received=history.received(subscriber.id),
         form=form,
-        amsterdam=AMSTERDAM,
         gemeente_names=segments.gemeente_names(),
     ), (422 if form.errors else 200)
 
 
 def subscriber_json(subscriber_id: int) -> Response:
     """Everything we hold, as the JSON file an access request (inzage) is answered with."""
-    subscriber = directory.get(subscriber_id)
-    if subscriber is None:
-        abort(404)
-    data = privacy.person_export(subscriber.email, _actor())
+    subscriber = or_404(directory.get(subscriber_id))
+    data = privacy.person_export(subscriber.email, current_actor())
     response = Response(json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="inzage.json"'
     response.headers["Cache-Control"] = "no-store"

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from zoneinfo import ZoneInfo
 
 from flask import (
     Response,
-    abort,
     flash,
     jsonify,
     redirect,
@@ -16,20 +14,15 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_login import current_user
 
-from newsletter.auth.audit import Actor
+from newsletter.auth.audit import current_actor
+from newsletter.errors import or_404
 from newsletter.subscribers import geo, privacy, stats
 from newsletter.subscribers.admin.forms import EraseForm, ImportForm, PersonForm
 from newsletter.subscribers.imports import uploads
-from newsletter.subscribers.models import ROLE_LABELS, ImportJob, Role
+from newsletter.subscribers.models import ROLE_LABELS, Role
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 BUCKETS = [(0, "geen"), (1, "1"), (2, "2–4"), (5, "5–9"), (10, "10 of meer")]
-
-
-def _actor() -> Actor:
-    return Actor(current_user.email, current_user.id)
 
 
 def bucket(count: int) -> int:
@@ -65,7 +58,6 @@ def dashboard() -> str:
         week_role=role,
         week_province=province,
         role_labels=ROLE_LABELS,
-        amsterdam=AMSTERDAM,
         person_form=PersonForm(prefix="inzage"),
         erase_form=EraseForm(prefix="wissen"),
         import_form=ImportForm(),
@@ -88,7 +80,7 @@ def example_csv() -> Response:
 
 def export_csv() -> Response:
     comma = request.args.get("scheiding") == "komma"
-    rows = privacy.export_active(_actor(), "actieve lezers", "," if comma else ";")
+    rows = privacy.export_active(current_actor(), "actieve lezers", "," if comma else ";")
     response = Response(stream_with_context(rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="lezers.csv"'
     response.headers["Cache-Control"] = "no-store"
@@ -99,7 +91,7 @@ def person() -> Response:
     form = PersonForm(prefix="inzage")
     if form.validate_on_submit():
         try:
-            data = privacy.person_export(form.email.data, _actor())
+            data = privacy.person_export(form.email.data, current_actor())
         except privacy.SubscriberError as exc:
             flash(str(exc), "error")
         else:
@@ -122,7 +114,7 @@ def erase() -> Response:
         flash("Vul het adres in en vink aan dat je alle gegevens wilt wissen.", "error")
     else:
         try:
-            erased = privacy.erase(form.email.data, _actor())
+            erased = privacy.erase(form.email.data, current_actor())
         except privacy.SubscriberError as exc:
             flash(str(exc), "error")
         else:
@@ -133,20 +125,13 @@ def erase() -> Response:
 def import_upload() -> str | Response | tuple[str, int]:
     form = ImportForm()
     if form.validate_on_submit():
-        job = uploads.start(form.file.data, form.dry_run.data, _actor())
+        job = uploads.start(form.file.data, form.dry_run.data, current_actor())
         return redirect(url_for("subscriber_admin.import_job", job_id=job.id), code=303)
     return render_template("beheer/import.html", form=form), (422 if form.errors else 200)
 
 
-def _job(job_id: int) -> ImportJob:
-    job = uploads.get(job_id)
-    if job is None:
-        abort(404)
-    return job
-
-
 def import_job(job_id: int) -> str:
-    job = _job(job_id)
+    job = or_404(uploads.get(job_id))
     return render_template(
         "beheer/import_job.html",
         job=job,
@@ -156,4 +141,4 @@ def import_job(job_id: int) -> str:
 
 
 def import_status(job_id: int) -> Response:
-    return jsonify(uploads.status(_job(job_id)))
+    return jsonify(uploads.status(or_404(uploads.get(job_id))))

@@ -1,15 +1,17 @@
-"""The rules every change of a subscriber follows: where each event leads, one guarded
-UPDATE per change, and the consent event written with it."""
+"""The rules every change of a subscriber follows: where each event leads, the one writer of a
+reader's state (`change_state`, one guarded UPDATE conditional on the state it expects, along
+`TRANSITIONS`), and the consent event written with it. See
+docs/architecture.md#one-writer-per-state."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 
 from newsletter import metrics
-from newsletter.database import utcnow
+from newsletter.database import guarded_state_change, utcnow
 from newsletter.extensions import db
 from newsletter.subscribers.consent import CONSENT_VERSION, consent_sha256
 from newsletter.subscribers.models import (
@@ -43,6 +45,16 @@ TOLD: dict[ConsentKind, str] = {
 }
 #: states from which a fresh double opt-in may bring someone back
 CAN_CONFIRM = (S.pending, S.unsubscribed, S.bounced, S.complained)
+#: from → the states it may go to; a write that keeps the state needs no entry. A new reader
+#: starts pending (or active, with proof of consent); leaving, a bounce of an active reader or
+#: a complaint ends it; a fresh opt-in (or "Toch weer aanmelden") brings them back
+TRANSITIONS: dict[SubscriberState, frozenset[SubscriberState]] = {
+    S.pending: frozenset({S.active, S.unsubscribed, S.complained}),
+    S.active: frozenset({S.unsubscribed, S.bounced, S.complained}),
+    S.unsubscribed: frozenset({S.active, S.complained}),
+    S.bounced: frozenset({S.active, S.unsubscribed, S.complained}),
+    S.complained: frozenset({S.active, S.unsubscribed}),
+}
 
 
 def replay(kinds: Iterable[ConsentKind]) -> SubscriberState | None:
@@ -91,15 +103,22 @@ def _tell(subscriber_id: int, kind: ConsentKind, source: ConsentSource) -> None:
     webhook_events.emit(TOLD[kind], told, subscriber.public_id)
 
 
-def change_state(subscriber_id: int, allowed: Iterable[SubscriberState], **values: object) -> bool:
-    """One guarded UPDATE: True when this call made the change (a double click changes nothing)."""
-    result = db.session.execute(
-        update(Subscriber)
-        .where(Subscriber.id == subscriber_id, Subscriber.state.in_(list(allowed)))
-        .values(updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
+def change_state(
+    subscriber_id: int,
+    expected: Iterable[SubscriberState],
+    state: SubscriberState | None = None,
+    *,
+    where: Iterable[ColumnElement[bool]] = (),
+    **values: object,
+) -> bool:
+    """One guarded UPDATE (the caller commits): only while the reader is in one of the
+    `expected` states and `where` holds. Without `state` it writes other columns under the same
+    guard. True when this call made the change; False when another writer came first (a
+    double click changes nothing)."""
+    stamped = {"updated_at": utcnow(), **values}
+    return guarded_state_change(
+        db.session, Subscriber, TRANSITIONS, subscriber_id, expected, state, where, **stamped
     )
-    return result.rowcount == 1
 
 
 def by_key(email_key: str) -> Subscriber | None:

@@ -100,14 +100,7 @@ def _start_opt_in(
             if retried:
                 raise
             return _start_opt_in(req, interval, now, retried=True)
-        add_event(
-            subscriber.id,
-            ConsentKind.requested,
-            ConsentSource.form,
-            ip_prefix=req.ip_prefix,
-            bron=req.bron,
-        )
-        enqueue_after_commit(jobs.SEND_CONFIRMATION, subscriber.id)
+        _ask_to_confirm(subscriber.id, req)
         return None
 
     if not _claim_mail_slot(existing.id, now, interval):
@@ -123,15 +116,20 @@ def _start_opt_in(
             )
         else:  # left, bounced or complained: a fresh opt-in, old confirmation links go stale
             existing.confirm_nonce = new_public_id()
-        add_event(
-            existing.id,
-            ConsentKind.requested,
-            ConsentSource.form,
-            ip_prefix=req.ip_prefix,
-            bron=req.bron,
-        )
-        enqueue_after_commit(jobs.SEND_CONFIRMATION, existing.id)
+        _ask_to_confirm(existing.id, req)
     return None
+
+
+def _ask_to_confirm(subscriber_id: int, req: SignupRequest) -> None:
+    """The form's request as a consent event, and the confirmation mail after the commit."""
+    add_event(
+        subscriber_id,
+        ConsentKind.requested,
+        ConsentSource.form,
+        ip_prefix=req.ip_prefix,
+        bron=req.bron,
+    )
+    enqueue_after_commit(jobs.SEND_CONFIRMATION, subscriber_id)
 
 
 def submit_signup(req: SignupRequest) -> None:

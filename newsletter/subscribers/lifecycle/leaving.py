@@ -10,6 +10,7 @@ back before clears it: then neither the goodbye nor a welcome goes out.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -82,22 +83,19 @@ def unsubscribe(
 
 def back_to_active(
     subscriber_id: int,
-    allowed: tuple[SubscriberState, ...] | list[SubscriberState],
+    expected: Iterable[SubscriberState],
     *conditions: ColumnElement[bool],
     **values: object,
 ) -> Returned | None:
     """The one way back to active (confirmation or "Toch weer aanmelden"), left in the session.
     Within the return window the waiting goodbye is cleared in the same UPDATE; None when the
-    reader was not in an `allowed` state (a double click)."""
-    back = (
-        update(Subscriber)
-        .where(Subscriber.id == subscriber_id, Subscriber.state.in_(list(allowed)), *conditions)
-        .values(state=S.active, goodbye_due_at=None, updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    if db.session.execute(back.where(Subscriber.goodbye_due_at.is_not(None))).rowcount == 1:
+    reader was not in an `expected` state (a double click)."""
+    expected = tuple(expected)
+    values["goodbye_due_at"] = None
+    waiting = Subscriber.goodbye_due_at.is_not(None)
+    if change_state(subscriber_id, expected, S.active, where=[*conditions, waiting], **values):
         return Returned.quietly
-    if db.session.execute(back).rowcount == 1:
+    if change_state(subscriber_id, expected, S.active, where=conditions, **values):
         return Returned.welcome
     return None
 

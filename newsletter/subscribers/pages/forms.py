@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from newsletter.forms import required
 from newsletter.reference.services import find_gemeente
 from newsletter.subscribers import names
 from newsletter.subscribers.addresses import InvalidEmail, normalise_email
@@ -109,7 +110,7 @@ class PreferencesForm(ProfileFields):
 class ResendForm(FlaskForm):
     email = StringField(
         "E-mailadres",
-        validators=[DataRequired("Vul uw e-mailadres in."), Length(max=254)],
+        validators=required("Vul uw e-mailadres in.", 254),
     )
 
 
