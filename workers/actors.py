@@ -18,13 +18,14 @@ from flask import current_app
 from newsletter import jobs
 from newsletter.auth import mails as editor_mails
 from newsletter.auth import passwords as editor_passwords
-from newsletter.database import read_only, utcnow
+from newsletter.database import database_now, read_only, utcnow
 from newsletter.delivery import batches, snapshot, testsend
 from newsletter.delivery import reconcile as reconciler
 from newsletter.editions import notices, test_addresses
+from newsletter.extensions import db
 from newsletter.mail.transport import PermanentFailure
 from newsletter.subscribers import lifecycle, mails
-from newsletter.subscribers.imports import uploads
+from newsletter.subscribers.imports import stale, uploads
 from newsletter.webhooks import deliveries as webhooks
 from newsletter.webhooks import switched_off as webhook_notice
 from workers import outbox
@@ -116,10 +117,12 @@ def _send_batch(edition_id: int, batch_no: int) -> None:
 
 
 def _reconcile() -> None:
-    """The clock's tick: due and stranded sends, then the retention of unconfirmed sign-ups."""
+    """The clock's tick: due and stranded sends, lost mail and webhooks, imports whose worker
+    stopped, then the retention of unconfirmed sign-ups."""
     reconciler.reconcile()
     webhooks.sweep()
     outbox.sweep()
+    uploads.end_stale(database_now(db.session))
     editor_passwords.requeue_stranded(utcnow())
     settings = current_app.config["SETTINGS"]
     lifecycle.retention(utcnow(), settings.confirm_max_age_seconds, settings.outbox_lost_seconds)
@@ -168,7 +171,11 @@ ACTORS: dict[jobs.Job, tuple[Callable[..., None], dict[str, object], bool]] = {
     jobs.SEND_BATCH: (_send_batch, BULK, True),
     jobs.RECONCILE: (_reconcile, {**ONCE, "time_limit": 300_000}, False),  # next tick is soon
     # all or nothing already happened; the job row says how it ended
-    jobs.IMPORT_SUBSCRIBERS: (uploads.run, {**ONCE, "time_limit": 3_600_000}, False),
+    jobs.IMPORT_SUBSCRIBERS: (
+        uploads.run,
+        {**ONCE, "time_limit": stale.TIME_LIMIT_SECONDS * 1000},
+        False,
+    ),
 }
 
 

@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -47,6 +48,8 @@ class SinkHandler:
     rcpt_replies: dict[str, list[str]] = field(default_factory=dict)
     keep: bool = True  # False: only count per recipient (10,000-mail tests, benchmarks)
     counts: Counter[str] = field(default_factory=Counter)
+    #: with `keep` False, the mails to the recipients this accepts are kept as well
+    keep_for: Callable[[str], bool] | None = None
 
     async def handle_RCPT(
         self, server: object, session: Session, envelope: Envelope, address: str, options: list
@@ -63,9 +66,11 @@ class SinkHandler:
             self.started += 1
             generation = self.generation
         if not self.keep:
+            recipients = [str(r).lower() for r in envelope.rcpt_tos]
             with self.lock:
-                self.counts.update(str(r).lower() for r in envelope.rcpt_tos)
-            return "250 Message accepted"
+                self.counts.update(recipients)
+            if self.keep_for is None or not any(map(self.keep_for, recipients)):
+                return "250 Message accepted"
         if self.delay:
             await asyncio.sleep(self.delay)
         data = envelope.original_content or b""
@@ -122,8 +127,9 @@ class SmtpSink:
         port: int = 8025,
         outbox_dir: Path | None = None,
         keep: bool = True,
+        keep_for: Callable[[str], bool] | None = None,
     ):
-        self.handler = SinkHandler(outbox_dir=outbox_dir, keep=keep)
+        self.handler = SinkHandler(outbox_dir=outbox_dir, keep=keep, keep_for=keep_for)
         self.host = host
         self.port = port or free_port(host)
         self.controller: Controller | None = None

@@ -225,4 +225,6 @@ class ImportJob(db.Model):
     )
     report: Mapped[str] = mapped_column(Text(), default="")  # JSON, see readers.jobs
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: while running: the database's time of the worker's last sign of life (imports/stale.py)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

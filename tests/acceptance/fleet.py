@@ -13,12 +13,13 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import redis
-from sqlalchemy import func, insert, select
+from sqlalchemy import String, cast, func, insert, literal, select
 
 from newsletter.database import utcnow
 from newsletter.dev.sink import SmtpSink
@@ -47,11 +48,17 @@ FLEET_REDIS = os.environ.get("TEST_FLEET_REDIS_URL") or _fleet_redis()
 
 class Fleet:
     def __init__(
-        self, log_dir: Path, redis_url: str = FLEET_REDIS, keep: bool = False, **settings: str
+        self,
+        log_dir: Path,
+        redis_url: str = FLEET_REDIS,
+        keep: bool = False,
+        keep_for: Callable[[str], bool] | None = None,
+        **settings: str,
     ) -> None:
         """`redis_url`: the test app's own Redis, for a fleet that serves its web requests;
-        `keep`: the sink keeps each mail (not only a count per address)."""
-        self.sink = SmtpSink(port=0, keep=keep).start()
+        `keep`: the sink keeps each mail (not only a count per address); `keep_for`: only the
+        mails to the addresses it accepts."""
+        self.sink = SmtpSink(port=0, keep=keep, keep_for=keep_for).start()
         self.env = (
             dict(os.environ)
             | {
@@ -73,14 +80,16 @@ class Fleet:
         self.others: list[subprocess.Popen[bytes]] = []
         self.starts = 0
 
-    def _spawn(self, prefix: tuple[str, ...] = ()) -> subprocess.Popen[bytes]:
+    def _spawn(
+        self, prefix: tuple[str, ...] = (), env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         self.starts += 1
         log = open(self.log_dir / f"workers-{self.starts}.log", "wb")  # noqa: SIM115
         with log:
             return subprocess.Popen(
                 [*prefix, sys.executable, "-m", "dramatiq", "workers", "-p", "2", "-t", "4"],
                 cwd=PROJECT_ROOT,
-                env=self.env,
+                env=self.env | (env or {}),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -89,9 +98,10 @@ class Fleet:
     def start(self) -> None:
         self.process = self._spawn()
 
-    def start_beside(self, *prefix: str) -> None:
-        """Another `dramatiq workers`, run under `prefix` (another machine: `faketime +30s`)."""
-        self.others.append(self._spawn(prefix))
+    def start_beside(self, *prefix: str, **env: str) -> None:
+        """Another `dramatiq workers`, run under `prefix` (another machine: `faketime +30s`),
+        with `env` added to the fleet's (its own INSTANCE_PATH: a disk of its own)."""
+        self.others.append(self._spawn(prefix, env))
 
     def worker_pids(self) -> list[int]:
         assert self.process is not None
@@ -144,25 +154,32 @@ class Fleet:
 
 
 def seed_subscribers(db, count: int) -> list[str]:
-    """`count` confirmed readers, inserted in bulk; returns their addresses."""
+    """`count` confirmed readers in one INSERT … SELECT over generate_series (PostgreSQL): the
+    rows are made by the database, not sent one by one; returns their addresses."""
     from newsletter.subscribers.models import Role, Subscriber, SubscriberState
 
-    confirmed = utcnow() - timedelta(hours=1)
+    table = Subscriber.__table__
     tag = secrets.token_hex(3)
-    rows = [
-        {
-            "email": f"lezer{i}.{tag}@gemeente.example",
-            "email_key": f"lezer{i}.{tag}@gemeente.example",
-            "name": f"Lezer {i}",
-            "role": Role.raadslid,
-            "state": SubscriberState.active,
-            "confirmed_at": confirmed,
-        }
-        for i in range(count)
-    ]
-    db.session.execute(insert(Subscriber), rows)
+    i = func.generate_series(0, count - 1).column_valued("i")
+    address = literal("lezer", String()) + cast(i, String()) + f".{tag}@gemeente.example"
+    at = literal(utcnow() - timedelta(hours=1), table.c.confirmed_at.type)
+    rows = select(
+        func.md5(literal(f"{tag}p") + cast(i, String())),
+        address,
+        address,
+        literal("Lezer ", String()) + cast(i, String()),
+        literal(Role.raadslid, table.c.role.type),
+        literal(SubscriberState.active, table.c.state.type),
+        func.md5(literal(f"{tag}n") + cast(i, String())),
+        at,
+        at,
+        at,
+    )
+    columns = ["public_id", "email", "email_key", "name", "role", "state", "confirm_nonce"]
+    columns += ["created_at", "updated_at", "confirmed_at"]
+    db.session.execute(insert(table).from_select(columns, rows))
     db.session.commit()
-    return [r["email"] for r in rows]
+    return [f"lezer{n}.{tag}@gemeente.example" for n in range(count)]
 
 
 def sent_count(db, edition_id: int) -> int:

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from newsletter import jobs
 from newsletter.auth.audit import Actor
 from newsletter.blobs import store
-from newsletter.database import utcnow
+from newsletter.database import database_now, utcnow
 from newsletter.extensions import db
 from newsletter.jobs import enqueue_after_commit
-from newsletter.subscribers.imports import checks, transaction
+from newsletter.subscribers.imports import checks, stale, transaction
 from newsletter.subscribers.models import ImportJob, ImportState
 
 log = logging.getLogger(__name__)
@@ -89,11 +91,14 @@ def _import(job: ImportJob, key: str, report: dict[str, object]) -> None:
     redis.hset(key, mapping={"total": total * 2, "done": 0})  # two passes over the rows
     redis.expire(key, 86400)
     job.state = ImportState.running
+    job.heartbeat_at = database_now(db.session)
     actor, dry_run, filename = Actor(job.actor, job.editor_id), job.dry_run, job.stored_as
     db.session.commit()
+    heartbeat = stale.Heartbeat(job.id)
 
     def advance(rows: int) -> None:
         redis.hincrby(key, "done", rows)
+        heartbeat()
 
     checked = checks.check(data, progress=advance)
     report["checked"] = {
@@ -131,6 +136,22 @@ def _finish(job_id: int, state: ImportState, report: dict[str, object]) -> None:
     if sha256 is not None:
         store.release(sha256)
     db.session.commit()  # `status` shows a finished job full, whatever Redis holds
+
+
+def end_stale(now: datetime) -> list[int]:
+    """The clock's reconcile: running jobs whose worker stopped beating (`now`: the database's
+    time) end as "Mislukt", their file deleted; returns their ids."""
+    ended = []
+    while True:
+        job_id = db.session.scalar(
+            select(ImportJob.id).where(stale.stale(now)).limit(1).with_for_update(skip_locked=True)
+        )
+        if job_id is None:
+            db.session.commit()
+            return ended
+        log.warning("import %s: no heartbeat for %s s, ended", job_id, stale.STALE_SECONDS)
+        _finish(job_id, ImportState.failed, {"error": stale.STOPPED})  # commits: lock released
+        ended.append(job_id)
 
 
 def status(job: ImportJob) -> dict[str, object]:
