@@ -2,8 +2,8 @@
 clock's reconcile ends a job whose worker stopped beating as "Mislukt", so an editor never
 looks at "Bezig" for ever.
 
-Revision ID: 0028
-Revises: 0027
+Revision ID: 0029
+Revises: 0028
 Create Date: 2026-12-07 15:00:00
 
 """
@@ -11,8 +11,8 @@ Create Date: 2026-12-07 15:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0028"
-down_revision = "0027"
+revision = "0029"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
