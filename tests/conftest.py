@@ -158,6 +158,25 @@ def broker(app):
 KEPT_TABLES = {"gemeente", "alembic_version"}
 
 
+def _clean(_db, attempts: int = 3) -> None:
+    """Delete every row but the reference data. A batch of the previous test that the session's
+    worker is still finishing may lock the same rows in the other order: PostgreSQL then ends
+    one of the two (a deadlock), and when that is the cleaning, it goes again."""
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(attempts):
+        try:
+            for table in reversed(_db.metadata.sorted_tables):
+                if table.name not in KEPT_TABLES:
+                    _db.session.execute(table.delete())
+            _db.session.commit()
+            return
+        except OperationalError as error:
+            _db.session.rollback()
+            if "deadlock" not in str(error) or attempt == attempts - 1:
+                raise
+
+
 @pytest.fixture
 def db(app) -> Iterator[object]:
     """A clean database (the gemeenten stay) and an empty Redis database for every test.
@@ -168,10 +187,7 @@ def db(app) -> Iterator[object]:
 
     _drain_session_worker()
     with app.app_context():
-        for table in reversed(_db.metadata.sorted_tables):
-            if table.name not in KEPT_TABLES:
-                _db.session.execute(table.delete())
-        _db.session.commit()
+        _clean(_db)
         app.extensions["broker"].client.flushdb()
         yield _db
         _db.session.remove()

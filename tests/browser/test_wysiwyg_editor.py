@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from newsletter.editions import services
 from newsletter.editions.forms import STARTER, STARTER_LINE
 from tests.browser.test_workspace_form import log_in
-from tests.helpers import current_edition
+from tests.helpers import current_edition, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -143,12 +143,20 @@ def test_write_format_and_save_with_toolbar_and_keys(page, live_server, editor, 
     keys.type("Met vriendelijke groet,")
     keys.press("Shift+Enter")
     keys.type("VNG")
-    expect(page.get_by_text("Opgeslagen; het voorbeeld is bijgewerkt.")).to_be_visible(
-        timeout=10_000
+    expect(page.locator("#tekstversie")).to_contain_text("VNG", timeout=10_000)
+
+    def stored() -> str:
+        return current_edition(edition_id).source.split("---\n", 2)[2]
+
+    # the status may still show an earlier save while the last one is on its way: wait for the
+    # database itself
+    status = page.locator("#opslaan-status")
+    wait_until(
+        lambda: stored() == EXPECTED,
+        15,
+        lambda: f"the last save; status {status.text_content()!r}, stored {stored()!r}",
     )
-    expect(page.locator("#tekstversie")).to_contain_text("VNG")
-    source = current_edition(edition_id).source
-    assert source.split("---\n", 2)[2] == EXPECTED
+    expect(status).to_have_text("Opgeslagen; het voorbeeld is bijgewerkt.")
     mail = services.sample(current_edition(edition_id)).html
     assert re.search(r"<h2[^>]*>Jeugdzorg in de regio</h2>", mail)
     assert "<strong>groot</strong>" in mail and 'href="https://vng.nl/brief"' in mail
