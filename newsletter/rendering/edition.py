@@ -159,7 +159,14 @@ def render_edition(
         problems.append(Problem.error(f"De mail kon niet worden opgemaakt ({exc})."))
         html = ""
     own = (web_url, signup_url, privacy_url, archive_url, *(i["ics_url"] for i in agenda))
-    problems += _check(html, markers, tuple(u for u in own if u))
+    # the HTML's own check is a safety net behind the source's: a link named there already is
+    # not named twice
+    named = " ".join(p.message for p in problems)
+    problems += [
+        p
+        for p in _check(html, markers, tuple(u for u in own if u))
+        if not (p.message.startswith("Link '") and p.message.split("'")[1] in named)
+    ]
     # the agenda comes right after the title, in the text part as in the HTML
     body_text = _agenda_text(agenda) + document.text
     text = _text(front, body_text, personal, links, web_url, signup_url, privacy_url, counted)

@@ -204,10 +204,10 @@ def parse(raw: str | None) -> tuple[FrontMatter, list[Problem]]:
             else:
                 problems.append(Problem.error("'count_links' is true of false.", line))
     if not values.get("title"):
-        problems.append(Problem.error("'title' ontbreekt: die wordt het onderwerp van de mail.", 1))
+        problems.append(Problem.error("Het onderwerp ontbreekt.", 1))
     if not values.get("preheader"):
         problems.append(
-            Problem.warning("'preheader' ontbreekt: mailprogramma's tonen dan de eerste zin.", 1)
+            Problem.warning("De voorregel ontbreekt: mailprogramma's tonen dan de eerste zin.", 1)
         )
     return FrontMatter(**values), problems  # type: ignore[arg-type]
 

@@ -37,7 +37,7 @@ def bars(items: list[tuple[str, Count]]) -> Chart:
     room = WIDTH - LABEL_WIDTH - 110  # the number is written after the bar
     shown = tuple(
         Bar(
-            label if len(label) <= 30 else label[:29] + "…",
+            label if len(label) <= 26 else label[:25] + "…",  # fits LABEL_WIDTH at font-size 14
             count,
             GAP + i * (BAR_HEIGHT + GAP),
             round(room * (count.shown or 0) / longest),
