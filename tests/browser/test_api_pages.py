@@ -57,7 +57,7 @@ def test_the_api_docs_page_wraps_and_passes_axe(browser, live_server, db, axe, t
     )
     page = context.new_page()
     page.goto("/api/v1/docs")
-    assert page.get_by_role("heading", name="Aanroepen").is_visible()
+    expect(page.get_by_role("heading", name="Aanroepen")).to_be_visible()
     calls = page.locator(".operations li")
     assert calls.count() == len(OPERATIONS)
     assert "/<wbr>" in page.locator(".operation-call code").first.inner_html()
@@ -74,7 +74,7 @@ def test_a_key_is_made_by_keyboard_shown_once_and_revoked(page, axe, editor, db,
     log_in(page, editor.email)
     page.get_by_role("link", name="Koppelingen").click()
     expect(page.get_by_role("heading", name="API-sleutels", exact=True)).to_be_visible()
-    assert page.get_by_role("heading", name="Relatiebeheer (CRM) van de VNG").is_visible()
+    expect(page.get_by_role("heading", name="Relatiebeheer (CRM) van de VNG")).to_be_visible()
     axe(page, "API keys page")
 
     # the keyboard alone: type the name, tick two rights with Space, change the days, Enter
@@ -125,7 +125,7 @@ def test_a_key_is_made_by_keyboard_shown_once_and_revoked(page, axe, editor, db,
     page.get_by_label("Geldig (dagen)").fill("1000")
     page.get_by_role("button", name="Sleutel maken").click()
     expect(page.get_by_text("Nog niet alles is goed ingevuld")).to_be_visible()
-    assert page.locator("#nieuw-days-fout").is_visible()
+    expect(page.locator("#nieuw-days-fout")).to_be_visible()
     axe(page, "API keys page with errors")
 
 

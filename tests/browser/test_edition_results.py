@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from newsletter.counts import links, tally
 from newsletter.counts.models import ClickKind
@@ -50,7 +51,7 @@ def test_results_page_charts_tables_and_accessibility(page, axe, live_server, ed
     login(page, editor)
     page.goto(f"/beheer/edities/{edition.id}/resultaten")
     chart = page.get_by_role("img", name="Kliks per link")
-    assert chart.is_visible()
+    expect(chart).to_be_visible()
     table = page.get_by_role("table", name="Kliks per link (tabel bij de grafiek)")
     first = table.locator("tbody tr").nth(0)
     assert first.locator("td").nth(0).text_content() == "12"
@@ -66,14 +67,14 @@ def test_results_page_charts_tables_and_accessibility(page, axe, live_server, ed
     assert widths[0] > 0 and widths[1] == 0
 
     hours = page.get_by_role("img", name="Kliks per uur")
-    assert hours.is_visible()
+    expect(hours).to_be_visible()
     assert [int(h) for h in hours.locator("rect").evaluate_all(HEIGHTS)] == [91, 170]
     page.get_by_text("Tabel bij de grafiek: kliks per uur").click()  # the table folds open
     per_hour = page.get_by_role("table", name="Kliks per uur (tabel bij de grafiek)")
     assert per_hour.locator("tbody tr").count() == 2
     assert per_hour.locator("tbody tr td").nth(3).text_content() == "7"  # now: the checks
 
-    assert page.get_by_role("img", name="Afmeldingen, bounces en klachten per dag").is_visible()
+    expect(page.get_by_role("img", name="Afmeldingen, bounces en klachten per dag")).to_be_visible()
     per_day = page.get_by_role(
         "table", name="Afmeldingen, bounces en klachten per dag (tabel bij de grafiek)"
     )

@@ -11,6 +11,7 @@ import re
 import pyotp
 import pytest
 import yaml
+from playwright.sync_api import expect
 
 from newsletter.editions.models import EditionState
 from tests.factories import EDITOR_PASSWORD, SOURCE, subscribers
@@ -24,18 +25,18 @@ PASSWORD = "mijn eigen lange zin van woorden"
 def enrol(page, axe, label: str) -> list[str]:
     """On the enrolment page: 'scan' the QR code (read its secret), type the app's code; the
     recovery codes the page shows once come back."""
-    assert page.get_by_role("heading", name="Tweestapsverificatie").is_visible()
-    assert page.locator(".qr svg").is_visible()
+    expect(page.get_by_role("heading", name="Tweestapsverificatie")).to_be_visible()
+    expect(page.locator(".qr svg")).to_be_visible()
     axe(page, f"2FA enrolment ({label})")
     secret = page.locator("#geheime-sleutel").get_attribute("data-secret")
     page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Tweestapsverificatie aanzetten").click()
-    assert page.get_by_role("heading", name="Je herstelcodes").is_visible()
+    expect(page.get_by_role("heading", name="Je herstelcodes")).to_be_visible()
     assert page.locator("#herstelcodes li").count() == 10
     codes = page.locator("#herstelcodes code").all_inner_texts()
     axe(page, f"recovery codes ({label})")
     page.get_by_role("link", name="Ik heb de codes bewaard, ga verder").click()
-    assert page.get_by_role("heading", name="Edities").is_visible()
+    expect(page.get_by_role("heading", name="Edities")).to_be_visible()
     return codes
 
 
@@ -47,15 +48,15 @@ def first_login(browser, live_server, sink, axe, email: str):
     axe(page, "forgot password")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_role("button", name="Stuur een link").click()
-    assert page.get_by_role("heading", name="Kijk in je mailbox").is_visible()
+    expect(page.get_by_role("heading", name="Kijk in je mailbox")).to_be_visible()
     axe(page, "password link sent")
     page.goto(welcome_link(sink, email))
-    assert page.get_by_role("heading", name="Nieuw wachtwoord kiezen").is_visible()
+    expect(page.get_by_role("heading", name="Nieuw wachtwoord kiezen")).to_be_visible()
     axe(page, f"choose a password ({email})")
     page.get_by_label("Nieuw wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_label("Nieuw wachtwoord nog een keer").fill(PASSWORD)
     page.get_by_role("button", name="Wachtwoord opslaan").click()
-    assert page.get_by_text("Je nieuwe wachtwoord is opgeslagen").is_visible()
+    expect(page.get_by_text("Je nieuwe wachtwoord is opgeslagen")).to_be_visible()
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
@@ -92,28 +93,28 @@ def test_roles_two_factor_and_four_eyes_end_to_end(
 
     # logging out and in again: the code page (a recovery code, as after a lost phone)
     page.get_by_role("button", name="Uitloggen").click()
-    assert page.get_by_text("Je bent uitgelogd.").is_visible()
+    expect(page.get_by_text("Je bent uitgelogd.")).to_be_visible()
     page.get_by_label("E-mailadres").fill(editor.email)
     page.get_by_label("Wachtwoord").fill(EDITOR_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    assert page.get_by_role("heading", name="Code invullen").is_visible()
+    expect(page.get_by_role("heading", name="Code invullen")).to_be_visible()
     page.get_by_label("Code").fill("000000")
     page.get_by_role("button", name="Inloggen").click()
-    assert page.get_by_text("Deze code klopt niet").first.is_visible()
+    expect(page.get_by_text("Deze code klopt niet").first).to_be_visible()
     axe(page, "code page with an error")
     page.get_by_label("Code").fill(codes[0])
     page.get_by_role("button", name="Inloggen").click()
-    assert page.get_by_role("heading", name="Edities").is_visible()
+    expect(page.get_by_role("heading", name="Edities")).to_be_visible()
 
     page.get_by_role("link", name="Redacteuren").click()
-    assert page.get_by_role("heading", name="Redacteuren", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Redacteuren", exact=True)).to_be_visible()
     axe(page, "editors page")
     for email, role in ((WRITER, "Redacteur"), (CHIEF, "Eindredacteur")):
         form = page.locator("form[action$='/beheer/redacteuren/#nieuw']")
         form.get_by_label("E-mailadres").fill(email)
         form.get_by_label(role, exact=True).check()
         form.get_by_role("button", name="Redacteur toevoegen").click()
-        assert page.get_by_text(f"{email} is aangemaakt").is_visible()
+        expect(page.get_by_text(f"{email} is aangemaakt")).to_be_visible()
     axe(page, "editors page with three editors")
 
     writer = first_login(browser, live_server, sink, axe, WRITER)
@@ -122,7 +123,7 @@ def test_roles_two_factor_and_four_eyes_end_to_end(
     writer.get_by_role("button", name="Opslaan als concept").click()
     edition_id = int(writer.url.rstrip("/").rsplit("/", 1)[1])
     writer.get_by_role("button", name="Vraag om goedkeuring").click()
-    assert writer.get_by_text("Gevraagd.").is_visible()
+    expect(writer.get_by_text("Gevraagd.")).to_be_visible()
     axe(writer, "edit page, approval asked")
     for url in (
         f"/beheer/edities/{edition_id}/versturen",
@@ -131,7 +132,7 @@ def test_roles_two_factor_and_four_eyes_end_to_end(
         "/beheer/redacteuren/",
     ):
         assert writer.goto(url).status == 403, url
-    assert writer.get_by_role("heading", name="Geen toegang").is_visible()
+    expect(writer.get_by_role("heading", name="Geen toegang")).to_be_visible()
     refused = writer.request.post(f"/beheer/edities/{edition_id}/goedkeuren", form={})
     assert refused.status in (400, 403)
 
@@ -144,28 +145,28 @@ def test_roles_two_factor_and_four_eyes_end_to_end(
     )
     chief = first_login(browser, live_server, sink, axe, CHIEF)
     chief.goto(f"/beheer/edities/{edition_id}")
-    assert chief.get_by_text(f"Goedkeuring gevraagd door {WRITER}").is_visible()
-    assert chief.locator("#goedkeuring").get_by_text("Gaat naar 3 lezers").is_visible()
+    expect(chief.get_by_text(f"Goedkeuring gevraagd door {WRITER}")).to_be_visible()
+    expect(chief.locator("#goedkeuring").get_by_text("Gaat naar 3 lezers")).to_be_visible()
     axe(chief, "edit page for the approver")
     chief.get_by_role("button", name="Deze versie goedkeuren").click()
-    assert chief.get_by_text("Goedgekeurd. Deze versie kan nu").is_visible()
+    expect(chief.get_by_text("Goedgekeurd. Deze versie kan nu")).to_be_visible()
 
     # the writer changes a word: the approval is void
     writer.goto(f"/beheer/edities/{edition_id}?weergave=bron")
     source = writer.get_by_label("Editie (front matter en Markdown)")
     source.fill(SOURCE.replace("gemeenten", "Gemeenten", 1))
     writer.get_by_role("button", name="Opslaan en voorbeeld bijwerken").click()
-    assert writer.get_by_text("Opgeslagen.").is_visible()
+    expect(writer.get_by_text("Opgeslagen.")).to_be_visible()
     chief.goto(f"/beheer/edities/{edition_id}")
-    assert chief.get_by_text("Deze versie is nog niet goedgekeurd").is_visible()
+    expect(chief.get_by_text("Deze versie is nog niet goedgekeurd")).to_be_visible()
     assert chief.get_by_role("link", name="Nu versturen…").count() == 0
-    assert chief.get_by_text("Versturen en inplannen kan zodra").is_visible()
+    expect(chief.get_by_text("Versturen en inplannen kan zodra")).to_be_visible()
     chief.goto(f"/beheer/edities/{edition_id}/versturen")  # the URL refuses as well
-    assert chief.get_by_text("nog niet goedgekeurd").is_visible()
+    expect(chief.get_by_text("nog niet goedgekeurd")).to_be_visible()
 
     chief.goto(f"/beheer/edities/{edition_id}")
     chief.get_by_role("button", name="Deze versie goedkeuren").click()
     chief.get_by_role("link", name="Nu versturen…").click()
     chief.get_by_role("button", name="Ja, verstuur naar 3 lezers").click()
-    assert chief.get_by_role("heading", name="Voortgang").is_visible()
+    expect(chief.get_by_role("heading", name="Voortgang")).to_be_visible()
     assert current_edition(edition_id).state in (EditionState.sending, EditionState.sent)

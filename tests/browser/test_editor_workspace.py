@@ -20,16 +20,16 @@ FIXTURE = Path(__file__).parent.parent / "fixtures" / "edition-jeugdzorg.md"
 
 def test_write_preview_and_test_send(page, axe, live_server, editor, worker, sink, db):
     page.goto("/beheer/")
-    assert page.get_by_role("heading", name="Inloggen voor redacteuren").is_visible()
+    expect(page.get_by_role("heading", name="Inloggen voor redacteuren")).to_be_visible()
     axe(page, "login")
     page.get_by_label("E-mailadres").fill(editor.email)
     page.get_by_label("Wachtwoord").fill("fout wachtwoord")
     page.get_by_role("button", name="Inloggen").click()
-    assert page.get_by_text("horen niet bij elkaar").first.is_visible()
+    expect(page.get_by_text("horen niet bij elkaar").first).to_be_visible()
     axe(page, "login with error")
     page.get_by_label("Wachtwoord").fill(EDITOR_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    assert page.get_by_role("heading", name="Edities").is_visible()
+    expect(page.get_by_role("heading", name="Edities")).to_be_visible()
     axe(page, "editions list (empty)")
 
     page.get_by_role("link", name="Nieuwe editie").first.click()
@@ -75,7 +75,7 @@ def test_archive_pages_are_accessible(page, axe, live_server, db):
     put_in_state(db, edition, EditionState.sent, sent_at=utcnow())
     page.goto("/archief/")
     page.get_by_role("link", name="Jeugdzorg: gemeenten kunnen het gat niet dichten").click()
-    assert page.get_by_role("heading", name="De cijfers").is_visible()
+    expect(page.get_by_role("heading", name="De cijfers")).to_be_visible()
     # a page, not a mail: its text in <main>, no layout table holds a heading
     assert page.locator("main h1").text_content() == edition.title
     assert page.locator("table[role=presentation] :is(h1, h2, h3, h4)").count() == 0
@@ -111,10 +111,10 @@ def test_publish_confirm_and_live_progress(app, page, axe, live_server, editor, 
     page.get_by_role("button", name="Inloggen").click()
     page.goto(f"/beheer/edities/{edition.id}")
     page.get_by_role("link", name="Nu versturen…").click()
-    assert page.get_by_text("Deze editie gaat nu naar 40 lezers").is_visible()
+    expect(page.get_by_text("Deze editie gaat nu naar 40 lezers")).to_be_visible()
     axe(page, "publish confirmation")
     page.get_by_role("button", name="Ja, verstuur naar 40 lezers").click()
-    assert page.get_by_role("heading", name="Voortgang").is_visible()
+    expect(page.get_by_role("heading", name="Voortgang")).to_be_visible()
     axe(page, "send progress")
     bar = page.locator("#voortgangsbalk")
     deadline = time.monotonic() + 20
@@ -123,7 +123,7 @@ def test_publish_confirm_and_live_progress(app, page, axe, live_server, editor, 
         time.sleep(0.2)
     first = float(bar.get_attribute("value") or 0)
     page.get_by_role("button", name="Pauzeren").click()
-    assert page.get_by_text("Gepauzeerd", exact=True).first.is_visible()
+    expect(page.get_by_text("Gepauzeerd", exact=True).first).to_be_visible()
     axe(page, "paused send")
     page.get_by_role("button", name="Hervatten").click()
     expect(page.locator("#voortgangsbalk")).to_have_attribute("value", "40", timeout=30_000)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from newsletter.subscribers.links import unsubscribe_url
@@ -34,15 +35,15 @@ def test_no_silent_ends(page, axe, live_server, settings, worker, sink, db):
     fill(page, "anna@utrecht.example")
     page.get_by_role("button", name="Aanmelden").click()  # autofill and Enter: too fast
     notice = page.get_by_text("Wilt u nog één keer op Aanmelden drukken?")
-    assert notice.is_visible()
+    expect(notice).to_be_visible()
     assert page.get_by_label("E-mailadres").input_value() == "anna@utrecht.example"
     axe(page, "too fast: asked to press again")
     settings(signup_min_seconds=2)
     time.sleep(2.1)
     page.get_by_role("button", name="Aanmelden").click()
-    assert page.get_by_role("heading", name="Kijk in uw mailbox").is_visible()
+    expect(page.get_by_role("heading", name="Kijk in uw mailbox")).to_be_visible()
     assert page.get_by_text("anna@utrecht.example").is_visible()  # a typo can be spotted
-    assert page.get_by_text("één e-mail per uur").is_visible()
+    expect(page.get_by_text("één e-mail per uur")).to_be_visible()
     axe(page, "check your mailbox")
     wait_until(lambda: sink.received, 10, "the confirmation mail")
 
@@ -51,8 +52,8 @@ def test_no_silent_ends(page, axe, live_server, settings, worker, sink, db):
     time.sleep(2.1)
     fill(page, "anna@utrecht.example")
     page.get_by_role("button", name="Aanmelden").click()
-    assert page.get_by_role("heading", name="Kijk in uw mailbox").is_visible()
-    assert page.get_by_text("anna@utrecht.example").is_visible()
+    expect(page.get_by_role("heading", name="Kijk in uw mailbox")).to_be_visible()
+    expect(page.get_by_text("anna@utrecht.example")).to_be_visible()
     assert len(sink.settle(1)) == 1
 
     # an invalid address and other errors: all at once, focus on the summary
@@ -61,7 +62,7 @@ def test_no_silent_ends(page, axe, live_server, settings, worker, sink, db):
     page.get_by_label("E-mailadres").fill("geen-adres")
     page.get_by_role("button", name="Aanmelden").click()
     summary = page.locator("#fouten")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     for problem in (
         "Vul uw naam in.",
         "geen geldig e-mailadres",
@@ -84,11 +85,11 @@ def test_unsubscribe_and_come_back_without_a_new_form(page, axe, live_server, wo
     db.session.commit()
     page.goto(unsubscribe_url(subscriber.public_id))
     page.get_by_role("button", name="Afmelden").click()
-    assert page.get_by_role("heading", name="U bent afgemeld").is_visible()
+    expect(page.get_by_role("heading", name="U bent afgemeld")).to_be_visible()
     assert page.get_by_role("link", name="Mijn gegevens").count() == 0  # no other door
     axe(page, "unsubscribed, with the way back")
     page.get_by_role("button", name="Toch weer aanmelden").click()
-    assert page.get_by_role("heading", name="U bent weer aangemeld").is_visible()
+    expect(page.get_by_role("heading", name="U bent weer aangemeld")).to_be_visible()
     axe(page, "back again")
     db.session.expire_all()
     assert db.session.get(Subscriber, subscriber.id).state == SubscriberState.active

@@ -13,6 +13,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from newsletter.models import ConsentEvent, Subscriber
@@ -55,7 +56,7 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
 
     # error state: an empty form
     page.get_by_role("button", name="Aanmelden").click()
-    assert page.get_by_role("heading", name="Nog niet alles is goed ingevuld").is_visible()
+    expect(page.get_by_role("heading", name="Nog niet alles is goed ingevuld")).to_be_visible()
     assert page.title().startswith("Fout:")
     axe(page, "sign-up form with errors")
 
@@ -66,7 +67,7 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
     page.keyboard.type("anna@utrecht.example")
     page.keyboard.press("Tab")
     page.keyboard.type("utre")
-    assert page.get_by_role("listbox").is_visible()
+    expect(page.get_by_role("listbox")).to_be_visible()
     axe(page, "sign-up form with the gemeente list open")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
@@ -86,10 +87,10 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
     # the link in the mail, as a newcomer follows it (/dev/outbox exists only in development)
     assert len(sink.wait_for(1)) == 1
     page.goto(link_from(sink, "Bevestig uw aanmelding voor OVER het ravijn", "/bevestigen/"))
-    assert page.get_by_role("heading", name="Aanmelding bevestigen").is_visible()
+    expect(page.get_by_role("heading", name="Aanmelding bevestigen")).to_be_visible()
     axe(page, "confirm page")
     page.get_by_role("button", name="Ja, ik wil de nieuwsbrief ontvangen").click()
-    assert page.get_by_role("heading", name="U bent aangemeld").is_visible()
+    expect(page.get_by_role("heading", name="U bent aangemeld")).to_be_visible()
     axe(page, "confirmed")
     subscriber = db.session.scalar(select(Subscriber))
     assert subscriber.state == SubscriberState.active
@@ -97,7 +98,7 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
     preferences_url = preferences.get_attribute("href")
     page.go_back()
     page.reload()
-    assert page.get_by_role("heading", name="Uw aanmelding was al bevestigd").is_visible()
+    expect(page.get_by_role("heading", name="Uw aanmelding was al bevestigd")).to_be_visible()
     # an old confirmation link (a scanner's replay) opens no door to the details
     assert page.get_by_role("link", name="Mijn gegevens bekijken of wijzigen").count() == 0
     axe(page, "already confirmed")
@@ -107,13 +108,13 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
     axe(page, "preferences")
     page.get_by_label("Naam").fill("")
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_text("Vul uw naam in.").first.is_visible()
+    expect(page.get_by_text("Vul uw naam in.").first).to_be_visible()
     axe(page, "preferences with errors")
     page.get_by_label("Naam").fill("Anna de Vries")
     page.get_by_role("combobox", name="Gemeente").fill("Den Haag ('s-Gravenhage)")
     page.get_by_label("Functie").select_option("burgemeester")
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_text("Uw wijzigingen zijn opgeslagen.").is_visible()
+    expect(page.get_by_text("Uw wijzigingen zijn opgeslagen.")).to_be_visible()
     axe(page, "preferences saved")
     db.session.expire_all()
     assert db.session.scalar(select(Subscriber.gemeente_code)) == "GM0518"
@@ -125,7 +126,7 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
     assert page.get_by_label("Naam").count() == 0
     axe(page, "preferences from a mail link")
     page.get_by_role("button", name="Stuur mij een link").click()
-    assert page.get_by_text("We hebben een e-mail gestuurd naar").is_visible()
+    expect(page.get_by_text("We hebben een e-mail gestuurd naar")).to_be_visible()
     axe(page, "preferences, link sent")
     sink.wait_for(3)
     page.goto(link_from(sink, "Uw gegevens wijzigen – OVER het ravijn", "/gegevens/"))
@@ -145,7 +146,7 @@ def test_reader_journey(page, axe, live_server, worker, sink, db):
     db.session.expire_all()
     assert db.session.scalar(select(Subscriber.state)) == SubscriberState.unsubscribed
     page.reload()
-    assert page.get_by_role("heading", name="U bent afgemeld").is_visible()
+    expect(page.get_by_role("heading", name="U bent afgemeld")).to_be_visible()
     axe(page, "unsubscribed")
     assert consent_kinds(db) == ["requested", "confirmed", "preferences_changed", "unsubscribed"]
     assert len(sink.wait_for(4)) == 4  # confirm, welcome, manage link, goodbye
@@ -156,10 +157,10 @@ def test_error_pages_are_accessible(page, axe, app, live_server, db):
 
     signer = Signer(app.config["SETTINGS"].secret_keys)
     page.goto("/bevestigen/niet-echt")
-    assert page.get_by_role("heading", name="Deze link werkt niet").is_visible()
+    expect(page.get_by_role("heading", name="Deze link werkt niet")).to_be_visible()
     axe(page, "tampered confirmation link")
     page.get_by_role("button", name="Stuur een nieuwe link").click()
-    assert page.get_by_text("Vul uw e-mailadres in.").first.is_visible()
+    expect(page.get_by_text("Vul uw e-mailadres in.").first).to_be_visible()
     axe(page, "resend form with errors")
     token = signer.dumps(Purpose.confirm, ["onbekend", "nonce"])
     current = app.config["SETTINGS"]
@@ -168,23 +169,23 @@ def test_error_pages_are_accessible(page, axe, app, live_server, db):
         page.goto("/bevestigen/" + token)
     finally:
         app.config["SETTINGS"] = current
-    assert page.get_by_role("heading", name="Deze link is verlopen").is_visible()
+    expect(page.get_by_role("heading", name="Deze link is verlopen")).to_be_visible()
     axe(page, "expired confirmation link")
     page.goto("/voorkeuren/kapot")
-    assert page.get_by_role("heading", name="Deze link werkt niet").is_visible()
+    expect(page.get_by_role("heading", name="Deze link werkt niet")).to_be_visible()
     axe(page, "broken preferences link")
     page.goto("/afmelden/kapot")
-    assert page.get_by_role("heading", name="Deze link werkt niet").is_visible()
+    expect(page.get_by_role("heading", name="Deze link werkt niet")).to_be_visible()
     axe(page, "broken unsubscribe link")
     page.get_by_role("button", name="Stuur een link om af te melden").click()
-    assert page.get_by_text("Vul uw e-mailadres in.").first.is_visible()
+    expect(page.get_by_text("Vul uw e-mailadres in.").first).to_be_visible()
     axe(page, "leave by address with errors")
     page.get_by_label("E-mailadres").fill("iemand@gemeente.example")
     page.get_by_role("button", name="Stuur een link om af te melden").click()
-    assert page.get_by_role("heading", name="Kijk in uw mailbox").is_visible()
+    expect(page.get_by_role("heading", name="Kijk in uw mailbox")).to_be_visible()
     axe(page, "leave by address, answer")
     page.goto("/bestaat-niet")
-    assert page.get_by_role("heading", name="Pagina niet gevonden").is_visible()
+    expect(page.get_by_role("heading", name="Pagina niet gevonden")).to_be_visible()
     axe(page, "404")
     page.goto("/privacy")
     axe(page, "privacy")

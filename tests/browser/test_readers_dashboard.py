@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from newsletter.database import utcnow
 from newsletter.subscribers.models import SubscriberState
@@ -42,7 +43,7 @@ def test_dashboard_map_counts_and_accessibility(page, axe, live_server, editor, 
     db.session.commit()
     login(page, editor)
     page.get_by_role("link", name="Lezers", exact=True).click()
-    assert page.get_by_text("2 van de 342 gemeenten bereikt").is_visible()
+    expect(page.get_by_text("2 van de 342 gemeenten bereikt")).to_be_visible()
     paths = page.locator(".nl-map path")
     assert paths.count() == 342
     assert page.locator('.nl-map path[data-code="GM0344"]').get_attribute("class") == "b4"
@@ -59,7 +60,7 @@ def test_dashboard_map_counts_and_accessibility(page, axe, live_server, editor, 
     axe(page, "readers dashboard with the table open")
     page.get_by_label("Functie").select_option("wethouder")
     page.get_by_role("button", name="Toon").click()
-    assert page.get_by_text("Alleen wethouders.").is_visible()
+    expect(page.get_by_text("Alleen wethouders.")).to_be_visible()
     axe(page, "readers dashboard, weekly figures of one role")
     page.get_by_role("link", name="Lezers importeren").click()
     axe(page, "import page")
@@ -77,7 +78,7 @@ def test_import_upload_shows_live_progress_and_report(
     page.get_by_label("CSV-bestand met lezers").set_input_files(str(file))
     page.get_by_label("Alleen controleren (proef): niets opslaan").uncheck()
     page.get_by_role("button", name="Uploaden en controleren").click()
-    assert page.get_by_role("heading", name="Voortgang").is_visible()
+    expect(page.get_by_role("heading", name="Voortgang")).to_be_visible()
     axe(page, "import progress")
     page.get_by_text("Geïmporteerd: 300 actief").wait_for(timeout=30_000)
     assert page.locator("#voortgangsbalk").get_attribute("value") == page.locator(

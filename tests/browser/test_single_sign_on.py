@@ -8,6 +8,7 @@ import copy
 import dataclasses
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import SSO_ACCOUNTS, sso_settings
 from tests.oidc import Provider
@@ -51,7 +52,7 @@ def sso_page(app, browser, live_server, provider, db):
 def log_in_at_the_provider(page, account: str) -> None:
     page.goto("/beheer/inloggen")
     page.get_by_role("link", name="Inloggen met je VNG-account").click()
-    assert page.get_by_role("heading", name="Inloggen bij de testprovider").is_visible()
+    expect(page.get_by_role("heading", name="Inloggen bij de testprovider")).to_be_visible()
     page.get_by_label("Account").fill(account)
     page.get_by_role("button", name="Inloggen").click()
 
@@ -60,13 +61,13 @@ def log_in_at_the_provider(page, account: str) -> None:
 def test_log_in_through_the_providers_pages_and_reach_the_workspace(sso_page, axe, width, height):
     page = sso_page(width, height)
     page.goto("/beheer/inloggen")
-    assert page.get_by_role("link", name="Inloggen met je VNG-account").is_visible()
+    expect(page.get_by_role("link", name="Inloggen met je VNG-account")).to_be_visible()
     axe(page, f"login page with SSO ({width} px)")
     log_in_at_the_provider(page, "bert")  # eindredacteur and beheerder, from his groups
-    assert page.get_by_role("heading", name="Edities").is_visible()
+    expect(page.get_by_role("heading", name="Edities")).to_be_visible()
     axe(page, f"workspace after SSO ({width} px)")
     page.goto("/beheer/redacteuren/")
-    assert page.get_by_text("komen uit de groepen bij VNG").is_visible()
+    expect(page.get_by_text("komen uit de groepen bij VNG")).to_be_visible()
     axe(page, f"editors page with an SSO person ({width} px)")
 
 
@@ -74,11 +75,11 @@ def test_log_in_through_the_providers_pages_and_reach_the_workspace(sso_page, ax
 def test_no_role_and_refused_pages(sso_page, axe, width, height):
     page = sso_page(width, height)
     log_in_at_the_provider(page, "chris")
-    assert page.get_by_role("heading", name="Je hebt nog geen toegang").is_visible()
-    assert page.get_by_text("servicedesk@vng.example").is_visible()
+    expect(page.get_by_role("heading", name="Je hebt nog geen toegang")).to_be_visible()
+    expect(page.get_by_text("servicedesk@vng.example")).to_be_visible()
     axe(page, f"no role ({width} px)")
     other = sso_page(width, height)
     log_in_at_the_provider(other, "dirk")
-    assert other.get_by_role("heading", name="Inloggen is niet gelukt").is_visible()
-    assert other.get_by_text("zonder tweede stap").is_visible()
+    expect(other.get_by_role("heading", name="Inloggen is niet gelukt")).to_be_visible()
+    expect(other.get_by_text("zonder tweede stap")).to_be_visible()
     axe(other, f"refused without a second factor ({width} px)")

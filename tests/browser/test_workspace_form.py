@@ -55,7 +55,7 @@ def test_an_edition_without_yaml_or_markdown(page, axe, live_server, editor, wor
     log_in(page, editor.email)
 
     page.get_by_role("link", name="Nieuwe editie").first.click()
-    assert page.get_by_role("heading", name="Nieuwe editie").is_visible()
+    expect(page.get_by_role("heading", name="Nieuwe editie")).to_be_visible()
     axe(page, "new edition form")
     page.get_by_label("Onderwerp").fill('Jeugdzorg: "het gat" blijft')
     page.get_by_label("Voorregel").fill("Wat u vóór het debat kunt doen.")
@@ -127,16 +127,16 @@ def test_an_edition_without_yaml_or_markdown(page, axe, live_server, editor, wor
     assert page.evaluate("window.ravijnEditor.markdown()") == text
     page.locator("#tekst-editor").focus()
     axe(page, "edit page, editor focused")
-    assert page.get_by_text("Geen fouten of waarschuwingen.").is_visible()
+    expect(page.get_by_text("Geen fouten of waarschuwingen.")).to_be_visible()
 
     # an error shows up in the checks, and axe is still happy
     page.get_by_label("Onderwerp").fill("")
     page.get_by_role("button", name="Opslaan en voorbeeld bijwerken").click()
-    assert page.get_by_role("heading", name="Nog niet alles is goed ingevuld").is_visible()
+    expect(page.get_by_role("heading", name="Nog niet alles is goed ingevuld")).to_be_visible()
     axe(page, "edit page with errors")
     page.get_by_label("Onderwerp").fill('Jeugdzorg: "het gat" blijft')
     page.get_by_role("button", name="Opslaan en voorbeeld bijwerken").click()
-    assert page.get_by_text("Opgeslagen.").is_visible()
+    expect(page.get_by_text("Opgeslagen.")).to_be_visible()
 
     stored = db.session.get(Edition, edition_id)
     db.session.refresh(stored)
@@ -146,10 +146,10 @@ def test_an_edition_without_yaml_or_markdown(page, axe, live_server, editor, wor
     confirmed_test_address(editor, "anna@vng.example")
     confirmed_test_address(editor, "bert@vng.example")
     page.get_by_role("link", name="Je testadressen").click()
-    assert page.get_by_text("anna@vng.example: bevestigd").is_visible()
+    expect(page.get_by_text("anna@vng.example: bevestigd")).to_be_visible()
     page.get_by_label("Nieuw testadres").fill("carla@vng.example")
     page.get_by_role("button", name="Stuur de link").click()
-    assert page.get_by_text("We hebben een link gestuurd naar carla@vng.example").is_visible()
+    expect(page.get_by_text("We hebben een link gestuurd naar carla@vng.example")).to_be_visible()
     axe(page, "test addresses")
     [link_mail] = sink.wait_for(1)
     assert link_mail.recipients == ["carla@vng.example"]
@@ -157,7 +157,9 @@ def test_an_edition_without_yaml_or_markdown(page, axe, live_server, editor, wor
     page.goto(re.search(r"https?://\S+(/beheer/testadres/\S+)", text).group(1))
     axe(page, "test address confirmation")
     page.get_by_role("button", name="Ja, bevestig dit testadres").click()
-    assert page.get_by_text("Bevestigd. Testmails van OVER het ravijn kunnen nu naar").is_visible()
+    expect(
+        page.get_by_text("Bevestigd. Testmails van OVER het ravijn kunnen nu naar")
+    ).to_be_visible()
     sink.clear()
     page.goto(f"/beheer/edities/{edition_id}")
     page.get_by_label("Testadressen").fill("anna@vng.example, bert@vng.example")
@@ -176,10 +178,12 @@ def test_an_edition_without_yaml_or_markdown(page, axe, live_server, editor, wor
 
     page.get_by_label("Verzenden op (Nederlandse tijd)").fill("2031-05-04T09:30")
     page.get_by_role("button", name="Inplannen…").click()
-    assert page.get_by_text("naar de lezers in de doelgroep: nu 3 lezers").is_visible()
+    expect(page.get_by_text("naar de lezers in de doelgroep: nu 3 lezers")).to_be_visible()
     axe(page, "schedule confirmation")
     page.get_by_role("button", name="Ja, plan in voor 04-05-2031 09:30").click()
-    assert page.get_by_role("status").get_by_text("Ingepland voor 04-05-2031 09:30").is_visible()
+    expect(
+        page.get_by_role("status").get_by_text("Ingepland voor 04-05-2031 09:30")
+    ).to_be_visible()
     assert current_edition(edition_id).state == EditionState.scheduled
 
 

@@ -83,7 +83,8 @@ def test_a_mail_no_longer_due_is_skipped_not_sent(app, db, worker, sink):
     assert [row.state for row in _rows(db)] == ["skipped"]
 
 
-def test_a_claim_holds_against_another_message_until_it_runs_out(app, db):
+def test_a_claim_holds_against_another_message_until_it_runs_out(app, db, paused_worker):
+    """The claims by hand: the session's worker must not take the message first."""
     sub = make_subscriber(db, state="pending")
     enqueue_after_commit(jobs.SEND_CONFIRMATION, sub.id)
     db.session.commit()
