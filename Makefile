@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JOBS ?= 2
+#: `LANES=--ci`: the fleet lane goes on with the SQLite pass and the previous release's check
+LANES ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help install services run test test-sqlite test-unit test-fast lint format bench clean editor
@@ -30,7 +32,7 @@ run: $(STAMP) ## Start web, worker, embedded Redis and SMTP sink on http://127.0
 
 test: $(STAMP) ## All tests against PostgreSQL and Redis: JOBS=2 processes, the whole sends beside them
 	@bash .ci/services
-	BIN=$(BIN) JOBS=$(JOBS) PYTEST_ARGS="$(PYTEST_ARGS)" bash .ci/test
+	BIN=$(BIN) JOBS=$(JOBS) PYTEST_ARGS="$(PYTEST_ARGS)" bash .ci/test $(LANES)
 
 test-sqlite: $(STAMP) ## The tests whose behaviour depends on the database (marked dialect), on SQLite
 	@TEST_DATABASE_URL=sqlite bash .ci/services
