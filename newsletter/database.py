@@ -5,10 +5,11 @@ from __future__ import annotations
 import enum
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, DateTime, Enum, event, exc, text, update
 from sqlalchemy.engine import Engine
@@ -35,34 +36,47 @@ def database_now(session: Any) -> datetime:
 E = TypeVar("E", bound=enum.Enum)
 
 
-def guarded_state_change(
-    session: Any,
-    model: Any,
-    transitions: Mapping[E, frozenset[E]],
-    row_id: int,
-    expected: Iterable[E],
-    state: E | None,
-    where: Iterable[ColumnElement[bool]] = (),
-    **values: object,
-) -> bool:
-    """The shape of every state's one writer (docs/architecture.md#one-writer-per-state): one
-    UPDATE of the row (the caller commits), only while it is in one of the `expected` states
-    and `where` holds; a `state` that is no transition from one of them is a ValueError.
-    Without `state` it writes other columns under the same guard. True when the row changed;
-    False when another writer came first."""
-    expected = frozenset(expected)
-    if state is not None:
-        wrong = sorted(s.value for s in expected if s != state and state not in transitions[s])
-        if wrong:
-            raise ValueError(f"{model.__tablename__} state {wrong} -> {state} is not a transition")
-        values["state"] = state
-    result = session.execute(
-        update(model)
-        .where(model.id == row_id, model.state.in_(expected), *where)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+@dataclass(frozen=True)
+class StateWriter(Generic[E]):
+    """The shape of every state's one writer (docs/architecture.md#one-writer-per-state):
+    `writer(row_id, expected, state, where=…, **values)` is one UPDATE of the row (the caller
+    commits), only while it is in one of the `expected` states and `where` holds; a `state`
+    that is no transition from one of them is a ValueError. Without `state` it writes other
+    columns under the same guard. True when the row changed; False when another writer came
+    first. `stamp`: the column set to now on every write."""
+
+    model: Any
+    transitions: Mapping[E, frozenset[E]]
+    session: Callable[[], Any]
+    stamp: str | None = None
+
+    def __call__(
+        self,
+        row_id: int,
+        expected: Iterable[E],
+        state: E | None = None,
+        *,
+        where: Iterable[ColumnElement[bool]] = (),
+        **values: object,
+    ) -> bool:
+        expected = frozenset(expected)
+        if state is not None:
+            wrong = sorted(
+                s.value for s in expected if s != state and state not in self.transitions[s]
+            )
+            if wrong:
+                table = self.model.__tablename__
+                raise ValueError(f"{table} state {wrong} -> {state} is not a transition")
+            values["state"] = state
+        if self.stamp is not None:
+            values = {self.stamp: utcnow(), **values}
+        result = self.session().execute(
+            update(self.model)
+            .where(self.model.id == row_id, self.model.state.in_(expected), *where)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
 
 
 @contextmanager

@@ -15,6 +15,9 @@ class SsoConfigError(ValueError):
 
 @dataclass(frozen=True)
 class SsoSettings:
+    """The provider (`issuer`), this app's client at it, and how the provider's claims map to
+    roles; from the SSO_* variables of docs/configuration.md#sso."""
+
     issuer: str
     client_id: str
     client_secret: str

@@ -24,6 +24,8 @@ PROBLEM_REF = "#/components/schemas/Problem"
 
 @dataclass(frozen=True)
 class Param:
+    """A query or path parameter of an operation, as OpenAPI describes it."""
+
     name: str
     schema: dict
     description: str

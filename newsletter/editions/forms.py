@@ -217,7 +217,6 @@ class TestSendForm(FlaskForm):
 class TestAddressForm(FlaskForm):
     email = StringField(
         "Nieuw testadres",
-        description="We sturen een link naar dit adres. Het telt als testadres zodra iemand "
-        "die link volgt.",
+        description="Het wordt een testadres zodra iemand de link volgt die we ernaar sturen.",
         validators=required("Vul een e-mailadres in.", 320),
     )

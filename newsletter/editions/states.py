@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from newsletter.auth.audit import Actor
-from newsletter.database import guarded_state_change, utcnow
+from newsletter.database import StateWriter, utcnow
 from newsletter.editions import approval
 from newsletter.editions.errors import EditionError
 from newsletter.editions.models import EDITABLE, Edition, EditionState
@@ -37,6 +37,7 @@ TRANSITIONS: dict[EditionState, frozenset[EditionState]] = {
     S.cancelled: frozenset(),
 }
 
+_write = StateWriter(Edition, TRANSITIONS, lambda: db.session, stamp="updated_at")
 NOT_EDITABLE = "Deze editie is al verzonden of wordt verzonden en kan niet meer veranderen."
 
 
@@ -53,10 +54,7 @@ def change_state(
     Without `state` it writes other columns under the same guard (a draft's save). True when
     the row changed; False when another writer came first."""
     guard = [Edition.updated_at == unchanged_since] if unchanged_since is not None else []
-    stamped = {"updated_at": utcnow(), **values}
-    return guarded_state_change(
-        db.session, Edition, TRANSITIONS, edition_id, expected, state, guard, **stamped
-    )
+    return _write(edition_id, expected, state, where=guard, **values)
 
 
 def state_of(edition_id: int) -> EditionState | None:

@@ -26,7 +26,9 @@ class Bar:
 
 @dataclass(frozen=True)
 class Chart:
-    bars: tuple[Bar, ...]
+    """Rows of bars: a `Bar` each (`bars`), or a `Group` of series bars each (`grouped`)."""
+
+    rows: tuple[Bar, ...] | tuple[Group, ...]
     height: int
     label_width: int = LABEL_WIDTH
     width: int = WIDTH
@@ -70,15 +72,7 @@ class Group:
     bars: tuple[SeriesBar, ...]
 
 
-@dataclass(frozen=True)
-class GroupedChart:
-    groups: tuple[Group, ...]
-    height: int
-    label_width: int = GROUP_LABEL_WIDTH
-    width: int = WIDTH
-
-
-def grouped(rows: list[tuple[str, list[Count]]], series: list[str]) -> GroupedChart:
+def grouped(rows: list[tuple[str, list[Count]]], series: list[str]) -> Chart:
     """A group of bars per row (a day, a province), one bar per series."""
     longest = max((c.shown or 0 for _, counts in rows for c in counts), default=0) or 1
     room = WIDTH - GROUP_LABEL_WIDTH - 190  # the series name and number follow the bar
@@ -96,7 +90,7 @@ def grouped(rows: list[tuple[str, list[Count]]], series: list[str]) -> GroupedCh
             for j, (name, count) in enumerate(zip(series, counts, strict=True))
         )
         groups.append(Group(label, top, bars))
-    return GroupedChart(tuple(groups), GAP + len(groups) * step)
+    return Chart(tuple(groups), GAP + len(groups) * step, GROUP_LABEL_WIDTH)
 
 
 @dataclass(frozen=True)

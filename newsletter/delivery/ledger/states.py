@@ -8,11 +8,7 @@ See docs/architecture.md#one-writer-per-state.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from sqlalchemy import ColumnElement
-
-from newsletter.database import guarded_state_change
+from newsletter.database import StateWriter
 from newsletter.delivery.models import Delivery, DeliveryState
 from newsletter.extensions import db
 
@@ -29,16 +25,5 @@ TRANSITIONS: dict[DeliveryState, frozenset[DeliveryState]] = {
 MARKED = TRANSITIONS[S.pending]
 
 
-def change_state(
-    row_id: int,
-    expected: Iterable[DeliveryState],
-    state: DeliveryState | None = None,
-    *,
-    where: Iterable[ColumnElement[bool]] = (),
-    **values: object,
-) -> bool:
-    """One guarded UPDATE (the caller commits): only while the row is in one of the `expected`
-    states and `where` holds. True when the row changed; False when another writer came first."""
-    return guarded_state_change(
-        db.session, Delivery, TRANSITIONS, row_id, expected, state, where, **values
-    )
+#: one guarded UPDATE (the caller commits): `change_state(row_id, expected, state, where=…)`
+change_state = StateWriter(Delivery, TRANSITIONS, lambda: db.session)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from newsletter import metrics
-from newsletter.database import guarded_state_change, utcnow
+from newsletter.database import StateWriter
 from newsletter.extensions import db
 from newsletter.subscribers.consent import CONSENT_VERSION, consent_sha256
 from newsletter.subscribers.models import (
@@ -103,22 +103,10 @@ def _tell(subscriber_id: int, kind: ConsentKind, source: ConsentSource) -> None:
     webhook_events.emit(TOLD[kind], told, subscriber.public_id)
 
 
-def change_state(
-    subscriber_id: int,
-    expected: Iterable[SubscriberState],
-    state: SubscriberState | None = None,
-    *,
-    where: Iterable[ColumnElement[bool]] = (),
-    **values: object,
-) -> bool:
-    """One guarded UPDATE (the caller commits): only while the reader is in one of the
-    `expected` states and `where` holds. Without `state` it writes other columns under the same
-    guard. True when this call made the change; False when another writer came first (a
-    double click changes nothing)."""
-    stamped = {"updated_at": utcnow(), **values}
-    return guarded_state_change(
-        db.session, Subscriber, TRANSITIONS, subscriber_id, expected, state, where, **stamped
-    )
+#: one guarded UPDATE (the caller commits), stamping updated_at: only while the reader is in
+#: one of the `expected` states and `where` holds; without `state` it writes other columns under
+#: the same guard. False when another writer came first (a double click changes nothing).
+change_state = StateWriter(Subscriber, TRANSITIONS, lambda: db.session, stamp="updated_at")
 
 
 def by_key(email_key: str) -> Subscriber | None:
