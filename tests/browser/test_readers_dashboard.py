@@ -50,8 +50,9 @@ def test_dashboard_map_counts_and_accessibility(page, axe, live_server, editor, 
     assert page.locator('.nl-map path[data-code="GM0202"]').get_attribute("class") == "b1"
     assert page.locator('.nl-map path[data-code="GM0363"]').get_attribute("class") == "b0"
     assert page.locator(".nl-map path.b0").count() == 340
+    page.wait_for_load_state("load")  # map.js (deferred) listens from here on
     page.locator('.nl-map path[data-code="GM0344"]').focus()
-    assert page.locator("#kaart-gekozen").text_content() == "Utrecht: 12 lezers"
+    expect(page.locator("#kaart-gekozen")).to_have_text("Utrecht: 12 lezers")
     page.locator(".nl-map").screenshot(path=str(tmp_path / "coverage-map.png"))
     assert (tmp_path / "coverage-map.png").stat().st_size > 10_000
     axe(page, "readers dashboard")
