@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JOBS ?= 2
-#: `LANES=--ci`: the parallel lane goes on with the SQLite pass and the previous release's check
+#: `LANES=--ci`: the fleet lane goes on with the SQLite pass and the previous release's check
 LANES ?=
 
 .DEFAULT_GOAL := help
