@@ -9,7 +9,8 @@
   var url = section.getAttribute("data-status-url");
   var bar = document.getElementById("voortgangsbalk");
   var stamp = document.getElementById("bijgewerkt");
-  var lastState = null;
+  // the state the page was drawn in: a job that ends before the first poll still reloads
+  var lastState = section.getAttribute("data-state");
 
   function show(data) {
     section.querySelectorAll("[data-field]").forEach(function (el) {
