@@ -83,7 +83,12 @@ ALL: tuple[Job, ...] = tuple(v for v in tuple(globals().values()) if isinstance(
 BY_NAME: dict[str, Job] = {job.name: job for job in ALL}
 
 _PENDING = "newsletter.pending_jobs"
-MARKER_SECONDS = 6 * 3600
+#: a marker outlives its message by at most this many leases: a marker whose message never
+#: reached the queue (a Redis failover between the two writes, or an enqueue refused while the
+#: marker's delete was refused too) would otherwise hide a stranded batch from the reconciler.
+#: A marker that runs out while its message still waits costs one extra message, which finds
+#: the rows claimed or sends them sooner (docs/operations.md#redis)
+MARKER_LEASES = 5
 
 
 def build_broker(url: str) -> dramatiq.Broker:
@@ -157,7 +162,8 @@ def _send(job: _Pending) -> None:
     )
     redis_client = job.app.extensions["redis"]
     if job.marker:
-        redis_client.set(job.marker, "1", ex=MARKER_SECONDS)
+        ttl = MARKER_LEASES * job.app.config["SETTINGS"].lease_seconds
+        redis_client.set(job.marker, "1", ex=ttl)
     try:
         job.app.extensions["broker"].enqueue(
             message, delay=int(job.delay * 1000) if job.delay else None

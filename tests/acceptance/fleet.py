@@ -216,7 +216,12 @@ def finish(fleet: Fleet, db, edition_id: int, addresses: list[str], bound: int) 
         db.session.commit()
         return state == EditionState.sent
 
-    assert wait_until(done, timeout=300, step=1), fleet.flask("delivery", "status", str(edition_id))
+    deadline = time.monotonic() + 300
+    while not done():
+        if time.monotonic() > deadline:  # say where the send stood, not only that it did not end
+            status = fleet.flask("delivery", "status", str(edition_id))
+            raise AssertionError(f"edition {edition_id} not sent within 300 s:\n{status}")
+        time.sleep(1)
     time.sleep(1)
     counts = fleet.counts()
     lost = [a for a in addresses if counts[a] == 0]

@@ -34,6 +34,18 @@ def test_commit_sends_once(app, broker, db, paused_worker):
     assert _queued(broker) == 1
 
 
+def test_a_batch_marker_outlives_its_message_by_five_leases_at_most(app, broker, db, paused_worker):
+    """A marker whose message was lost (a Redis failover) must not hide its batch from the
+    reconciler for longer than that (docs/operations.md#redis)."""
+    marker = "ravijn:test:batch-marker"
+    app.extensions["redis"].delete(marker)
+    enqueue_after_commit(jobs.SEND_BATCH, 1, 0, marker=marker)
+    db.session.commit()
+    lease = app.config["SETTINGS"].lease_seconds
+    assert 0 < app.extensions["redis"].ttl(marker) <= jobs.MARKER_LEASES * lease <= 600
+    app.extensions["redis"].delete(marker)
+
+
 def test_messages_carry_ids_only(app, db):
     import pytest
 
