@@ -139,8 +139,8 @@ class Fleet:
         for process in (self.process, *self.others):
             if process is not None and process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=30)
+                try:  # the test is over: a worker still shutting down after 5 s is killed
+                    process.wait(timeout=5)
                 except subprocess.TimeoutExpired:
                     os.killpg(process.pid, signal.SIGKILL)
                     process.wait()

@@ -212,5 +212,6 @@ def test_confirmation_overtakes_a_large_send(
     # each confirmation went out in the middle of the bulk send: it jumped the queue (its
     # latency is a figure of bench/signup.py, not a bound here)
     assert running == EditionState.sending, "the send ended before the measurement"
-    wait_for_state(app, edition.id, EditionState.sent, timeout=60)
+    # the rest of the send proves nothing more here (whole sends: tests/acceptance)
+    assert control.cancel(edition.id)
     assert db.session.scalar(select(Delivery.id).limit(1)) is not None
