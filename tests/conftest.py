@@ -234,6 +234,9 @@ def _worker(app, broker):
     dice = random.Random()
     dramatiq.brokers.redis.random = dice
     dramatiq.common.uniform = dice.uniform
+    # a paused consumer leaves its loop and restarts after this delay (3 s by default), and
+    # `paused_worker` waits for it: 3 s at the start of each test that pauses the worker
+    dramatiq.worker.CONSUMER_RESTART_DELAY_SECS = 0.1
 
     # no clock in this process: a tick would run the reconciler (and purge expired sign-ups)
     # in the middle of tests that change settings; tests of the clock call it themselves
