@@ -1,4 +1,3 @@
-
 import pytest
 
 from newsletter.subscribers.tokens import Purpose, Signer, TokenExpired, TokenInvalid
