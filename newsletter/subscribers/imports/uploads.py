@@ -28,7 +28,12 @@ from newsletter.subscribers.models import ImportJob, ImportState
 log = logging.getLogger(__name__)
 MISSING = "Het bestand van deze import is er niet meer. Upload het opnieuw."
 #: the words the import page uses, in ImportState's order (queued, running, done, failed)
-STATE_LABELS = dict(zip(ImportState, ("In de wachtrij", "Bezig", "Klaar", "Mislukt"), strict=True))
+STATE_LABELS = {
+    ImportState.queued: "In de wachtrij",
+    ImportState.running: "Bezig",
+    ImportState.done: "Klaar",
+    ImportState.failed: "Mislukt",
+}
 WAITING = (ImportState.queued, ImportState.running)
 
 
