@@ -456,14 +456,6 @@ def main() -> int:
         f"CPU a mail {signed_cpu:.2f} ms signed, {unsigned['cpu_ms']:.2f} ms unsigned; machine "
         f"CPU a mail {signed_machine:.2f} ms signed, {unsigned['machine_ms']:.2f} ms unsigned"
     )
-    # with the machine busy in both runs, the rates go as 1 / machine CPU a mail; a signature
-    # costs at least the RSA operation alone, so this is as far as signed/unsigned can go here
-    floor = unsigned["machine_ms"] / (unsigned["machine_ms"] + alone)
-    print(
-        f"{args.readers:>7} readers: unsigned machine CPU a mail {unsigned['machine_ms']:.2f} ms "
-        f"+ the RSA operation alone {alone:.3f} ms: signed/unsigned {floor:.2f} at best on this "
-        "machine when both runs keep it busy"
-    )
     if len(runs) > 1:
         small, large = (max(r["rss_mib"] for r, _ in runs[n]) for n in sorted(runs))
         print(f"RSS {max(runs)} vs {min(runs)} readers: {large / small:.2f}x")

@@ -22,6 +22,7 @@ from flask import current_app
 from newsletter import metrics
 from newsletter.auth.audit import AUTOMATIC
 from newsletter.delivery import control, ledger, limits
+from newsletter.delivery.ahead import Ahead
 from newsletter.delivery.ledger import DeliveryState, Marks
 from newsletter.delivery.prepared import PreparedEdition, Recipient, prepared_for
 from newsletter.delivery.snapshot import queue_batch
@@ -215,6 +216,7 @@ def _send_all(
         limits.Throttle(run.relay.rate, key=run.relay.label),
     ]
     settle = functools.partial(_settle, marks)
+    ahead = Ahead(prepared, smtp)
     started = checked = renewed = time.monotonic()
     # the relay would hold an open DATA while we wait our turn: only when that turn is short
     pipelined = all(t.rate == 0 or t.rate >= PIPELINE_MIN_RATE for t in throttles)
@@ -240,13 +242,11 @@ def _send_all(
         following = _next(recipients, position, started) if pipelined else None
         try:
             with metrics.SMTP_SECONDS.time():
-                data, hashed = prepared.signable_for(recipient)
                 smtp.send(
-                    data,
+                    ahead.take(recipients, position),
                     recipient.email,
                     ready=settle,
                     then=following.email if following else None,
-                    hashed=hashed,
                 )
         except ConnectionFailure as exc:
             _connection_failed(run, exc, smtp)

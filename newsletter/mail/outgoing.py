@@ -1,7 +1,8 @@
 """The one way out: every mail is DKIM-signed here (when configured) and handed to a relay.
 
 - `Session`: one SMTP session to one relay that signs each message; an edition's batch opens
-  its own, to the relay `relays.choose` names.
+  its own, to the relay `relays.choose` names, and has its messages signed a run at a time
+  (`Session.sign`, see delivery/ahead.py).
 - `send()`: one message over the calling thread's pooled session (transactional mail and
   test-sends), so a worker thread pays for connect + EHLO once, not per mail; when its relay
   cannot be reached it goes to the next one (see relays.py).
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import TracebackType
 
 from flask import current_app
@@ -26,6 +28,13 @@ from newsletter.settings import Settings, SmtpUrl
 
 log = logging.getLogger(__name__)
 _pool = threading.local()
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A message as `Session.sign` left it: signed (when DKIM is configured), ready to go."""
+
+    data: bytes
 
 
 class Session:
@@ -48,22 +57,27 @@ class Session:
         kwargs = {} if timeout is None else {"timeout": timeout}
         self.connection = SmtpConnection(self.relay, **kwargs)
 
+    def sign(self, data: bytes, hashed: bytes | None = None) -> Signed:
+        """The message DKIM-signed when configured; `hashed`: see dkim.signed."""
+        return Signed(signed(data, self.settings, hashed))
+
     def send(
         self,
-        data: bytes,
+        data: bytes | Signed,
         recipient: str,
         ready: Callable[[], object] | None = None,
         then: str | None = None,
         hashed: bytes | None = None,
     ) -> None:
-        """`ready` and `then`: see SmtpConnection.send (before the final dot; the next
-        recipient, whose envelope goes out behind this message); `hashed`: see dkim.signed."""
+        """`data` is signed here unless `sign()` did it. `ready` and `then`: see
+        SmtpConnection.send (before the final dot; the next recipient, whose envelope goes
+        out behind this message); `hashed`: see dkim.signed."""
         if not self.connection.is_open:
             self.connection.open()
             self.turn = None
             relays.succeeded(self.relay)  # a session opened: this relay works again
-        data = signed(data, self.settings, hashed)
-        self.connection.send(data, self.sender, recipient, ready, then)
+        message = data if isinstance(data, Signed) else self.sign(data, hashed)
+        self.connection.send(message.data, self.sender, recipient, ready, then)
         if self.turn:  # probing over a connection opened before: it carried a mail
             self.turn = None
             relays.succeeded(self.relay)
