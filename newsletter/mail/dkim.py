@@ -94,9 +94,10 @@ def signed(message: bytes, settings: Settings, hashed: bytes | None = None) -> b
     configured = keys(settings)
     if not configured:
         return message
-    head, _, body = message.partition(b"\r\n\r\n")
-    data, names = _header_data(fields(head + b"\r\n"))
-    bh = base64.b64encode(body_hash(body) if hashed is None else hashed)
+    split = message.find(b"\r\n\r\n")  # not partition(): that would copy the body
+    split = len(message) if split < 0 else split
+    data, names = _header_data(fields(message[:split] + b"\r\n"))
+    bh = base64.b64encode(body_hash(message[split + 4 :]) if hashed is None else hashed)
     now = str(int(time.time())).encode()
     return b"".join(signature(key, names, data, bh, now) for key in configured) + message
 
@@ -113,8 +114,12 @@ def _header_data(headers: list[tuple[bytes, bytes]]) -> tuple[bytes, tuple[bytes
     for name in _LOWER:
         instances = found.get(name, ())
         names += [name] * (len(instances) + 1)
-        data += [relaxed_header(n, v) for n, v in reversed(instances)]
+        data += [_relaxed(n, v) for n, v in reversed(instances)]
     return b"".join(data), tuple(names)
+
+
+#: From, Subject, Content-Type, List-Id … are the same in every mail of an edition
+_relaxed = functools.lru_cache(maxsize=64)(relaxed_header)
 
 
 def signature(key: Key, names: tuple[bytes, ...], data: bytes, bh: bytes, now: bytes) -> bytes:
