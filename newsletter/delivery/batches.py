@@ -22,7 +22,7 @@ from flask import current_app
 from newsletter import metrics
 from newsletter.auth.audit import AUTOMATIC
 from newsletter.delivery import control, ledger, limits
-from newsletter.delivery.ahead import Ahead
+from newsletter.delivery.ahead import Ahead, run_length
 from newsletter.delivery.ledger import DeliveryState, Marks
 from newsletter.delivery.prepared import PreparedEdition, Recipient, prepared_for
 from newsletter.delivery.snapshot import queue_batch
@@ -216,7 +216,8 @@ def _send_all(
         limits.Throttle(run.relay.rate, key=run.relay.label),
     ]
     settle = functools.partial(_settle, marks)
-    ahead = Ahead(prepared, smtp)
+    # a throttled send waits for its turn anyway: made ahead, a message could miss the slice
+    ahead = Ahead(prepared, smtp, run=run_length([t.rate for t in throttles]))
     started = checked = renewed = time.monotonic()
     # the relay would hold an open DATA while we wait our turn: only when that turn is short
     pipelined = all(t.rate == 0 or t.rate >= PIPELINE_MIN_RATE for t in throttles)
@@ -241,9 +242,10 @@ def _send_all(
                 time.sleep(min(wait, CHECK_SECONDS))
         following = _next(recipients, position, started) if pipelined else None
         try:
+            message = ahead.take(recipients, position)
             with metrics.SMTP_SECONDS.time():
                 smtp.send(
-                    ahead.take(recipients, position),
+                    message,
                     recipient.email,
                     ready=settle,
                     then=following.email if following else None,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import dkim
+import pytest
 
-from newsletter.delivery.ahead import Ahead
+from newsletter.delivery.ahead import RUN, Ahead, run_length
 from newsletter.delivery.prepared import PreparedEdition, Recipient
 from newsletter.mail.outgoing import Session
 from newsletter.rendering.edition import render_edition
@@ -17,9 +18,12 @@ SOURCE = (Path(__file__).parent.parent / "fixtures" / "edition-jeugdzorg.md").re
 
 class Counting(PreparedEdition):
     made: list[int]
+    broken: int | None = None
 
     def signable_for(self, recipient, *, subject_prefix=""):
         self.made.append(recipient.delivery_id)
+        if recipient.delivery_id == self.broken:
+            raise UnicodeEncodeError("ascii", "é", 0, 1, "not ASCII")
         return super().signable_for(recipient, subject_prefix=subject_prefix)
 
 
@@ -76,3 +80,24 @@ def test_a_message_made_ahead_is_signed_for_its_reader(app, settings, tmp_path):
     for message in messages:
         assert dkim.verify(message, dnsfunc=dns)
     assert not dkim.verify(messages[2].replace(b"lezer2@", b"lezer1@", 1), dnsfunc=dns)
+
+
+def test_a_message_that_cannot_be_made_fails_at_its_own_turn(app):
+    with app.test_request_context():
+        prepared = Counting(
+            7, render_edition(SOURCE), mail_from="OVER het ravijn <nb@vng.example>", list_id="<l>"
+        )
+        prepared.made, prepared.broken = [], 2
+        recipients = batch(4, skipped=set())
+        ahead = Ahead(prepared, Session(app.config["SETTINGS"]), run=4)
+        assert b"lezer0@" in ahead.take(recipients, 0).data
+        assert b"lezer1@" in ahead.take(recipients, 1).data
+        with pytest.raises(UnicodeEncodeError):
+            ahead.take(recipients, 2)
+        assert b"lezer3@" in ahead.take(recipients, 3).data
+    assert prepared.made == [0, 1, 2, 3]
+
+
+def test_a_throttled_send_makes_one_message_at_a_time():
+    assert run_length([0, 0]) == RUN > 1
+    assert run_length([50, 0]) == run_length([0, 20]) == 1

@@ -27,7 +27,7 @@ from newsletter.subscribers.models import ImportJob, ImportState
 
 log = logging.getLogger(__name__)
 MISSING = "Het bestand van deze import is er niet meer. Upload het opnieuw."
-#: the words the import page uses, in ImportState's order (queued, running, done, failed)
+#: the words the import page uses for each state
 STATE_LABELS = {
     ImportState.queued: "In de wachtrij",
     ImportState.running: "Bezig",
