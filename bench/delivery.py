@@ -216,8 +216,8 @@ def run_once(app, env: dict[str, str], readers: int, args, tmp: Path) -> dict[st
                 raise SystemExit("the send did not finish within an hour")
             time.sleep(0.25)
         busy, every = (b - a for a, b in zip(jiffies, machine_jiffies(), strict=True))
-        hwm = sum(rss_kib(p, "VmHWM") for p in children(workers.pid))
-        cpu = sum(cpu_seconds(p) for p in [workers.pid, *children(workers.pid)])
+        hwm = sum(rss_kib(p, "VmHWM") for p in pids)
+        cpu = sum(cpu_seconds(p) for p in [workers.pid, *pids])
         first, last, sent = db.session.execute(
             select(func.min(Delivery.sent_at), func.max(Delivery.sent_at), func.count()).where(
                 Delivery.edition_id == edition_id

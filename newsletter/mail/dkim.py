@@ -102,6 +102,10 @@ def signed(message: bytes, settings: Settings, hashed: bytes | None = None) -> b
     return b"".join(signature(key, names, data, bh, now) for key in configured) + message
 
 
+#: From, Subject, Content-Type, List-Id … are the same in every mail of an edition
+_relaxed = functools.lru_cache(maxsize=64)(relaxed_header)
+
+
 def _header_data(headers: list[tuple[bytes, bytes]]) -> tuple[bytes, tuple[bytes, ...]]:
     """The relaxed form of the signed headers, and h=: each name of SIGNED_HEADERS once for
     every instance, taken from the bottom up (RFC 6376 5.4.2), and once more, which signs
@@ -116,10 +120,6 @@ def _header_data(headers: list[tuple[bytes, bytes]]) -> tuple[bytes, tuple[bytes
         names += [name] * (len(instances) + 1)
         data += [_relaxed(n, v) for n, v in reversed(instances)]
     return b"".join(data), tuple(names)
-
-
-#: From, Subject, Content-Type, List-Id … are the same in every mail of an edition
-_relaxed = functools.lru_cache(maxsize=64)(relaxed_header)
 
 
 def signature(key: Key, names: tuple[bytes, ...], data: bytes, bh: bytes, now: bytes) -> bytes:

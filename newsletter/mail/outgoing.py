@@ -67,16 +67,15 @@ class Session:
         recipient: str,
         ready: Callable[[], object] | None = None,
         then: str | None = None,
-        hashed: bytes | None = None,
     ) -> None:
         """`data` is signed here unless `sign()` did it. `ready` and `then`: see
         SmtpConnection.send (before the final dot; the next recipient, whose envelope goes
-        out behind this message); `hashed`: see dkim.signed."""
+        out behind this message)."""
         if not self.connection.is_open:
             self.connection.open()
             self.turn = None
             relays.succeeded(self.relay)  # a session opened: this relay works again
-        message = data if isinstance(data, Signed) else self.sign(data, hashed)
+        message = data if isinstance(data, Signed) else self.sign(data)
         self.connection.send(message.data, self.sender, recipient, ready, then)
         if self.turn:  # probing over a connection opened before: it carried a mail
             self.turn = None
